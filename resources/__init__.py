@@ -1,0 +1,1 @@
+"""Data shipped with the application: the demo register, icons, style sheet."""

@@ -1,0 +1,130 @@
+"""Build the demo register: a highways alliance of four partners with a year of history.
+
+The content lives in ``resources/demo_register.json``; this module replays it through the
+ordinary services with a clock set in the past, so that the change log, trends and
+"changes since" are as real as a register that has been kept for a year.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, time, timedelta
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from riskreg.model import ActionStatus, Proximity, Response, RiskStatus, Visibility
+from riskreg.records import (
+    ActionDraft,
+    Actor,
+    CategoryRecord,
+    PartnerRecord,
+    RiskDraft,
+)
+from riskreg.service import RegisterService, create_register
+
+HISTORY_DAYS = 330
+
+
+def load_demo_content() -> dict[str, Any]:
+    text = files("resources").joinpath("demo_register.json").read_text(encoding="utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
+def _at(day: date) -> datetime:
+    return datetime.combine(day, time(10, 30), tzinfo=UTC)
+
+
+def build_demo(location: str | Path, actor: Actor, *, today: date | None = None) -> RegisterService:
+    """Create ``location`` holding the demo partnership; dates are relative to ``today``."""
+    data = load_demo_content()
+    today = today or date.today()
+    start = today - timedelta(days=HISTORY_DAYS)
+    service = create_register(
+        location,
+        actor,
+        name=data["name"],
+        partners=[PartnerRecord(c, n, colour, contact) for c, n, colour, contact in data["partners"]],
+        keeper=data["keeper"],
+        categories=[CategoryRecord(name, appetite) for name, appetite in data["categories"]],
+        clock=lambda: _at(start),
+    )
+    events: list[tuple[int, int, dict[str, Any]]] = []  # (days ago, risk index, changes)
+    created: list[tuple[str, dict[str, Any]]] = []
+    for index, risk in enumerate(data["risks"]):
+        history = risk.get("was", [])
+        first_l, first_i = (history[0][1], history[0][2]) if history else risk["cur"]
+        raised_days_ago = (history[0][0] + 20) if history else HISTORY_DAYS - 10 - index * 5
+        if risk.get("status") == "Draft":
+            raised_days_ago = 12 + index % 5
+        raised = today - timedelta(days=raised_days_ago)
+        draft = RiskDraft(
+            title=risk["title"],
+            lead_partner=risk["lead"],
+            shares=tuple(sorted(risk["shares"].items())) if "shares" in risk else None,
+            category=risk["cat"],
+            owner=risk["owner"],
+            cause=risk["cause"],
+            consequence=risk["cons"],
+            description=f"{risk['cause']}. {risk['cons']}.",
+            controls=risk["controls"],
+            status=RiskStatus.DRAFT if risk.get("status") == "Draft" else RiskStatus.OPEN,
+            visibility=Visibility(risk.get("vis", "Joint")),
+            response=Response(risk.get("resp", "Treat")),
+            inherent_likelihood=risk["inh"][0],
+            inherent_impact=risk["inh"][1],
+            current_likelihood=first_l,
+            current_impact=first_i,
+            target_likelihood=risk["tgt"][0],
+            target_impact=risk["tgt"][1],
+            target_date=today + timedelta(days=120 + index * 7),
+            proximity=Proximity(risk["prox"]) if "prox" in risk else None,
+            cost_min=risk["cost"][0] if "cost" in risk else None,
+            cost_likely=risk["cost"][1] if "cost" in risk else None,
+            cost_max=risk["cost"][2] if "cost" in risk else None,
+            raised_on=raised,
+            last_reviewed=raised,
+            actions=tuple(_action(a, today) for a in risk["actions"]),
+        )
+        record = service.with_clock(lambda raised=raised: _at(raised)).create_risk(draft)  # type: ignore[misc]
+        created.append((record.uuid, risk))
+        for days_ago, lik, imp in history[1:]:
+            events.append((days_ago, index, {"current_likelihood": lik, "current_impact": imp}))
+        if history or (first_l, first_i) != tuple(risk["cur"]):
+            last = min(20 + index % 15, history[-1][0] - 5 if history else 20)
+            events.append(
+                (last, index, {"current_likelihood": risk["cur"][0], "current_impact": risk["cur"][1]})
+            )
+        status = risk.get("status")
+        if status == "Closed":
+            events.append((40 + index % 20, index, {"status": RiskStatus.CLOSED}))
+        elif status == "Escalated":
+            events.append((25, index, {"status": RiskStatus.ESCALATED}))
+    for days_ago, index, changes in sorted(events, key=lambda e: (-e[0], e[1])):
+        uuid, _ = created[index]
+        day = today - timedelta(days=days_ago)
+        at_day = service.with_clock(lambda day=day: _at(day))  # type: ignore[misc]
+        record = at_day.get_risk(uuid)
+        if "status" not in changes:
+            changes = {**changes, "last_reviewed": day}
+        at_day.edit_risk(uuid, record.version, changes)
+    return service
+
+
+def _action(row: list[Any], today: date) -> ActionDraft:
+    description, partner, owner, due_days, status, progress = row
+    due = today + timedelta(days=due_days)
+    action_status = ActionStatus(status)
+    completed = None
+    if action_status is ActionStatus.DONE:
+        completed = min(due, today - timedelta(days=2))
+    return ActionDraft(
+        description=description,
+        partner=partner,
+        owner=owner,
+        due_date=due,
+        status=action_status,
+        progress=progress,
+        completed_on=completed,
+    )

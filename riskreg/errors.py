@@ -1,0 +1,69 @@
+"""Domain exceptions: what went wrong, in words a risk lead can act on.
+
+Persistence and services raise these; the GUI and the command line decide how to show them.
+Nothing below the UI opens a message box.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+class RegisterError(Exception):
+    """Base of every refusal the application explains to its user."""
+
+
+class RegisterNotFound(RegisterError):
+    pass
+
+
+class NotARegister(RegisterError):
+    pass
+
+
+class NewerSchema(RegisterError):
+    pass
+
+
+class RegisterExists(RegisterError):
+    pass
+
+
+class RegisterBusy(RegisterError):
+    """Another program holds the register file for writing longer than we wait."""
+
+
+class ConflictError(RegisterError):
+    """The row changed since the user read it: reload, never overwrite."""
+
+
+class RuleError(RegisterError):
+    """A use case that would break a rule of the partnership (e.g. remove a partner in use)."""
+
+
+class NotFound(RegisterError):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One invalid input: ``field`` names the form field (or sheet and cell) it belongs to."""
+
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}"
+
+
+class ValidationError(RegisterError):
+    """Input that cannot be saved; carries every problem found, not just the first."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("; ".join(str(p) for p in self.problems))
+
+    @classmethod
+    def single(cls, field: str, message: str) -> ValidationError:
+        return cls([Problem(field, message)])

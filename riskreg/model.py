@@ -1,0 +1,253 @@
+"""The register's tables as typed SQLAlchemy 2.x ORM classes.
+
+Only ``riskreg.service`` works with these objects; everything above it receives the plain
+dataclasses of ``riskreg.records``. Enumerations are Python enums stored by value, so a
+register file stays readable with any SQLite browser and the same schema runs on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    CheckConstraint,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class RiskStatus(enum.StrEnum):
+    DRAFT = "Draft"
+    OPEN = "Open"
+    ESCALATED = "Escalated"
+    CLOSED = "Closed"
+
+
+class Visibility(enum.StrEnum):
+    JOINT = "Joint"
+    INTERNAL = "Internal"
+
+
+class Response(enum.StrEnum):
+    TREAT = "Treat"
+    TOLERATE = "Tolerate"
+    TRANSFER = "Transfer"
+    TERMINATE = "Terminate"
+    EXPLOIT = "Exploit"
+
+
+class Proximity(enum.StrEnum):
+    """When the risk could happen: drives urgency beside the score."""
+
+    IMMINENT = "Imminent (within a month)"
+    NEAR = "Within 6 months"
+    YEAR = "Within 12 months"
+    LATER = "Beyond 12 months"
+
+
+class ActionStatus(enum.StrEnum):
+    NOT_STARTED = "Not started"
+    IN_PROGRESS = "In progress"
+    DONE = "Done"
+    CANCELLED = "Cancelled"
+
+
+def _enum(kind: type[enum.Enum], length: int) -> Enum:
+    return Enum(
+        kind,
+        values_callable=lambda members: [m.value for m in members],
+        native_enum=False,
+        length=length,
+        validate_strings=True,
+        create_constraint=False,
+    )
+
+
+class Register(Base):
+    """The one row that says what this file is; ``revision`` counts committed change sets."""
+
+    __tablename__ = "register"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    keeper_partner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("partner.id", use_alter=True, name="fk_register_keeper_partner_id_partner")
+    )
+    scheme_json: Mapped[str] = mapped_column(Text)
+    revision: Mapped[int] = mapped_column(default=0)
+    next_risk_number: Mapped[int] = mapped_column(default=1)
+    next_action_number: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime]
+
+
+class Partner(Base):
+    __tablename__ = "partner"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(12), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    colour: Mapped[str] = mapped_column(String(7), default="#607d8b")
+    contact: Mapped[str] = mapped_column(String(200), default="")
+    active: Mapped[bool] = mapped_column(default=True)
+
+
+class Category(Base):
+    __tablename__ = "category"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    appetite: Mapped[str | None] = mapped_column(String(40))
+    """Name of the highest band the partnership accepts in this category, if agreed."""
+
+
+class Risk(Base):
+    __tablename__ = "risk"
+    __table_args__ = (
+        CheckConstraint("inherent_likelihood >= 1 AND inherent_impact >= 1", name="inherent"),
+        CheckConstraint("current_likelihood >= 1 AND current_impact >= 1", name="current"),
+        Index("ix_risk_status", "status"),
+        Index("ix_risk_lead_partner_id", "lead_partner_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    number: Mapped[int] = mapped_column(unique=True)
+    ref: Mapped[str] = mapped_column(String(20), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    cause: Mapped[str] = mapped_column(Text, default="")
+    consequence: Mapped[str] = mapped_column(Text, default="")
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("category.id"))
+    status: Mapped[RiskStatus] = mapped_column(_enum(RiskStatus, 12))
+    lead_partner_id: Mapped[int] = mapped_column(ForeignKey("partner.id"))
+    owner: Mapped[str] = mapped_column(String(200), default="")
+    visibility: Mapped[Visibility] = mapped_column(_enum(Visibility, 10))
+    response: Mapped[Response] = mapped_column(_enum(Response, 10))
+    controls: Mapped[str] = mapped_column(Text, default="")
+    inherent_likelihood: Mapped[int]
+    inherent_impact: Mapped[int]
+    current_likelihood: Mapped[int]
+    current_impact: Mapped[int]
+    target_likelihood: Mapped[int | None]
+    target_impact: Mapped[int | None]
+    target_date: Mapped[date | None]
+    proximity: Mapped[Proximity | None] = mapped_column(_enum(Proximity, 30))
+    cost_min: Mapped[int | None]
+    cost_likely: Mapped[int | None]
+    cost_max: Mapped[int | None]
+    raised_on: Mapped[date]
+    last_reviewed: Mapped[date | None]
+    next_review: Mapped[date | None]
+    closed_on: Mapped[date | None]
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    shares: Mapped[list[RiskShare]] = relationship(
+        back_populates="risk", cascade="all, delete-orphan", order_by="RiskShare.partner_id"
+    )
+
+    __mapper_args__: dict[str, Any] = {"version_id_col": version}  # noqa: RUF012
+
+
+class RiskShare(Base):
+    """A partner's part of a risk, in whole percent; a risk's shares sum to 100."""
+
+    __tablename__ = "risk_share"
+    __table_args__ = (CheckConstraint("percent > 0 AND percent <= 100", name="percent"),)
+
+    risk_id: Mapped[int] = mapped_column(ForeignKey("risk.id"), primary_key=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partner.id"), primary_key=True, index=True)
+    percent: Mapped[int]
+
+    risk: Mapped[Risk] = relationship(back_populates="shares")
+
+
+class Action(Base):
+    __tablename__ = "action"
+    __table_args__ = (
+        CheckConstraint("progress >= 0 AND progress <= 100", name="progress"),
+        Index("ix_action_risk_id", "risk_id"),
+        Index("ix_action_partner_id", "partner_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    number: Mapped[int] = mapped_column(unique=True)
+    ref: Mapped[str] = mapped_column(String(20), unique=True)
+    risk_id: Mapped[int] = mapped_column(ForeignKey("risk.id"))
+    description: Mapped[str] = mapped_column(Text)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partner.id"))
+    owner: Mapped[str] = mapped_column(String(200), default="")
+    due_date: Mapped[date | None]
+    status: Mapped[ActionStatus] = mapped_column(_enum(ActionStatus, 12))
+    progress: Mapped[int] = mapped_column(default=0)
+    completed_on: Mapped[date | None]
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__: dict[str, Any] = {"version_id_col": version}  # noqa: RUF012
+
+
+class ChangeSet(Base):
+    """One committed use case: who did it, when (UTC), from where, and the revision it made."""
+
+    __tablename__ = "change_set"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    revision: Mapped[int] = mapped_column(unique=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    user: Mapped[str] = mapped_column(String(200))
+    partner_code: Mapped[str] = mapped_column(String(12), default="")
+    source: Mapped[str] = mapped_column(String(300))
+    summary: Mapped[str] = mapped_column(String(300))
+
+
+class Change(Base):
+    """One field of one entity changed within a change set (``field`` ``*`` = created)."""
+
+    __tablename__ = "change"
+    __table_args__ = (Index("ix_change_entity_uuid", "entity_uuid"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    change_set_id: Mapped[int] = mapped_column(ForeignKey("change_set.id"), index=True)
+    entity: Mapped[str] = mapped_column(String(20))
+    entity_uuid: Mapped[str] = mapped_column(String(36))
+    entity_ref: Mapped[str] = mapped_column(String(100))
+    field: Mapped[str] = mapped_column(String(40))
+    old: Mapped[str | None] = mapped_column(Text)
+    new: Mapped[str | None] = mapped_column(Text)
+
+
+class ExportLog(Base):
+    """Who an exchange workbook was made for; import trusts this, not the workbook."""
+
+    __tablename__ = "export_log"
+    __table_args__ = (UniqueConstraint("export_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    export_id: Mapped[str] = mapped_column(String(36))
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("partner.id"))
+    at: Mapped[datetime]
+    revision: Mapped[int]
+    file_name: Mapped[str] = mapped_column(String(500), default="")
+    user: Mapped[str] = mapped_column(String(200), default="")

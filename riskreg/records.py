@@ -1,0 +1,223 @@
+"""Plain frozen dataclasses the services hand out and take in.
+
+The GUI, the command line and the exchange code see only these, never live ORM objects, so
+nothing above the services can lazy-load, hold a session open, or write by accident.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from riskreg.model import ActionStatus, Proximity, Response, RiskStatus, Visibility
+from riskreg.scoring import ScoringScheme
+
+Shares = tuple[tuple[str, int], ...]
+"""Partner code and whole percent, ordered by partner code."""
+
+
+def format_shares(shares: Shares) -> str:
+    """``CNCL 60% / BUILD 40%``: the form used in the change log and in workbooks."""
+    return " / ".join(f"{code} {percent}%" for code, percent in shares)
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who is making a change and from where; written into every change set."""
+
+    user: str
+    partner_code: str = ""
+    source: str = "GUI"
+
+
+@dataclass(frozen=True, slots=True)
+class PartnerRecord:
+    code: str
+    name: str
+    colour: str = "#607d8b"
+    contact: str = ""
+    active: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryRecord:
+    name: str
+    appetite: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RegisterInfo:
+    uuid: str
+    name: str
+    keeper_code: str | None
+    revision: int
+    schema_version: str | None
+    scheme: ScoringScheme
+    location: str
+    risk_count: int
+    action_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class RiskRecord:
+    """Every field of a risk as the register holds it now."""
+
+    uuid: str
+    ref: str
+    number: int
+    title: str
+    description: str
+    cause: str
+    consequence: str
+    category: str | None
+    status: RiskStatus
+    lead_partner: str
+    owner: str
+    shares: Shares
+    visibility: Visibility
+    response: Response
+    controls: str
+    inherent_likelihood: int
+    inherent_impact: int
+    current_likelihood: int
+    current_impact: int
+    target_likelihood: int | None
+    target_impact: int | None
+    target_date: date | None
+    proximity: Proximity | None
+    cost_min: int | None
+    cost_likely: int | None
+    cost_max: int | None
+    raised_on: date
+    last_reviewed: date | None
+    next_review: date | None
+    closed_on: date | None
+    version: int
+
+    @property
+    def inherent_score(self) -> int:
+        return self.inherent_likelihood * self.inherent_impact
+
+    @property
+    def current_score(self) -> int:
+        return self.current_likelihood * self.current_impact
+
+    @property
+    def target_score(self) -> int | None:
+        if self.target_likelihood is None or self.target_impact is None:
+            return None
+        return self.target_likelihood * self.target_impact
+
+    def share_of(self, partner_code: str) -> int:
+        return dict(self.shares).get(partner_code, 0)
+
+    def exposure_of(self, partner_code: str) -> int | None:
+        """The partner's part of the most likely cost, in whole currency units."""
+        if self.cost_likely is None:
+            return None
+        return round(self.cost_likely * self.share_of(partner_code) / 100)
+
+
+@dataclass(frozen=True, slots=True)
+class ActionDraft:
+    description: str
+    partner: str
+    owner: str = ""
+    due_date: date | None = None
+    status: ActionStatus = ActionStatus.NOT_STARTED
+    progress: int = 0
+    completed_on: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RiskDraft:
+    """A new risk as the user typed it; defaults follow DESIGN.md (100 % to the lead)."""
+
+    title: str
+    lead_partner: str
+    inherent_likelihood: int
+    inherent_impact: int
+    current_likelihood: int | None = None
+    current_impact: int | None = None
+    description: str = ""
+    cause: str = ""
+    consequence: str = ""
+    category: str | None = None
+    status: RiskStatus = RiskStatus.OPEN
+    owner: str = ""
+    shares: Shares | None = None
+    visibility: Visibility = Visibility.JOINT
+    response: Response = Response.TREAT
+    controls: str = ""
+    target_likelihood: int | None = None
+    target_impact: int | None = None
+    target_date: date | None = None
+    proximity: Proximity | None = None
+    cost_min: int | None = None
+    cost_likely: int | None = None
+    cost_max: int | None = None
+    raised_on: date | None = None
+    last_reviewed: date | None = None
+    next_review: date | None = None
+    actions: tuple[ActionDraft, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class ActionRecord:
+    uuid: str
+    ref: str
+    number: int
+    risk_uuid: str
+    risk_ref: str
+    description: str
+    partner: str
+    owner: str
+    due_date: date | None
+    status: ActionStatus
+    progress: int
+    completed_on: date | None
+    version: int
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS)
+
+    def is_overdue(self, today: date) -> bool:
+        return self.is_open and self.due_date is not None and self.due_date < today
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeRecord:
+    """One field change with the change set it belongs to."""
+
+    revision: int
+    at: datetime
+    user: str
+    partner_code: str
+    source: str
+    summary: str
+    entity: str
+    entity_ref: str
+    field: str
+    old: str | None
+    new: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SchemeChangeReport:
+    """What a new scoring scheme does to the register, shown before the user confirms."""
+
+    risks_changing_band: int
+    risks_with_levels_moved: int
+    total_risks: int
+
+
+@dataclass(frozen=True, slots=True)
+class ChangesSummary:
+    """What changed since a date: the 'since the last meeting' section of a pack."""
+
+    since: datetime
+    new: tuple[str, ...]
+    closed: tuple[str, ...]
+    score_up: tuple[str, ...]
+    score_down: tuple[str, ...]

@@ -1,0 +1,1097 @@
+"""The register's use cases: every read and write the GUI, command line and importer make.
+
+Each write is one transaction and one change set (who, when, from where, every field's old
+and new value); a failed use case raises before commit and leaves the file as it was. Rows
+carry a version: a write that names a stale version is refused with ``ConflictError``.
+Reads return frozen dataclasses built from column tuples, one query per table, never per row.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import enum
+import uuid as uuidlib
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
+from sqlalchemy.orm.exc import StaleDataError
+
+from riskreg import store as store_module
+from riskreg.errors import (
+    ConflictError,
+    NotFound,
+    Problem,
+    RegisterBusy,
+    RuleError,
+    ValidationError,
+)
+from riskreg.model import (
+    Action,
+    ActionStatus,
+    Category,
+    Change,
+    ChangeSet,
+    Partner,
+    Register,
+    Risk,
+    RiskShare,
+    RiskStatus,
+)
+from riskreg.records import (
+    ActionDraft,
+    ActionRecord,
+    Actor,
+    CategoryRecord,
+    ChangeRecord,
+    ChangesSummary,
+    PartnerRecord,
+    RegisterInfo,
+    RiskDraft,
+    RiskRecord,
+    SchemeChangeReport,
+    Shares,
+    format_shares,
+)
+from riskreg.scoring import ScoringScheme
+from riskreg.store import RegisterStore
+from riskreg.validation import (
+    ACTION_FIELDS,
+    RISK_FIELDS,
+    Context,
+    check_fields,
+    check_risk_consistency,
+    check_shares,
+    check_value,
+    normalise_shares,
+)
+
+CREATED = "*"
+"""The change-log field name that records the creation of an entity."""
+
+_RISK_DIRECT = (
+    "uuid", "ref", "number", "title", "description", "cause", "consequence", "status",
+    "owner", "visibility", "response", "controls", "inherent_likelihood", "inherent_impact",
+    "current_likelihood", "current_impact", "target_likelihood", "target_impact",
+    "target_date", "proximity", "cost_min", "cost_likely", "cost_max", "raised_on",
+    "last_reviewed", "next_review", "closed_on", "version",
+)  # fmt: skip
+_RISK_COLUMNS = (
+    Risk.id,
+    Risk.category_id,
+    Risk.lead_partner_id,
+    *(getattr(Risk, name) for name in _RISK_DIRECT),
+)
+_SCORE_FIELDS = ("current_likelihood", "current_impact")
+
+
+def risk_ref(number: int) -> str:
+    return f"R-{number:03d}"
+
+
+def action_ref(number: int) -> str:
+    return f"A-{number:03d}"
+
+
+def _text(value: Any) -> str | None:
+    """How a value is written into the change log."""
+    if value is None:
+        return None
+    if isinstance(value, enum.Enum):
+        return str(value.value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, tuple):
+        return format_shares(value)
+    return str(value)
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _is_busy(exc: OperationalError) -> bool:
+    message = str(exc.orig).lower()
+    return "locked" in message or "busy" in message
+
+
+class _Work:
+    """One write use case in progress: its session, lookups, and the changes to log."""
+
+    def __init__(self, session: Session, service: RegisterService) -> None:
+        self.session = session
+        self.service = service
+        self.changes: list[dict[str, Any]] = []
+        register = session.scalars(select(Register)).one()
+        self.register = register
+        self.scheme = ScoringScheme.from_json(register.scheme_json)
+        self._partner_ids: dict[str, int] | None = None
+        self._category_ids: dict[str, int] | None = None
+
+    @property
+    def partner_ids(self) -> dict[str, int]:
+        if self._partner_ids is None:
+            self._partner_ids = dict(
+                self.session.execute(select(Partner.code, Partner.id)).tuples().all()
+            )
+        return self._partner_ids
+
+    @property
+    def partner_codes(self) -> dict[int, str]:
+        return {pid: code for code, pid in self.partner_ids.items()}
+
+    @property
+    def category_ids(self) -> dict[str, int]:
+        if self._category_ids is None:
+            rows = self.session.execute(select(Category.name, Category.id)).tuples()
+            self._category_ids = dict(rows.all())
+        return self._category_ids
+
+    def context(self) -> Context:
+        active = self.session.scalars(select(Partner.code).where(Partner.active)).all()
+        return Context(self.scheme, frozenset(active), frozenset(self.category_ids))
+
+    def log(self, entity: str, uuid: str, ref: str, field: str, old: Any, new: Any) -> None:
+        self.changes.append(
+            {
+                "entity": entity,
+                "entity_uuid": uuid,
+                "entity_ref": ref,
+                "field": field,
+                "old": _text(old),
+                "new": _text(new),
+            }
+        )
+
+    def finish(self, summary: str) -> None:
+        if not self.changes:
+            return
+        self.register.revision += 1
+        actor = self.service.actor
+        change_set = ChangeSet(
+            revision=self.register.revision,
+            at=self.service.now().astimezone(UTC).replace(tzinfo=None),
+            user=actor.user,
+            partner_code=actor.partner_code,
+            source=actor.source,
+            summary=summary[:300],
+        )
+        self.session.add(change_set)
+        self.session.flush()
+        for change in self.changes:
+            change["change_set_id"] = change_set.id
+        self.session.execute(insert(Change), self.changes)
+
+    def load_risk(self, uuid: str) -> Risk:
+        risk = self.session.scalars(select(Risk).where(Risk.uuid == uuid)).one_or_none()
+        if risk is None:
+            raise NotFound(f"no risk with id {uuid} in this register (was it removed?)")
+        return risk
+
+    def load_action(self, uuid: str) -> Action:
+        action = self.session.scalars(select(Action).where(Action.uuid == uuid)).one_or_none()
+        if action is None:
+            raise NotFound(f"no action with id {uuid} in this register")
+        return action
+
+    def expect_version(self, entity: Risk | Action, version: int) -> None:
+        if entity.version == version:
+            return
+        last = self.session.execute(
+            select(ChangeSet.user, ChangeSet.at, ChangeSet.source)
+            .join(Change, Change.change_set_id == ChangeSet.id)
+            .where(Change.entity_uuid == entity.uuid)
+            .order_by(ChangeSet.id.desc())
+            .limit(1)
+        ).first()
+        who = f" by {last.user} ({last.source}) at {last.at:%d %b %Y %H:%M} UTC" if last else ""
+        raise ConflictError(
+            f"{entity.ref} was changed{who} since you opened it. "
+            "Reload it to see that change, then make yours again."
+        )
+
+
+class RegisterService:
+    """The use cases of one open register, for one actor."""
+
+    def __init__(
+        self,
+        store: RegisterStore,
+        actor: Actor,
+        *,
+        clock: Callable[[], datetime] = _utcnow,
+    ) -> None:
+        self._store = store
+        self.actor = actor
+        self._clock = clock
+
+    # -- plumbing -----------------------------------------------------------------------
+    @property
+    def location(self) -> str:
+        return self._store.display_name
+
+    @property
+    def path(self) -> Path | None:
+        return self._store.path
+
+    def now(self) -> datetime:
+        return self._clock()
+
+    def today(self) -> date:
+        return self._clock().astimezone().date()
+
+    def with_actor(self, actor: Actor) -> RegisterService:
+        return RegisterService(self._store, actor, clock=self._clock)
+
+    def with_clock(self, clock: Callable[[], datetime]) -> RegisterService:
+        return RegisterService(self._store, self.actor, clock=clock)
+
+    def close(self) -> None:
+        self._store.close()
+
+    def backup_to(self, destination: Path) -> Path:
+        return self._store.backup_to(destination)
+
+    @contextlib.contextmanager
+    def _read(self) -> Iterator[Session]:
+        try:
+            with self._store.read_session() as session, session.begin():
+                yield session
+        except OperationalError as exc:
+            if _is_busy(exc):
+                raise RegisterBusy(
+                    f"{self.location} is busy: another program is writing it"
+                ) from exc
+            raise
+
+    @contextlib.contextmanager
+    def _write(self, summary: str, *, new_register: Register | None = None) -> Iterator[_Work]:
+        """One use case's transaction; ``new_register`` is the first row of a new file."""
+        try:
+            with self._store.write_session() as session, session.begin():
+                if new_register is not None:
+                    session.add(new_register)
+                    session.flush()
+                work = _Work(session, self)
+                yield work
+                work.finish(summary)
+        except StaleDataError as exc:
+            raise ConflictError(
+                "someone else saved a change to the same row at the same moment; reload and retry"
+            ) from exc
+        except OperationalError as exc:
+            if _is_busy(exc):
+                raise RegisterBusy(
+                    f"the register is busy: another program has been writing {self.location} "
+                    "for too long. Your change was not saved; try again in a moment."
+                ) from exc
+            raise
+
+    # -- the register -------------------------------------------------------------------
+    def register_info(self) -> RegisterInfo:
+        with self._read() as s:
+            reg = s.scalars(select(Register)).one()
+            keeper = s.get(Partner, reg.keeper_partner_id) if reg.keeper_partner_id else None
+            return RegisterInfo(
+                uuid=reg.uuid,
+                name=reg.name,
+                keeper_code=keeper.code if keeper else None,
+                revision=reg.revision,
+                schema_version=self._store.schema_revision(),
+                scheme=ScoringScheme.from_json(reg.scheme_json),
+                location=self.location,
+                risk_count=s.scalar(select(func.count(Risk.id))) or 0,
+                action_count=s.scalar(select(func.count(Action.id))) or 0,
+            )
+
+    def scheme(self) -> ScoringScheme:
+        with self._read() as s:
+            return ScoringScheme.from_json(s.scalars(select(Register.scheme_json)).one())
+
+    def rename_register(self, name: str) -> None:
+        if not name.strip():
+            raise ValidationError.single("name", "the register needs a name")
+        if len(name) > 200:
+            raise ValidationError.single("name", "a register name can be at most 200 characters")
+        with self._write("Rename register") as w:
+            if w.register.name != name:
+                w.log("register", w.register.uuid, "register", "name", w.register.name, name)
+                w.register.name = name
+
+    def set_keeper(self, code: str) -> None:
+        with self._write("Change keeper") as w:
+            if code not in w.partner_ids:
+                raise ValidationError.single("keeper", f"{code!r} is not a partner")
+            old = w.partner_codes.get(w.register.keeper_partner_id or -1)
+            if old != code:
+                w.log("register", w.register.uuid, "register", "keeper", old, code)
+                w.register.keeper_partner_id = w.partner_ids[code]
+
+    # -- partners -----------------------------------------------------------------------
+    def list_partners(self, *, active_only: bool = False) -> list[PartnerRecord]:
+        query = select(Partner.code, Partner.name, Partner.colour, Partner.contact, Partner.active)
+        if active_only:
+            query = query.where(Partner.active)
+        with self._read() as s:
+            return [PartnerRecord(*row) for row in s.execute(query.order_by(Partner.code))]
+
+    def add_partner(self, partner: PartnerRecord) -> PartnerRecord:
+        problems = _partner_problems(partner)
+        if problems:
+            raise ValidationError(problems)
+        with self._write(f"Add partner {partner.code}") as w:
+            if partner.code in w.partner_ids:
+                raise ValidationError.single("code", f"there is already a partner {partner.code}")
+            w.session.add(
+                Partner(
+                    code=partner.code,
+                    name=partner.name,
+                    colour=partner.colour,
+                    contact=partner.contact,
+                    active=partner.active,
+                )
+            )
+            w.log("partner", partner.code, partner.code, CREATED, None, partner.name)
+        return partner
+
+    def edit_partner(self, code: str, **changes: Any) -> PartnerRecord:
+        allowed = {"name", "colour", "contact", "active"}
+        unknown = set(changes) - allowed
+        if unknown:
+            raise ValidationError([Problem(f, "is not a partner field") for f in sorted(unknown)])
+        with self._write(f"Edit partner {code}") as w:
+            partner = w.session.scalars(select(Partner).where(Partner.code == code)).one_or_none()
+            if partner is None:
+                raise NotFound(f"there is no partner {code}")
+            before = PartnerRecord(
+                partner.code, partner.name, partner.colour, partner.contact, partner.active
+            )
+            after = replace(before, **changes)
+            problems = _partner_problems(after)
+            if problems:
+                raise ValidationError(problems)
+            if not after.active and w.register.keeper_partner_id == partner.id:
+                raise RuleError(f"{code} keeps this register and cannot be made inactive")
+            for name in sorted(changes):
+                old, new = getattr(before, name), getattr(after, name)
+                if old != new:
+                    w.log("partner", code, code, name, old, new)
+                    setattr(partner, name, new)
+            return after
+
+    def remove_partner(self, code: str) -> None:
+        with self._write(f"Remove partner {code}") as w:
+            partner = w.session.scalars(select(Partner).where(Partner.code == code)).one_or_none()
+            if partner is None:
+                raise NotFound(f"there is no partner {code}")
+            s = w.session
+            leads = s.scalar(select(func.count()).where(Risk.lead_partner_id == partner.id)) or 0
+            shares = s.scalar(select(func.count()).where(RiskShare.partner_id == partner.id)) or 0
+            owns = s.scalar(select(func.count()).where(Action.partner_id == partner.id)) or 0
+            in_use = []
+            if leads:
+                in_use.append(f"leads {leads} risk{'s' * (leads != 1)}")
+            if shares:
+                in_use.append(f"holds a share of {shares} risk{'s' * (shares != 1)}")
+            if owns:
+                in_use.append(f"owns {owns} action{'s' * (owns != 1)}")
+            if w.register.keeper_partner_id == partner.id:
+                in_use.append("keeps this register")
+            if in_use:
+                raise RuleError(
+                    f"{code} cannot be removed: it {', '.join(in_use)}. Reassign those first, "
+                    "or mark the partner inactive to keep its history."
+                )
+            w.log("partner", code, code, CREATED, partner.name, None)
+            s.delete(partner)
+
+    # -- categories ---------------------------------------------------------------------
+    def list_categories(self) -> list[CategoryRecord]:
+        with self._read() as s:
+            rows = s.execute(select(Category.name, Category.appetite).order_by(Category.name))
+            return [CategoryRecord(*row) for row in rows]
+
+    def add_category(self, category: CategoryRecord) -> CategoryRecord:
+        with self._write(f"Add category {category.name}") as w:
+            self._check_category(w, category, existing=None)
+            w.session.add(Category(name=category.name, appetite=category.appetite))
+            w.log("category", category.name, category.name, CREATED, None, category.name)
+        return category
+
+    def edit_category(self, name: str, updated: CategoryRecord) -> CategoryRecord:
+        with self._write(f"Edit category {name}") as w:
+            row = w.session.scalars(select(Category).where(Category.name == name)).one_or_none()
+            if row is None:
+                raise NotFound(f"there is no category {name!r}")
+            self._check_category(w, updated, existing=name)
+            for field in ("name", "appetite"):
+                old, new = getattr(row, field), getattr(updated, field)
+                if old != new:
+                    w.log("category", name, name, field, old, new)
+                    setattr(row, field, new)
+        return updated
+
+    def remove_category(self, name: str) -> None:
+        with self._write(f"Remove category {name}") as w:
+            row = w.session.scalars(select(Category).where(Category.name == name)).one_or_none()
+            if row is None:
+                raise NotFound(f"there is no category {name!r}")
+            used = w.session.scalar(select(func.count()).where(Risk.category_id == row.id)) or 0
+            if used:
+                raise RuleError(
+                    f"category {name!r} is used by {used} risk{'s' * (used != 1)}; "
+                    "move them to another category first"
+                )
+            w.log("category", name, name, CREATED, name, None)
+            w.session.delete(row)
+
+    @staticmethod
+    def _check_category(w: _Work, category: CategoryRecord, existing: str | None) -> None:
+        if not category.name.strip():
+            raise ValidationError.single("name", "a category needs a name")
+        if len(category.name) > 100:
+            raise ValidationError.single("name", "a category name can be at most 100 characters")
+        if category.name != existing and category.name in w.category_ids:
+            raise ValidationError.single("name", f"there is already a category {category.name!r}")
+        if category.appetite is not None and category.appetite not in w.scheme.band_names:
+            raise ValidationError.single(
+                "appetite",
+                f"{category.appetite!r} is not a band; choose one of "
+                + ", ".join(w.scheme.band_names),
+            )
+
+    # -- risks: reading -----------------------------------------------------------------
+    def list_risks(self) -> list[RiskRecord]:
+        """Every risk, ordered by ref: four queries whatever the register's size."""
+        with self._read() as s:
+            return _select_risks(s, None)
+
+    def get_risk(self, uuid: str) -> RiskRecord:
+        with self._read() as s:
+            found = _select_risks(s, uuid)
+        if not found:
+            raise NotFound(f"no risk with id {uuid} in this register")
+        return found[0]
+
+    def find_risk(self, ref: str) -> RiskRecord:
+        with self._read() as s:
+            uuid = s.scalar(select(Risk.uuid).where(Risk.ref == ref))
+        if uuid is None:
+            raise NotFound(f"there is no risk {ref}")
+        return self.get_risk(uuid)
+
+    # -- risks: writing -----------------------------------------------------------------
+    def create_risk(self, draft: RiskDraft) -> RiskRecord:
+        with self._write(f"New risk: {draft.title[:80]}") as w:
+            (uuid,) = _insert_risks(w, [draft], self.today())
+            w.session.flush()
+            return _select_risks(w.session, uuid)[0]
+
+    def create_risks(self, drafts: Sequence[RiskDraft], *, summary: str | None = None) -> list[str]:
+        """Add many risks with their actions in one transaction: the bulk path of imports.
+
+        Returns the new risks' uuids in the order of the drafts.
+        """
+        if not drafts:
+            return []
+        with self._write(summary or f"Add {len(drafts)} risks") as w:
+            return _insert_risks(w, drafts, self.today())
+
+    def edit_risk(self, uuid: str, version: int, changes: Mapping[str, Any]) -> RiskRecord:
+        """Change any fields of a risk (``shares`` included) if nobody else changed it first."""
+        with self._write("Edit risk") as w:
+            risk = w.load_risk(uuid)
+            w.expect_version(risk, version)
+            if risk.status is RiskStatus.CLOSED and set(changes) - {"status"}:
+                raise RuleError(f"{risk.ref} is closed; reopen it before changing it")
+            _apply_risk_changes(w, risk, dict(changes), self.today())
+            w.session.flush()
+            return _select_risks(w.session, uuid)[0]
+
+    def set_shares(self, uuid: str, version: int, shares: Shares) -> RiskRecord:
+        return self.edit_risk(uuid, version, {"shares": shares})
+
+    def close_risk(self, uuid: str, version: int) -> RiskRecord:
+        return self.edit_risk(uuid, version, {"status": RiskStatus.CLOSED})
+
+    def reopen_risk(self, uuid: str, version: int) -> RiskRecord:
+        return self.edit_risk(uuid, version, {"status": RiskStatus.OPEN})
+
+    # -- actions ------------------------------------------------------------------------
+    def list_actions(self, risk_uuid: str | None = None) -> list[ActionRecord]:
+        with self._read() as s:
+            return _select_actions(s, risk_uuid=risk_uuid)
+
+    def add_action(self, risk_uuid: str, draft: ActionDraft) -> ActionRecord:
+        with self._write("Add action") as w:
+            risk = w.load_risk(risk_uuid)
+            problems = _action_draft_problems(draft, w.context(), "")
+            if problems:
+                raise ValidationError(problems)
+            number = w.register.next_action_number
+            w.register.next_action_number += 1
+            action_uuid = str(uuidlib.uuid4())
+            w.session.execute(
+                insert(Action),
+                [_action_row(draft, action_uuid, number, risk.id, w.partner_ids)],
+            )
+            w.log("action", action_uuid, action_ref(number), CREATED, None, draft.description)
+            w.session.flush()
+            return _select_actions(w.session, action_uuid=action_uuid)[0]
+
+    def edit_action(self, uuid: str, version: int, changes: Mapping[str, Any]) -> ActionRecord:
+        with self._write("Edit action") as w:
+            action = w.load_action(uuid)
+            w.expect_version(action, version)
+            changes = dict(changes)
+            problems = check_fields(changes, ACTION_FIELDS, w.context())
+            # An owning partner that has since become inactive may stay on its action.
+            if "partner" in changes and changes["partner"] == w.partner_codes[action.partner_id]:
+                problems = [p for p in problems if p.field != "partner"]
+            if problems:
+                raise ValidationError(problems)
+            if changes.get("status") is ActionStatus.DONE:
+                changes.setdefault("progress", 100)
+                changes.setdefault("completed_on", action.completed_on or self.today())
+            elif "status" in changes and changes["status"] is not ActionStatus.DONE:
+                changes.setdefault("completed_on", None)
+            for name, new in changes.items():
+                if name == "partner":
+                    old = w.partner_codes[action.partner_id]
+                    if old != new:
+                        w.log("action", uuid, action.ref, name, old, new)
+                        action.partner_id = w.partner_ids[new]
+                    continue
+                old = getattr(action, name)
+                if old != new:
+                    w.log("action", uuid, action.ref, name, old, new)
+                    setattr(action, name, new)
+            w.session.flush()
+            return _select_actions(w.session, action_uuid=uuid)[0]
+
+    def complete_action(self, uuid: str, version: int, on: date | None = None) -> ActionRecord:
+        return self.edit_action(
+            uuid,
+            version,
+            {"status": ActionStatus.DONE, "progress": 100, "completed_on": on or self.today()},
+        )
+
+    # -- scoring scheme -----------------------------------------------------------------
+    def preview_scheme(self, new: ScoringScheme) -> SchemeChangeReport:
+        """How many risks a new scheme would re-band, for the confirmation the user sees."""
+        with self._read() as s:
+            old = ScoringScheme.from_json(s.scalars(select(Register.scheme_json)).one())
+            rows = s.execute(select(Risk.current_likelihood, Risk.current_impact)).tuples().all()
+        return _scheme_report(old, new, rows)
+
+    def change_scheme(self, new: ScoringScheme) -> SchemeChangeReport:
+        """Adopt a new scheme: move levels onto new axes, re-band, and log both."""
+        new.validate()
+        with self._write(f"Change scoring scheme to {new.name}") as w:
+            old = w.scheme
+            level_fields = (
+                ("inherent_likelihood", "l"), ("inherent_impact", "i"),
+                ("current_likelihood", "l"), ("current_impact", "i"),
+                ("target_likelihood", "l"), ("target_impact", "i"),
+            )  # fmt: skip
+            columns = [Risk.id, Risk.uuid, Risk.ref, Risk.version] + [
+                getattr(Risk, f) for f, _ in level_fields
+            ]
+            rows = w.session.execute(select(*columns)).tuples().all()
+            report = _scheme_report(old, new, [(r[6], r[7]) for r in rows])
+            updates = []
+            for row in rows:
+                rid, ruuid, ref, version, *levels = row
+                moved = {}
+                for (field, axis), value in zip(level_fields, levels, strict=True):
+                    if value is None:
+                        continue
+                    mapped = (
+                        old.remap_likelihood(value, new) if axis == "l"
+                        else old.remap_impact(value, new)
+                    )  # fmt: skip
+                    if mapped != value:
+                        moved[field] = mapped
+                        w.log("risk", ruuid, ref, field, value, mapped)
+                cl, ci = (
+                    moved.get("current_likelihood", levels[2]),
+                    moved.get("current_impact", levels[3]),
+                )
+                old_band = old.band(levels[2], levels[3]).name
+                new_band = new.band(cl, ci).name
+                if old_band != new_band:
+                    w.log("risk", ruuid, ref, "band", old_band, new_band)
+                if moved:
+                    updates.append({"id": rid, **moved, "version": version})
+            if updates:
+                w.session.execute(update(Risk), updates)
+            w.log("register", w.register.uuid, "register", "scheme", old.to_json(), new.to_json())
+            w.register.scheme_json = new.to_json()
+            return report
+
+    # -- history ------------------------------------------------------------------------
+    def history(self, risk_uuid: str) -> list[ChangeRecord]:
+        """Every change to a risk and to its actions, oldest first."""
+        with self._read() as s:
+            action_uuids = select(Action.uuid).join(Risk).where(Risk.uuid == risk_uuid)
+            query = (
+                _change_query()
+                .where(or_(Change.entity_uuid == risk_uuid, Change.entity_uuid.in_(action_uuids)))
+                .order_by(Change.id)
+            )
+            return [ChangeRecord(*row) for row in s.execute(query)]
+
+    def changes_between(self, since: datetime, until: datetime | None = None) -> list[ChangeRecord]:
+        with self._read() as s:
+            query = _change_query().where(ChangeSet.at >= _naive_utc(since))
+            if until is not None:
+                query = query.where(ChangeSet.at < _naive_utc(until))
+            return [ChangeRecord(*row) for row in s.execute(query.order_by(Change.id))]
+
+    def trends(self) -> dict[str, int]:
+        """Direction of travel per risk uuid: +1 score went up, -1 down, 0 no change yet.
+
+        Read from the change log: the last change set that moved the current score is undone
+        on the current values, and the score before it is compared with the score now.
+        """
+        with self._read() as s:
+            current = {
+                u: (lik, imp)
+                for u, lik, imp in s.execute(
+                    select(Risk.uuid, Risk.current_likelihood, Risk.current_impact)
+                ).tuples()
+            }
+            rows = s.execute(
+                select(Change.entity_uuid, Change.change_set_id, Change.field, Change.old)
+                .where(Change.entity == "risk", Change.field.in_(_SCORE_FIELDS))
+                .order_by(Change.id.desc())
+            ).tuples()
+            latest_set: dict[str, int] = {}
+            before: dict[str, dict[str, int]] = defaultdict(dict)
+            for entity_uuid, set_id, field, old in rows:
+                if latest_set.setdefault(entity_uuid, set_id) == set_id and old is not None:
+                    before[entity_uuid][field] = int(old)
+        trends = dict.fromkeys(current, 0)
+        for entity_uuid, old_values in before.items():
+            if entity_uuid not in current:
+                continue
+            lik, imp = current[entity_uuid]
+            then = old_values.get("current_likelihood", lik) * old_values.get("current_impact", imp)
+            trends[entity_uuid] = (lik * imp > then) - (lik * imp < then)
+        return trends
+
+    def changes_since(self, since: datetime) -> ChangesSummary:
+        """New, closed, and up/down in current score since a date (e.g. the last meeting)."""
+        cutoff = _naive_utc(since)
+        with self._read() as s:
+            risks = {
+                u: (ref, lik, imp, status)
+                for u, ref, lik, imp, status in s.execute(
+                    select(
+                        Risk.uuid, Risk.ref, Risk.current_likelihood,
+                        Risk.current_impact, Risk.status,
+                    )
+                ).tuples()
+            }  # fmt: skip
+            rows = s.execute(
+                select(Change.entity_uuid, Change.field, Change.old, Change.new)
+                .join(ChangeSet, Change.change_set_id == ChangeSet.id)
+                .where(ChangeSet.at >= cutoff, Change.entity == "risk")
+                .where(Change.field.in_((CREATED, "status", *_SCORE_FIELDS)))
+                .order_by(Change.id)
+            ).tuples()
+            new: set[str] = set()
+            closed: set[str] = set()
+            score_then: dict[str, dict[str, int]] = defaultdict(dict)
+            for entity_uuid, field, old, value in rows:
+                if field == CREATED:
+                    new.add(entity_uuid)
+                elif field == "status" and value == RiskStatus.CLOSED.value:
+                    closed.add(entity_uuid)
+                elif field in _SCORE_FIELDS and old is not None:
+                    score_then[entity_uuid].setdefault(field, int(old))
+        up, down = [], []
+        for entity_uuid, then_values in score_then.items():
+            if entity_uuid in new or entity_uuid not in risks:
+                continue
+            ref, lik, imp, _ = risks[entity_uuid]
+            then = then_values.get("current_likelihood", lik) * then_values.get(
+                "current_impact", imp
+            )
+            if lik * imp > then:
+                up.append(ref)
+            elif lik * imp < then:
+                down.append(ref)
+
+        def refs(uuids: set[str]) -> tuple[str, ...]:
+            return tuple(sorted((risks[u][0] for u in uuids if u in risks), key=_ref_key))
+
+        still_closed = {u for u in closed if risks.get(u, ("", 0, 0, None))[3] is RiskStatus.CLOSED}
+        return ChangesSummary(
+            since=since,
+            new=refs(new),
+            closed=refs(still_closed),
+            score_up=tuple(sorted(up, key=_ref_key)),
+            score_down=tuple(sorted(down, key=_ref_key)),
+        )
+
+
+# -- opening and creating ---------------------------------------------------------------
+def open_service(location: str | Path, actor: Actor, **options: Any) -> RegisterService:
+    """Open an existing register for an actor (see ``riskreg.store.open_register``)."""
+    return RegisterService(store_module.open_register(location, **options), actor)
+
+
+def create_register(
+    location: str | Path,
+    actor: Actor,
+    *,
+    name: str,
+    partners: Sequence[PartnerRecord] = (),
+    keeper: str | None = None,
+    categories: Sequence[CategoryRecord] = (),
+    scheme: ScoringScheme | None = None,
+    clock: Callable[[], datetime] = _utcnow,
+) -> RegisterService:
+    """Create a register file with its partners and categories as its first change set."""
+    problems = [p for partner in partners for p in _partner_problems(partner)]
+    codes = [p.code for p in partners]
+    if len(set(codes)) != len(codes):
+        problems.append(Problem("partners", "each partner code may be used only once"))
+    if keeper is not None and keeper not in codes:
+        problems.append(Problem("keeper", f"{keeper!r} is not one of the partners"))
+    if not name.strip():
+        problems.append(Problem("name", "the register needs a name"))
+    if problems:
+        raise ValidationError(problems)
+    store = store_module.create_register_file(location)
+    service = RegisterService(store, actor, clock=clock)
+    try:
+        scheme = scheme or ScoringScheme.default()
+        register = Register(
+            uuid=str(uuidlib.uuid4()),
+            name=name,
+            scheme_json=scheme.to_json(),
+            revision=0,
+            next_risk_number=1,
+            next_action_number=1,
+            created_at=service.now().astimezone(UTC).replace(tzinfo=None),
+        )
+        with service._write("Create register", new_register=register) as w:
+            w.log("register", register.uuid, "register", CREATED, None, name)
+            for partner in partners:
+                w.session.add(Partner(**_partner_columns(partner)))
+                w.log("partner", partner.code, partner.code, CREATED, None, partner.name)
+            for category in categories:
+                w.session.add(Category(name=category.name, appetite=category.appetite))
+                w.log("category", category.name, category.name, CREATED, None, category.name)
+            w.session.flush()
+            if keeper is not None:
+                register.keeper_partner_id = w.session.scalars(
+                    select(Partner.id).where(Partner.code == keeper)
+                ).one()
+    except BaseException:
+        store.close()
+        if store.path is not None:
+            store.path.unlink(missing_ok=True)
+        raise
+    return service
+
+
+# -- helpers ----------------------------------------------------------------------------
+def _naive_utc(moment: datetime) -> datetime:
+    if moment.tzinfo is None:
+        return moment
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+def _ref_key(ref: str) -> tuple[str, int]:
+    prefix, _, number = ref.partition("-")
+    return prefix, int(number) if number.isdigit() else 0
+
+
+def _change_query() -> Any:
+    return select(
+        ChangeSet.revision, ChangeSet.at, ChangeSet.user, ChangeSet.partner_code,
+        ChangeSet.source, ChangeSet.summary, Change.entity, Change.entity_ref, Change.field,
+        Change.old, Change.new,
+    ).join(ChangeSet, Change.change_set_id == ChangeSet.id)  # fmt: skip
+
+
+def _partner_problems(partner: PartnerRecord) -> list[Problem]:
+    problems = []
+    code = partner.code
+    if not code or len(code) > 12 or not all(c.isalnum() or c in "-_" for c in code):
+        problems.append(
+            Problem("code", f"partner code {code!r} must be 1–12 letters, digits, - or _")
+        )
+    if code != code.upper():
+        problems.append(Problem("code", f"partner code {code!r} must be in capitals"))
+    if not partner.name.strip() or len(partner.name) > 200:
+        problems.append(Problem("name", "a partner needs a name of at most 200 characters"))
+    if len(partner.contact) > 200:
+        problems.append(Problem("contact", "contact can be at most 200 characters"))
+    colour = partner.colour
+    if (
+        len(colour) != 7
+        or not colour.startswith("#")
+        or not all(c in "0123456789abcdefABCDEF" for c in colour[1:])
+    ):
+        problems.append(Problem("colour", f"colour {colour!r} is not #rrggbb"))
+    return problems
+
+
+def _partner_columns(partner: PartnerRecord) -> dict[str, Any]:
+    return {
+        "code": partner.code,
+        "name": partner.name,
+        "colour": partner.colour,
+        "contact": partner.contact,
+        "active": partner.active,
+    }
+
+
+def _select_risks(s: Session, uuid: str | None) -> list[RiskRecord]:
+    codes = dict(s.execute(select(Partner.id, Partner.code)).tuples().all())
+    categories = dict(s.execute(select(Category.id, Category.name)).tuples().all())
+    share_query = select(RiskShare.risk_id, RiskShare.partner_id, RiskShare.percent)
+    risk_query = select(*_RISK_COLUMNS).order_by(Risk.number)
+    if uuid is not None:
+        risk_query = risk_query.where(Risk.uuid == uuid)
+        share_query = share_query.join(Risk).where(Risk.uuid == uuid)
+    shares: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    for risk_id, partner_id, percent in s.execute(share_query).tuples():
+        shares[risk_id].append((codes[partner_id], percent))
+    names = _RISK_DIRECT
+    records = []
+    for row in s.execute(risk_query).tuples():
+        rid, category_id, lead_id, *rest = row
+        values = dict(zip(names, rest, strict=True))
+        records.append(
+            RiskRecord(
+                **values,
+                category=categories.get(category_id) if category_id is not None else None,
+                lead_partner=codes[lead_id],
+                shares=tuple(sorted(shares.get(rid, ()))),
+            )
+        )
+    return records
+
+
+def _select_actions(
+    s: Session, *, risk_uuid: str | None = None, action_uuid: str | None = None
+) -> list[ActionRecord]:
+    query = (
+        select(
+            Action.uuid, Action.ref, Action.number, Risk.uuid, Risk.ref, Action.description,
+            Partner.code, Action.owner, Action.due_date, Action.status, Action.progress,
+            Action.completed_on, Action.version,
+        )
+        .join(Risk, Action.risk_id == Risk.id)
+        .join(Partner, Action.partner_id == Partner.id)
+        .order_by(Action.number)
+    )  # fmt: skip
+    if risk_uuid is not None:
+        query = query.where(Risk.uuid == risk_uuid)
+    if action_uuid is not None:
+        query = query.where(Action.uuid == action_uuid)
+    rows: Any = s.execute(query)
+    return [ActionRecord(*row) for row in rows]
+
+
+def _risk_draft_problems(
+    draft: RiskDraft, ctx: Context, prefix: str, today: date
+) -> list[Problem]:
+    values = _draft_values(draft, today)
+    problems = check_fields(values, RISK_FIELDS, ctx)
+    problems += check_risk_consistency(values)
+    if draft.shares is not None:
+        problems += check_shares(draft.shares, ctx)
+    for n, action in enumerate(draft.actions, start=1):
+        problems += _action_draft_problems(action, ctx, f"action {n}: ")
+    if prefix:
+        problems = [Problem(prefix + p.field, p.message) for p in problems]
+    return problems
+
+
+def _action_draft_problems(draft: ActionDraft, ctx: Context, prefix: str) -> list[Problem]:
+    problems = []
+    for name, spec in ACTION_FIELDS.items():
+        message = check_value(name, spec, getattr(draft, name), ctx)
+        if message:
+            problems.append(Problem(prefix + name, message))
+    return problems
+
+
+def _draft_values(draft: RiskDraft, today: date) -> dict[str, Any]:
+    values = {name: getattr(draft, name) for name in RISK_FIELDS}
+    if values["raised_on"] is None:
+        values["raised_on"] = today
+    if values["current_likelihood"] is None:
+        values["current_likelihood"] = draft.inherent_likelihood
+    if values["current_impact"] is None:
+        values["current_impact"] = draft.inherent_impact
+    return values
+
+
+def _insert_risks(w: _Work, drafts: Sequence[RiskDraft], today: date) -> list[str]:
+    ctx = w.context()
+    problems: list[Problem] = []
+    many = len(drafts) > 1
+    for n, draft in enumerate(drafts, start=1):
+        problems += _risk_draft_problems(draft, ctx, f"risk {n}: " if many else "", today)
+        if len(problems) > 200:
+            break
+    if problems:
+        raise ValidationError(problems)
+    partner_ids, category_ids, scheme = w.partner_ids, w.category_ids, w.scheme
+    first = w.register.next_risk_number
+    w.register.next_risk_number = first + len(drafts)
+    risk_rows = []
+    uuids = []
+    for offset, draft in enumerate(drafts):
+        values = _draft_values(draft, today)
+        number = first + offset
+        risk_uuid = str(uuidlib.uuid4())
+        uuids.append(risk_uuid)
+        raised = values["raised_on"]
+        next_review = values["next_review"]
+        if next_review is None:
+            band = scheme.band(values["current_likelihood"], values["current_impact"])
+            next_review = (values["last_reviewed"] or raised) + timedelta(days=band.review_days)
+        category = values.pop("category")
+        lead = values.pop("lead_partner")
+        values.update(
+            uuid=risk_uuid,
+            number=number,
+            ref=risk_ref(number),
+            category_id=category_ids[category] if category is not None else None,
+            lead_partner_id=partner_ids[lead],
+            raised_on=raised,
+            next_review=next_review,
+            closed_on=today if draft.status is RiskStatus.CLOSED else None,
+            version=1,
+        )
+        risk_rows.append(values)
+    ids = w.session.scalars(
+        insert(Risk).returning(Risk.id, sort_by_parameter_order=True), risk_rows
+    ).all()
+    share_rows: list[dict[str, Any]] = []
+    action_rows = []
+    action_number = w.register.next_action_number
+    for draft, rid, row in zip(drafts, ids, risk_rows, strict=True):
+        shares = draft.shares or ((draft.lead_partner, 100),)
+        share_rows.extend(
+            {"risk_id": rid, "partner_id": partner_ids[code], "percent": percent}
+            for code, percent in shares
+        )
+        w.log("risk", row["uuid"], row["ref"], CREATED, None, row["title"])
+        for action in draft.actions:
+            action_uuid = str(uuidlib.uuid4())
+            action_rows.append(_action_row(action, action_uuid, action_number, rid, partner_ids))
+            w.log("action", action_uuid, action_ref(action_number), CREATED, None, row["ref"])
+            action_number += 1
+    w.register.next_action_number = action_number
+    w.session.execute(insert(RiskShare), share_rows)
+    if action_rows:
+        w.session.execute(insert(Action), action_rows)
+    return uuids
+
+
+def _action_row(
+    draft: ActionDraft, action_uuid: str, number: int, risk_id: int, partner_ids: dict[str, int]
+) -> dict[str, Any]:
+    return {
+        "uuid": action_uuid,
+        "number": number,
+        "ref": action_ref(number),
+        "risk_id": risk_id,
+        "description": draft.description,
+        "partner_id": partner_ids[draft.partner],
+        "owner": draft.owner,
+        "due_date": draft.due_date,
+        "status": draft.status,
+        "progress": 100 if draft.status is ActionStatus.DONE else draft.progress,
+        "completed_on": draft.completed_on,
+        "version": 1,
+    }
+
+
+def _apply_risk_changes(w: _Work, risk: Risk, changes: dict[str, Any], today: date) -> None:
+    ctx = w.context()
+    codes = w.partner_codes
+    categories = {cid: name for name, cid in w.category_ids.items()}
+    shares_now: Shares = tuple(sorted((codes[s.partner_id], s.percent) for s in risk.shares))
+    current = {name: getattr(risk, name) for name in RISK_FIELDS if hasattr(Risk, name)}
+    current["category"] = categories.get(risk.category_id) if risk.category_id else None
+    current["lead_partner"] = codes[risk.lead_partner_id]
+
+    new_shares = changes.pop("shares", None)
+    field_changes = {k: v for k, v in changes.items() if current.get(k, object()) != v}
+    problems = check_fields(field_changes, RISK_FIELDS, ctx)
+    if new_shares is not None:
+        new_shares = normalise_shares(tuple(new_shares))
+        if new_shares != shares_now:
+            problems += check_shares(new_shares, ctx)
+        else:
+            new_shares = None
+    problems += check_risk_consistency({**current, **field_changes})
+    if problems:
+        raise ValidationError(problems)
+
+    lead_moved = field_changes.get("lead_partner")
+    if lead_moved and new_shares is None and shares_now == ((current["lead_partner"], 100),):
+        new_shares = ((lead_moved, 100),)  # the default split follows the lead
+    status = field_changes.get("status")
+    if status is RiskStatus.CLOSED:
+        field_changes.setdefault("closed_on", today)
+    elif status is not None and risk.status is RiskStatus.CLOSED:
+        field_changes.setdefault("closed_on", None)
+
+    for name, new in field_changes.items():
+        old = current.get(name, getattr(risk, name, None))
+        w.log("risk", risk.uuid, risk.ref, name, old, new)
+        if name == "category":
+            risk.category_id = w.category_ids[new] if new is not None else None
+        elif name == "lead_partner":
+            risk.lead_partner_id = w.partner_ids[new]
+        else:
+            setattr(risk, name, new)
+    if new_shares is not None:
+        w.log("risk", risk.uuid, risk.ref, "shares", shares_now, new_shares)
+        wanted = {w.partner_ids[code]: percent for code, percent in new_shares}
+        for share in list(risk.shares):
+            if share.partner_id not in wanted:
+                risk.shares.remove(share)
+            else:
+                share.percent = wanted.pop(share.partner_id)
+        for partner_id, percent in wanted.items():
+            risk.shares.append(RiskShare(partner_id=partner_id, percent=percent))
+        if not field_changes:
+            flag_modified(risk, "title")  # a change of split is a change of the risk
+    try:
+        w.session.flush()
+    except IntegrityError as exc:  # pragma: no cover - validation should catch all of these
+        raise ValidationError.single(
+            "risk", f"the register refused the change: {exc.orig}"
+        ) from exc
+
+
+def _scheme_report(
+    old: ScoringScheme, new: ScoringScheme, levels: Sequence[tuple[int, int]]
+) -> SchemeChangeReport:
+    changing = moved = 0
+    for lik, imp in levels:
+        nl, ni = old.remap_likelihood(lik, new), old.remap_impact(imp, new)
+        moved += (nl, ni) != (lik, imp)
+        changing += old.band(lik, imp).name != new.band(nl, ni).name
+    return SchemeChangeReport(changing, moved, len(levels))

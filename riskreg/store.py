@@ -1,0 +1,232 @@
+"""Opening, creating, upgrading, checking and backing up a register file.
+
+The only module that creates engines. A ``.riskreg`` file is SQLite with foreign keys on,
+the rollback journal (``DELETE``: WAL needs shared memory, which network shares lack) and
+full syncs. Transactions are begun explicitly so that every use case is one atomic unit:
+readers ``BEGIN``, writers ``BEGIN IMMEDIATE`` so two writers queue instead of deadlocking.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from riskreg.errors import NewerSchema, NotARegister, RegisterExists, RegisterNotFound
+
+SUFFIX = ".riskreg"
+SQLITE_MAGIC = b"SQLite format 3\x00"
+DEFAULT_BUSY_TIMEOUT_MS = 10_000
+
+
+def _alembic_config(connection: Connection | None = None) -> Any:
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", "riskreg:migrations")
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
+    return {s.revision for s in ScriptDirectory.from_config(_alembic_config()).walk_revisions()}
+
+
+def _install_sqlite_pragmas(engine: Engine, busy_timeout_ms: int) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy's "begin" event issue BEGIN; the driver's own implicit
+        # transactions would otherwise run DDL and pragmas outside our transaction.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA journal_mode = DELETE")
+        cursor.execute("PRAGMA synchronous = FULL")
+        cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        mode = connection.get_execution_options().get("riskreg_begin", "DEFERRED")
+        connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+@dataclass
+class RegisterStore:
+    """An open register: its engine and the two session factories the services use."""
+
+    url: str
+    engine: Engine
+    read_session: sessionmaker[Session]
+    write_session: sessionmaker[Session]
+    path: Path | None
+
+    @property
+    def display_name(self) -> str:
+        return str(self.path) if self.path else make_url(self.url).render_as_string()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def schema_revision(self) -> str | None:
+        from alembic.runtime.migration import MigrationContext
+
+        with self.engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+
+    def backup_to(self, destination: Path) -> Path:
+        """Copy the register with SQLite's online backup: consistent even while in use."""
+        if self.path is None:
+            raise NotImplementedError("backups of server registers are taken by the server")
+        destination = Path(destination)
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        partial = destination.with_name(destination.name + ".part")
+        raw = self.engine.raw_connection()
+        try:
+            target = sqlite3.connect(partial)
+            try:
+                raw.driver_connection.backup(target)  # type: ignore[union-attr]
+            finally:
+                target.close()
+        finally:
+            raw.close()
+        partial.replace(destination)
+        return destination
+
+
+def _make_store(url: str, path: Path | None, busy_timeout_ms: int) -> RegisterStore:
+    engine = create_engine(url)
+    if engine.dialect.name == "sqlite":
+        _install_sqlite_pragmas(engine, busy_timeout_ms)
+    writer = engine.execution_options(riskreg_begin="IMMEDIATE")
+    return RegisterStore(
+        url=url,
+        engine=engine,
+        read_session=sessionmaker(engine, expire_on_commit=False),
+        write_session=sessionmaker(writer, expire_on_commit=False),
+        path=path,
+    )
+
+
+def _url_for(location: str | Path) -> tuple[str, Path | None]:
+    text_location = str(location)
+    if "://" in text_location:
+        return text_location, None
+    path = Path(location).expanduser().resolve()
+    return f"sqlite:///{path}", path
+
+
+def _looks_like_sqlite(path: Path) -> bool:
+    with path.open("rb") as handle:
+        return handle.read(len(SQLITE_MAGIC)) == SQLITE_MAGIC
+
+
+def create_register_file(
+    location: str | Path, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS
+) -> RegisterStore:
+    """Create an empty register at the newest schema. Refuses to touch an existing file."""
+    url, path = _url_for(location)
+    if path is not None:
+        if path.exists() and path.stat().st_size > 0:
+            raise RegisterExists(f"{path} already exists; choose another name or open it")
+        path.parent.mkdir(parents=True, exist_ok=True)
+    store = _make_store(url, path, busy_timeout_ms)
+    try:
+        _upgrade(store)
+    except BaseException:
+        store.close()
+        if path is not None:
+            path.unlink(missing_ok=True)
+        raise
+    return store
+
+
+def open_register(
+    location: str | Path, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS, upgrade: bool = True
+) -> RegisterStore:
+    """Open an existing register, upgrading an older schema (after a backup copy).
+
+    Raises ``RegisterNotFound``, ``NotARegister`` or ``NewerSchema`` with a message that
+    names the file, so callers can show it as it is.
+    """
+    url, path = _url_for(location)
+    if path is not None:
+        if not path.exists():
+            raise RegisterNotFound(f"{path}: no such register file")
+        if path.is_dir():
+            raise NotARegister(f"{path} is a folder, not a register file")
+        if not _looks_like_sqlite(path):
+            raise NotARegister(f"{path} is not a register file (it is not an SQLite database)")
+    store = _make_store(url, path, busy_timeout_ms)
+    try:
+        current = _current_revision(store)
+        if current is None:
+            raise NotARegister(f"{store.display_name} is an SQLite file but not a risk register")
+        if current not in known_revisions():
+            raise NewerSchema(
+                f"{store.display_name} was written by a newer version of Joint Risk Register "
+                f"(schema {current}); this version reads up to schema {head_revision()}. "
+                "Update the application to open it."
+            )
+        if upgrade and current != head_revision():
+            if path is not None:
+                store.backup_to(path.with_name(f"{path.name}.before-schema-{head_revision()}"))
+            _upgrade(store)
+    except BaseException:
+        store.close()
+        raise
+    return store
+
+
+def _current_revision(store: RegisterStore) -> str | None:
+    try:
+        with store.engine.connect() as conn:
+            tables = set(inspect(conn).get_table_names())
+            if "alembic_version" not in tables or "register" not in tables:
+                return None
+            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except (DatabaseError, OperationalError) as exc:
+        raise NotARegister(
+            f"{store.display_name} cannot be read as a register: {exc.orig}"
+        ) from exc
+
+
+def _upgrade(store: RegisterStore, revision: str = "head") -> None:
+    """Run the shipped migrations in one transaction: a failed upgrade leaves the file as it was."""
+    from alembic import command
+
+    with store.engine.execution_options(riskreg_begin="IMMEDIATE").begin() as conn:
+        command.upgrade(_alembic_config(conn), revision)
+
+
+def upgrade_to(store: RegisterStore, revision: str) -> None:
+    """Bring a register to a given schema revision (tests build older files with it)."""
+    _upgrade(store, revision)
+
+
+@contextlib.contextmanager
+def opened(location: str | Path, **options: Any) -> Iterator[RegisterStore]:
+    store = open_register(location, **options)
+    try:
+        yield store
+    finally:
+        store.close()

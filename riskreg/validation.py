@@ -1,0 +1,183 @@
+"""The rules a risk's and an action's fields must meet before anything is written.
+
+Each check returns ``Problem`` objects naming the field, so the GUI can show the message
+beside the field and the command line or the importer can prefix a sheet and cell. Text is
+never shortened to fit: too long is a problem the user sees, not a silent cut.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from riskreg.errors import Problem
+from riskreg.model import ActionStatus, Proximity, Response, RiskStatus, Visibility
+from riskreg.records import Shares
+from riskreg.scoring import ScoringScheme
+
+LONG_TEXT = 20_000
+
+
+@dataclass(frozen=True, slots=True)
+class FieldSpec:
+    label: str
+    kind: str  # text, longtext, enum, likelihood, impact, date, money, partner, category, percent
+    required: bool = False
+    max_length: int = LONG_TEXT
+    enum_type: type[enum.Enum] | None = None
+
+
+RISK_FIELDS: dict[str, FieldSpec] = {
+    "title": FieldSpec("Title", "text", required=True, max_length=300),
+    "description": FieldSpec("Description", "longtext"),
+    "cause": FieldSpec("Cause", "longtext"),
+    "consequence": FieldSpec("Consequence", "longtext"),
+    "category": FieldSpec("Category", "category"),
+    "status": FieldSpec("Status", "enum", required=True, enum_type=RiskStatus),
+    "lead_partner": FieldSpec("Lead partner", "partner", required=True),
+    "owner": FieldSpec("Owner", "text", max_length=200),
+    "visibility": FieldSpec("Visibility", "enum", required=True, enum_type=Visibility),
+    "response": FieldSpec("Response", "enum", required=True, enum_type=Response),
+    "controls": FieldSpec("Existing controls", "longtext"),
+    "inherent_likelihood": FieldSpec("Inherent likelihood", "likelihood", required=True),
+    "inherent_impact": FieldSpec("Inherent impact", "impact", required=True),
+    "current_likelihood": FieldSpec("Current likelihood", "likelihood", required=True),
+    "current_impact": FieldSpec("Current impact", "impact", required=True),
+    "target_likelihood": FieldSpec("Target likelihood", "likelihood"),
+    "target_impact": FieldSpec("Target impact", "impact"),
+    "target_date": FieldSpec("Target date", "date"),
+    "proximity": FieldSpec("Proximity", "enum", enum_type=Proximity),
+    "cost_min": FieldSpec("Cost exposure (minimum)", "money"),
+    "cost_likely": FieldSpec("Cost exposure (most likely)", "money"),
+    "cost_max": FieldSpec("Cost exposure (maximum)", "money"),
+    "raised_on": FieldSpec("Raised", "date", required=True),
+    "last_reviewed": FieldSpec("Last reviewed", "date"),
+    "next_review": FieldSpec("Next review", "date"),
+}
+
+ACTION_FIELDS: dict[str, FieldSpec] = {
+    "description": FieldSpec("Description", "longtext", required=True),
+    "partner": FieldSpec("Owning partner", "partner", required=True),
+    "owner": FieldSpec("Owner", "text", max_length=200),
+    "due_date": FieldSpec("Due date", "date"),
+    "status": FieldSpec("Status", "enum", required=True, enum_type=ActionStatus),
+    "progress": FieldSpec("Progress %", "percent", required=True),
+    "completed_on": FieldSpec("Completed", "date"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What a value is checked against: the scheme and the register's partners and categories."""
+
+    scheme: ScoringScheme
+    active_partners: frozenset[str]
+    categories: frozenset[str]
+
+
+def check_value(name: str, spec: FieldSpec, value: Any, ctx: Context) -> str | None:
+    """The message for one bad value, or None when it is fine."""
+    if value is None or (isinstance(value, str) and not value.strip() and spec.kind != "longtext"):
+        return f"{spec.label} is required" if spec.required else None
+    kind = spec.kind
+    if kind in ("text", "longtext"):
+        if not isinstance(value, str):
+            return f"{spec.label} must be text"
+        if len(value) > spec.max_length:
+            return (
+                f"{spec.label} is {len(value):,} characters long; the most it can hold is "
+                f"{spec.max_length:,}"
+            )
+        if spec.required and not value.strip():
+            return f"{spec.label} is required"
+        return None
+    if kind == "enum":
+        assert spec.enum_type is not None
+        if not isinstance(value, spec.enum_type):
+            allowed = ", ".join(str(m.value) for m in spec.enum_type)
+            return f"{spec.label} {value!r} is not one of {allowed}"
+        return None
+    if kind in ("likelihood", "impact"):
+        levels = ctx.scheme.likelihood if kind == "likelihood" else ctx.scheme.impact
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= len(levels):
+            names = f"{levels[0].label} … {levels[-1].label}"
+            return f"{spec.label} {value!r} is not one of 1–{len(levels)} / {names}"
+        return None
+    if kind == "date":
+        return None if isinstance(value, date) else f"{spec.label} must be a date"
+    if kind == "money":
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            return f"{spec.label} must be a whole amount of 0 or more"
+        return None
+    if kind == "percent":
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
+            return f"{spec.label} must be a whole number from 0 to 100"
+        return None
+    if kind == "partner":
+        if value not in ctx.active_partners:
+            return f"{spec.label} {value!r} is not an active partner of this register"
+        return None
+    if kind == "category":
+        if value not in ctx.categories:
+            return f"{spec.label} {value!r} is not a category of this register"
+        return None
+    raise AssertionError(f"unknown field kind {kind}")
+
+
+def check_fields(
+    values: Mapping[str, Any], specs: Mapping[str, FieldSpec], ctx: Context
+) -> list[Problem]:
+    problems = []
+    for name, value in values.items():
+        spec = specs.get(name)
+        if spec is None:
+            problems.append(Problem(name, "is not a field that can be changed"))
+            continue
+        message = check_value(name, spec, value, ctx)
+        if message:
+            problems.append(Problem(name, message))
+    return problems
+
+
+def check_shares(shares: Shares, ctx: Context) -> list[Problem]:
+    """Whole percentages, each partner once, each above 0, summing to exactly 100."""
+    problems = []
+    codes = [code for code, _ in shares]
+    if not shares:
+        problems.append(Problem("shares", "at least one partner must hold the risk"))
+    if len(set(codes)) != len(codes):
+        problems.append(Problem("shares", "each partner may appear only once"))
+    for code, percent in shares:
+        if code not in ctx.active_partners:
+            problems.append(Problem("shares", f"{code!r} is not an active partner"))
+        if isinstance(percent, bool) or not isinstance(percent, int) or not 0 < percent <= 100:
+            problems.append(Problem("shares", f"{code}: {percent!r} must be a whole 1–100 %"))
+    total = sum(p for _, p in shares if isinstance(p, int))
+    if shares and total != 100:
+        problems.append(Problem("shares", f"shares add up to {total} %, they must make 100 %"))
+    return problems
+
+
+def check_risk_consistency(values: Mapping[str, Any]) -> list[Problem]:
+    """Rules between fields of one risk, on its complete set of values."""
+    problems = []
+    tl, ti = values.get("target_likelihood"), values.get("target_impact")
+    if (tl is None) != (ti is None):
+        field_name = "target_impact" if ti is None else "target_likelihood"
+        problems.append(Problem(field_name, "give both target likelihood and impact, or neither"))
+    low, likely, high = values.get("cost_min"), values.get("cost_likely"), values.get("cost_max")
+    given = [v for v in (low, likely, high) if isinstance(v, int)]
+    if given != sorted(given):
+        problems.append(
+            Problem("cost_likely", "cost exposure must run minimum ≤ most likely ≤ maximum")
+        )
+    if (low is not None or high is not None) and likely is None:
+        problems.append(Problem("cost_likely", "give a most likely cost with the range"))
+    return problems
+
+
+def normalise_shares(shares: Shares) -> Shares:
+    return tuple(sorted(shares))
