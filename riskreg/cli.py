@@ -122,5 +122,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{args.command}: {exc}", file=sys.stderr)
         return EXIT_REFUSED
     except OSError as exc:
-        print(f"{args.command}: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
+        print(
+            f"{args.command}: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "),
+            file=sys.stderr,
+        )
         return EXIT_REFUSED

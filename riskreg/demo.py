@@ -45,7 +45,9 @@ def build_demo(location: str | Path, actor: Actor, *, today: date | None = None)
         location,
         actor,
         name=data["name"],
-        partners=[PartnerRecord(c, n, colour, contact) for c, n, colour, contact in data["partners"]],
+        partners=[
+            PartnerRecord(c, n, colour, contact) for c, n, colour, contact in data["partners"]
+        ],
         keeper=data["keeper"],
         categories=[CategoryRecord(name, appetite) for name, appetite in data["categories"]],
         clock=lambda: _at(start),
@@ -94,7 +96,11 @@ def build_demo(location: str | Path, actor: Actor, *, today: date | None = None)
         if history or (first_l, first_i) != tuple(risk["cur"]):
             last = min(20 + index % 15, history[-1][0] - 5 if history else 20)
             events.append(
-                (last, index, {"current_likelihood": risk["cur"][0], "current_impact": risk["cur"][1]})
+                (
+                    last,
+                    index,
+                    {"current_likelihood": risk["cur"][0], "current_impact": risk["cur"][1]},
+                )
             )
         status = risk.get("status")
         if status == "Closed":

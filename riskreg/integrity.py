@@ -7,6 +7,7 @@ whoever supports the application.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, text
@@ -34,7 +35,9 @@ def check_register(store: RegisterStore) -> CheckReport:
     problems: list[str] = []
     schema = store.schema_revision()
     if schema != head_revision():
-        problems.append(f"schema is {schema}, this version of the application expects {head_revision()}")
+        problems.append(
+            f"schema is {schema}, this version of the application expects {head_revision()}"
+        )
     with store.engine.connect() as conn:
         if store.engine.dialect.name == "sqlite":
             problems += _sqlite_integrity(conn)
@@ -72,10 +75,14 @@ def _register_row(conn: Connection) -> list[str]:
         ("current_likelihood", n_l), ("current_impact", n_i),
         ("target_likelihood", n_l), ("target_impact", n_i),
     ):  # fmt: skip
-        bad = conn.execute(
-            text(f"SELECT ref FROM risk WHERE {column} < 1 OR {column} > :top ORDER BY number"),
-            {"top": top},
-        ).scalars().all()
+        bad = (
+            conn.execute(
+                text(f"SELECT ref FROM risk WHERE {column} < 1 OR {column} > :top ORDER BY number"),
+                {"top": top},
+            )
+            .scalars()
+            .all()
+        )
         if bad:
             problems.append(f"{column} outside 1–{top} on {_few(bad)}")
     return problems
@@ -113,6 +120,6 @@ def _shares(conn: Connection) -> list[str]:
     ]
 
 
-def _few(items: list[str], limit: int = 10) -> str:
+def _few(items: Sequence[str], limit: int = 10) -> str:
     shown = ", ".join(items[:limit])
     return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")

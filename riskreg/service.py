@@ -18,13 +18,14 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, insert, or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from riskreg import store as store_module
+from riskreg.bulk import insert_rows, new_uuids
 from riskreg.errors import (
     ConflictError,
     NotFound,
@@ -36,6 +37,7 @@ from riskreg.errors import (
 from riskreg.model import (
     Action,
     ActionStatus,
+    Base,
     Category,
     Change,
     ChangeSet,
@@ -66,11 +68,13 @@ from riskreg.validation import (
     ACTION_FIELDS,
     RISK_FIELDS,
     Context,
+    check_columns,
     check_fields,
     check_risk_consistency,
     check_shares,
     check_value,
     normalise_shares,
+    plainly_valid,
 )
 
 CREATED = "*"
@@ -90,6 +94,11 @@ _RISK_COLUMNS = (
     *(getattr(Risk, name) for name in _RISK_DIRECT),
 )
 _SCORE_FIELDS = ("current_likelihood", "current_impact")
+_RISK_TABLE = Base.metadata.tables["risk"]
+_ACTION_TABLE = Base.metadata.tables["action"]
+_SHARE_TABLE = Base.metadata.tables["risk_share"]
+_CHANGE_TABLE = Base.metadata.tables["change"]
+_CHANGE_KEYS = ("change_set_id", "entity", "entity_uuid", "entity_ref", "field", "old", "new")
 
 
 def risk_ref(number: int) -> str:
@@ -130,7 +139,7 @@ class _Work:
     def __init__(self, session: Session, service: RegisterService) -> None:
         self.session = session
         self.service = service
-        self.changes: list[dict[str, Any]] = []
+        self.changes: list[tuple[str, str, str, str, str | None, str | None]] = []
         register = session.scalars(select(Register)).one()
         self.register = register
         self.scheme = ScoringScheme.from_json(register.scheme_json)
@@ -140,9 +149,7 @@ class _Work:
     @property
     def partner_ids(self) -> dict[str, int]:
         if self._partner_ids is None:
-            self._partner_ids = dict(
-                self.session.execute(select(Partner.code, Partner.id)).tuples().all()
-            )
+            self._partner_ids = dict(self.session.execute(select(Partner.code, Partner.id)).all())
         return self._partner_ids
 
     @property
@@ -152,7 +159,7 @@ class _Work:
     @property
     def category_ids(self) -> dict[str, int]:
         if self._category_ids is None:
-            rows = self.session.execute(select(Category.name, Category.id)).tuples()
+            rows = self.session.execute(select(Category.name, Category.id))
             self._category_ids = dict(rows.all())
         return self._category_ids
 
@@ -161,16 +168,7 @@ class _Work:
         return Context(self.scheme, frozenset(active), frozenset(self.category_ids))
 
     def log(self, entity: str, uuid: str, ref: str, field: str, old: Any, new: Any) -> None:
-        self.changes.append(
-            {
-                "entity": entity,
-                "entity_uuid": uuid,
-                "entity_ref": ref,
-                "field": field,
-                "old": _text(old),
-                "new": _text(new),
-            }
-        )
+        self.changes.append((entity, uuid, ref, field, _text(old), _text(new)))
 
     def finish(self, summary: str) -> None:
         if not self.changes:
@@ -187,9 +185,13 @@ class _Work:
         )
         self.session.add(change_set)
         self.session.flush()
-        for change in self.changes:
-            change["change_set_id"] = change_set.id
-        self.session.execute(insert(Change), self.changes)
+        set_id = change_set.id
+        insert_rows(
+            self.session.connection(),
+            _CHANGE_TABLE,
+            _CHANGE_KEYS,
+            [(set_id, *change) for change in self.changes],
+        )
 
     def load_risk(self, uuid: str) -> Risk:
         risk = self.session.scalars(select(Risk).where(Risk.uuid == uuid)).one_or_none()
@@ -540,8 +542,10 @@ class RegisterService:
             number = w.register.next_action_number
             w.register.next_action_number += 1
             action_uuid = str(uuidlib.uuid4())
-            w.session.execute(
-                insert(Action),
+            insert_rows(
+                w.session.connection(),
+                _ACTION_TABLE,
+                _ACTION_KEYS,
                 [_action_row(draft, action_uuid, number, risk.id, w.partner_ids)],
             )
             w.log("action", action_uuid, action_ref(number), CREATED, None, draft.description)
@@ -590,7 +594,7 @@ class RegisterService:
         """How many risks a new scheme would re-band, for the confirmation the user sees."""
         with self._read() as s:
             old = ScoringScheme.from_json(s.scalars(select(Register.scheme_json)).one())
-            rows = s.execute(select(Risk.current_likelihood, Risk.current_impact)).tuples().all()
+            rows = s.execute(select(Risk.current_likelihood, Risk.current_impact)).all()
         return _scheme_report(old, new, rows)
 
     def change_scheme(self, new: ScoringScheme) -> SchemeChangeReport:
@@ -606,7 +610,7 @@ class RegisterService:
             columns = [Risk.id, Risk.uuid, Risk.ref, Risk.version] + [
                 getattr(Risk, f) for f, _ in level_fields
             ]
-            rows = w.session.execute(select(*columns)).tuples().all()
+            rows = w.session.execute(select(*columns)).all()
             report = _scheme_report(old, new, [(r[6], r[7]) for r in rows])
             updates = []
             for row in rows:
@@ -668,13 +672,13 @@ class RegisterService:
                 u: (lik, imp)
                 for u, lik, imp in s.execute(
                     select(Risk.uuid, Risk.current_likelihood, Risk.current_impact)
-                ).tuples()
+                )
             }
             rows = s.execute(
                 select(Change.entity_uuid, Change.change_set_id, Change.field, Change.old)
                 .where(Change.entity == "risk", Change.field.in_(_SCORE_FIELDS))
                 .order_by(Change.id.desc())
-            ).tuples()
+            )
             latest_set: dict[str, int] = {}
             before: dict[str, dict[str, int]] = defaultdict(dict)
             for entity_uuid, set_id, field, old in rows:
@@ -700,7 +704,7 @@ class RegisterService:
                         Risk.uuid, Risk.ref, Risk.current_likelihood,
                         Risk.current_impact, Risk.status,
                     )
-                ).tuples()
+                )
             }  # fmt: skip
             rows = s.execute(
                 select(Change.entity_uuid, Change.field, Change.old, Change.new)
@@ -708,7 +712,7 @@ class RegisterService:
                 .where(ChangeSet.at >= cutoff, Change.entity == "risk")
                 .where(Change.field.in_((CREATED, "status", *_SCORE_FIELDS)))
                 .order_by(Change.id)
-            ).tuples()
+            )
             new: set[str] = set()
             closed: set[str] = set()
             score_then: dict[str, dict[str, int]] = defaultdict(dict)
@@ -861,19 +865,19 @@ def _partner_columns(partner: PartnerRecord) -> dict[str, Any]:
 
 
 def _select_risks(s: Session, uuid: str | None) -> list[RiskRecord]:
-    codes = dict(s.execute(select(Partner.id, Partner.code)).tuples().all())
-    categories = dict(s.execute(select(Category.id, Category.name)).tuples().all())
+    codes = dict(s.execute(select(Partner.id, Partner.code)).all())
+    categories = dict(s.execute(select(Category.id, Category.name)).all())
     share_query = select(RiskShare.risk_id, RiskShare.partner_id, RiskShare.percent)
     risk_query = select(*_RISK_COLUMNS).order_by(Risk.number)
     if uuid is not None:
         risk_query = risk_query.where(Risk.uuid == uuid)
         share_query = share_query.join(Risk).where(Risk.uuid == uuid)
     shares: dict[int, list[tuple[str, int]]] = defaultdict(list)
-    for risk_id, partner_id, percent in s.execute(share_query).tuples():
+    for risk_id, partner_id, percent in s.execute(share_query):
         shares[risk_id].append((codes[partner_id], percent))
     names = _RISK_DIRECT
     records = []
-    for row in s.execute(risk_query).tuples():
+    for row in s.execute(risk_query):
         rid, category_id, lead_id, *rest = row
         values = dict(zip(names, rest, strict=True))
         records.append(
@@ -908,122 +912,139 @@ def _select_actions(
     return [ActionRecord(*row) for row in rows]
 
 
-def _risk_draft_problems(
-    draft: RiskDraft, ctx: Context, prefix: str, today: date
-) -> list[Problem]:
-    values = _draft_values(draft, today)
-    problems = check_fields(values, RISK_FIELDS, ctx)
-    problems += check_risk_consistency(values)
-    if draft.shares is not None:
-        problems += check_shares(draft.shares, ctx)
-    for n, action in enumerate(draft.actions, start=1):
-        problems += _action_draft_problems(action, ctx, f"action {n}: ")
-    if prefix:
-        problems = [Problem(prefix + p.field, p.message) for p in problems]
-    return problems
-
-
 def _action_draft_problems(draft: ActionDraft, ctx: Context, prefix: str) -> list[Problem]:
     problems = []
     for name, spec in ACTION_FIELDS.items():
-        message = check_value(name, spec, getattr(draft, name), ctx)
+        value = getattr(draft, name)
+        if plainly_valid(spec, value, ctx):
+            continue
+        message = check_value(name, spec, value, ctx)
         if message:
             problems.append(Problem(prefix + name, message))
     return problems
 
 
-def _draft_values(draft: RiskDraft, today: date) -> dict[str, Any]:
-    values = {name: getattr(draft, name) for name in RISK_FIELDS}
-    if values["raised_on"] is None:
-        values["raised_on"] = today
-    if values["current_likelihood"] is None:
-        values["current_likelihood"] = draft.inherent_likelihood
-    if values["current_impact"] is None:
-        values["current_impact"] = draft.inherent_impact
-    return values
+def _draft_columns(drafts: Sequence[RiskDraft], today: date) -> dict[str, list[Any]]:
+    """The drafts' values field by field, with the documented defaults filled in."""
+    columns = {name: [getattr(d, name) for d in drafts] for name in RISK_FIELDS}
+    columns["raised_on"] = [v or today for v in columns["raised_on"]]
+    columns["current_likelihood"] = [
+        v if v is not None else d.inherent_likelihood
+        for v, d in zip(columns["current_likelihood"], drafts, strict=True)
+    ]
+    columns["current_impact"] = [
+        v if v is not None else d.inherent_impact
+        for v, d in zip(columns["current_impact"], drafts, strict=True)
+    ]
+    return columns
+
+
+_CONSISTENCY_FIELDS = ("target_likelihood", "target_impact", "cost_min", "cost_likely", "cost_max")
+
+
+def _draft_problems(
+    drafts: Sequence[RiskDraft], columns: dict[str, list[Any]], ctx: Context
+) -> list[Problem]:
+    """Every problem of every draft, named ``risk N: field`` when there are several."""
+    found = check_columns(columns, RISK_FIELDS, ctx)
+    for index, draft in enumerate(drafts):
+        if any(getattr(draft, name) is not None for name in _CONSISTENCY_FIELDS):
+            found += [(index, p) for p in check_risk_consistency(
+                {name: columns[name][index] for name in _CONSISTENCY_FIELDS}
+            )]  # fmt: skip
+        if draft.shares is not None:
+            found += [(index, p) for p in check_shares(draft.shares, ctx)]
+    owners = [(i, n) for i, d in enumerate(drafts) for n in range(1, len(d.actions) + 1)]
+    if owners:
+        actions = [a for d in drafts for a in d.actions]
+        action_columns = {name: [getattr(a, name) for a in actions] for name in ACTION_FIELDS}
+        for position, problem in check_columns(action_columns, ACTION_FIELDS, ctx):
+            index, number = owners[position]
+            found.append((index, Problem(f"action {number}: {problem.field}", problem.message)))
+    found.sort(key=lambda pair: pair[0])
+    if len(drafts) == 1:
+        return [problem for _, problem in found]
+    return [Problem(f"risk {index + 1}: {p.field}", p.message) for index, p in found]
 
 
 def _insert_risks(w: _Work, drafts: Sequence[RiskDraft], today: date) -> list[str]:
     ctx = w.context()
-    problems: list[Problem] = []
-    many = len(drafts) > 1
-    for n, draft in enumerate(drafts, start=1):
-        problems += _risk_draft_problems(draft, ctx, f"risk {n}: " if many else "", today)
-        if len(problems) > 200:
-            break
+    columns = _draft_columns(drafts, today)
+    problems = _draft_problems(drafts, columns, ctx)
     if problems:
         raise ValidationError(problems)
     partner_ids, category_ids, scheme = w.partner_ids, w.category_ids, w.scheme
+    count = len(drafts)
     first = w.register.next_risk_number
-    w.register.next_risk_number = first + len(drafts)
-    risk_rows = []
-    uuids = []
-    for offset, draft in enumerate(drafts):
-        values = _draft_values(draft, today)
-        number = first + offset
-        risk_uuid = str(uuidlib.uuid4())
-        uuids.append(risk_uuid)
-        raised = values["raised_on"]
-        next_review = values["next_review"]
-        if next_review is None:
-            band = scheme.band(values["current_likelihood"], values["current_impact"])
-            next_review = (values["last_reviewed"] or raised) + timedelta(days=band.review_days)
-        category = values.pop("category")
-        lead = values.pop("lead_partner")
-        values.update(
-            uuid=risk_uuid,
-            number=number,
-            ref=risk_ref(number),
-            category_id=category_ids[category] if category is not None else None,
-            lead_partner_id=partner_ids[lead],
-            raised_on=raised,
-            next_review=next_review,
-            closed_on=today if draft.status is RiskStatus.CLOSED else None,
-            version=1,
-        )
-        risk_rows.append(values)
-    ids = w.session.scalars(
-        insert(Risk).returning(Risk.id, sort_by_parameter_order=True), risk_rows
-    ).all()
-    share_rows: list[dict[str, Any]] = []
-    action_rows = []
+    w.register.next_risk_number = first + count
+    numbers = range(first, first + count)
+    uuids = new_uuids(count)
+    refs = [risk_ref(n) for n in numbers]
+    next_reviews = []
+    for lik, imp, given, reviewed, raised in zip(
+        columns["current_likelihood"], columns["current_impact"], columns["next_review"],
+        columns["last_reviewed"], columns["raised_on"], strict=True,
+    ):  # fmt: skip
+        if given is None:
+            days = scheme.bands[scheme.band_index(lik, imp)].review_days
+            given = (reviewed or raised) + timedelta(days=days)
+        next_reviews.append(given)
+    columns["next_review"] = next_reviews
+    columns["category"] = [category_ids[c] if c is not None else None for c in columns["category"]]
+    columns["lead_partner"] = [partner_ids[code] for code in columns["lead_partner"]]
+    extra = {
+        "uuid": uuids,
+        "number": list(numbers),
+        "ref": refs,
+        "closed_on": [today if s is RiskStatus.CLOSED else None for s in columns["status"]],
+        "version": [1] * count,
+    }
+    renamed = {"category": "category_id", "lead_partner": "lead_partner_id"}
+    keys = [renamed.get(name, name) for name in columns] + list(extra)
+    risk_rows = list(zip(*columns.values(), *extra.values(), strict=True))
+    connection = w.session.connection()
+    # executemany, then one query for the new ids by number: RETURNING with executemany
+    # on SQLite falls back to a statement per row to keep the order.
+    insert_rows(connection, _RISK_TABLE, keys, risk_rows)
+    id_by_number = dict(
+        w.session.execute(select(Risk.number, Risk.id).where(Risk.number >= first)).all()
+    )
+    share_rows: list[tuple[int, int, int]] = []
+    action_rows: list[tuple[Any, ...]] = []
+    action_uuids = iter(new_uuids(sum(len(d.actions) for d in drafts)))
     action_number = w.register.next_action_number
-    for draft, rid, row in zip(drafts, ids, risk_rows, strict=True):
+    for draft, number, risk_uuid, ref in zip(drafts, numbers, uuids, refs, strict=True):
+        rid = id_by_number[number]
         shares = draft.shares or ((draft.lead_partner, 100),)
-        share_rows.extend(
-            {"risk_id": rid, "partner_id": partner_ids[code], "percent": percent}
-            for code, percent in shares
-        )
-        w.log("risk", row["uuid"], row["ref"], CREATED, None, row["title"])
+        share_rows.extend((rid, partner_ids[code], percent) for code, percent in shares)
+        w.log("risk", risk_uuid, ref, CREATED, None, draft.title)
         for action in draft.actions:
-            action_uuid = str(uuidlib.uuid4())
+            action_uuid = next(action_uuids)
             action_rows.append(_action_row(action, action_uuid, action_number, rid, partner_ids))
-            w.log("action", action_uuid, action_ref(action_number), CREATED, None, row["ref"])
+            w.log("action", action_uuid, action_ref(action_number), CREATED, None, ref)
             action_number += 1
     w.register.next_action_number = action_number
-    w.session.execute(insert(RiskShare), share_rows)
-    if action_rows:
-        w.session.execute(insert(Action), action_rows)
+    insert_rows(connection, _SHARE_TABLE, ("risk_id", "partner_id", "percent"), share_rows)
+    insert_rows(connection, _ACTION_TABLE, _ACTION_KEYS, action_rows)
     return uuids
+
+
+_ACTION_KEYS = (
+    "uuid", "number", "ref", "risk_id", "description", "partner_id", "owner", "due_date",
+    "status", "progress", "completed_on", "version",
+)  # fmt: skip
 
 
 def _action_row(
     draft: ActionDraft, action_uuid: str, number: int, risk_id: int, partner_ids: dict[str, int]
-) -> dict[str, Any]:
-    return {
-        "uuid": action_uuid,
-        "number": number,
-        "ref": action_ref(number),
-        "risk_id": risk_id,
-        "description": draft.description,
-        "partner_id": partner_ids[draft.partner],
-        "owner": draft.owner,
-        "due_date": draft.due_date,
-        "status": draft.status,
-        "progress": 100 if draft.status is ActionStatus.DONE else draft.progress,
-        "completed_on": draft.completed_on,
-        "version": 1,
-    }
+) -> tuple[Any, ...]:
+    """One action's values in ``_ACTION_KEYS`` order."""
+    progress = 100 if draft.status is ActionStatus.DONE else draft.progress
+    return (
+        action_uuid, number, action_ref(number), risk_id, draft.description,
+        partner_ids[draft.partner], draft.owner, draft.due_date, draft.status, progress,
+        draft.completed_on, 1,
+    )  # fmt: skip
 
 
 def _apply_risk_changes(w: _Work, risk: Risk, changes: dict[str, Any], today: date) -> None:

@@ -1,0 +1,86 @@
+"""Shared fixtures: temporary registers built through the real services, headless Qt."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from riskreg.records import Actor, CategoryRecord, PartnerRecord
+from riskreg.service import RegisterService, create_register, open_service
+
+ALICE = Actor(user="alice", partner_code="CNCL", source="test")
+BOB = Actor(user="bob", partner_code="APEX", source="test")
+
+
+def file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_qt_settings(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Keep window geometry and recent files of test runs out of the user's settings."""
+    from PySide6.QtCore import QCoreApplication, QSettings
+
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(
+        QSettings.Format.IniFormat,
+        QSettings.Scope.UserScope,
+        str(tmp_path_factory.mktemp("qt-settings")),
+    )
+    QCoreApplication.setOrganizationName("JointRiskRegisterTests")
+
+
+@pytest.fixture
+def register_path(tmp_path: Path) -> Path:
+    return tmp_path / "alliance.riskreg"
+
+
+@pytest.fixture
+def service(register_path: Path) -> Iterator[RegisterService]:
+    """A small register: three partners, two categories, default 5×5 scheme."""
+    svc = create_register(
+        register_path,
+        ALICE,
+        name="Test alliance",
+        partners=[
+            PartnerRecord("CNCL", "County Council", "#1f5fa8"),
+            PartnerRecord("APEX", "Apex Civils", "#e07b00"),
+            PartnerRecord("AQUA", "Aqua Water", "#138a8a"),
+        ],
+        keeper="CNCL",
+        categories=[CategoryRecord("Financial", "Medium"), CategoryRecord("Safety", "Low")],
+    )
+    yield svc
+    svc.close()
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from riskreg.demo import build_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.riskreg"
+    build_demo(path, ALICE, today=date.today()).close()
+    return path
+
+
+@pytest.fixture
+def demo_path(demo_template: Path, tmp_path: Path) -> Path:
+    """A private copy of the demo register, so a test may change it."""
+    path = tmp_path / "demo.riskreg"
+    shutil.copyfile(demo_template, path)
+    return path
+
+
+@pytest.fixture
+def demo(demo_path: Path) -> Iterator[RegisterService]:
+    svc = open_service(demo_path, ALICE)
+    yield svc
+    svc.close()

@@ -1,0 +1,1 @@
+"""The PySide6 desktop application: widgets only; all rules live in riskreg.service."""
