@@ -41,3 +41,25 @@ def test_layering_contracts_hold() -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "broken" not in result.stdout.lower() or "0 broken" in result.stdout.lower()
+
+
+def _run_tool(module: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", module, *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_code_is_lint_clean_and_formatted() -> None:
+    lint = _run_tool("ruff", "check", ".")
+    assert lint.returncode == 0, lint.stdout
+    formatting = _run_tool("ruff", "format", "--check", ".")
+    assert formatting.returncode == 0, formatting.stdout
+
+
+def test_code_type_checks() -> None:
+    result = _run_tool("mypy")
+    assert result.returncode == 0, result.stdout
