@@ -533,6 +533,18 @@ class RegisterService:
         with self._read() as s:
             return _select_actions(s, risk_uuid=risk_uuid)
 
+    def risks_with_overdue_actions(self, today: date | None = None) -> set[str]:
+        """Uuids of risks that have an open action past its due date (one query)."""
+        open_states = (ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS)
+        with self._read() as s:
+            rows = s.execute(
+                select(Risk.uuid)
+                .join(Action, Action.risk_id == Risk.id)
+                .where(Action.status.in_(open_states), Action.due_date < (today or self.today()))
+                .distinct()
+            ).scalars()
+            return set(rows)
+
     def add_action(self, risk_uuid: str, draft: ActionDraft) -> ActionRecord:
         with self._write("Add action") as w:
             risk = w.load_risk(risk_uuid)

@@ -129,3 +129,24 @@ def test_a_backup_copy_is_a_register_with_the_same_content(
         assert backup.register_info().uuid == service.register_info().uuid
     finally:
         backup.close()
+
+
+def test_a_writer_holding_the_file_makes_others_wait_then_say_busy(
+    service: RegisterService, register_path: Path
+) -> None:
+    from riskreg.errors import RegisterBusy
+    from riskreg.records import RiskDraft
+
+    impatient = open_service(register_path, ALICE, busy_timeout_ms=200)
+    holder = sqlite3.connect(register_path, isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")  # another program is writing
+        before = register_path.read_bytes()
+        with pytest.raises(RegisterBusy, match="the register is busy"):
+            impatient.create_risk(RiskDraft("Waits", "CNCL", 2, 2))
+        assert register_path.read_bytes() == before
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert impatient.create_risk(RiskDraft("Now it lands", "CNCL", 2, 2)).ref == "R-001"
+    impatient.close()

@@ -1,6 +1,6 @@
 """Every menu and toolbar action in one table: id, text, standard shortcut, tip.
 
-The main window builds menus from this table; tests and views look actions up by id.
+The main window builds menus and the toolbar from this table; tests find actions by id.
 """
 
 from __future__ import annotations
@@ -8,37 +8,83 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QStyle, QWidget
 
+NEW = "file.new"
 OPEN = "file.open"
+SAVE_COPY = "file.save_copy"
+PRINT = "file.print"
 RELOAD = "file.reload"
+CLOSE = "file.close"
 QUIT = "file.quit"
+UNDO = "edit.undo"
+REDO = "edit.redo"
 FIND = "edit.find"
+NEW_RISK = "risk.new"
+SAVE_RISK = "risk.save"
+ADD_ACTION = "risk.add_action"
+PARTNERS = "register.partners"
+CATEGORIES = "register.categories"
+SCHEME = "register.scheme"
+PREFERENCES = "settings.preferences"
+
+Key = QKeySequence.StandardKey
 
 
 @dataclass(frozen=True, slots=True)
 class ActionSpec:
     id: str
     text: str
-    shortcut: QKeySequence.StandardKey | None
+    shortcut: QKeySequence.StandardKey | str | None
     tip: str
+    icon: QStyle.StandardPixmap | None = None
 
 
 ACTIONS: tuple[ActionSpec, ...] = (
-    ActionSpec(OPEN, "&Open register…", QKeySequence.StandardKey.Open, "Open a register file"),
-    ActionSpec(RELOAD, "&Reload", QKeySequence.StandardKey.Refresh, "Read the register again"),
-    ActionSpec(QUIT, "&Quit", QKeySequence.StandardKey.Quit, "Close the application"),
-    ActionSpec(FIND, "&Find…", QKeySequence.StandardKey.Find, "Search titles, refs and owners"),
-)
+    ActionSpec(NEW, "&New register…", Key.New, "Create an empty register file",
+               QStyle.StandardPixmap.SP_FileIcon),
+    ActionSpec(OPEN, "&Open register…", Key.Open, "Open a register file",
+               QStyle.StandardPixmap.SP_DialogOpenButton),
+    ActionSpec(SAVE_COPY, "Save a &copy…", Key.SaveAs,
+               "Write a consistent copy of the register to another file"),
+    ActionSpec(PRINT, "&Print register…", Key.Print,
+               "Print the risks shown in the table, with a preview"),
+    ActionSpec(RELOAD, "&Reload", Key.Refresh, "Read the register again from its file",
+               QStyle.StandardPixmap.SP_BrowserReload),
+    ActionSpec(CLOSE, "&Close", Key.Close, "Close this window"),
+    ActionSpec(QUIT, "&Quit", Key.Quit, "Close the application"),
+    ActionSpec(UNDO, "&Undo", Key.Undo, "Undo the last change",
+               QStyle.StandardPixmap.SP_ArrowBack),
+    ActionSpec(REDO, "&Redo", Key.Redo, "Redo the change undone last",
+               QStyle.StandardPixmap.SP_ArrowForward),
+    ActionSpec(FIND, "&Find…", Key.Find, "Search refs, titles, descriptions and owners"),
+    ActionSpec(NEW_RISK, "New &risk…", "Ctrl+Shift+N", "Add a risk to the register",
+               QStyle.StandardPixmap.SP_FileDialogNewFolder),
+    ActionSpec(SAVE_RISK, "&Save risk", Key.Save, "Save the changes to the selected risk",
+               QStyle.StandardPixmap.SP_DialogSaveButton),
+    ActionSpec(ADD_ACTION, "Add &action…", "Ctrl+Shift+A",
+               "Add a mitigating action to the selected risk"),
+    ActionSpec(PARTNERS, "&Partners…", None, "Add and edit the partner organisations"),
+    ActionSpec(CATEGORIES, "&Categories…", None, "Categories and the appetite in each"),
+    ActionSpec(SCHEME, "&Scoring scheme…", None, "Levels, labels and bands of the matrix"),
+    ActionSpec(PREFERENCES, "Pr&eferences…", Key.Preferences,
+               "Your name and the partner you act for"),
+)  # fmt: skip
 
 
 def create_actions(parent: QWidget) -> dict[str, QAction]:
     actions = {}
+    style = parent.style()
     for spec in ACTIONS:
         action = QAction(spec.text, parent)
         action.setObjectName(spec.id)
-        if spec.shortcut is not None:
+        if isinstance(spec.shortcut, str):
+            action.setShortcut(QKeySequence(spec.shortcut))
+        elif spec.shortcut is not None:
             action.setShortcuts(spec.shortcut)
         action.setStatusTip(spec.tip)
+        action.setToolTip(spec.tip)
+        if spec.icon is not None:
+            action.setIcon(style.standardIcon(spec.icon))
         actions[spec.id] = action
     return actions

@@ -1,88 +1,332 @@
-"""The main window: menus from the action table, the register view, the status bar. Thin."""
+"""The main window: menus and toolbar from the action table, the register view in the
+middle, editor, actions and history in docks. Thin: it wires views to the document and
+opens dialogs; the views own their widgets and the services own the rules.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings
-from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QWidget
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMenu, QWidget
 
 from riskreg.errors import RegisterError
+from riskreg.records import Actor, RiskStatus
 from riskreg.service import RegisterService
 from ui import actions as act
+from ui.dialogs.categories import CategoriesDialog
+from ui.dialogs.new_risk import NewRiskDialog
+from ui.dialogs.partners import PartnersDialog
+from ui.dialogs.preferences import PreferencesDialog
+from ui.dialogs.scheme import SchemeDialog
+from ui.document import RegisterDocument
+from ui.errors import show_refusal
+from ui.models.risk_table import TableContext
+from ui.settings import Preferences
+from ui.views.actions_view import AllActionsView, RiskActionsView
+from ui.views.history_view import HistoryView
 from ui.views.register_view import RegisterView
+from ui.views.risk_editor import RiskEditor
+
+REGISTER_SUFFIX = ".riskreg"
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, service: RegisterService, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        service: RegisterService,
+        preferences: Preferences | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
-        self._service = service
+        self.setObjectName("main_window")
+        self.preferences = preferences or Preferences()
+        self.document = RegisterDocument(service, self)
         self.actions_by_id = act.create_actions(self)
-        info = service.register_info()
-        self.register_view = RegisterView(info.scheme, self)
-        self.setCentralWidget(self.register_view)
-        self._build_menus()
-        self.refresh()
-        self._restore_geometry()
+        self._install_undo_actions()
 
-    @property
-    def service(self) -> RegisterService:
-        return self._service
+        self.register_view = RegisterView(self._context(), self)
+        self.editor = RiskEditor(self.document, self)
+        self.risk_actions = RiskActionsView(self.document, self)
+        self.history = HistoryView(self.document, self)
+        self.all_actions = AllActionsView(self.document, self)
+        self.setCentralWidget(self.register_view)
+        self.docks = {
+            "editor": self._dock("Risk", self.editor, Qt.DockWidgetArea.RightDockWidgetArea),
+            "actions": self._dock(
+                "Actions of the risk", self.risk_actions, Qt.DockWidgetArea.RightDockWidgetArea
+            ),
+            "history": self._dock("History", self.history, Qt.DockWidgetArea.BottomDockWidgetArea),
+            "all_actions": self._dock(
+                "All actions", self.all_actions, Qt.DockWidgetArea.BottomDockWidgetArea
+            ),
+        }
+        self.tabifyDockWidget(self.docks["history"], self.docks["all_actions"])
+        self.docks["history"].raise_()
+        self._layout_restored = False
+        self.recent_menu = QMenu("Open &recent", self)
+        self._build_menus()
+        self._connect()
+        self.setAcceptDrops(True)
+        self.refresh()
+        self._restore_layout()
+
+    # -- building -----------------------------------------------------------------------
+    def _install_undo_actions(self) -> None:
+        stack = self.document.undo_stack
+        for key, made in ((act.UNDO, stack.createUndoAction(self, "&Undo")),
+                          (act.REDO, stack.createRedoAction(self, "&Redo"))):  # fmt: skip
+            template = self.actions_by_id[key]
+            made.setObjectName(key)
+            made.setShortcuts(template.shortcuts())
+            made.setIcon(template.icon())
+            made.setStatusTip(template.statusTip())
+            self.actions_by_id[key] = made
+
+    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"dock_{title.lower().replace(' ', '_')}")
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        return dock
 
     def _build_menus(self) -> None:
         a = self.actions_by_id
-        file_menu = self.menuBar().addMenu("&File")
-        file_menu.addAction(a[act.OPEN])
-        file_menu.addAction(a[act.RELOAD])
-        file_menu.addSeparator()
-        file_menu.addAction(a[act.QUIT])
-        edit_menu = self.menuBar().addMenu("&Edit")
-        edit_menu.addAction(a[act.FIND])
+        menus: tuple[tuple[str, list[str | QMenu | None]], ...] = (
+            ("&File", [act.NEW, act.OPEN, self.recent_menu, None, act.SAVE_COPY, act.PRINT,
+                       None, act.RELOAD, act.CLOSE, act.QUIT]),
+            ("&Edit", [act.UNDO, act.REDO, None, act.FIND, None, act.PREFERENCES]),
+            ("&Risk", [act.NEW_RISK, act.SAVE_RISK, act.ADD_ACTION]),
+            ("Re&gister", [act.PARTNERS, act.CATEGORIES, act.SCHEME]),
+        )  # fmt: skip
+        for title, entries in menus:
+            menu = self.menuBar().addMenu(title)
+            for entry in entries:
+                if entry is None:
+                    menu.addSeparator()
+                elif isinstance(entry, str):
+                    menu.addAction(a[entry])
+                else:
+                    menu.addMenu(entry)
+        view_menu = self.menuBar().addMenu("&View")
+        for dock in self.docks.values():
+            view_menu.addAction(dock.toggleViewAction())
+        toolbar = self.addToolBar("Main")
+        toolbar.setObjectName("main_toolbar")
+        for key in (act.OPEN, act.NEW_RISK, act.SAVE_RISK, act.UNDO, act.REDO, act.RELOAD):
+            toolbar.addAction(a[key])
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+
+    def _connect(self) -> None:
+        a = self.actions_by_id
+        doc = self.document
+        a[act.NEW].triggered.connect(self.new_register)
         a[act.OPEN].triggered.connect(self._choose_and_open)
-        a[act.RELOAD].triggered.connect(self.refresh)
+        a[act.SAVE_COPY].triggered.connect(self.save_copy)
+        a[act.PRINT].triggered.connect(self.print_register)
+        a[act.RELOAD].triggered.connect(doc.changed)
+        a[act.CLOSE].triggered.connect(self.close)
         a[act.QUIT].triggered.connect(self.close)
         a[act.FIND].triggered.connect(self.register_view.search.setFocus)
+        a[act.NEW_RISK].triggered.connect(self.new_risk)
+        a[act.SAVE_RISK].triggered.connect(self.editor.save)
+        a[act.ADD_ACTION].triggered.connect(self.risk_actions.add_action)
+        a[act.PARTNERS].triggered.connect(lambda: PartnersDialog.ask(doc, self))
+        a[act.CATEGORIES].triggered.connect(lambda: CategoriesDialog.ask(doc, self))
+        a[act.SCHEME].triggered.connect(lambda: SchemeDialog.ask(doc, self))
+        a[act.PREFERENCES].triggered.connect(self.edit_preferences)
+        doc.sig_changed.connect(self.refresh)
+        doc.sig_error.connect(self.show_error)
+        doc.undo_stack.cleanChanged.connect(lambda clean: self.setWindowModified(not clean))
+        view = self.register_view
+        view.sig_risk_selected.connect(self._risk_selected)
+        view.sig_risk_activated.connect(lambda _uuid: self.docks["editor"].raise_())
+
+    # -- what the window shows ----------------------------------------------------------
+    def _context(self) -> TableContext:
+        service = self.document.service
+        today = service.today()
+        return TableContext(
+            scheme=service.scheme(),
+            today=today,
+            overdue=frozenset(service.risks_with_overdue_actions(today)),
+            trends=service.trends(),
+        )
 
     def refresh(self) -> None:
-        """Read the register again and show it as it is now."""
-        info = self._service.register_info()
-        self.register_view.set_risks(self._service.list_risks(), info.scheme)
-        self.setWindowTitle(f"{info.name} — {info.location}")
-        self.statusBar().showMessage(
-            f"{info.risk_count:,} risks · {info.action_count:,} actions · revision {info.revision}"
+        """Re-read the register after any change and show it everywhere."""
+        service = self.document.service
+        info = service.register_info()
+        self.register_view.set_choices(
+            service.list_partners(),
+            service.list_categories(),
+            [s.value for s in RiskStatus],
+            info.scheme.band_names,
         )
+        self.register_view.set_risks(service.list_risks(), self._context())
+        self.editor.refresh_choices()
+        self.editor.reload_if_clean()
+        self.risk_actions.refresh()
+        self.history.refresh()
+        self.all_actions.refresh()
+        self.setWindowTitle(f"{info.name} — {info.location}[*]")
+        self.setWindowModified(not self.document.undo_stack.isClean())
+        actor = service.actor
+        acting = f"{actor.user} ({actor.partner_code})" if actor.partner_code else actor.user
+        self.statusBar().showMessage(
+            f"{info.risk_count:,} risks · {info.action_count:,} actions · "
+            f"revision {info.revision} · acting as {acting}"
+        )
+
+    def _risk_selected(self, uuid: str) -> None:
+        self.editor.show_risk(uuid)
+        self.risk_actions.show_risk(uuid)
+        self.history.show_risk(uuid)
+
+    def show_error(self, title: str, message: str) -> None:
+        """Tell the user why something was refused (tests replace this seam)."""
+        show_refusal(self, title, message)
+
+    # -- commands -----------------------------------------------------------------------
+    def new_risk(self) -> None:
+        created = NewRiskDialog.ask(self.document, self)
+        if created is not None:
+            self.register_view.select_uuid(created.uuid)
+
+    def edit_preferences(self) -> None:
+        service = self.document.service
+        actor = PreferencesDialog.ask(service.actor, service.list_partners(), self)
+        if actor is not None:
+            self.set_actor(actor)
+
+    def set_actor(self, actor: Actor) -> None:
+        self.preferences.user_name = actor.user
+        self.preferences.partner_code = actor.partner_code
+        self.document.replace_actor(actor)
 
     def open_register(self, location: str) -> bool:
         from riskreg.service import open_service
 
         try:
-            service = open_service(location, self._service.actor)
+            service = open_service(location, self.document.service.actor)
         except RegisterError as exc:
             self.show_error("Cannot open register", str(exc))
             return False
-        self._service.close()
-        self._service = service
-        self.refresh()
+        self.document.replace_service(service)
+        self.preferences.add_recent(service.location)
         return True
 
-    def show_error(self, title: str, message: str) -> None:
-        """Tell the user why something was refused (tests replace this seam)."""
-        QMessageBox.warning(self, title, message)
+    def new_register(self) -> bool:
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            "New register",
+            self.preferences.last_folder,
+            f"Risk registers (*{REGISTER_SUFFIX})",
+        )
+        if not path:
+            return False
+        return self.create_register(Path(path))
+
+    def create_register(self, path: Path) -> bool:
+        from riskreg.service import create_register
+
+        if path.suffix != REGISTER_SUFFIX:
+            path = path.with_suffix(REGISTER_SUFFIX)
+        actor = self.document.service.actor
+        try:
+            service = create_register(path, actor, name=path.stem)
+        except RegisterError as exc:
+            self.show_error("Cannot create the register", str(exc))
+            return False
+        self.document.replace_service(service)
+        self.preferences.add_recent(service.location)
+        return True
+
+    def save_copy(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            "Save a copy",
+            self.preferences.last_folder,
+            f"Risk registers (*{REGISTER_SUFFIX})",
+        )
+        if path:
+            try:
+                self.document.service.backup_to(Path(path))
+            except (RegisterError, OSError) as exc:
+                self.show_error("The copy was not saved", str(exc))
+
+    def print_register(self) -> None:
+        from ui.printing import preview_and_print, register_html
+
+        info = self.document.service.register_info()
+        rows = [self.register_view.model.row(r) for r in range(self.register_view.model.rowCount())]
+        caption = self.register_view.count_label.text()
+        preview_and_print(self, register_html(info.name, caption, rows, info.scheme))
 
     def _choose_and_open(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, "Open register", "", "Risk registers (*.riskreg);;All files (*)"
-        )
+            self, "Open register", self.preferences.last_folder,
+            f"Risk registers (*{REGISTER_SUFFIX});;All files (*)",
+        )  # fmt: skip
         if path:
+            self.preferences.last_folder = str(Path(path).parent)
             self.open_register(path)
 
-    def _restore_geometry(self) -> None:
-        geometry = QSettings().value("main_window/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        for location in self.preferences.recent_registers:
+            action = QAction(location, self.recent_menu)
+            action.triggered.connect(lambda _=False, where=location: self.open_register(where))
+            self.recent_menu.addAction(action)
+        self.recent_menu.setEnabled(bool(self.preferences.recent_registers))
+
+    # -- drag and drop ------------------------------------------------------------------
+    @staticmethod
+    def _dropped_register(event: QDragEnterEvent | QDropEvent) -> str | None:
+        urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
+        for url in urls:
+            if url.isLocalFile() and url.toLocalFile().endswith(REGISTER_SUFFIX):
+                return url.toLocalFile()
+        return None
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self._dropped_register(event):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        location = self._dropped_register(event)
+        if location:
+            event.acceptProposedAction()
+            self.open_register(location)
+
+    # -- layout -------------------------------------------------------------------------
+    def _restore_layout(self) -> None:
+        prefs = self.preferences
+        if prefs.geometry is not None:
+            self.restoreGeometry(prefs.geometry)
         else:
-            self.resize(1280, 760)
+            self.resize(1366, 768)
+        if prefs.window_state is not None:
+            self._layout_restored = self.restoreState(prefs.window_state)
+        self.register_view.restore_header_state(prefs.table_header)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._layout_restored:  # first start: give the editor room
+            self._layout_restored = True
+            docks = self.docks
+            self.resizeDocks([docks["editor"]], [560], Qt.Orientation.Horizontal)
+            self.resizeDocks(
+                [docks["editor"], docks["actions"]], [640, 200], Qt.Orientation.Vertical
+            )
+            self.resizeDocks([docks["history"]], [190], Qt.Orientation.Vertical)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        QSettings().setValue("main_window/geometry", self.saveGeometry())
-        self._service.close()
+        if self.editor.is_dirty and not self.editor.save():
+            self.docks["editor"].raise_()  # unsaved typing stays: the user decides
+        self.preferences.geometry = self.saveGeometry()
+        self.preferences.window_state = self.saveState()
+        self.preferences.table_header = self.register_view.header_state()
+        self.document.close()
         super().closeEvent(event)

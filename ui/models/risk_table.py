@@ -2,36 +2,63 @@
 
 Sorting is done on the Python list with a key per column and a model reset, not through a
 ``QSortFilterProxyModel``: the proxy calls ``data()`` once per comparison, which takes
-seconds at 100,000 rows where ``list.sort`` takes milliseconds.
+seconds at 100,000 rows where ``list.sort`` with a key takes milliseconds.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QFont
 
-from riskreg.records import RiskRecord, format_shares
+from riskreg.records import RiskRecord, Shares
 from riskreg.scoring import ScoringScheme
 
 Index = QModelIndex | QPersistentModelIndex
 _NO_INDEX = QModelIndex()
+UUID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+@dataclass(frozen=True)
+class TableContext:
+    """What cells need beyond the record: the scheme, today, overdue actions, trends."""
+
+    scheme: ScoringScheme
+    today: date
+    overdue: frozenset[str] = frozenset()
+    trends: dict[str, int] = field(default_factory=dict)
+
+    def review_due(self, record: RiskRecord) -> bool:
+        return (
+            record.next_review is not None
+            and record.next_review <= self.today
+            and record.status.value != "Closed"
+        )
+
+    def flags(self, record: RiskRecord) -> str:
+        marks = []
+        if record.uuid in self.overdue:
+            marks.append("Overdue action")
+        if self.review_due(record):
+            marks.append("Review due")
+        return " · ".join(marks)
 
 
 @dataclass(frozen=True, slots=True)
 class Column:
-    """One column: header, how to show a row, and how it sorts (numbers and dates as such)."""
+    """One column: header, how a row shows, how it sorts (numbers and dates as such)."""
 
     key: str
     header: str
-    display: Callable[[RiskRecord], str]
-    sort_key: Callable[[RiskRecord], Any]
+    display: Callable[[RiskRecord, TableContext], str]
+    sort_key: Callable[[RiskRecord, TableContext], Any]
     score_of: Callable[[RiskRecord], tuple[int, int] | None] | None = None
     align_right: bool = False
+    width: int = 100
 
 
 def _date(value: date | None) -> str:
@@ -42,65 +69,77 @@ def _score(lik: int | None, imp: int | None) -> str:
     return "" if lik is None or imp is None else f"{lik * imp}  ({lik}×{imp})"
 
 
-_MISSING_DATE = date.max
+def shares_text(shares: Shares, lead: str) -> str:
+    """Lead first, then larger shares first: ``CNCL 60% / APEX 40%``."""
+    ordered = sorted(shares, key=lambda s: (s[0] != lead, -s[1], s[0]))
+    return " / ".join(f"{code} {percent}%" for code, percent in ordered)
+
+
+_TREND_ARROWS = {1: "▲ up", -1: "▼ down", 0: ""}
+_LAST_DAY = date.max
 
 COLUMNS: tuple[Column, ...] = (
-    Column("ref", "Ref", lambda r: r.ref, lambda r: r.number),
-    Column("title", "Title", lambda r: r.title, lambda r: r.title.casefold()),
-    Column("status", "Status", lambda r: r.status.value, lambda r: r.status.value),
-    Column("category", "Category", lambda r: r.category or "", lambda r: r.category or ""),
-    Column("lead", "Lead", lambda r: r.lead_partner, lambda r: r.lead_partner),
-    Column("shares", "Shares", lambda r: format_shares(r.shares), lambda r: r.shares),
-    Column("owner", "Owner", lambda r: r.owner, lambda r: r.owner.casefold()),
-    Column(
-        "inherent", "Inherent",
-        lambda r: _score(r.inherent_likelihood, r.inherent_impact),
-        lambda r: (r.inherent_score, r.inherent_likelihood),
-        score_of=lambda r: (r.inherent_likelihood, r.inherent_impact), align_right=True,
-    ),
-    Column(
-        "current", "Current",
-        lambda r: _score(r.current_likelihood, r.current_impact),
-        lambda r: (r.current_score, r.current_likelihood),
-        score_of=lambda r: (r.current_likelihood, r.current_impact), align_right=True,
-    ),
-    Column(
-        "target", "Target",
-        lambda r: _score(r.target_likelihood, r.target_impact),
-        lambda r: (r.target_score or 0, r.target_likelihood or 0),
-        score_of=lambda r: (
-            None if r.target_likelihood is None or r.target_impact is None
-            else (r.target_likelihood, r.target_impact)
-        ),
-        align_right=True,
-    ),
-    Column("response", "Response", lambda r: r.response.value, lambda r: r.response.value),
-    Column("visibility", "Visibility", lambda r: r.visibility.value, lambda r: r.visibility.value),
-    Column(
-        "next_review", "Next review", lambda r: _date(r.next_review),
-        lambda r: r.next_review or _MISSING_DATE,
-    ),
+    Column("ref", "Ref", lambda r, c: r.ref, lambda r, c: r.number, width=64),
+    Column("title", "Title", lambda r, c: r.title, lambda r, c: r.title.casefold(), width=340),
+    Column("status", "Status", lambda r, c: r.status.value, lambda r, c: r.status.value, width=78),
+    Column("category", "Category", lambda r, c: r.category or "",
+           lambda r, c: r.category or "", width=150),
+    Column("lead", "Lead", lambda r, c: r.lead_partner, lambda r, c: r.lead_partner, width=56),
+    Column("shares", "Shares", lambda r, c: shares_text(r.shares, r.lead_partner),
+           lambda r, c: (-len(r.shares), r.shares), width=150),
+    Column("owner", "Owner", lambda r, c: r.owner, lambda r, c: r.owner.casefold(), width=100),
+    Column("inherent", "Inherent", lambda r, c: _score(r.inherent_likelihood, r.inherent_impact),
+           lambda r, c: (r.inherent_score, r.inherent_likelihood),
+           score_of=lambda r: (r.inherent_likelihood, r.inherent_impact),
+           align_right=True, width=82),
+    Column("current", "Current", lambda r, c: _score(r.current_likelihood, r.current_impact),
+           lambda r, c: (r.current_score, r.current_likelihood),
+           score_of=lambda r: (r.current_likelihood, r.current_impact),
+           align_right=True, width=82),
+    Column("trend", "Trend", lambda r, c: _TREND_ARROWS[c.trends.get(r.uuid, 0)],
+           lambda r, c: c.trends.get(r.uuid, 0), width=64),
+    Column("target", "Target", lambda r, c: _score(r.target_likelihood, r.target_impact),
+           lambda r, c: (r.target_score or 0, r.target_likelihood or 0),
+           score_of=lambda r: (
+               None if r.target_likelihood is None or r.target_impact is None
+               else (r.target_likelihood, r.target_impact)
+           ),
+           align_right=True, width=82),
+    Column("response", "Response", lambda r, c: r.response.value,
+           lambda r, c: r.response.value, width=78),
+    Column("visibility", "Visibility", lambda r, c: r.visibility.value,
+           lambda r, c: r.visibility.value, width=70),
+    Column("next_review", "Next review", lambda r, c: _date(r.next_review),
+           lambda r, c: r.next_review or _LAST_DAY, width=92),
+    Column("flags", "Flags", lambda r, c: c.flags(r), lambda r, c: c.flags(r), width=170),
 )  # fmt: skip
 
 
 class RiskTableModel(QAbstractTableModel):
     """Rows of the register; cells as the user reads them, scores in their band colour."""
 
-    def __init__(self, scheme: ScoringScheme, parent: Any = None) -> None:
+    def __init__(self, context: TableContext, parent: Any = None) -> None:
         super().__init__(parent)
         self._rows: list[RiskRecord] = []
-        self._scheme = scheme
+        self._context = context
         self._columns = COLUMNS
         self._sorted_by: tuple[int, Qt.SortOrder] | None = None
         self._brushes: dict[int, tuple[QBrush, QBrush]] = {}
+        self._flag_brush = QBrush(QColor("#b3261e"))
+        self._bold = QFont()
+        self._bold.setBold(True)
         self._build_brushes()
 
     # -- loading ------------------------------------------------------------------------
-    def set_rows(self, rows: Sequence[RiskRecord], scheme: ScoringScheme | None = None) -> None:
+    @property
+    def context(self) -> TableContext:
+        return self._context
+
+    def set_rows(self, rows: Sequence[RiskRecord], context: TableContext | None = None) -> None:
         self.beginResetModel()
         try:
-            if scheme is not None:
-                self._scheme = scheme
+            if context is not None:
+                self._context = context
                 self._build_brushes()
             self._rows = list(rows)
             if self._sorted_by is not None:
@@ -111,12 +150,24 @@ class RiskTableModel(QAbstractTableModel):
     def row(self, row: int) -> RiskRecord:
         return self._rows[row]
 
+    def row_of(self, uuid: str) -> int | None:
+        for number, record in enumerate(self._rows):
+            if record.uuid == uuid:
+                return number
+        return None
+
     def column_keys(self) -> list[str]:
         return [c.key for c in self._columns]
 
+    def column_headers(self) -> list[str]:
+        return [c.header for c in self._columns]
+
+    def default_width(self, column: int) -> int:
+        return self._columns[column].width
+
     def _build_brushes(self) -> None:
         self._brushes = {}
-        for index, band in enumerate(self._scheme.bands):
+        for index, band in enumerate(self._context.scheme.bands):
             colour = QColor(band.colour)
             text = QColor("#000000") if colour.lightness() > 110 else QColor("#ffffff")
             self._brushes[index] = (QBrush(colour), QBrush(text))
@@ -145,20 +196,37 @@ class RiskTableModel(QAbstractTableModel):
         record = self._rows[index.row()]
         column = self._columns[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return column.display(record)
-        if role == Qt.ItemDataRole.ToolTipRole and column.key == "title":
-            return record.description or record.title
+            return column.display(record, self._context)
+        if role == UUID_ROLE:
+            return record.uuid
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column.key == "title":
+                return record.description or record.title
+            if column.score_of is not None:
+                levels = column.score_of(record)
+                if levels is not None:
+                    scheme = self._context.scheme
+                    band = scheme.band(*levels).name
+                    return (
+                        f"{band}: likelihood {scheme.likelihood[levels[0] - 1].caption}, "
+                        f"impact {scheme.impact[levels[1] - 1].caption}"
+                    )
+            return None
         if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole):
+            if column.key == "flags" and role == Qt.ItemDataRole.ForegroundRole:
+                return self._flag_brush
             if column.score_of is None:
                 return None
             levels = column.score_of(record)
             if levels is None:
                 return None
             try:
-                background, foreground = self._brushes[self._scheme.band_index(*levels)]
+                background, foreground = self._brushes[self._context.scheme.band_index(*levels)]
             except ValueError:
                 return None
             return background if role == Qt.ItemDataRole.BackgroundRole else foreground
+        if role == Qt.ItemDataRole.FontRole and column.key == "current":
+            return self._bold
         if role == Qt.ItemDataRole.TextAlignmentRole and column.align_right:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -175,4 +243,7 @@ class RiskTableModel(QAbstractTableModel):
 
     def _sort_rows(self, column: int, order: Qt.SortOrder) -> None:
         key = self._columns[column].sort_key
-        self._rows.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
+        context = self._context
+        self._rows.sort(
+            key=lambda r: key(r, context), reverse=order == Qt.SortOrder.DescendingOrder
+        )

@@ -1,30 +1,68 @@
-"""The register table with its quick filter: the screen a risk lead opens every morning."""
+"""The register table with its filter bar: the screen a risk lead opens every morning."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHeaderView, QLabel, QLineEdit, QTableView, QVBoxLayout, QWidget
+from PySide6.QtCore import QByteArray, QPoint, Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
-from riskreg.records import RiskRecord
-from riskreg.scoring import ScoringScheme
-from ui.models.risk_table import RiskTableModel
+from riskreg.records import CategoryRecord, PartnerRecord, RiskRecord
+from ui.models.risk_filter import PreparedRisks, RiskFilter
+from ui.models.risk_table import RiskTableModel, TableContext
+
+ANY = "(any)"
 
 
 class RegisterView(QWidget):
-    """Shows the risks; filters them by free text over ref, title, description and owner."""
+    """Shows the risks, filtered by the bar above and sorted by any column."""
 
     sig_risk_selected = Signal(str)
-    """The uuid of the risk the user selected."""
+    """The uuid of the risk the user selected ("" when nothing is selected)."""
 
-    def __init__(self, scheme: ScoringScheme, parent: QWidget | None = None) -> None:
+    sig_risk_activated = Signal(str)
+    """The uuid of a risk the user double-clicked or pressed Enter on."""
+
+    def __init__(self, context: TableContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._all: list[RiskRecord] = []
+        self._prepared = PreparedRisks([], context)
+        self._filter = RiskFilter()
+        self._selected_uuid = ""
+
         self.search = QLineEdit(placeholderText="Search ref, title, description, owner…")
         self.search.setClearButtonEnabled(True)
+        self.partner_filter = QComboBox()
+        self.category_filter = QComboBox()
+        self.status_filter = QComboBox()
+        self.band_filter = QComboBox()
+        self.review_due_filter = QCheckBox("Review due")
+        self.overdue_filter = QCheckBox("Overdue actions")
         self.count_label = QLabel()
-        self.model = RiskTableModel(scheme, self)
+        for combo, tip in (
+            (self.partner_filter, "Partner (lead or share)"),
+            (self.category_filter, "Category"),
+            (self.status_filter, "Status"),
+            (self.band_filter, "Current band"),
+        ):
+            combo.setToolTip(tip)
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(9)
+
+        self.model = RiskTableModel(context, self)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
@@ -34,46 +72,161 @@ class RegisterView(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(24)
         header = self.table.horizontalHeader()
         header.setSectionsMovable(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        for column in range(self.model.columnCount()):
+            self.table.setColumnWidth(column, self.model.default_width(column))
 
+        self.search.setMinimumWidth(200)
+        top = QHBoxLayout()
+        top.addWidget(self.search, 1)
+        top.addWidget(self.review_due_filter)
+        top.addWidget(self.overdue_filter)
+        bar = QHBoxLayout()
+        for label, widget in (
+            ("Partner", self.partner_filter),
+            ("Category", self.category_filter),
+            ("Status", self.status_filter),
+            ("Band", self.band_filter),
+        ):
+            bar.addWidget(QLabel(label))
+            bar.addWidget(widget, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 0)
-        layout.addWidget(self.search)
+        layout.addLayout(top)
+        layout.addLayout(bar)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.count_label)
 
-        self.search.textChanged.connect(self._apply_filter)
+        self.search.textChanged.connect(lambda text: self._update_filter(text=text))
+        self.partner_filter.currentIndexChanged.connect(
+            lambda: self._update_filter(partner=self._combo_value(self.partner_filter))
+        )
+        self.category_filter.currentIndexChanged.connect(
+            lambda: self._update_filter(category=self._combo_value(self.category_filter))
+        )
+        self.status_filter.currentIndexChanged.connect(
+            lambda: self._update_filter(status=self._combo_value(self.status_filter))
+        )
+        self.band_filter.currentIndexChanged.connect(
+            lambda: self._update_filter(band=self._combo_value(self.band_filter))
+        )
+        self.review_due_filter.toggled.connect(lambda on: self._update_filter(review_due=on))
+        self.overdue_filter.toggled.connect(lambda on: self._update_filter(overdue_actions=on))
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+        self.table.doubleClicked.connect(
+            lambda index: self.sig_risk_activated.emit(self.model.row(index.row()).uuid)
+        )
+        header.customContextMenuRequested.connect(self._column_menu)
+        self.model.modelReset.connect(self._reselect)
 
-    def set_risks(self, risks: Sequence[RiskRecord], scheme: ScoringScheme) -> None:
-        self._all = list(risks)
-        self._apply_filter(self.search.text(), scheme)
-        self._fit_columns()
+    # -- data ---------------------------------------------------------------------------
+    def set_choices(
+        self,
+        partners: Sequence[PartnerRecord],
+        categories: Sequence[CategoryRecord],
+        statuses: Sequence[str],
+        bands: Sequence[str],
+    ) -> None:
+        """Fill the filter drop-downs, keeping what the user had chosen where it still exists."""
+        for combo, items in (
+            (self.partner_filter, [(f"{p.code} – {p.name}", p.code) for p in partners]),
+            (self.category_filter, [(c.name, c.name) for c in categories]),
+            (self.status_filter, [(s, s) for s in statuses]),
+            (self.band_filter, [(b, b) for b in bands]),
+        ):
+            chosen = self._combo_value(combo)
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem(ANY, None)
+            for text, value in items:
+                combo.addItem(text, value)
+            position = combo.findData(chosen) if chosen is not None else 0
+            combo.setCurrentIndex(max(position, 0))
+            combo.blockSignals(False)
+        self._filter = replace(
+            self._filter,
+            partner=self._combo_value(self.partner_filter),
+            category=self._combo_value(self.category_filter),
+            status=self._combo_value(self.status_filter),
+            band=self._combo_value(self.band_filter),
+        )
 
-    def _fit_columns(self) -> None:
-        widths = {"ref": 64, "title": 360, "status": 80, "category": 160, "lead": 60,
-                  "shares": 150, "owner": 110, "inherent": 90, "current": 90, "target": 90,
-                  "response": 80, "visibility": 74, "next_review": 96}  # fmt: skip
-        for column, key in enumerate(self.model.column_keys()):
-            self.table.setColumnWidth(column, widths.get(key, 100))
+    def set_risks(self, risks: Sequence[RiskRecord], context: TableContext) -> None:
+        self._prepared = PreparedRisks(risks, context)
+        self._show(context)
 
-    def _apply_filter(self, text: str, scheme: ScoringScheme | None = None) -> None:
-        needle = text.strip().casefold()
-        if needle:
-            shown = [
-                r for r in self._all
-                if needle in r.ref.casefold() or needle in r.title.casefold()
-                or needle in r.description.casefold() or needle in r.owner.casefold()
-            ]  # fmt: skip
-        else:
-            shown = self._all
-        self.model.set_rows(shown, scheme)
-        self.count_label.setText(f"{len(shown):,} of {len(self._all):,} risks")
+    @property
+    def current_filter(self) -> RiskFilter:
+        return self._filter
+
+    def set_cell_filter(self, cell: tuple[int, int] | None) -> None:
+        self._update_filter(cell=cell)
+
+    def selected_uuid(self) -> str:
+        return self._selected_uuid
+
+    def select_uuid(self, uuid: str) -> None:
+        row = self.model.row_of(uuid)
+        if row is not None:
+            self.table.selectRow(row)
+            self.table.scrollTo(self.model.index(row, 0))
+
+    # -- header state -------------------------------------------------------------------
+    def header_state(self) -> QByteArray:
+        return self.table.horizontalHeader().saveState()
+
+    def restore_header_state(self, state: QByteArray | None) -> None:
+        if state is not None:
+            self.table.horizontalHeader().restoreState(state)
+
+    def _column_menu(self, position: QPoint) -> None:
+        menu = self.build_column_menu()
+        menu.popup(self.table.horizontalHeader().mapToGlobal(position))
+
+    def build_column_menu(self) -> QMenu:
+        """Check or uncheck the columns to show; the choice is remembered with the layout."""
+        header = self.table.horizontalHeader()
+        menu = QMenu(self)
+        for column, title in enumerate(self.model.column_headers()):
+            action = menu.addAction(title)
+            action.setCheckable(True)
+            action.setChecked(not header.isSectionHidden(column))
+            action.setEnabled(column != 0)  # the ref always shows
+            action.toggled.connect(lambda shown, c=column: header.setSectionHidden(c, not shown))
+        return menu
+
+    # -- internals ----------------------------------------------------------------------
+    @staticmethod
+    def _combo_value(combo: QComboBox) -> str | None:
+        value = combo.currentData()
+        return value if isinstance(value, str) else None
+
+    def _update_filter(self, **changes: object) -> None:
+        self._filter = replace(self._filter, **changes)  # type: ignore[arg-type]
+        self._show(None)
+
+    def _show(self, context: TableContext | None) -> None:
+        shown = self._prepared.apply(self._filter)
+        self.model.set_rows(shown, context)
+        total = len(self._prepared.rows)
+        self.count_label.setText(f"{len(shown):,} of {total:,} risks")
+
+    def _reselect(self) -> None:
+        if self._selected_uuid:
+            row = self.model.row_of(self._selected_uuid)
+            if row is not None:
+                blocker = self.table.selectionModel().blockSignals(True)
+                self.table.selectRow(row)
+                self.table.selectionModel().blockSignals(blocker)
 
     def _row_changed(self, current: object, _previous: object) -> None:
         row = self.table.currentIndex().row()
-        if 0 <= row < self.model.rowCount():
-            self.sig_risk_selected.emit(self.model.row(row).uuid)
+        uuid = self.model.row(row).uuid if 0 <= row < self.model.rowCount() else ""
+        if uuid != self._selected_uuid:
+            self._selected_uuid = uuid
+            self.sig_risk_selected.emit(uuid)

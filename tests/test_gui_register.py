@@ -1,0 +1,175 @@
+"""The register window on the demo register: table, filters, sorting, columns, markers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDropEvent
+from pytestqt.qtbot import QtBot
+
+from riskreg.service import RegisterService, open_service
+from tests.conftest import ALICE
+from tests.gui_helpers import choose
+from ui.main_window import MainWindow
+from ui.models.risk_table import RiskTableModel, TableContext
+
+
+@pytest.fixture
+def window(qtbot: QtBot, demo_path: Path) -> MainWindow:
+    win = MainWindow(open_service(demo_path, ALICE))
+    qtbot.addWidget(win)
+    win.show()
+    return win
+
+
+def test_the_window_shows_every_risk_with_the_register_name(window: MainWindow) -> None:
+    view = window.register_view
+    assert view.model.rowCount() == 41
+    assert view.count_label.text() == "41 of 41 risks"
+    assert window.windowTitle().startswith("A38 Corridor Highways Alliance")
+    assert "41 risks · 82 actions" in window.statusBar().currentMessage()
+    assert "acting as alice (CNCL)" in window.statusBar().currentMessage()
+
+
+def test_typing_in_search_filters_the_table(qtbot: QtBot, window: MainWindow) -> None:
+    view = window.register_view
+    qtbot.keyClicks(view.search, "asbestos")
+    assert view.model.rowCount() == 1
+    assert "asbestos" in view.model.row(0).title.lower()
+    assert view.count_label.text() == "1 of 41 risks"
+    view.search.clear()
+    assert view.model.rowCount() == 41
+
+
+def test_filters_combine_partner_band_and_status(window: MainWindow) -> None:
+    view = window.register_view
+    scheme = window.document.service.scheme()
+    choose(view.partner_filter, "AQUA")
+    aqua = [view.model.row(r) for r in range(view.model.rowCount())]
+    assert aqua
+    assert all(r.lead_partner == "AQUA" or "AQUA" in dict(r.shares) for r in aqua)
+    assert any(r.lead_partner != "AQUA" for r in aqua)  # shares count, not only the lead
+    choose(view.band_filter, "High")
+    both = [view.model.row(r) for r in range(view.model.rowCount())]
+    assert 0 < len(both) < len(aqua)
+    assert all(scheme.band(r.current_likelihood, r.current_impact).name == "High" for r in both)
+    assert view.count_label.text() == f"{len(both)} of 41 risks"
+    choose(view.status_filter, "Closed")
+    assert view.model.rowCount() == len([r for r in both if r.status.value == "Closed"])
+    choose(view.partner_filter, None)
+    choose(view.band_filter, None)
+    choose(view.status_filter, None)
+    assert view.model.rowCount() == 41
+
+
+def test_review_due_and_overdue_action_filters_show_their_markers(window: MainWindow) -> None:
+    view = window.register_view
+    view.overdue_filter.setChecked(True)
+    shown = view.model.rowCount()
+    assert 0 < shown < 41
+    flags = view.model.column_keys().index("flags")
+    assert all("Overdue action" in view.model.index(r, flags).data() for r in range(shown))
+    view.overdue_filter.setChecked(False)
+    view.review_due_filter.setChecked(True)
+    today = window.document.service.today()
+    assert all(
+        view.model.row(r).next_review <= today  # type: ignore[operator]
+        for r in range(view.model.rowCount())
+    )
+
+
+def test_sorting_by_current_score_sorts_numbers_not_text(window: MainWindow) -> None:
+    view = window.register_view
+    current = view.model.column_keys().index("current")
+    view.table.sortByColumn(current, Qt.SortOrder.DescendingOrder)
+    scores = [view.model.row(r).current_score for r in range(view.model.rowCount())]
+    assert scores == sorted(scores, reverse=True)
+    assert scores[0] == 20  # "20" after "9" as text would fail this
+    due = view.model.column_keys().index("next_review")
+    view.table.sortByColumn(due, Qt.SortOrder.AscendingOrder)
+    dates = [view.model.row(r).next_review for r in range(view.model.rowCount())]
+    assert dates == sorted(dates)  # type: ignore[type-var]
+
+
+def test_score_cells_are_painted_in_their_band_colour(window: MainWindow) -> None:
+    model = window.register_view.model
+    scheme = window.document.service.scheme()
+    current = model.column_keys().index("current")
+    for row in range(model.rowCount()):
+        record = model.row(row)
+        brush = model.index(row, current).data(Qt.ItemDataRole.BackgroundRole)
+        assert (
+            brush.color().name()
+            == scheme.band(record.current_likelihood, record.current_impact).colour
+        )
+
+
+def test_hidden_and_moved_columns_are_remembered(
+    qtbot: QtBot, window: MainWindow, demo_path: Path
+) -> None:
+    view = window.register_view
+    menu = view.build_column_menu()
+    owner = next(a for a in menu.actions() if a.text() == "Owner")
+    owner.setChecked(False)
+    owner_column = view.model.column_keys().index("owner")
+    assert view.table.horizontalHeader().isSectionHidden(owner_column)
+    view.table.horizontalHeader().moveSection(1, 4)
+    window.close()
+    again = MainWindow(open_service(demo_path, ALICE))
+    qtbot.addWidget(again)
+    header = again.register_view.table.horizontalHeader()
+    assert header.isSectionHidden(owner_column)
+    assert header.visualIndex(1) == 4
+    header.setSectionHidden(owner_column, False)
+    header.moveSection(4, 1)
+    again.close()
+
+
+def test_selecting_a_risk_fills_the_editor_actions_and_history(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    view = window.register_view
+    with qtbot.waitSignal(view.sig_risk_selected) as blocker:
+        view.table.selectRow(5)
+    record = view.model.row(5)
+    assert blocker.args == [record.uuid]
+    assert window.editor.form.title.text() == record.title
+    assert window.risk_actions.model.rowCount() == 2
+    assert window.history.model.rowCount() >= 3
+    assert record.ref in window.history.trend_label.text()
+
+
+def test_dropping_a_register_file_opens_it(
+    qtbot: QtBot, window: MainWindow, service: RegisterService
+) -> None:
+    location = service.location
+    service.close()
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(location)])
+    drop = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, data,
+                      Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)  # fmt: skip
+    window.dropEvent(drop)
+    assert window.windowTitle().startswith("Test alliance")
+    assert window.register_view.model.rowCount() == 0
+    assert location in window.preferences.recent_registers
+
+
+def test_opening_a_file_that_is_not_a_register_explains_and_keeps_the_current_one(
+    window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shown: list[str] = []
+    monkeypatch.setattr(window, "show_error", lambda title, message: shown.append(message))
+    bogus = tmp_path / "minutes.riskreg"
+    bogus.write_text("not a register")
+    assert not window.open_register(str(bogus))
+    assert len(shown) == 1
+    assert "not an SQLite database" in shown[0]
+    assert window.register_view.model.rowCount() == 41
+
+
+def test_the_table_model_passes_qt_model_tests(qtmodeltester, demo: RegisterService) -> None:  # type: ignore[no-untyped-def]
+    model = RiskTableModel(TableContext(demo.scheme(), demo.today()))
+    model.set_rows(demo.list_risks())
+    qtmodeltester.check(model)

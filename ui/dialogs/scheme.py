@@ -1,0 +1,258 @@
+"""The scoring scheme: size, level labels and descriptions, bands and the band of each cell.
+
+Applying a new scheme first says how many risks change band, then re-bands every risk
+through the service (one audited change set).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QColor, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from riskreg.errors import RegisterError
+from riskreg.records import SchemeChangeReport
+from riskreg.scoring import (
+    MAX_LEVELS,
+    MIN_LEVELS,
+    Band,
+    Level,
+    SchemeError,
+    ScoringScheme,
+    derived_cells,
+)
+from ui.document import RegisterDocument
+from ui.views.fields import ErrorLabel
+
+
+def _levels_model(levels: tuple[Level, ...], parent: QWidget) -> QStandardItemModel:
+    model = QStandardItemModel(0, 2, parent)
+    model.setHorizontalHeaderLabels(["Label", "Description"])
+    for level in levels:
+        model.appendRow([QStandardItem(level.label), QStandardItem(level.description)])
+    return model
+
+
+def _levels_table(model: QStandardItemModel) -> QTableView:
+    table = QTableView()
+    table.setModel(model)
+    table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+    table.setColumnWidth(0, 120)
+    table.verticalHeader().setDefaultSectionSize(22)
+    return table
+
+
+class SchemeDialog(QDialog):
+    def __init__(self, document: RegisterDocument, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Scoring scheme")
+        self._document = document
+        scheme = document.service.scheme()
+        self._cells = [list(row) for row in scheme.cells]
+        self.name = QLineEdit(scheme.name)
+        self.likelihood_count = QSpinBox()
+        self.impact_count = QSpinBox()
+        for spin, count in ((self.likelihood_count, len(scheme.likelihood)),
+                            (self.impact_count, len(scheme.impact))):  # fmt: skip
+            spin.setRange(MIN_LEVELS, MAX_LEVELS)
+            spin.setValue(count)
+        self.likelihood_model = _levels_model(scheme.likelihood, self)
+        self.impact_model = _levels_model(scheme.impact, self)
+        self.band_model = QStandardItemModel(0, 3, self)
+        self.band_model.setHorizontalHeaderLabels(["Band", "Colour", "Review every (days)"])
+        for band in scheme.bands:
+            self.band_model.appendRow(
+                [QStandardItem(band.name), QStandardItem(band.colour),
+                 QStandardItem(str(band.review_days))]
+            )  # fmt: skip
+        self.matrix_box = QGroupBox("Band of each cell (likelihood up, impact across)")
+        self.matrix = QGridLayout(self.matrix_box)
+        self.cell_combos: dict[tuple[int, int], QComboBox] = {}
+        self.derive_button = QPushButton("Band cells by score")
+        self.error = ErrorLabel()
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Apply scheme…")
+
+        sizes = QFormLayout()
+        sizes.addRow("Name", self.name)
+        sizes.addRow("Likelihood levels", self.likelihood_count)
+        sizes.addRow("Impact levels", self.impact_count)
+        levels = QHBoxLayout()
+        for title, model in (("Likelihood", self.likelihood_model),
+                             ("Impact", self.impact_model)):  # fmt: skip
+            box = QGroupBox(title)
+            QVBoxLayout(box).addWidget(_levels_table(model))
+            levels.addWidget(box)
+        bands_box = QGroupBox("Bands, lowest first")
+        bands_table = QTableView()
+        bands_table.setModel(self.band_model)
+        bands_table.horizontalHeader().setStretchLastSection(True)
+        bands_table.setMaximumHeight(150)
+        QVBoxLayout(bands_box).addWidget(bands_table)
+        lower = QHBoxLayout()
+        lower.addWidget(bands_box, 1)
+        right = QVBoxLayout()
+        right.addWidget(self.matrix_box)
+        right.addWidget(self.derive_button)
+        lower.addLayout(right, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(sizes)
+        layout.addLayout(levels, 1)
+        layout.addLayout(lower)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+
+        self.likelihood_count.valueChanged.connect(self._resize_axis)
+        self.impact_count.valueChanged.connect(self._resize_axis)
+        self.band_model.itemChanged.connect(lambda _item: self._build_matrix())
+        self.derive_button.clicked.connect(self.derive_cells)
+        self.buttons.accepted.connect(self.try_apply)
+        self.buttons.rejected.connect(self.reject)
+        self._build_matrix()
+        self.resize(900, 720)
+
+    # -- reading the form ---------------------------------------------------------------
+    def _levels(self, model: QStandardItemModel) -> tuple[Level, ...]:
+        return tuple(
+            Level(row + 1, (model.item(row, 0).text() or "").strip(),
+                  (model.item(row, 1).text() or "").strip())
+            for row in range(model.rowCount())
+        )  # fmt: skip
+
+    def _bands(self) -> tuple[Band, ...]:
+        bands = []
+        for row in range(self.band_model.rowCount()):
+            name = self.band_model.item(row, 0).text().strip()
+            colour = self.band_model.item(row, 1).text().strip()
+            days_text = self.band_model.item(row, 2).text().strip()
+            days = int(days_text) if days_text.isdigit() else 0
+            bands.append(Band(name, colour, days))
+        return tuple(bands)
+
+    def scheme(self) -> ScoringScheme:
+        """The scheme as entered; raises SchemeError naming what is wrong."""
+        return ScoringScheme(
+            self._levels(self.likelihood_model),
+            self._levels(self.impact_model),
+            self._bands(),
+            tuple(tuple(row) for row in self._cells),
+            name=self.name.text().strip() or "Custom",
+        )
+
+    # -- editing ------------------------------------------------------------------------
+    def _resize_axis(self) -> None:
+        for model, count in ((self.likelihood_model, self.likelihood_count.value()),
+                             (self.impact_model, self.impact_count.value())):  # fmt: skip
+            while model.rowCount() < count:
+                n = model.rowCount() + 1
+                model.appendRow([QStandardItem(f"Level {n}"), QStandardItem("")])
+            while model.rowCount() > count:
+                model.removeRow(model.rowCount() - 1)
+        self.derive_cells()
+
+    def derive_cells(self) -> None:
+        cells = derived_cells(self.likelihood_count.value(), self.impact_count.value())
+        top = max(0, self.band_model.rowCount() - 1)
+        self._cells = [[min(b, top) for b in row] for row in cells]
+        self._build_matrix()
+
+    def set_cell(self, likelihood: int, impact: int, band_index: int) -> None:
+        self._cells[likelihood - 1][impact - 1] = band_index
+        self._colour_combo(self.cell_combos[(likelihood, impact)], band_index)
+
+    def _build_matrix(self) -> None:
+        while self.matrix.count():
+            item = self.matrix.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
+        self.cell_combos = {}
+        bands = self._bands()
+        n_l, n_i = len(self._cells), len(self._cells[0]) if self._cells else 0
+        for lik in range(1, n_l + 1):
+            self.matrix.addWidget(QLabel(str(lik)), n_l - lik, 0)
+            for imp in range(1, n_i + 1):
+                combo = QComboBox()
+                for band in bands:
+                    combo.addItem(band.name)
+                index = min(self._cells[lik - 1][imp - 1], max(0, len(bands) - 1))
+                combo.setCurrentIndex(index)
+                self._colour_combo(combo, index)
+                combo.activated.connect(
+                    lambda chosen, lk=lik, im=imp: self.set_cell(lk, im, chosen)
+                )
+                self.cell_combos[(lik, imp)] = combo
+                self.matrix.addWidget(combo, n_l - lik, imp)
+        for imp in range(1, n_i + 1):
+            self.matrix.addWidget(QLabel(str(imp)), n_l, imp)
+
+    def _colour_combo(self, combo: QComboBox, band_index: int) -> None:
+        bands = self._bands()
+        if not 0 <= band_index < len(bands):
+            return
+        colour = QColor(bands[band_index].colour)
+        if colour.isValid():
+            text = "#000" if colour.lightness() > 110 else "#fff"
+            combo.setStyleSheet(f"QComboBox {{ background: {colour.name()}; color: {text}; }}")
+
+    # -- applying -----------------------------------------------------------------------
+    def confirm(self, report: SchemeChangeReport) -> bool:
+        """Ask before re-banding (tests replace this seam)."""
+        answer = QMessageBox.question(self, "Apply the new scheme?", describe(report))
+        return answer == QMessageBox.StandardButton.Yes
+
+    def try_apply(self) -> bool:
+        try:
+            new = self.scheme()
+        except SchemeError as exc:
+            self.error.show_message(str(exc))
+            return False
+        service = self._document.service
+        report = service.preview_scheme(new)
+        if not self.confirm(report):
+            return False
+        try:
+            service.change_scheme(new)
+        except RegisterError as exc:
+            self.error.show_message(str(exc))
+            return False
+        # Undo steps hold levels of the old scheme; they cannot be replayed on the new one.
+        self._document.undo_stack.clear()
+        self._document.changed()
+        self.accept()
+        return True
+
+    @classmethod
+    def ask(cls, document: RegisterDocument, parent: QWidget | None = None) -> None:
+        cls(document, parent).exec()
+
+
+def describe(report: SchemeChangeReport) -> str:
+    return (
+        f"{report.risks_changing_band} of {report.total_risks} risks will change band"
+        + (
+            f", and {report.risks_with_levels_moved} will have their levels moved onto the "
+            "new scale"
+            if report.risks_with_levels_moved
+            else ""
+        )
+        + ". Every change is recorded in the history."
+    )

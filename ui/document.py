@@ -1,0 +1,232 @@
+"""The open register as the GUI sees it: the service, the undo stack, one change signal.
+
+Every edit goes through here: the service makes the change, an undo command is pushed that
+knows how to reverse it through the service, and ``sig_changed`` tells every view to re-read.
+Views never call each other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+from riskreg.errors import RegisterError, ValidationError
+from riskreg.records import (
+    ActionDraft,
+    ActionRecord,
+    Actor,
+    PartnerRecord,
+    RiskDraft,
+    RiskRecord,
+)
+from riskreg.service import RegisterService
+
+T = TypeVar("T")
+
+
+class RegisterDocument(QObject):
+    sig_changed = Signal()
+    """The register changed (an edit, an undo, a reload): views re-read what they show."""
+
+    sig_error = Signal(str, str)
+    """A use case was refused: a title and a plain-language message for the user."""
+
+    sig_opened = Signal()
+    """Another register was opened in this window."""
+
+    def __init__(self, service: RegisterService, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._service = service
+        self.undo_stack = QUndoStack(self)
+
+    @property
+    def service(self) -> RegisterService:
+        return self._service
+
+    def replace_service(self, service: RegisterService) -> None:
+        self._service.close()
+        self._service = service
+        self.undo_stack.clear()
+        self.sig_opened.emit()
+        self.sig_changed.emit()
+
+    def close(self) -> None:
+        self._service.close()
+
+    def replace_actor(self, actor: Actor) -> None:
+        """Act as another user or partner from now on (Preferences)."""
+        self._service = self._service.with_actor(actor)
+        self.sig_changed.emit()
+
+    def attempt(self, title: str, use_case: Callable[[], T]) -> T | None:
+        """Run a use case; a refusal (other than invalid input) becomes ``sig_error``."""
+        try:
+            return use_case()
+        except ValidationError:
+            raise
+        except RegisterError as exc:
+            self.sig_error.emit(title, str(exc))
+            return None
+
+    # -- risks --------------------------------------------------------------------------
+    def create_risk(self, draft: RiskDraft) -> RiskRecord | None:
+        record = self.attempt("Cannot add the risk", lambda: self._service.create_risk(draft))
+        if record is not None:
+            self.sig_changed.emit()
+        return record
+
+    def edit_risk(self, record: RiskRecord, changes: Mapping[str, Any]) -> RiskRecord | None:
+        """Save changes to a risk as one undoable step; raises ValidationError on bad input."""
+        changes = {k: v for k, v in changes.items() if getattr(record, k) != v}
+        if not changes:
+            return record
+        before = {k: getattr(record, k) for k in changes}
+        updated = self.attempt(
+            f"Cannot save {record.ref}",
+            lambda: self._service.edit_risk(record.uuid, record.version, changes),
+        )
+        if updated is None:
+            return None
+        self.undo_stack.push(
+            _EditCommand(self, "risk", record.uuid, before, dict(changes), updated.version,
+                         f"Edit {record.ref} ({', '.join(_label(k) for k in changes)})")
+        )  # fmt: skip
+        self.sig_changed.emit()
+        return updated
+
+    # -- actions ------------------------------------------------------------------------
+    def add_action(self, risk_uuid: str, draft: ActionDraft) -> ActionRecord | None:
+        action = self.attempt(
+            "Cannot add the action", lambda: self._service.add_action(risk_uuid, draft)
+        )
+        if action is not None:
+            self.sig_changed.emit()
+        return action
+
+    def edit_action(self, action: ActionRecord, changes: Mapping[str, Any]) -> ActionRecord | None:
+        changes = {k: v for k, v in changes.items() if getattr(action, k) != v}
+        if not changes:
+            return action
+        updated = self.attempt(
+            f"Cannot save {action.ref}",
+            lambda: self._service.edit_action(action.uuid, action.version, changes),
+        )
+        if updated is None:
+            return None
+        # completing may also set progress and completion date: undo restores all of them
+        touched = {k for k in ("status", "progress", "completed_on") if "status" in changes}
+        fields = set(changes) | touched
+        before = {k: getattr(action, k) for k in fields}
+        after = {k: getattr(updated, k) for k in fields}
+        self.undo_stack.push(
+            _EditCommand(self, "action", action.uuid, before, after, updated.version,
+                         f"Edit {action.ref} ({', '.join(_label(k) for k in sorted(fields))})")
+        )  # fmt: skip
+        self.sig_changed.emit()
+        return updated
+
+    # -- partners -----------------------------------------------------------------------
+    def edit_partner(self, code: str, **changes: Any) -> PartnerRecord | None:
+        before = next((p for p in self._service.list_partners() if p.code == code), None)
+        updated = self.attempt(
+            f"Cannot change {code}", lambda: self._service.edit_partner(code, **changes)
+        )
+        if updated is None or before is None:
+            return None
+        self.undo_stack.push(
+            _PartnerCommand(
+                self, code, {k: getattr(before, k) for k in changes}, dict(changes), f"Edit {code}"
+            )
+        )
+        self.sig_changed.emit()
+        return updated
+
+    def changed(self) -> None:
+        """Tell the views that something outside the undo stack changed the register."""
+        self.sig_changed.emit()
+
+
+def _label(field: str) -> str:
+    return field.replace("_", " ")
+
+
+class _EditCommand(QUndoCommand):
+    """Field changes of one risk or action; undo and redo go through the services."""
+
+    def __init__(
+        self,
+        document: RegisterDocument,
+        entity: str,
+        uuid: str,
+        before: dict[str, Any],
+        after: dict[str, Any],
+        version: int,
+        text: str,
+    ) -> None:
+        super().__init__(text)
+        self._document = document
+        self._entity = entity
+        self._uuid = uuid
+        self._before = before
+        self._after = after
+        self._version = version
+        self._applied = True  # the document already made the change before pushing
+
+    def _apply(self, values: dict[str, Any], verb: str) -> None:
+        service = self._document.service
+        try:
+            if self._entity == "risk":
+                self._version = service.edit_risk(self._uuid, self._version, values).version
+            else:
+                self._version = service.edit_action(self._uuid, self._version, values).version
+        except RegisterError as exc:
+            self.setObsolete(True)
+            self._document.sig_error.emit(f"Cannot {verb} “{self.text()}”", str(exc))
+        self._document.sig_changed.emit()
+
+    def undo(self) -> None:
+        self._apply(self._before, "undo")
+        self._applied = False
+
+    def redo(self) -> None:
+        if self._applied:
+            return
+        self._apply(self._after, "redo")
+        self._applied = True
+
+
+class _PartnerCommand(QUndoCommand):
+    def __init__(
+        self,
+        document: RegisterDocument,
+        code: str,
+        before: dict[str, Any],
+        after: dict[str, Any],
+        text: str,
+    ) -> None:
+        super().__init__(text)
+        self._document = document
+        self._code = code
+        self._before = before
+        self._after = after
+        self._applied = True
+
+    def _apply(self, values: dict[str, Any]) -> None:
+        try:
+            self._document.service.edit_partner(self._code, **values)
+        except RegisterError as exc:
+            self.setObsolete(True)
+            self._document.sig_error.emit(f"Cannot undo “{self.text()}”", str(exc))
+        self._document.sig_changed.emit()
+
+    def undo(self) -> None:
+        self._apply(self._before)
+        self._applied = False
+
+    def redo(self) -> None:
+        if not self._applied:
+            self._apply(self._after)
+            self._applied = True

@@ -1,0 +1,94 @@
+"""A risk's change log as a readable timeline: when, who, from where, what, old → new."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from riskreg.records import ChangeRecord
+
+Index = QModelIndex | QPersistentModelIndex
+_NO_INDEX = QModelIndex()
+HEADERS = ("When", "Who", "From", "What", "Change")
+
+FIELD_LABELS = {
+    "*": "created",
+    "current_likelihood": "current likelihood",
+    "current_impact": "current impact",
+    "inherent_likelihood": "inherent likelihood",
+    "inherent_impact": "inherent impact",
+    "target_likelihood": "target likelihood",
+    "target_impact": "target impact",
+    "lead_partner": "lead partner",
+    "next_review": "next review",
+    "last_reviewed": "last reviewed",
+    "completed_on": "completed",
+    "due_date": "due date",
+    "cost_likely": "cost (most likely)",
+    "cost_min": "cost (minimum)",
+    "cost_max": "cost (maximum)",
+    "target_date": "target date",
+    "raised_on": "raised",
+    "closed_on": "closed on",
+}
+
+
+def describe(change: ChangeRecord) -> tuple[str, str]:
+    """('R-004 current likelihood', '3 → 4') in words a meeting can read."""
+    what = f"{change.entity_ref} {FIELD_LABELS.get(change.field, change.field.replace('_', ' '))}"
+    if change.field == "*":
+        if change.old is None:
+            return what, change.new or ""
+        return f"{change.entity_ref} removed", change.old or ""
+    old = change.old if change.old not in (None, "") else "—"
+    new = change.new if change.new not in (None, "") else "—"
+    return what, f"{old} → {new}"
+
+
+class HistoryModel(QAbstractTableModel):
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[ChangeRecord] = []
+
+    def set_rows(self, rows: Sequence[ChangeRecord]) -> None:
+        self.beginResetModel()
+        try:
+            self._rows = list(reversed(rows))  # newest first
+        finally:
+            self.endResetModel()
+
+    def row(self, row: int) -> ChangeRecord:
+        return self._rows[row]
+
+    def rowCount(self, parent: Index = _NO_INDEX) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = _NO_INDEX) -> int:
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(HEADERS)
+        ):
+            return HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        change = self._rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            local = change.at.replace(tzinfo=UTC).astimezone()
+            who = f"{change.user} ({change.partner_code})" if change.partner_code else change.user
+            what, how = describe(change)
+            return (local.strftime("%d %b %Y %H:%M"), who, change.source, what, how)[index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"revision {change.revision}: {change.summary}"
+        return None

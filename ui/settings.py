@@ -1,0 +1,82 @@
+"""UI preferences in QSettings, behind one typed wrapper: never register data.
+
+Keys live here and nowhere else, so a preference is read and written under one name.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QSettings
+
+MAX_RECENT = 8
+
+
+class Preferences:
+    """Window geometry, dock layout, recent registers, table columns, who the user acts as."""
+
+    def __init__(self, settings: QSettings | None = None) -> None:
+        self._settings = settings or QSettings()
+
+    def _bytes(self, key: str) -> QByteArray | None:
+        value = self._settings.value(key)
+        return value if isinstance(value, QByteArray) else None
+
+    @property
+    def geometry(self) -> QByteArray | None:
+        return self._bytes("window/geometry")
+
+    @geometry.setter
+    def geometry(self, value: QByteArray) -> None:
+        self._settings.setValue("window/geometry", value)
+
+    @property
+    def window_state(self) -> QByteArray | None:
+        return self._bytes("window/state")
+
+    @window_state.setter
+    def window_state(self, value: QByteArray) -> None:
+        self._settings.setValue("window/state", value)
+
+    @property
+    def table_header(self) -> QByteArray | None:
+        return self._bytes("register_table/header")
+
+    @table_header.setter
+    def table_header(self, value: QByteArray) -> None:
+        self._settings.setValue("register_table/header", value)
+
+    @property
+    def recent_registers(self) -> list[str]:
+        value = self._settings.value("recent/registers", [])
+        if isinstance(value, str):
+            return [value]
+        if isinstance(value, list):
+            return [str(v) for v in value]
+        return []
+
+    def add_recent(self, location: str) -> None:
+        recent = [location] + [r for r in self.recent_registers if r != location]
+        self._settings.setValue("recent/registers", recent[:MAX_RECENT])
+
+    @property
+    def user_name(self) -> str:
+        return str(self._settings.value("acting_as/user", "") or "")
+
+    @user_name.setter
+    def user_name(self, value: str) -> None:
+        self._settings.setValue("acting_as/user", value)
+
+    @property
+    def partner_code(self) -> str:
+        return str(self._settings.value("acting_as/partner", "") or "")
+
+    @partner_code.setter
+    def partner_code(self, value: str) -> None:
+        self._settings.setValue("acting_as/partner", value)
+
+    @property
+    def last_folder(self) -> str:
+        return str(self._settings.value("files/last_folder", "") or "")
+
+    @last_folder.setter
+    def last_folder(self, value: str) -> None:
+        self._settings.setValue("files/last_folder", value)

@@ -1,0 +1,175 @@
+"""Actions: those of the selected risk (add, edit, complete) and the register-wide list."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSortFilterProxyModel, Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from riskreg.errors import ValidationError
+from riskreg.records import ActionDraft, ActionRecord, ActionStatus
+from ui.dialogs.action_dialog import ActionDialog
+from ui.document import RegisterDocument
+from ui.models.action_table import SORT_ROLE, ActionTableModel
+
+
+def _action_table(model: ActionTableModel) -> tuple[QTableView, QSortFilterProxyModel]:
+    # A risk has a handful of actions and a register a few thousand: the proxy keeps up.
+    proxy = QSortFilterProxyModel()
+    proxy.setSourceModel(model)
+    proxy.setSortRole(SORT_ROLE)
+    proxy.setDynamicSortFilter(True)
+    table = QTableView()
+    table.setModel(proxy)
+    table.setSortingEnabled(True)
+    table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+    table.verticalHeader().setVisible(False)
+    table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+    for column, width in enumerate((56, 56, 200, 56, 100, 110, 84, 64)):
+        table.setColumnWidth(column, width)
+    return table, proxy
+
+
+class RiskActionsView(QWidget):
+    """The selected risk's actions with Add, Edit and Complete."""
+
+    def __init__(self, document: RegisterDocument, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._document = document
+        self._risk_uuid = ""
+        self.model = ActionTableModel(self)
+        self.table, self.proxy = _action_table(self.model)
+        self.table.setColumnHidden(1, True)
+        self.add_button = QPushButton("Add action…")
+        self.edit_button = QPushButton("Edit…")
+        self.complete_button = QPushButton("Complete")
+        buttons = QHBoxLayout()
+        for button in (self.add_button, self.edit_button, self.complete_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.table)
+        layout.addLayout(buttons)
+        self.add_button.clicked.connect(self.add_action)
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.complete_button.clicked.connect(self.complete_selected)
+        self.table.doubleClicked.connect(self.edit_selected)
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.show_risk("")
+
+    def show_risk(self, uuid: str) -> None:
+        self._risk_uuid = uuid
+        service = self._document.service
+        rows = service.list_actions(uuid) if uuid else []
+        self.model.set_rows(rows, service.today())
+        self._update_buttons()
+
+    def refresh(self) -> None:
+        self.show_risk(self._risk_uuid)
+
+    def selected(self) -> ActionRecord | None:
+        index = self.table.currentIndex()
+        if not index.isValid():
+            return None
+        return self.model.row(self.proxy.mapToSource(index).row())
+
+    def add_action(self) -> ActionRecord | None:
+        if not self._risk_uuid:
+            return None
+        partners = self._document.service.list_partners()
+        values = ActionDialog.ask(partners, None, self)
+        if values is None:
+            return None
+        try:
+            return self._document.add_action(self._risk_uuid, ActionDraft(**values))
+        except ValidationError as exc:
+            self._document.sig_error.emit("The action was not added", str(exc))
+            return None
+
+    def edit_selected(self) -> ActionRecord | None:
+        action = self.selected()
+        if action is None:
+            return None
+        values = ActionDialog.ask(self._document.service.list_partners(), action, self)
+        if values is None:
+            return None
+        try:
+            return self._document.edit_action(action, values)
+        except ValidationError as exc:
+            self._document.sig_error.emit(f"{action.ref} was not saved", str(exc))
+            return None
+
+    def complete_selected(self) -> ActionRecord | None:
+        action = self.selected()
+        if action is None or not action.is_open:
+            return None
+        today = self._document.service.today()
+        return self._document.edit_action(
+            action, {"status": ActionStatus.DONE, "progress": 100, "completed_on": today}
+        )
+
+    def _update_buttons(self) -> None:
+        action = self.selected()
+        self.add_button.setEnabled(bool(self._risk_uuid))
+        self.edit_button.setEnabled(action is not None)
+        self.complete_button.setEnabled(action is not None and action.is_open)
+
+
+class AllActionsView(QWidget):
+    """Every action in the register, filterable by owning partner and "overdue"."""
+
+    def __init__(self, document: RegisterDocument, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._document = document
+        self._all: list[ActionRecord] = []
+        self.model = ActionTableModel(self)
+        self.table, self.proxy = _action_table(self.model)
+        self.partner_filter = QComboBox()
+        self.overdue_filter = QCheckBox("Overdue only")
+        self.count_label = QLabel()
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel("Partner"))
+        bar.addWidget(self.partner_filter)
+        bar.addWidget(self.overdue_filter)
+        bar.addStretch(1)
+        bar.addWidget(self.count_label)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(bar)
+        layout.addWidget(self.table)
+        self.partner_filter.currentIndexChanged.connect(self._apply)
+        self.overdue_filter.toggled.connect(self._apply)
+
+    def refresh(self) -> None:
+        service = self._document.service
+        chosen = self.partner_filter.currentData()
+        self.partner_filter.blockSignals(True)
+        self.partner_filter.clear()
+        self.partner_filter.addItem("(any)", "")
+        for partner in service.list_partners():
+            self.partner_filter.addItem(f"{partner.code} – {partner.name}", partner.code)
+        self.partner_filter.setCurrentIndex(max(0, self.partner_filter.findData(chosen or "")))
+        self.partner_filter.blockSignals(False)
+        self._all = service.list_actions()
+        self._apply()
+
+    def _apply(self) -> None:
+        today = self._document.service.today()
+        partner = self.partner_filter.currentData() or ""
+        rows = [a for a in self._all if not partner or a.partner == partner]
+        if self.overdue_filter.isChecked():
+            rows = [a for a in rows if a.is_overdue(today)]
+        self.model.set_rows(rows, today)
+        self.count_label.setText(f"{len(rows):,} of {len(self._all):,} actions")

@@ -1,0 +1,117 @@
+"""The risk editor beside the table: edit the selected risk, save when valid, revert."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QDialogButtonBox,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from riskreg.errors import NotFound, ValidationError
+from riskreg.records import RiskRecord
+from ui.document import RegisterDocument
+from ui.views.risk_form import RiskForm
+
+
+class RiskEditor(QWidget):
+    """Holds the record being edited; nothing reaches the register until Save."""
+
+    def __init__(self, document: RegisterDocument, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._document = document
+        self._record: RiskRecord | None = None
+        self._dirty = False
+        self.form = RiskForm()
+        self.placeholder = QLabel("Select a risk in the register to see and edit it here.")
+        self.placeholder.setWordWrap(True)
+        scroll = QScrollArea()
+        scroll.setWidget(self.form)
+        scroll.setWidgetResizable(True)
+        self.buttons = QDialogButtonBox()
+        self.save_button: QPushButton = self.buttons.addButton(QDialogButtonBox.StandardButton.Save)
+        self.revert_button: QPushButton = self.buttons.addButton(
+            QDialogButtonBox.StandardButton.Reset
+        )
+        self.revert_button.setText("Revert")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.placeholder)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(self.buttons)
+        self.save_button.clicked.connect(self.save)
+        self.revert_button.clicked.connect(self.revert)
+        self.form.sig_edited.connect(self._edited)
+        self.refresh_choices()
+        self.show_risk("")
+
+    @property
+    def record(self) -> RiskRecord | None:
+        return self._record
+
+    @property
+    def is_dirty(self) -> bool:
+        return self._dirty
+
+    def refresh_choices(self) -> None:
+        service = self._document.service
+        self.form.set_choices(service.scheme(), service.list_partners(), service.list_categories())
+
+    def show_risk(self, uuid: str) -> None:
+        """Load a risk (or nothing); unsaved typing in the form is kept if it is the same risk."""
+        if self._dirty and self._record is not None and self._record.uuid == uuid:
+            return
+        record = None
+        if uuid:
+            try:
+                record = self._document.service.get_risk(uuid)
+            except NotFound:
+                record = None
+        self._record = record
+        self.placeholder.setVisible(record is None)
+        self.form.setEnabled(record is not None)
+        self.form.load(record)
+        self._set_dirty(False)
+
+    def reload_if_clean(self) -> None:
+        """After the register changed elsewhere: show the stored risk unless the user is typing."""
+        if self._record is not None and not self._dirty:
+            self.refresh_choices()
+            self.show_risk(self._record.uuid)
+
+    def save(self) -> bool:
+        if self._record is None:
+            return False
+        problems = self.form.local_problems()
+        if problems:
+            self.form.show_problems(problems)
+            return False
+        try:
+            updated = self._document.edit_risk(self._record, self.form.values())
+        except ValidationError as exc:
+            self.form.show_problems(exc.problems)
+            return False
+        if updated is None:  # refused (conflict, busy, rule): the document told the user
+            return False
+        self._record = updated
+        self.form.load(updated)
+        self._set_dirty(False)
+        return True
+
+    def revert(self) -> None:
+        if self._record is not None:
+            self._set_dirty(False)
+            self.show_risk(self._record.uuid)
+
+    def _edited(self) -> None:
+        if self._record is not None:
+            self._set_dirty(True)
+            self.form.show_problems(self.form.local_problems())
+
+    def _set_dirty(self, dirty: bool) -> None:
+        self._dirty = dirty
+        self.save_button.setEnabled(dirty)
+        self.revert_button.setEnabled(dirty)
