@@ -107,13 +107,16 @@ def build_demo(location: str | Path, actor: Actor, *, today: date | None = None)
             events.append((40 + index % 20, index, {"status": RiskStatus.CLOSED}))
         elif status == "Escalated":
             events.append((25, index, {"status": RiskStatus.ESCALATED}))
+    scheme = service.scheme()
     for days_ago, index, changes in sorted(events, key=lambda e: (-e[0], e[1])):
         uuid, _ = created[index]
         day = today - timedelta(days=days_ago)
         at_day = service.with_clock(lambda day=day: _at(day))  # type: ignore[misc]
         record = at_day.get_risk(uuid)
-        if "status" not in changes:
-            changes = {**changes, "last_reviewed": day}
+        if "status" not in changes:  # a score change is made at a review
+            band = scheme.band(changes["current_likelihood"], changes["current_impact"])
+            next_review = day + timedelta(days=band.review_days)
+            changes = {**changes, "last_reviewed": day, "next_review": next_review}
         at_day.edit_risk(uuid, record.version, changes)
     return service
 

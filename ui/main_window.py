@@ -316,7 +316,7 @@ class MainWindow(QMainWindow):
         if not self._layout_restored:  # first start: give the editor room
             self._layout_restored = True
             docks = self.docks
-            self.resizeDocks([docks["editor"]], [560], Qt.Orientation.Horizontal)
+            self.resizeDocks([docks["editor"]], [470], Qt.Orientation.Horizontal)
             self.resizeDocks(
                 [docks["editor"], docks["actions"]], [640, 200], Qt.Orientation.Vertical
             )

@@ -81,10 +81,16 @@ _LAST_DAY = date.max
 COLUMNS: tuple[Column, ...] = (
     Column("ref", "Ref", lambda r, c: r.ref, lambda r, c: r.number, width=64),
     Column("title", "Title", lambda r, c: r.title, lambda r, c: r.title.casefold(), width=340),
+    Column("current", "Current", lambda r, c: _score(r.current_likelihood, r.current_impact),
+           lambda r, c: (r.current_score, r.current_likelihood),
+           score_of=lambda r: (r.current_likelihood, r.current_impact),
+           align_right=True, width=82),
+    Column("trend", "Trend", lambda r, c: _TREND_ARROWS[c.trends.get(r.uuid, 0)],
+           lambda r, c: c.trends.get(r.uuid, 0), width=64),
     Column("status", "Status", lambda r, c: r.status.value, lambda r, c: r.status.value, width=78),
+    Column("lead", "Lead", lambda r, c: r.lead_partner, lambda r, c: r.lead_partner, width=56),
     Column("category", "Category", lambda r, c: r.category or "",
            lambda r, c: r.category or "", width=150),
-    Column("lead", "Lead", lambda r, c: r.lead_partner, lambda r, c: r.lead_partner, width=56),
     Column("shares", "Shares", lambda r, c: shares_text(r.shares, r.lead_partner),
            lambda r, c: (-len(r.shares), r.shares), width=150),
     Column("owner", "Owner", lambda r, c: r.owner, lambda r, c: r.owner.casefold(), width=100),
@@ -92,12 +98,6 @@ COLUMNS: tuple[Column, ...] = (
            lambda r, c: (r.inherent_score, r.inherent_likelihood),
            score_of=lambda r: (r.inherent_likelihood, r.inherent_impact),
            align_right=True, width=82),
-    Column("current", "Current", lambda r, c: _score(r.current_likelihood, r.current_impact),
-           lambda r, c: (r.current_score, r.current_likelihood),
-           score_of=lambda r: (r.current_likelihood, r.current_impact),
-           align_right=True, width=82),
-    Column("trend", "Trend", lambda r, c: _TREND_ARROWS[c.trends.get(r.uuid, 0)],
-           lambda r, c: c.trends.get(r.uuid, 0), width=64),
     Column("target", "Target", lambda r, c: _score(r.target_likelihood, r.target_impact),
            lambda r, c: (r.target_score or 0, r.target_likelihood or 0),
            score_of=lambda r: (
@@ -112,6 +112,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("next_review", "Next review", lambda r, c: _date(r.next_review),
            lambda r, c: r.next_review or _LAST_DAY, width=92),
     Column("flags", "Flags", lambda r, c: c.flags(r), lambda r, c: c.flags(r), width=170),
+
 )  # fmt: skip
 
 

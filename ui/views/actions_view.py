@@ -35,9 +35,11 @@ def _action_table(model: ActionTableModel) -> tuple[QTableView, QSortFilterProxy
     table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
     table.verticalHeader().setVisible(False)
-    table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-    for column, width in enumerate((56, 56, 200, 56, 100, 110, 84, 64)):
-        table.setColumnWidth(column, width)
+    table.setWordWrap(False)
+    header = table.horizontalHeader()
+    for column in range(model.columnCount()):
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
     return table, proxy
 
 
