@@ -189,6 +189,7 @@ class Action(Base):
         CheckConstraint("progress >= 0 AND progress <= 100", name="progress"),
         Index("ix_action_risk_id", "risk_id"),
         Index("ix_action_partner_id", "partner_id"),
+        Index("ix_action_due_date", "due_date"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -226,7 +227,10 @@ class Change(Base):
     """One field of one entity changed within a change set (``field`` ``*`` = created)."""
 
     __tablename__ = "change"
-    __table_args__ = (Index("ix_change_entity_uuid", "entity_uuid"),)
+    __table_args__ = (
+        Index("ix_change_entity_uuid", "entity_uuid"),
+        Index("ix_change_field", "field"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     change_set_id: Mapped[int] = mapped_column(ForeignKey("change_set.id"), index=True)

@@ -46,7 +46,9 @@ class MainWindow(QMainWindow):
         self.actions_by_id = act.create_actions(self)
         self._install_undo_actions()
 
-        self.register_view = RegisterView(self._context(), self)
+        self.register_view = RegisterView(
+            TableContext(service.scheme(), service.today()), self
+        )  # the full context (trends, overdue actions) arrives with refresh()
         self.editor = RiskEditor(self.document, self)
         self.risk_actions = RiskActionsView(self.document, self)
         self.history = HistoryView(self.document, self)
@@ -62,6 +64,7 @@ class MainWindow(QMainWindow):
                 "All actions", self.all_actions, Qt.DockWidgetArea.BottomDockWidgetArea
             ),
         }
+        self.docks["all_actions"].visibilityChanged.connect(self.all_actions.set_shown)
         self.tabifyDockWidget(self.docks["history"], self.docks["all_actions"])
         self.docks["history"].raise_()
         self._layout_restored = False
@@ -169,7 +172,7 @@ class MainWindow(QMainWindow):
         self.editor.reload_if_clean()
         self.risk_actions.refresh()
         self.history.refresh()
-        self.all_actions.refresh()
+        self.all_actions.refresh_if_shown()
         self.setWindowTitle(f"{info.name} — {info.location}[*]")
         self.setWindowModified(not self.document.undo_stack.isClean())
         actor = service.actor

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -19,28 +19,24 @@ from riskreg.errors import ValidationError
 from riskreg.records import ActionDraft, ActionRecord, ActionStatus
 from ui.dialogs.action_dialog import ActionDialog
 from ui.document import RegisterDocument
-from ui.models.action_table import SORT_ROLE, ActionTableModel
+from ui.models.action_table import ActionTableModel
 
 
-def _action_table(model: ActionTableModel) -> tuple[QTableView, QSortFilterProxyModel]:
-    # A risk has a handful of actions and a register a few thousand: the proxy keeps up.
-    proxy = QSortFilterProxyModel()
-    proxy.setSourceModel(model)
-    proxy.setSortRole(SORT_ROLE)
-    proxy.setDynamicSortFilter(True)
+def _action_table(model: ActionTableModel) -> QTableView:
+    # The model sorts its own list: a proxy would call data() per comparison, which takes
+    # seconds over the 200,000 actions of a large register.
     table = QTableView()
-    table.setModel(proxy)
+    table.setModel(model)
     table.setSortingEnabled(True)
     table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
     table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
     table.verticalHeader().setVisible(False)
     table.setWordWrap(False)
-    header = table.horizontalHeader()
-    for column in range(model.columnCount()):
-        header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-    header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-    return table, proxy
+    for column, width in enumerate((56, 56, 220, 56, 96, 130, 84, 64)):
+        table.setColumnWidth(column, width)
+    table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+    return table
 
 
 class RiskActionsView(QWidget):
@@ -51,7 +47,7 @@ class RiskActionsView(QWidget):
         self._document = document
         self._risk_uuid = ""
         self.model = ActionTableModel(self)
-        self.table, self.proxy = _action_table(self.model)
+        self.table = _action_table(self.model)
         self.table.setColumnHidden(1, True)
         self.add_button = QPushButton("Add action…")
         self.edit_button = QPushButton("Edit…")
@@ -85,7 +81,7 @@ class RiskActionsView(QWidget):
         index = self.table.currentIndex()
         if not index.isValid():
             return None
-        return self.model.row(self.proxy.mapToSource(index).row())
+        return self.model.row(index.row())
 
     def add_action(self) -> ActionRecord | None:
         if not self._risk_uuid:
@@ -136,8 +132,10 @@ class AllActionsView(QWidget):
         super().__init__(parent)
         self._document = document
         self._all: list[ActionRecord] = []
+        self._stale = True
+        self._shown = False
         self.model = ActionTableModel(self)
-        self.table, self.proxy = _action_table(self.model)
+        self.table = _action_table(self.model)
         self.partner_filter = QComboBox()
         self.overdue_filter = QCheckBox("Overdue only")
         self.count_label = QLabel()
@@ -154,7 +152,21 @@ class AllActionsView(QWidget):
         self.partner_filter.currentIndexChanged.connect(self._apply)
         self.overdue_filter.toggled.connect(self._apply)
 
+    def refresh_if_shown(self) -> None:
+        """Re-read now if the user can see this view, otherwise when it is next shown:
+        a large register has hundreds of thousands of actions."""
+        self._stale = True
+        if self._shown:
+            self.refresh()
+
+    def set_shown(self, shown: bool) -> None:
+        """Its dock became visible (its tab raised) or hidden."""
+        self._shown = shown
+        if shown and self._stale:
+            self.refresh()
+
     def refresh(self) -> None:
+        self._stale = False
         service = self._document.service
         chosen = self.partner_filter.currentData()
         self.partner_filter.blockSignals(True)

@@ -1,0 +1,178 @@
+"""The register window at 100,000 risks: first paint, text filter per keystroke, sort.
+
+Baselines, measured in the same run and process:
+- first paint: a raw ``sqlite3`` SELECT of the risk rows plus a bare ``QTableView`` over a
+  minimal model, until the view's first paint;
+- sort and filter: a plain Python ``sorted()`` / list comprehension over the same rows plus
+  a reset of that minimal model.
+Each figure is the median of five runs.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QObject, QSettings, Qt
+from PySide6.QtWidgets import QApplication, QTableView
+
+from tests.benchmarks.bulk_create import drafts, via_services
+
+SIZE = 100_000
+_NO_INDEX = QModelIndex()
+RUNS = 5
+
+
+class _PaintWatcher(QObject):
+    def __init__(self) -> None:
+        super().__init__()
+        self.painted = False
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.painted = True
+        return False
+
+
+class _BareModel(QAbstractTableModel):
+    def __init__(self, rows: list[tuple[Any, ...]]) -> None:
+        super().__init__()
+        self.rows = rows
+
+    def rowCount(self, parent: Any = _NO_INDEX) -> int:
+        return len(self.rows)
+
+    def columnCount(self, parent: Any = _NO_INDEX) -> int:
+        return len(self.rows[0]) if self.rows else 0
+
+    def data(self, index: Any, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole:
+            return str(self.rows[index.row()][index.column()])
+        return None
+
+    def replace(self, rows: list[tuple[Any, ...]]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+
+def _until_painted(app: QApplication, view: QTableView, started: float) -> float:
+    watcher = _PaintWatcher()
+    view.viewport().installEventFilter(watcher)
+    view.show()
+    while not watcher.painted:
+        app.processEvents()
+    return time.perf_counter() - started
+
+
+def baseline_first_paint(app: QApplication, path: Path) -> float:
+    started = time.perf_counter()
+    conn = sqlite3.connect(path)
+    rows = conn.execute("SELECT * FROM risk ORDER BY number").fetchall()
+    conn.close()
+    view = QTableView()
+    view.setModel(_BareModel(rows))
+    elapsed = _until_painted(app, view, started)
+    view.close()
+    return elapsed
+
+
+def window_first_paint(app: QApplication, path: Path) -> tuple[float, Any]:
+    from riskreg.records import Actor
+    from riskreg.service import open_service
+    from ui.main_window import MainWindow
+
+    started = time.perf_counter()
+    window = MainWindow(open_service(path, Actor("bench", "CNCL", "benchmark")))
+    window.resize(1366, 768)
+    elapsed = _until_painted(app, window.register_view.table, started)
+    window.show()
+    return elapsed, window
+
+
+def _median(measure: Callable[[], float]) -> float:
+    return statistics.median(measure() for _ in range(RUNS))
+
+
+def _timed(action: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    action()
+    return time.perf_counter() - started
+
+
+def run() -> None:
+    app = QApplication.instance() or QApplication([])
+    assert isinstance(app, QApplication)
+    with tempfile.TemporaryDirectory() as tmp:
+        QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+        QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, tmp)
+        path = Path(tmp) / "large.riskreg"
+        print(f"building a register of {SIZE:,} risks …", flush=True)
+        via_services(path, drafts(SIZE))
+
+        base_paint = _median(lambda: baseline_first_paint(app, path))
+        ours = []
+        window = None
+        for _ in range(RUNS):
+            if window is not None:
+                window.close()
+            elapsed, window = window_first_paint(app, path)
+            ours.append(elapsed)
+        paint = statistics.median(ours)
+        assert window is not None
+
+        view = window.register_view
+        records = list(view.model._rows)
+        bare = _BareModel([(r.ref, r.title, r.current_score) for r in records])
+        current = view.model.column_keys().index("current")
+
+        def our_sort() -> float:
+            return _timed(
+                lambda: view.table.sortByColumn(current, Qt.SortOrder.DescendingOrder)
+            ) + _timed(lambda: view.table.sortByColumn(0, Qt.SortOrder.AscendingOrder))
+
+        def plain_sort() -> float:
+            return _timed(
+                lambda: bare.replace(sorted(bare.rows, key=lambda r: r[2], reverse=True))
+            ) + _timed(lambda: bare.replace(sorted(bare.rows, key=lambda r: r[0])))
+
+        def our_filter() -> float:
+            # one keystroke: "work package 4" narrowed to "work package 42"
+            view.search.setText("work package 4")
+            elapsed = _timed(lambda: view.search.setText("work package 42"))
+            view.search.setText("")
+            return elapsed
+
+        titles = [r.title.casefold() for r in records]
+        all_rows = list(bare.rows)
+
+        def plain_filter() -> float:
+            return _timed(
+                lambda: bare.replace(
+                    [row for row, t in zip(all_rows, titles, strict=True) if "work package 42" in t]
+                )
+            )
+
+        sort, base_sort = _median(our_sort) / 2, _median(plain_sort) / 2
+        filt, base_filter = _median(our_filter), _median(plain_filter)
+        window.close()
+
+    print(f"register window, {SIZE:,} risks (median of {RUNS})")
+    print(f"  first paint   {paint * 1000:8.0f} ms   baseline {base_paint * 1000:6.0f} ms   "
+          f"ratio {paint / base_paint:4.2f}×   (target ≤ 1000 ms, ≤ 2×)")  # fmt: skip
+    print(f"  sort          {sort * 1000:8.1f} ms   baseline {base_sort * 1000:6.1f} ms   "
+          f"ratio {sort / base_sort:4.2f}×   (target ≤ 100 ms, ≤ 3×)")  # fmt: skip
+    print(f"  filter (key)  {filt * 1000:8.1f} ms   baseline {base_filter * 1000:6.1f} ms   "
+          f"ratio {filt / base_filter:4.2f}×   (target ≤ 100 ms, ≤ 3×)")  # fmt: skip
+
+
+if __name__ == "__main__":
+    run()
