@@ -232,3 +232,20 @@ def test_every_small_model_passes_qt_model_tests(qtmodeltester, demo: RegisterSe
     shares.set_lead("CNCL")
     shares.set_cost(50_000)
     qtmodeltester.check(shares)
+
+
+def test_an_edit_reads_back_only_the_changed_risk_not_the_whole_register(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ref = add_split_risk(qtbot, window)
+    window.document.service.create_risks([RiskDraft(f"Other {n}", "APEX", 2, 2) for n in range(20)])
+    window.document.changed()
+    record = window.document.service.find_risk(ref)
+    calls: list[str] = []
+    service = window.document.service
+    original = service.list_risks
+    monkeypatch.setattr(service, "list_risks", lambda: calls.append("list") or original())
+    window.document.edit_risk(record, {"current_impact": 5})
+    assert calls == []
+    assert cell_text(window, ref, "current") == "15  (3×5)"
+    assert window.register_view.count_label.text() == "21 of 21 risks"

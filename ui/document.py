@@ -28,8 +28,9 @@ T = TypeVar("T")
 
 
 class RegisterDocument(QObject):
-    sig_changed = Signal()
-    """The register changed (an edit, an undo, a reload): views re-read what they show."""
+    sig_changed = Signal(object)
+    """The register changed: the uuids of the risks whose rows changed (a frozenset), or
+    None when anything may have changed (a reload, another register, partners)."""
 
     sig_error = Signal(str, str)
     """A use case was refused: a title and a plain-language message for the user."""
@@ -51,7 +52,7 @@ class RegisterDocument(QObject):
         self._service = service
         self.undo_stack.clear()
         self.sig_opened.emit()
-        self.sig_changed.emit()
+        self.sig_changed.emit(None)
 
     def close(self) -> None:
         self._service.close()
@@ -59,7 +60,7 @@ class RegisterDocument(QObject):
     def replace_actor(self, actor: Actor) -> None:
         """Act as another user or partner from now on (Preferences)."""
         self._service = self._service.with_actor(actor)
-        self.sig_changed.emit()
+        self.sig_changed.emit(None)
 
     def attempt(self, title: str, use_case: Callable[[], T]) -> T | None:
         """Run a use case; a refusal (other than invalid input) becomes ``sig_error``."""
@@ -75,7 +76,7 @@ class RegisterDocument(QObject):
     def create_risk(self, draft: RiskDraft) -> RiskRecord | None:
         record = self.attempt("Cannot add the risk", lambda: self._service.create_risk(draft))
         if record is not None:
-            self.sig_changed.emit()
+            self.sig_changed.emit(frozenset({record.uuid}))
         return record
 
     def edit_risk(self, record: RiskRecord, changes: Mapping[str, Any]) -> RiskRecord | None:
@@ -92,9 +93,10 @@ class RegisterDocument(QObject):
             return None
         self.undo_stack.push(
             _EditCommand(self, "risk", record.uuid, before, dict(changes), updated.version,
-                         f"Edit {record.ref} ({', '.join(_label(k) for k in changes)})")
+                         f"Edit {record.ref} ({', '.join(_label(k) for k in changes)})",
+                         record.uuid)
         )  # fmt: skip
-        self.sig_changed.emit()
+        self.sig_changed.emit(frozenset({record.uuid}))
         return updated
 
     # -- actions ------------------------------------------------------------------------
@@ -103,7 +105,7 @@ class RegisterDocument(QObject):
             "Cannot add the action", lambda: self._service.add_action(risk_uuid, draft)
         )
         if action is not None:
-            self.sig_changed.emit()
+            self.sig_changed.emit(frozenset({risk_uuid}))
         return action
 
     def edit_action(self, action: ActionRecord, changes: Mapping[str, Any]) -> ActionRecord | None:
@@ -123,9 +125,10 @@ class RegisterDocument(QObject):
         after = {k: getattr(updated, k) for k in fields}
         self.undo_stack.push(
             _EditCommand(self, "action", action.uuid, before, after, updated.version,
-                         f"Edit {action.ref} ({', '.join(_label(k) for k in sorted(fields))})")
+                         f"Edit {action.ref} ({', '.join(_label(k) for k in sorted(fields))})",
+                         action.risk_uuid)
         )  # fmt: skip
-        self.sig_changed.emit()
+        self.sig_changed.emit(frozenset({action.risk_uuid}))
         return updated
 
     # -- partners -----------------------------------------------------------------------
@@ -141,12 +144,12 @@ class RegisterDocument(QObject):
                 self, code, {k: getattr(before, k) for k in changes}, dict(changes), f"Edit {code}"
             )
         )
-        self.sig_changed.emit()
+        self.sig_changed.emit(None)
         return updated
 
     def changed(self) -> None:
         """Tell the views that something outside the undo stack changed the register."""
-        self.sig_changed.emit()
+        self.sig_changed.emit(None)
 
 
 def _label(field: str) -> str:
@@ -165,9 +168,11 @@ class _EditCommand(QUndoCommand):
         after: dict[str, Any],
         version: int,
         text: str,
+        risk_uuid: str,
     ) -> None:
         super().__init__(text)
         self._document = document
+        self._risk_uuid = risk_uuid
         self._entity = entity
         self._uuid = uuid
         self._before = before
@@ -185,7 +190,7 @@ class _EditCommand(QUndoCommand):
         except RegisterError as exc:
             self.setObsolete(True)
             self._document.sig_error.emit(f"Cannot {verb} “{self.text()}”", str(exc))
-        self._document.sig_changed.emit()
+        self._document.sig_changed.emit(frozenset({self._risk_uuid}))
 
     def undo(self) -> None:
         self._apply(self._before, "undo")
@@ -220,7 +225,7 @@ class _PartnerCommand(QUndoCommand):
         except RegisterError as exc:
             self.setObsolete(True)
             self._document.sig_error.emit(f"Cannot undo “{self.text()}”", str(exc))
-        self._document.sig_changed.emit()
+        self._document.sig_changed.emit(None)
 
     def undo(self) -> None:
         self._apply(self._before)

@@ -157,18 +157,23 @@ class MainWindow(QMainWindow):
             trends=service.trends(),
         )
 
-    def refresh(self) -> None:
-        """Re-read the register after any change and show it everywhere."""
+    def refresh(self, changed: frozenset[str] | None = None) -> None:
+        """Show the register as it is now: only the changed risks' rows are read again when
+        the change says which (an edit of a 100,000-risk register stays quick)."""
         service = self.document.service
         info = service.register_info()
-        self.register_view.set_choices(
-            service.list_partners(),
-            service.list_categories(),
-            [s.value for s in RiskStatus],
-            info.scheme.band_names,
-        )
-        self.register_view.set_risks(service.list_risks(), self._context())
-        self.editor.refresh_choices()
+        if changed is None:
+            self.register_view.set_choices(
+                service.list_partners(),
+                service.list_categories(),
+                [s.value for s in RiskStatus],
+                info.scheme.band_names,
+            )
+            self.register_view.set_risks(service.list_risks(), self._context())
+            self.editor.refresh_choices()
+        else:
+            changed_records = [service.get_risk(uuid) for uuid in sorted(changed)]
+            self.register_view.update_risks(changed_records, self._context())
         self.editor.reload_if_clean()
         self.risk_actions.refresh()
         self.history.refresh()

@@ -35,14 +35,24 @@ class PreparedRisks:
     def __init__(self, rows: Sequence[RiskRecord], context: TableContext) -> None:
         self.rows = list(rows)
         self.context = context
-        self.search_keys = [
-            f"{r.ref}\n{r.title}\n{r.description}\n{r.owner}".casefold() for r in self.rows
-        ]
-        cells = context.scheme.cells
-        names = context.scheme.band_names
-        self.bands = [names[cells[r.current_likelihood - 1][r.current_impact - 1]]
-                      if r.current_likelihood <= len(cells)
-                      and r.current_impact <= len(cells[0]) else "" for r in self.rows]  # fmt: skip
+        self.search_keys = [_search_key(r) for r in self.rows]
+        self.bands = [_band(r, context) for r in self.rows]
+        self.position = {r.uuid: n for n, r in enumerate(self.rows)}
+
+    def update(self, records: Sequence[RiskRecord], context: TableContext) -> None:
+        """Take in changed or new risks without re-preparing the whole register."""
+        self.context = context
+        for record in records:
+            n = self.position.get(record.uuid)
+            if n is None:
+                self.position[record.uuid] = len(self.rows)
+                self.rows.append(record)
+                self.search_keys.append(_search_key(record))
+                self.bands.append(_band(record, context))
+            else:
+                self.rows[n] = record
+                self.search_keys[n] = _search_key(record)
+                self.bands[n] = _band(record, context)
 
     def apply(self, wanted: RiskFilter) -> list[RiskRecord]:
         if wanted.is_empty:
@@ -78,3 +88,14 @@ class PreparedRisks:
             overdue = self.context.overdue
             picked = [i for i in picked if rows[i].uuid in overdue]
         return [rows[i] for i in picked]
+
+
+def _search_key(r: RiskRecord) -> str:
+    return f"{r.ref}\n{r.title}\n{r.description}\n{r.owner}".casefold()
+
+
+def _band(r: RiskRecord, context: TableContext) -> str:
+    cells = context.scheme.cells
+    if r.current_likelihood > len(cells) or r.current_impact > len(cells[0]):
+        return ""
+    return context.scheme.band_names[cells[r.current_likelihood - 1][r.current_impact - 1]]

@@ -160,6 +160,11 @@ class RegisterView(QWidget):
         self._prepared = PreparedRisks(risks, context)
         self._show(context)
 
+    def update_risks(self, risks: Sequence[RiskRecord], context: TableContext) -> None:
+        """Show changed or new risks; the rest of a large register is not read again."""
+        self._prepared.update(risks, context)
+        self._show(context)
+
     @property
     def current_filter(self) -> RiskFilter:
         return self._filter
