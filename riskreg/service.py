@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import String, func, or_, select, type_coerce, update
+from sqlalchemy import String, cast, func, or_, select, type_coerce, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
@@ -496,10 +496,10 @@ class RegisterService:
             )
 
     # -- risks: reading -----------------------------------------------------------------
-    def list_risks(self) -> list[RiskRecord]:
-        """Every risk, ordered by ref: three queries whatever the register's size."""
+    def list_risks(self, *, first: int | None = None) -> list[RiskRecord]:
+        """Every risk (or the ``first`` n), ordered by ref: three queries at any size."""
         with self._read() as s, _collector_paused():
-            return _select_risks(s, None)
+            return _select_risks(s, None, first)
 
     def get_risk(self, uuid: str) -> RiskRecord:
         with self._read() as s:
@@ -904,7 +904,7 @@ def _partner_columns(partner: PartnerRecord) -> dict[str, Any]:
     }
 
 
-def _select_risks(s: Session, uuid: str | None) -> list[RiskRecord]:
+def _select_risks(s: Session, uuid: str | None, first: int | None = None) -> list[RiskRecord]:
     """Risks as records: three Core queries, rows built positionally (no ORM loading)."""
     conn = s.connection()
     codes = dict(conn.execute(select(Partner.id, Partner.code)).all())
@@ -912,16 +912,32 @@ def _select_risks(s: Session, uuid: str | None) -> list[RiskRecord]:
         conn.execute(select(Category.id, Category.name)).all()
     )
     categories[None] = None
-    share_query = select(RiskShare.risk_id, RiskShare.partner_id, RiskShare.percent)
+    # Each risk's split comes back as one text ("APEX:60 CNCL:40") and is parsed once per
+    # distinct split: registers repeat a handful of splits, and the parsed tuples are shared.
+    share_query = (
+        select(
+            RiskShare.risk_id,
+            func.aggregate_strings(Partner.code + ":" + cast(RiskShare.percent, String), " "),
+        )
+        .join(Partner, Partner.id == RiskShare.partner_id)
+        .group_by(RiskShare.risk_id)
+    )
     risk_query = select(*_RISK_COLUMNS).order_by(_R.number)
     if uuid is not None:
         risk_query = risk_query.where(_R.uuid == uuid)
-        share_query = share_query.join(Risk).where(Risk.uuid == uuid)
-    grouped: dict[int, list[tuple[str, int]]] = defaultdict(list)
-    for risk_id, partner_id, percent in conn.execute(share_query).all():
-        grouped[risk_id].append((codes[partner_id], percent))
-    shares = {rid: tuple(sorted(parts)) for rid, parts in grouped.items()}
-    no_shares: tuple[tuple[str, int], ...] = ()
+        share_query = share_query.join(Risk, Risk.id == RiskShare.risk_id).where(Risk.uuid == uuid)
+    if first is not None:
+        risk_query = risk_query.limit(first)
+        page = select(_R.id).order_by(_R.number).limit(first).scalar_subquery()
+        share_query = share_query.where(RiskShare.risk_id.in_(page))
+    parsed: dict[str, Shares] = {}
+    shares: dict[int, Shares] = {}
+    for risk_id, text in conn.execute(share_query).all():
+        split = parsed.get(text)
+        if split is None:
+            split = parsed[text] = _parse_split(text)
+        shares[risk_id] = split
+    no_shares: Shares = ()
     status, visibility = _STATUS_BY_VALUE, _VISIBILITY_BY_VALUE
     response, proximity = _RESPONSE_BY_VALUE, _PROXIMITY_BY_VALUE
     rows: Any = conn.execute(risk_query).all()
@@ -936,6 +952,11 @@ def _select_risks(s: Session, uuid: str | None) -> list[RiskRecord]:
         )
         for r in rows
     ]  # fmt: skip
+
+
+def _parse_split(text: str) -> Shares:
+    parts = (part.rpartition(":") for part in text.split(" "))
+    return tuple(sorted((code, int(percent)) for code, _, percent in parts))
 
 
 def _select_actions(

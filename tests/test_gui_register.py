@@ -173,3 +173,23 @@ def test_the_table_model_passes_qt_model_tests(qtmodeltester, demo: RegisterServ
     model = RiskTableModel(TableContext(demo.scheme(), demo.today()))
     model.set_rows(demo.list_risks())
     qtmodeltester.check(model)
+
+
+def test_a_large_register_paints_a_first_page_then_reads_the_rest_in_the_background(
+    qtbot: QtBot, demo_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ui.main_window as main_window_module
+
+    monkeypatch.setattr(MainWindow, "progressive_threshold", 10)
+    monkeypatch.setattr(main_window_module, "FIRST_PAGE", 15)
+    window = MainWindow(open_service(demo_path, ALICE))
+    qtbot.addWidget(window)
+    view = window.register_view
+    assert view.model.rowCount() == 15
+    assert view.count_label.text() == "Reading the register… 15 of the first 15 of 41 risks shown"
+    first = view.model.row(0)
+    window.document.edit_risk(first, {"owner": "Changed while reading"})
+    qtbot.waitUntil(lambda: view.model.rowCount() == 41, timeout=10_000)
+    assert view.count_label.text() == "41 of 41 risks"
+    assert view.model.row(0).owner == "Changed while reading"
+    window.close()

@@ -12,7 +12,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QSh
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMenu, QWidget
 
 from riskreg.errors import RegisterError
-from riskreg.records import Actor, RiskStatus
+from riskreg.records import Actor, RiskRecord, RiskStatus
 from riskreg.service import RegisterService
 from ui import actions as act
 from ui.dialogs.categories import CategoriesDialog
@@ -22,6 +22,7 @@ from ui.dialogs.preferences import PreferencesDialog
 from ui.dialogs.scheme import SchemeDialog
 from ui.document import RegisterDocument
 from ui.errors import show_refusal
+from ui.loader import RiskLoader
 from ui.models.risk_table import TableContext
 from ui.settings import Preferences
 from ui.views.actions_view import AllActionsView, RiskActionsView
@@ -30,9 +31,14 @@ from ui.views.register_view import RegisterView
 from ui.views.risk_editor import RiskEditor
 
 REGISTER_SUFFIX = ".riskreg"
+FIRST_PAGE = 500
+"""Risks shown at once when a large register is opened; the rest load in the background."""
 
 
 class MainWindow(QMainWindow):
+    progressive_threshold = 5_000
+    """Registers with more risks than this are read in the background after a first page."""
+
     def __init__(
         self,
         service: RegisterService,
@@ -44,6 +50,9 @@ class MainWindow(QMainWindow):
         self.preferences = preferences or Preferences()
         self.document = RegisterDocument(service, self)
         self.actions_by_id = act.create_actions(self)
+        self.loader = RiskLoader(self)
+        self._awaiting_load = False
+        self._changed_while_loading: set[str] = set()
         self._install_undo_actions()
 
         self.register_view = RegisterView(
@@ -140,6 +149,8 @@ class MainWindow(QMainWindow):
         a[act.SCHEME].triggered.connect(lambda: SchemeDialog.ask(doc, self))
         a[act.PREFERENCES].triggered.connect(self.edit_preferences)
         doc.sig_changed.connect(self.refresh)
+        self.loader.sig_loaded.connect(self._risks_loaded)
+        self.loader.sig_failed.connect(self._risks_not_loaded)
         doc.sig_error.connect(self.show_error)
         doc.undo_stack.cleanChanged.connect(lambda clean: self.setWindowModified(not clean))
         view = self.register_view
@@ -169,9 +180,21 @@ class MainWindow(QMainWindow):
                 [s.value for s in RiskStatus],
                 info.scheme.band_names,
             )
-            self.register_view.set_risks(service.list_risks(), self._context())
+            if info.risk_count > self.progressive_threshold:
+                self._changed_while_loading = set()
+                self.register_view.set_risks(
+                    service.list_risks(first=FIRST_PAGE), self._context(), info.risk_count
+                )
+                self.loader.start(service)
+                self._awaiting_load = True
+            else:
+                self.loader.cancel()
+                self._awaiting_load = False
+                self.register_view.set_risks(service.list_risks(), self._context())
             self.editor.refresh_choices()
         else:
+            if self._awaiting_load:  # the list being read may predate this change
+                self._changed_while_loading |= changed
             changed_records = [service.get_risk(uuid) for uuid in sorted(changed)]
             self.register_view.update_risks(changed_records, self._context())
         self.editor.reload_if_clean()
@@ -186,6 +209,25 @@ class MainWindow(QMainWindow):
             f"{info.risk_count:,} risks · {info.action_count:,} actions · "
             f"revision {info.revision} · acting as {acting}"
         )
+
+    def _risks_loaded(self, generation: int, risks: list[RiskRecord]) -> None:
+        """The background read of a large register arrived: show all of it."""
+        if generation != self.loader.generation:
+            return  # another register or a reload since
+        self._awaiting_load = False
+        self.register_view.set_risks(risks, self._context())
+        service = self.document.service
+        changed = sorted(self._changed_while_loading)
+        self._changed_while_loading = set()
+        if changed:  # edits made while it was read may be older in the list
+            self.register_view.update_risks(
+                [service.get_risk(uuid) for uuid in changed], self._context()
+            )
+
+    def _risks_not_loaded(self, generation: int, reason: str) -> None:
+        if generation == self.loader.generation:
+            self._awaiting_load = False
+            self.show_error("The register could not be read completely", reason)
 
     def _risk_selected(self, uuid: str) -> None:
         self.editor.show_risk(uuid)
@@ -336,5 +378,7 @@ class MainWindow(QMainWindow):
         self.preferences.geometry = self.saveGeometry()
         self.preferences.window_state = self.saveState()
         self.preferences.table_header = self.register_view.header_state()
+        self.loader.cancel()
+        self.loader.wait()
         self.document.close()
         super().closeEvent(event)

@@ -2,7 +2,9 @@
 
 Baselines, measured in the same run and process:
 - first paint: a raw ``sqlite3`` SELECT of the risk rows plus a bare ``QTableView`` over a
-  minimal model, until the view's first paint;
+  minimal model, until the view's first paint. The window paints the first page of a large
+  register and reads the rest on a worker thread; the time until every row is in the
+  table is printed as well;
 - sort and filter: a plain Python ``sorted()`` / list comprehension over the same rows plus
   a reset of that minimal model.
 Each figure is the median of five runs.
@@ -22,7 +24,7 @@ from typing import Any
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QObject, QSettings, Qt
-from PySide6.QtWidgets import QApplication, QTableView
+from PySide6.QtWidgets import QApplication, QTableView, QWidget
 
 from tests.benchmarks.bulk_create import drafts, via_services
 
@@ -64,10 +66,12 @@ class _BareModel(QAbstractTableModel):
         self.endResetModel()
 
 
-def _until_painted(app: QApplication, view: QTableView, started: float) -> float:
+def _until_painted(
+    app: QApplication, view: QTableView, started: float, window: QWidget | None = None
+) -> float:
     watcher = _PaintWatcher()
     view.viewport().installEventFilter(watcher)
-    view.show()
+    (window or view).show()
     while not watcher.painted:
         app.processEvents()
     return time.perf_counter() - started
@@ -85,7 +89,7 @@ def baseline_first_paint(app: QApplication, path: Path) -> float:
     return elapsed
 
 
-def window_first_paint(app: QApplication, path: Path) -> tuple[float, Any]:
+def window_first_paint(app: QApplication, path: Path) -> tuple[float, float, Any]:
     from riskreg.records import Actor
     from riskreg.service import open_service
     from ui.main_window import MainWindow
@@ -93,9 +97,10 @@ def window_first_paint(app: QApplication, path: Path) -> tuple[float, Any]:
     started = time.perf_counter()
     window = MainWindow(open_service(path, Actor("bench", "CNCL", "benchmark")))
     window.resize(1366, 768)
-    elapsed = _until_painted(app, window.register_view.table, started)
-    window.show()
-    return elapsed, window
+    elapsed = _until_painted(app, window.register_view.table, started, window)
+    while window.register_view.model.rowCount() < SIZE:  # the rest, read in the background
+        app.processEvents()
+    return elapsed, time.perf_counter() - started, window
 
 
 def _median(measure: Callable[[], float]) -> float:
@@ -119,14 +124,16 @@ def run() -> None:
         via_services(path, drafts(SIZE))
 
         base_paint = _median(lambda: baseline_first_paint(app, path))
-        ours = []
+        ours, complete = [], []
         window = None
         for _ in range(RUNS):
             if window is not None:
                 window.close()
-            elapsed, window = window_first_paint(app, path)
+            elapsed, all_shown, window = window_first_paint(app, path)
             ours.append(elapsed)
+            complete.append(all_shown)
         paint = statistics.median(ours)
+        loaded = statistics.median(complete)
         assert window is not None
 
         view = window.register_view
@@ -168,6 +175,8 @@ def run() -> None:
     print(f"register window, {SIZE:,} risks (median of {RUNS})")
     print(f"  first paint   {paint * 1000:8.0f} ms   baseline {base_paint * 1000:6.0f} ms   "
           f"ratio {paint / base_paint:4.2f}×   (target ≤ 1000 ms, ≤ 2×)")  # fmt: skip
+    print(f"  all {SIZE:,} rows {loaded * 1000:6.0f} ms   (first page painted, the rest read "
+          "in the background)")  # fmt: skip
     print(f"  sort          {sort * 1000:8.1f} ms   baseline {base_sort * 1000:6.1f} ms   "
           f"ratio {sort / base_sort:4.2f}×   (target ≤ 100 ms, ≤ 3×)")  # fmt: skip
     print(f"  filter (key)  {filt * 1000:8.1f} ms   baseline {base_filter * 1000:6.1f} ms   "

@@ -38,6 +38,7 @@ class RegisterView(QWidget):
     def __init__(self, context: TableContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._prepared = PreparedRisks([], context)
+        self._loading_total: int | None = None
         self._filter = RiskFilter()
         self._selected_uuid = ""
 
@@ -156,8 +157,12 @@ class RegisterView(QWidget):
             band=self._combo_value(self.band_filter),
         )
 
-    def set_risks(self, risks: Sequence[RiskRecord], context: TableContext) -> None:
+    def set_risks(
+        self, risks: Sequence[RiskRecord], context: TableContext, total: int | None = None
+    ) -> None:
+        """Show these risks; ``total`` says a larger register is still being read."""
         self._prepared = PreparedRisks(risks, context)
+        self._loading_total = total
         self._show(context)
 
     def update_risks(self, risks: Sequence[RiskRecord], context: TableContext) -> None:
@@ -219,7 +224,13 @@ class RegisterView(QWidget):
         shown = self._prepared.apply(self._filter)
         self.model.set_rows(shown, context)
         total = len(self._prepared.rows)
-        self.count_label.setText(f"{len(shown):,} of {total:,} risks")
+        if self._loading_total is not None:
+            self.count_label.setText(
+                f"Reading the register… {len(shown):,} of the first {total:,} of "
+                f"{self._loading_total:,} risks shown"
+            )
+        else:
+            self.count_label.setText(f"{len(shown):,} of {total:,} risks")
 
     def _reselect(self) -> None:
         if self._selected_uuid:
