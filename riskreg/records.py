@@ -97,20 +97,11 @@ class RiskRecord(NamedTuple):
     next_review: date | None
     closed_on: date | None
     version: int
-
-    @property
-    def inherent_score(self) -> int:
-        return self.inherent_likelihood * self.inherent_impact
-
-    @property
-    def current_score(self) -> int:
-        return self.current_likelihood * self.current_impact
-
-    @property
-    def target_score(self) -> int | None:
-        if self.target_likelihood is None or self.target_impact is None:
-            return None
-        return self.target_likelihood * self.target_impact
+    # Scores are stored in the record, not computed on access, so that a table of 100,000
+    # risks sorts by score with a C-level key (operator.attrgetter) instead of a Python call.
+    inherent_score: int
+    current_score: int
+    target_score: int | None
 
     def share_of(self, partner_code: str) -> int:
         return dict(self.shares).get(partner_code, 0)

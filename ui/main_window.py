@@ -152,10 +152,10 @@ class MainWindow(QMainWindow):
         self.loader.sig_loaded.connect(self._risks_loaded)
         self.loader.sig_failed.connect(self._risks_not_loaded)
         doc.sig_error.connect(self.show_error)
-        doc.undo_stack.cleanChanged.connect(lambda clean: self.setWindowModified(not clean))
+        doc.undo_stack.cleanChanged.connect(self._clean_changed)
         view = self.register_view
         view.sig_risk_selected.connect(self._risk_selected)
-        view.sig_risk_activated.connect(lambda _uuid: self.docks["editor"].raise_())
+        view.sig_risk_activated.connect(self._raise_editor)
 
     # -- what the window shows ----------------------------------------------------------
     def _context(self) -> TableContext:
@@ -223,6 +223,14 @@ class MainWindow(QMainWindow):
             self.register_view.update_risks(
                 [service.get_risk(uuid) for uuid in changed], self._context()
             )
+
+    # Bound methods, not lambdas: Qt drops a connection to a method when its window goes,
+    # while a lambda would still be called during teardown.
+    def _clean_changed(self, clean: bool) -> None:
+        self.setWindowModified(not clean)
+
+    def _raise_editor(self, _uuid: str) -> None:
+        self.docks["editor"].raise_()
 
     def _risks_not_loaded(self, generation: int, reason: str) -> None:
         if generation == self.loader.generation:

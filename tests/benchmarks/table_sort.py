@@ -23,7 +23,16 @@ from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QObject, QSettings, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QEvent,
+    QEventLoop,
+    QModelIndex,
+    QObject,
+    QSettings,
+    Qt,
+    QTimer,
+)
 from PySide6.QtWidgets import QApplication, QTableView, QWidget
 
 from tests.benchmarks.bulk_create import drafts, via_services
@@ -98,8 +107,15 @@ def window_first_paint(app: QApplication, path: Path) -> tuple[float, float, Any
     window = MainWindow(open_service(path, Actor("bench", "CNCL", "benchmark")))
     window.resize(1366, 768)
     elapsed = _until_painted(app, window.register_view.table, started, window)
-    while window.register_view.model.rowCount() < SIZE:  # the rest, read in the background
-        app.processEvents()
+    # Wait for the rest as the application does: in the event loop, which sleeps between
+    # events (a busy processEvents() loop would starve the reading thread of the GIL).
+    loop = QEventLoop()
+    poll = QTimer()
+    poll.setInterval(5)
+    poll.timeout.connect(lambda: window.register_view.model.rowCount() >= SIZE and loop.quit())
+    poll.start()
+    loop.exec()
+    poll.stop()
     return elapsed, time.perf_counter() - started, window
 
 

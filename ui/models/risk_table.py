@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from operator import attrgetter
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -48,6 +49,9 @@ class TableContext:
         return " · ".join(marks)
 
 
+SortKeyFactory = Callable[[TableContext], Callable[[RiskRecord], Any]]
+
+
 @dataclass(frozen=True, slots=True)
 class Column:
     """One column: header, how a row shows, how it sorts (numbers and dates as such)."""
@@ -55,7 +59,8 @@ class Column:
     key: str
     header: str
     display: Callable[[RiskRecord, TableContext], str]
-    sort_key: Callable[[RiskRecord, TableContext], Any]
+    sort_key: SortKeyFactory
+    """Gives the sort key for the current context (trends and flags depend on it)."""
     score_of: Callable[[RiskRecord], tuple[int, int] | None] | None = None
     align_right: bool = False
     width: int = 100
@@ -78,41 +83,50 @@ def shares_text(shares: Shares, lead: str) -> str:
 _TREND_ARROWS = {1: "▲ up", -1: "▼ down", 0: ""}
 _LAST_DAY = date.max
 
+
+def _attrs(*names: str) -> SortKeyFactory:
+    """Sort by record fields with a C-level key: no Python call per row."""
+    getter = attrgetter(*names)
+    return lambda context: getter
+
+
+def _by(key: Callable[[RiskRecord], Any]) -> SortKeyFactory:
+    return lambda context: key
+
+
 COLUMNS: tuple[Column, ...] = (
-    Column("ref", "Ref", lambda r, c: r.ref, lambda r, c: r.number, width=64),
-    Column("title", "Title", lambda r, c: r.title, lambda r, c: r.title.casefold(), width=340),
+    Column("ref", "Ref", lambda r, c: r.ref, _attrs("number"), width=64),
+    Column("title", "Title", lambda r, c: r.title, _by(lambda r: r.title.casefold()), width=340),
     Column("current", "Current", lambda r, c: _score(r.current_likelihood, r.current_impact),
-           lambda r, c: (r.current_score, r.current_likelihood),
+           _attrs("current_score", "current_likelihood"),
            score_of=lambda r: (r.current_likelihood, r.current_impact),
            align_right=True, width=82),
     Column("trend", "Trend", lambda r, c: _TREND_ARROWS[c.trends.get(r.uuid, 0)],
-           lambda r, c: c.trends.get(r.uuid, 0), width=64),
-    Column("status", "Status", lambda r, c: r.status.value, lambda r, c: r.status.value, width=78),
-    Column("lead", "Lead", lambda r, c: r.lead_partner, lambda r, c: r.lead_partner, width=56),
+           lambda c: lambda r: c.trends.get(r.uuid, 0), width=64),
+    Column("status", "Status", lambda r, c: r.status.value, _attrs("status"), width=78),
+    Column("lead", "Lead", lambda r, c: r.lead_partner, _attrs("lead_partner"), width=56),
     Column("category", "Category", lambda r, c: r.category or "",
-           lambda r, c: r.category or "", width=150),
+           _by(lambda r: r.category or ""), width=150),
     Column("shares", "Shares", lambda r, c: shares_text(r.shares, r.lead_partner),
-           lambda r, c: (-len(r.shares), r.shares), width=150),
-    Column("owner", "Owner", lambda r, c: r.owner, lambda r, c: r.owner.casefold(), width=100),
+           _by(lambda r: (-len(r.shares), r.shares)), width=150),
+    Column("owner", "Owner", lambda r, c: r.owner, _by(lambda r: r.owner.casefold()), width=100),
     Column("inherent", "Inherent", lambda r, c: _score(r.inherent_likelihood, r.inherent_impact),
-           lambda r, c: (r.inherent_score, r.inherent_likelihood),
+           _attrs("inherent_score", "inherent_likelihood"),
            score_of=lambda r: (r.inherent_likelihood, r.inherent_impact),
            align_right=True, width=82),
     Column("target", "Target", lambda r, c: _score(r.target_likelihood, r.target_impact),
-           lambda r, c: (r.target_score or 0, r.target_likelihood or 0),
+           _by(lambda r: (r.target_score or 0, r.target_likelihood or 0)),
            score_of=lambda r: (
                None if r.target_likelihood is None or r.target_impact is None
                else (r.target_likelihood, r.target_impact)
            ),
            align_right=True, width=82),
-    Column("response", "Response", lambda r, c: r.response.value,
-           lambda r, c: r.response.value, width=78),
-    Column("visibility", "Visibility", lambda r, c: r.visibility.value,
-           lambda r, c: r.visibility.value, width=70),
+    Column("response", "Response", lambda r, c: r.response.value, _attrs("response"), width=78),
+    Column("visibility", "Visibility", lambda r, c: r.visibility.value, _attrs("visibility"),
+           width=70),
     Column("next_review", "Next review", lambda r, c: _date(r.next_review),
-           lambda r, c: r.next_review or _LAST_DAY, width=92),
-    Column("flags", "Flags", lambda r, c: c.flags(r), lambda r, c: c.flags(r), width=170),
-
+           _by(lambda r: r.next_review or _LAST_DAY), width=92),
+    Column("flags", "Flags", lambda r, c: c.flags(r), lambda c: c.flags, width=170),
 )  # fmt: skip
 
 
@@ -243,8 +257,5 @@ class RiskTableModel(QAbstractTableModel):
             self.endResetModel()
 
     def _sort_rows(self, column: int, order: Qt.SortOrder) -> None:
-        key = self._columns[column].sort_key
-        context = self._context
-        self._rows.sort(
-            key=lambda r: key(r, context), reverse=order == Qt.SortOrder.DescendingOrder
-        )
+        key = self._columns[column].sort_key(self._context)
+        self._rows.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
