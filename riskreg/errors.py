@@ -34,6 +34,10 @@ class RegisterBusy(RegisterError):
     """Another program holds the register file for writing longer than we wait."""
 
 
+class RegisterReadOnly(RegisterError):
+    """The file (or its folder, or the disk) does not accept writes; nothing was saved."""
+
+
 class ConflictError(RegisterError):
     """The row changed since the user read it: reload, never overwrite."""
 

@@ -32,6 +32,7 @@ from riskreg.errors import (
     NotFound,
     Problem,
     RegisterBusy,
+    RegisterReadOnly,
     RuleError,
     ValidationError,
 )
@@ -150,6 +151,20 @@ def _collector_paused() -> Iterator[None]:
 
 def _utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def _unwritable(exc: OperationalError) -> str:
+    message = str(exc.orig).lower()
+    for marker, reason in (
+        ("readonly", "it is read-only"),
+        ("read-only", "it is read-only"),
+        ("disk is full", "the disk is full"),
+        ("disk i/o error", "the disk or network drive reported an error"),
+        ("unable to open database file", "its folder cannot be written"),
+    ):
+        if marker in message:
+            return reason
+    return ""
 
 
 def _is_busy(exc: OperationalError) -> bool:
@@ -319,6 +334,12 @@ class RegisterService:
                 raise RegisterBusy(
                     f"the register is busy: another program has been writing {self.location} "
                     "for too long. Your change was not saved; try again in a moment."
+                ) from exc
+            reason = _unwritable(exc)
+            if reason:
+                raise RegisterReadOnly(
+                    f"{self.location} cannot be written ({reason}). Your change was not "
+                    "saved; check the file's permissions, the network drive or free space."
                 ) from exc
             raise
 

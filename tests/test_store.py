@@ -150,3 +150,21 @@ def test_a_writer_holding_the_file_makes_others_wait_then_say_busy(
         holder.close()
     assert impatient.create_risk(RiskDraft("Now it lands", "CNCL", 2, 2)).ref == "R-001"
     impatient.close()
+
+
+def test_a_register_that_cannot_be_written_says_so_and_changes_nothing(
+    service: RegisterService, register_path: Path
+) -> None:
+    from riskreg.errors import RegisterReadOnly
+    from riskreg.records import RiskDraft
+
+    service.close()
+    before = register_path.read_bytes()
+    read_only = open_service(f"sqlite:///file:{register_path}?mode=ro&uri=true", ALICE)
+    try:
+        assert read_only.register_info().name == "Test alliance"  # reading still works
+        with pytest.raises(RegisterReadOnly, match="it is read-only"):
+            read_only.create_risk(RiskDraft("Not saved", "CNCL", 2, 2))
+    finally:
+        read_only.close()
+    assert register_path.read_bytes() == before
