@@ -38,17 +38,24 @@ def _alembic_config(connection: Connection | None = None) -> Any:
 
 
 def head_revision() -> str:
+    """The newest schema this version writes (kept equal to Alembic's head by a test)."""
+    from riskreg.migrations import HEAD
+
+    return HEAD
+
+
+def known_revisions() -> frozenset[str]:
+    from riskreg.migrations import KNOWN
+
+    return KNOWN
+
+
+def alembic_revisions() -> tuple[str | None, frozenset[str]]:
+    """Head and every revision as Alembic reads them from the versions folder."""
     from alembic.script import ScriptDirectory
 
-    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
-    assert head is not None
-    return head
-
-
-def known_revisions() -> set[str]:
-    from alembic.script import ScriptDirectory
-
-    return {s.revision for s in ScriptDirectory.from_config(_alembic_config()).walk_revisions()}
+    script = ScriptDirectory.from_config(_alembic_config())
+    return script.get_current_head(), frozenset(s.revision for s in script.walk_revisions())
 
 
 def _install_sqlite_pragmas(engine: Engine, busy_timeout_ms: int) -> None:
@@ -90,10 +97,8 @@ class RegisterStore:
         self.engine.dispose()
 
     def schema_revision(self) -> str | None:
-        from alembic.runtime.migration import MigrationContext
-
         with self.engine.connect() as conn:
-            return MigrationContext.configure(conn).get_current_revision()
+            return _revision_of(conn)
 
     def backup_to(self, destination: Path) -> Path:
         """Copy the register with SQLite's online backup: consistent even while in use."""
@@ -205,11 +210,16 @@ def _current_revision(store: RegisterStore) -> str | None:
             tables = set(inspect(conn).get_table_names())
             if "alembic_version" not in tables or "register" not in tables:
                 return None
-            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            return _revision_of(conn)
     except (DatabaseError, OperationalError) as exc:
         raise NotARegister(
             f"{store.display_name} cannot be read as a register: {exc.orig}"
         ) from exc
+
+
+def _revision_of(conn: Connection) -> str | None:
+    value = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    return str(value) if value is not None else None
 
 
 def _upgrade(store: RegisterStore, revision: str = "head") -> None:

@@ -193,3 +193,23 @@ def test_a_large_register_paints_a_first_page_then_reads_the_rest_in_the_backgro
     assert view.count_label.text() == "41 of 41 risks"
     assert view.model.row(0).owner == "Changed while reading"
     window.close()
+
+
+def test_printing_puts_the_filtered_risks_in_a_preview_with_band_names(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    from PySide6.QtPrintSupport import QPrintPreviewDialog
+
+    from ui.printing import register_html
+
+    choose(window.register_view.band_filter, "Very high")
+    window.print_register()
+    preview = window.findChild(QPrintPreviewDialog)
+    assert preview is not None
+    assert preview.isVisible()
+    preview.close()
+    model = window.register_view.model
+    rows = [model.row(r) for r in range(model.rowCount())]
+    html = register_html("Alliance", "3 of 41 risks", rows, window.document.service.scheme())
+    assert html.count("<tr>") == len(rows) + 1
+    assert html.count("Very high") == len(rows)  # the band is named, not only coloured

@@ -168,3 +168,9 @@ def test_a_register_that_cannot_be_written_says_so_and_changes_nothing(
     finally:
         read_only.close()
     assert register_path.read_bytes() == before
+
+
+def test_the_schema_head_known_without_alembic_matches_the_migrations() -> None:
+    head, known = store.alembic_revisions()
+    assert store.head_revision() == head
+    assert store.known_revisions() == known

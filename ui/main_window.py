@@ -15,11 +15,6 @@ from riskreg.errors import RegisterError
 from riskreg.records import Actor, RiskRecord, RiskStatus
 from riskreg.service import RegisterService
 from ui import actions as act
-from ui.dialogs.categories import CategoriesDialog
-from ui.dialogs.new_risk import NewRiskDialog
-from ui.dialogs.partners import PartnersDialog
-from ui.dialogs.preferences import PreferencesDialog
-from ui.dialogs.scheme import SchemeDialog
 from ui.document import RegisterDocument
 from ui.errors import show_refusal
 from ui.loader import RiskLoader
@@ -144,9 +139,9 @@ class MainWindow(QMainWindow):
         a[act.NEW_RISK].triggered.connect(self.new_risk)
         a[act.SAVE_RISK].triggered.connect(self.editor.save)
         a[act.ADD_ACTION].triggered.connect(self.risk_actions.add_action)
-        a[act.PARTNERS].triggered.connect(lambda: PartnersDialog.ask(doc, self))
-        a[act.CATEGORIES].triggered.connect(lambda: CategoriesDialog.ask(doc, self))
-        a[act.SCHEME].triggered.connect(lambda: SchemeDialog.ask(doc, self))
+        a[act.PARTNERS].triggered.connect(self.edit_partners)
+        a[act.CATEGORIES].triggered.connect(self.edit_categories)
+        a[act.SCHEME].triggered.connect(self.edit_scheme)
         a[act.PREFERENCES].triggered.connect(self.edit_preferences)
         doc.sig_changed.connect(self.refresh)
         self.loader.sig_loaded.connect(self._risks_loaded)
@@ -247,12 +242,32 @@ class MainWindow(QMainWindow):
         show_refusal(self, title, message)
 
     # -- commands -----------------------------------------------------------------------
+    # Dialogs are imported when first used: start-up pays only for the main window.
+    def edit_partners(self) -> None:
+        from ui.dialogs.partners import PartnersDialog
+
+        PartnersDialog.ask(self.document, self)
+
+    def edit_categories(self) -> None:
+        from ui.dialogs.categories import CategoriesDialog
+
+        CategoriesDialog.ask(self.document, self)
+
+    def edit_scheme(self) -> None:
+        from ui.dialogs.scheme import SchemeDialog
+
+        SchemeDialog.ask(self.document, self)
+
     def new_risk(self) -> None:
+        from ui.dialogs.new_risk import NewRiskDialog
+
         created = NewRiskDialog.ask(self.document, self)
         if created is not None:
             self.register_view.select_uuid(created.uuid)
 
     def edit_preferences(self) -> None:
+        from ui.dialogs.preferences import PreferencesDialog
+
         service = self.document.service
         actor = PreferencesDialog.ask(service.actor, service.list_partners(), self)
         if actor is not None:
