@@ -249,3 +249,33 @@ def test_an_edit_reads_back_only_the_changed_risk_not_the_whole_register(
     assert calls == []
     assert cell_text(window, ref, "current") == "15  (3×5)"
     assert window.register_view.count_label.text() == "21 of 21 risks"
+
+
+def test_moving_to_another_risk_saves_the_typing_or_keeps_it_with_a_reason(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    service = window.document.service
+    first = service.create_risk(RiskDraft("First", "CNCL", 2, 2))
+    second = service.create_risk(RiskDraft("Second", "CNCL", 2, 2))
+    window.document.changed()
+    view, editor = window.register_view, window.editor
+    view.select_uuid(first.uuid)
+    qtbot.keyClicks(editor.form.owner, "Jo")
+    view.select_uuid(second.uuid)  # valid typing: saved on the way
+    assert service.get_risk(first.uuid).owner == "Jo"
+    assert editor.record is not None
+    assert editor.record.uuid == second.uuid
+
+    editor.form.title.setText("")
+    editor.form.title.textEdited.emit("")
+    view.select_uuid(first.uuid)  # invalid typing: the editor stays, says why, keeps it
+    assert editor.record is not None
+    assert editor.record.uuid == second.uuid
+    assert editor.is_dirty
+    assert "changes to R-002 are not saved yet" in editor.pending_label.text()
+    assert service.get_risk(second.uuid).title == "Second"
+
+    window.close()  # refused: the typing would be lost
+    assert window.isVisible()
+    editor.revert()
+    assert not editor.pending_label.isVisibleTo(editor)

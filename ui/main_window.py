@@ -397,7 +397,9 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.editor.is_dirty and not self.editor.save():
-            self.docks["editor"].raise_()  # unsaved typing stays: the user decides
+            self.docks["editor"].raise_()  # typing that cannot be saved keeps the window open
+            event.ignore()
+            return
         self.preferences.geometry = self.saveGeometry()
         self.preferences.window_state = self.saveState()
         self.preferences.table_header = self.register_view.header_state()

@@ -28,6 +28,12 @@ class RiskEditor(QWidget):
         self.form = RiskForm()
         self.placeholder = QLabel("Select a risk in the register to see and edit it here.")
         self.placeholder.setWordWrap(True)
+        self.pending_label = QLabel()
+        self.pending_label.setWordWrap(True)
+        self.pending_label.setStyleSheet(
+            "background: #fff4e5; color: #663c00; padding: 4px; border-radius: 3px;"
+        )
+        self.pending_label.hide()
         scroll = QScrollArea()
         scroll.setWidget(self.form)
         scroll.setWidgetResizable(True)
@@ -40,6 +46,7 @@ class RiskEditor(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.placeholder)
+        layout.addWidget(self.pending_label)
         layout.addWidget(scroll, 1)
         layout.addWidget(self.buttons)
         self.save_button.clicked.connect(self.save)
@@ -61,9 +68,19 @@ class RiskEditor(QWidget):
         self.form.set_choices(service.scheme(), service.list_partners(), service.list_categories())
 
     def show_risk(self, uuid: str) -> None:
-        """Load a risk (or nothing); unsaved typing in the form is kept if it is the same risk."""
-        if self._dirty and self._record is not None and self._record.uuid == uuid:
-            return
+        """Load a risk (or nothing). Typing not yet saved is never dropped: moving to another
+        risk saves it first, and if it cannot be saved the editor stays on it and says why."""
+        if self._dirty and self._record is not None:
+            if self._record.uuid == uuid:
+                return
+            if not self.save():
+                self.pending_label.setText(
+                    f"Your changes to {self._record.ref} are not saved yet. Correct and save "
+                    "them, or revert them, to edit another risk."
+                )
+                self.pending_label.show()
+                return
+        self.pending_label.hide()
         record = None
         if uuid:
             try:
@@ -99,11 +116,13 @@ class RiskEditor(QWidget):
         self._record = updated
         self.form.load(updated)
         self._set_dirty(False)
+        self.pending_label.hide()
         return True
 
     def revert(self) -> None:
         if self._record is not None:
             self._set_dirty(False)
+            self.pending_label.hide()
             self.show_risk(self._record.uuid)
 
     def _edited(self) -> None:
