@@ -84,3 +84,14 @@ def demo(demo_path: Path) -> Iterator[RegisterService]:
     svc = open_service(demo_path, ALICE)
     yield svc
     svc.close()
+
+
+@pytest.fixture
+def blank_window(qtbot: object, service: RegisterService, register_path: Path) -> object:
+    """The main window on the small test register (its own connection, as a second user's)."""
+    from ui.main_window import MainWindow
+
+    window = MainWindow(open_service(register_path, ALICE))
+    qtbot.addWidget(window)  # type: ignore[attr-defined]
+    window.show()
+    return window

@@ -24,11 +24,8 @@ from ui.main_window import MainWindow
 
 
 @pytest.fixture
-def window(qtbot: QtBot, service: RegisterService, register_path: Path) -> MainWindow:
-    win = MainWindow(open_service(register_path, ALICE))
-    qtbot.addWidget(win)
-    win.show()
-    return win
+def window(blank_window: MainWindow) -> MainWindow:
+    return blank_window
 
 
 def test_partners_are_added_edited_and_refused_removal_while_in_use(

@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from riskreg.records import ActionStatus, Actor, RiskDraft
 from riskreg.service import RegisterService, open_service
-from tests.conftest import ALICE, BOB
+from tests.conftest import BOB
 from tests.gui_helpers import cell_text, choose
 from ui import actions as act
 from ui.dialogs.action_dialog import ActionDialog
@@ -25,11 +25,8 @@ from ui.models.share_model import ShareModel
 
 
 @pytest.fixture
-def window(qtbot: QtBot, service: RegisterService, register_path: Path) -> MainWindow:
-    win = MainWindow(open_service(register_path, ALICE))
-    qtbot.addWidget(win)
-    win.show()
-    return win
+def window(blank_window: MainWindow) -> MainWindow:
+    return blank_window
 
 
 def add_split_risk(qtbot: QtBot, window: MainWindow) -> str:

@@ -6,13 +6,12 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 
 from riskreg.records import ActionRecord
+from ui.models.base import Index, ListTableModel
 
-Index = QModelIndex | QPersistentModelIndex
-_NO_INDEX = QModelIndex()
 HEADERS = ("Ref", "Risk", "Action", "Partner", "Owner", "Due", "Status", "Progress")
 
 
@@ -29,7 +28,9 @@ _SORT_KEYS: tuple[Callable[[ActionRecord], Any], ...] = (
 )
 
 
-class ActionTableModel(QAbstractTableModel):
+class ActionTableModel(ListTableModel[ActionRecord]):
+    HEADERS = HEADERS
+
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._rows: list[ActionRecord] = []
@@ -61,26 +62,6 @@ class ActionTableModel(QAbstractTableModel):
     def _sort_rows(self, column: int, order: Qt.SortOrder) -> None:
         key = _SORT_KEYS[column]
         self._rows.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
-
-    def row(self, row: int) -> ActionRecord:
-        return self._rows[row]
-
-    def rowCount(self, parent: Index = _NO_INDEX) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = _NO_INDEX) -> int:
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(HEADERS)
-        ):
-            return HEADERS[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():

@@ -6,12 +6,11 @@ from collections.abc import Sequence
 from datetime import UTC
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 
 from riskreg.records import ChangeRecord
+from ui.models.base import Index, ListTableModel
 
-Index = QModelIndex | QPersistentModelIndex
-_NO_INDEX = QModelIndex()
 HEADERS = ("When", "Who", "From", "What", "Change")
 
 FIELD_LABELS = {
@@ -48,7 +47,9 @@ def describe(change: ChangeRecord) -> tuple[str, str]:
     return what, f"{old} → {new}"
 
 
-class HistoryModel(QAbstractTableModel):
+class HistoryModel(ListTableModel[ChangeRecord]):
+    HEADERS = HEADERS
+
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._rows: list[ChangeRecord] = []
@@ -59,26 +60,6 @@ class HistoryModel(QAbstractTableModel):
             self._rows = list(reversed(rows))  # newest first
         finally:
             self.endResetModel()
-
-    def row(self, row: int) -> ChangeRecord:
-        return self._rows[row]
-
-    def rowCount(self, parent: Index = _NO_INDEX) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = _NO_INDEX) -> int:
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(HEADERS)
-        ):
-            return HEADERS[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():

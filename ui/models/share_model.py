@@ -4,23 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from riskreg.records import Shares
+from ui.models.base import Index, ListTableModel
 
-Index = QModelIndex | QPersistentModelIndex
-_NO_INDEX = QModelIndex()
 HEADERS = ("Partner", "Share %", "Exposure")
 
 
-class ShareModel(QAbstractTableModel):
+class ShareModel(ListTableModel[list[Any]]):
+    HEADERS = HEADERS
+
     sig_shares_changed = Signal()
     """A share was added, removed or its percentage edited."""
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._shares: list[list[Any]] = []  # [code, percent]
+        self._rows: list[list[Any]] = []  # [code, percent]
         self._names: dict[str, str] = {}
         self._lead = ""
         self._cost: int | None = None
@@ -33,60 +34,43 @@ class ShareModel(QAbstractTableModel):
 
     def set_shares(self, shares: Shares) -> None:
         self.beginResetModel()
-        self._shares = [[code, percent] for code, percent in shares]
+        self._rows = [[code, percent] for code, percent in shares]
         self.endResetModel()
 
     def shares(self) -> Shares:
-        return tuple(sorted((str(c), int(p)) for c, p in self._shares))
+        return tuple(sorted((str(c), int(p)) for c, p in self._rows))
 
     def total(self) -> int:
-        return sum(int(p) for _, p in self._shares)
+        return sum(int(p) for _, p in self._rows)
 
     def codes(self) -> list[str]:
-        return [str(c) for c, _ in self._shares]
+        return [str(c) for c, _ in self._rows]
 
     def set_lead(self, code: str) -> None:
         self._lead = code
-        if self._shares:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self._shares) - 1, 2))
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, 2))
 
     def set_cost(self, cost: int | None) -> None:
         self._cost = cost
-        if self._shares:
-            self.dataChanged.emit(self.index(0, 2), self.index(len(self._shares) - 1, 2))
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 2), self.index(len(self._rows) - 1, 2))
 
     def add_partner(self, code: str, percent: int) -> None:
         if code in self.codes():
             return
-        row = len(self._shares)
+        row = len(self._rows)
         self.beginInsertRows(QModelIndex(), row, row)
-        self._shares.append([code, percent])
+        self._rows.append([code, percent])
         self.endInsertRows()
         self.sig_shares_changed.emit()
 
     def remove_row(self, row: int) -> None:
-        if 0 <= row < len(self._shares):
+        if 0 <= row < len(self._rows):
             self.beginRemoveRows(QModelIndex(), row, row)
-            del self._shares[row]
+            del self._rows[row]
             self.endRemoveRows()
             self.sig_shares_changed.emit()
-
-    def rowCount(self, parent: Index = _NO_INDEX) -> int:
-        return 0 if parent.isValid() else len(self._shares)
-
-    def columnCount(self, parent: Index = _NO_INDEX) -> int:
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(HEADERS)
-        ):
-            return HEADERS[section]
-        return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         base = super().flags(index)
@@ -97,7 +81,7 @@ class ShareModel(QAbstractTableModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        code, percent = self._shares[index.row()]
+        code, percent = self._rows[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if column == 0:
@@ -128,7 +112,7 @@ class ShareModel(QAbstractTableModel):
             return False
         if not 0 <= percent <= 100:
             return False
-        self._shares[index.row()][1] = percent
+        self._rows[index.row()][1] = percent
         self.dataChanged.emit(self.index(index.row(), 1), self.index(index.row(), 2))
         self.sig_shares_changed.emit()
         return True
