@@ -36,6 +36,15 @@ from riskreg.errors import (
     RuleError,
     ValidationError,
 )
+from riskreg.heatmap import (
+    Basis,
+    HeatFilter,
+    HeatMap,
+    Movement,
+    PlacedRisk,
+    build_heat_map,
+    movements,
+)
 from riskreg.model import (
     Action,
     ActionStatus,
@@ -699,6 +708,59 @@ class RegisterService:
             w.register.scheme_json = new.to_json()
             return report
 
+    # -- heat maps ----------------------------------------------------------------------
+    def heat_map(self, basis: Basis, heat_filter: HeatFilter | None = None) -> HeatMap:
+        """Risks per cell for a basis and filter: one grouped query, whatever the size."""
+        heat_filter = heat_filter or HeatFilter()
+        lik, imp = _BASIS_COLUMNS[basis]
+        with self._read() as s:
+            scheme = ScoringScheme.from_json(s.scalars(select(Register.scheme_json)).one())
+            query = (
+                select(lik, imp, func.aggregate_strings(Risk.ref, " "))
+                .where(*_heat_conditions(s, heat_filter))
+                .group_by(lik, imp)
+            )
+            rows = s.connection().execute(query).all()
+        return build_heat_map(scheme, basis, heat_filter, self.today(), rows)
+
+    def placed_risks(self, basis: Basis, heat_filter: HeatFilter | None = None) -> list[PlacedRisk]:
+        """The risks of a heat map with what its printed key shows, in ref order."""
+        heat_filter = heat_filter or HeatFilter()
+        lik, imp = _BASIS_COLUMNS[basis]
+        with self._read() as s:
+            rows = (
+                s.connection()
+                .execute(
+                    select(Risk.ref, Risk.number, Risk.title, Partner.code, lik, imp)
+                    .join(Partner, Partner.id == Risk.lead_partner_id)
+                    .where(*_heat_conditions(s, heat_filter), lik.is_not(None), imp.is_not(None))
+                    .order_by(Risk.number)
+                )
+                .all()
+            )
+        placed: Any = rows
+        return [PlacedRisk(*row) for row in placed]
+
+    def heat_movements(
+        self, start: Basis, end: Basis, heat_filter: HeatFilter | None = None
+    ) -> list[Movement]:
+        """How risks moved between two bases (e.g. inherent → current)."""
+        heat_filter = heat_filter or HeatFilter()
+        (l0, i0), (l1, i1) = _BASIS_COLUMNS[start], _BASIS_COLUMNS[end]
+        with self._read() as s:
+            rows = (
+                s.connection()
+                .execute(
+                    select(Risk.ref, l0, i0, l1, i1)
+                    .where(*_heat_conditions(s, heat_filter))
+                    .where(l0.is_not(None), i0.is_not(None), l1.is_not(None), i1.is_not(None))
+                    .order_by(Risk.number)
+                )
+                .all()
+            )
+        moved: Any = rows
+        return movements(moved)
+
     # -- history ------------------------------------------------------------------------
     def history(self, risk_uuid: str) -> list[ChangeRecord]:
         """Every change to a risk and to its actions, oldest first."""
@@ -873,6 +935,27 @@ def create_register(
 
 
 # -- helpers ----------------------------------------------------------------------------
+_BASIS_COLUMNS = {
+    Basis.INHERENT: (Risk.inherent_likelihood, Risk.inherent_impact),
+    Basis.CURRENT: (Risk.current_likelihood, Risk.current_impact),
+    Basis.TARGET: (Risk.target_likelihood, Risk.target_impact),
+}
+
+
+def _heat_conditions(s: Session, heat_filter: HeatFilter) -> list[Any]:
+    conditions: list[Any] = [Risk.status.in_(sorted(heat_filter.statuses))]
+    if heat_filter.partner:
+        partner_id = s.scalar(select(Partner.id).where(Partner.code == heat_filter.partner))
+        shared = select(RiskShare.risk_id).where(RiskShare.partner_id == partner_id)
+        conditions.append(or_(Risk.lead_partner_id == partner_id, Risk.id.in_(shared)))
+    if heat_filter.category:
+        category_id = s.scalar(select(Category.id).where(Category.name == heat_filter.category))
+        conditions.append(Risk.category_id == category_id)
+    if heat_filter.visibility is not None:
+        conditions.append(Risk.visibility == heat_filter.visibility)
+    return conditions
+
+
 def _naive_utc(moment: datetime) -> datetime:
     if moment.tzinfo is None:
         return moment

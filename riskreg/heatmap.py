@@ -1,0 +1,131 @@
+"""Heat-map data: which risks sit in each likelihood × impact cell, and how they moved.
+
+Pure Python: the service runs one grouped query and hands the rows here; the painter in
+``riskreg.render`` and the GUI read the result. A heat map is a value: the scheme it was
+drawn on, the basis, the filter, and per cell the refs of the risks in it.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from riskreg.model import RiskStatus, Visibility
+from riskreg.scoring import ScoringScheme
+
+
+class Basis(enum.StrEnum):
+    INHERENT = "inherent"
+    CURRENT = "current"
+    TARGET = "target"
+
+    @property
+    def label(self) -> str:
+        return {"inherent": "Inherent risk", "current": "Current risk", "target": "Target risk"}[
+            self.value
+        ]
+
+
+OPEN_STATUSES = frozenset({RiskStatus.DRAFT, RiskStatus.OPEN, RiskStatus.ESCALATED})
+
+
+@dataclass(frozen=True)
+class HeatFilter:
+    """Which risks a heat map shows. A partner matches as lead or as share-holder."""
+
+    partner: str | None = None
+    category: str | None = None
+    statuses: frozenset[RiskStatus] = OPEN_STATUSES
+    visibility: Visibility | None = None
+
+    def caption(self) -> str:
+        parts = []
+        if self.partner:
+            parts.append(f"partner {self.partner}")
+        if self.category:
+            parts.append(self.category)
+        if self.statuses == OPEN_STATUSES:
+            parts.append("open risks")
+        elif len(self.statuses) == len(RiskStatus):
+            parts.append("all risks")
+        else:
+            names = ", ".join(s.value.lower() for s in RiskStatus if s in self.statuses)
+            parts.append(f"{names} risks")
+        if self.visibility is not None:
+            parts.append(f"{self.visibility.value.lower()} only")
+        return " — ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class PlacedRisk:
+    """A risk as a heat map shows it: in one cell, with what its key line needs."""
+
+    ref: str
+    number: int
+    title: str
+    lead_partner: str
+    likelihood: int
+    impact: int
+
+    @property
+    def score(self) -> int:
+        return self.likelihood * self.impact
+
+
+@dataclass(frozen=True, slots=True)
+class Movement:
+    """A risk's move between two positions (e.g. inherent → current)."""
+
+    ref: str
+    start: tuple[int, int]
+    end: tuple[int, int]
+
+
+@dataclass(frozen=True)
+class HeatMap:
+    scheme: ScoringScheme
+    basis: Basis
+    filter: HeatFilter
+    on: date
+    cells: dict[tuple[int, int], tuple[str, ...]] = field(default_factory=dict)
+    """Refs per (likelihood, impact), in ref order; empty cells are absent."""
+
+    def count(self, likelihood: int, impact: int) -> int:
+        return len(self.cells.get((likelihood, impact), ()))
+
+    @property
+    def total(self) -> int:
+        return sum(len(refs) for refs in self.cells.values())
+
+    def caption(self) -> str:
+        return f"{self.basis.label} — {self.filter.caption()} — {self.on:%d %b %Y}"
+
+
+def ref_number(ref: str) -> int:
+    tail = ref.rpartition("-")[2]
+    return int(tail) if tail.isdigit() else 0
+
+
+def build_heat_map(
+    scheme: ScoringScheme,
+    basis: Basis,
+    heat_filter: HeatFilter,
+    on: date,
+    grouped: Iterable[tuple[int | None, int | None, str | None]],
+) -> HeatMap:
+    """From rows of (likelihood, impact, refs joined by spaces) — one per occupied cell."""
+    cells: dict[tuple[int, int], tuple[str, ...]] = {}
+    for likelihood, impact, refs in grouped:
+        if likelihood is None or impact is None or not refs:
+            continue  # e.g. target not set
+        cells[(likelihood, impact)] = tuple(sorted(refs.split(" "), key=ref_number))
+    return HeatMap(scheme, basis, heat_filter, on, cells)
+
+
+def movements(risks: Sequence[tuple[str, int, int, int, int]]) -> list[Movement]:
+    """Moves of (ref, from L, from I, to L, to I) rows that changed cell."""
+    return [
+        Movement(ref, (l0, i0), (l1, i1)) for ref, l0, i0, l1, i1 in risks if (l0, i0) != (l1, i1)
+    ]
