@@ -54,6 +54,22 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="integrity, schema version and invariants")
     check.add_argument("register", metavar="REGISTER")
+
+    heatmap = commands.add_parser("heatmap", help="draw a heat map as PDF or PNG")
+    heatmap.add_argument("register", metavar="REGISTER")
+    heatmap.add_argument("out", type=Path, metavar="OUT.pdf|OUT.png")
+    heatmap.add_argument("--basis", choices=["inherent", "current", "target"], default="current")
+    heatmap.add_argument("--partner", help="a partner's risks (as lead or share-holder)")
+    heatmap.add_argument("--category", help="one category")
+    heatmap.add_argument(
+        "--status",
+        choices=["open", "all", "Draft", "Open", "Escalated", "Closed"],
+        default="open",
+        help="open (default: draft, open, escalated), all, or one status",
+    )
+    heatmap.add_argument("--arrows", action="store_true", help="arrows from inherent to current")
+    heatmap.add_argument("--width", type=int, default=2400, help="PNG width in pixels")
+    heatmap.add_argument("--dpi", type=int, default=200, help="PNG resolution")
     return parser
 
 
@@ -111,11 +127,53 @@ def _check(args: argparse.Namespace) -> int:
     return EXIT_REFUSED
 
 
+def _heatmap(args: argparse.Namespace) -> int:
+    from riskreg.export_picture import HeatMapRequest, write_heat_map
+    from riskreg.heatmap import OPEN_STATUSES, Basis, HeatFilter
+    from riskreg.records import RiskStatus
+    from riskreg.service import open_service
+
+    if args.out.suffix.lower() not in (".pdf", ".png"):
+        print("heatmap: OUT must end in .pdf or .png", file=sys.stderr)
+        return EXIT_USAGE
+    statuses = (
+        OPEN_STATUSES if args.status == "open"
+        else frozenset(RiskStatus) if args.status == "all"
+        else frozenset({RiskStatus(args.status)})
+    )  # fmt: skip
+    service = open_service(args.register, _actor())  # type: ignore[arg-type]
+    try:
+        known = {p.code for p in service.list_partners()}
+        if args.partner and args.partner not in known:
+            print(f"heatmap: no partner {args.partner!r}; partners are {', '.join(sorted(known))}",
+                  file=sys.stderr)  # fmt: skip
+            return EXIT_REFUSED
+        categories = {c.name for c in service.list_categories()}
+        if args.category and args.category not in categories:
+            print(f"heatmap: no category {args.category!r}", file=sys.stderr)
+            return EXIT_REFUSED
+        heat_filter = HeatFilter(args.partner, args.category, statuses)
+        basis = Basis(args.basis)
+        request = HeatMapRequest(
+            heat=service.heat_map(basis, heat_filter),
+            arrows=tuple(service.heat_movements(Basis.INHERENT, Basis.CURRENT, heat_filter))
+            if args.arrows
+            else (),
+            title=service.register_info().name,
+            key=tuple(service.placed_risks(basis, heat_filter)),
+        )
+        write_heat_map(request, args.out, width=args.width, dpi=args.dpi)
+    finally:
+        service.close()
+    print(f"wrote {args.out}: {request.heat.caption()}, {request.heat.total} risks")
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from riskreg.errors import RegisterError
 
-    handlers = {"init": _init, "check": _check}
+    handlers = {"init": _init, "check": _check, "heatmap": _heatmap}
     try:
         return handlers[args.command](args)
     except RegisterError as exc:

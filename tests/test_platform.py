@@ -63,3 +63,23 @@ def test_code_is_lint_clean_and_formatted() -> None:
 def test_code_type_checks() -> None:
     result = _run_tool("mypy")
     assert result.returncode == 0, result.stdout
+
+
+def test_rendering_uses_only_qtcore_and_qtgui() -> None:
+    """The command line draws heat maps with no widgets: riskreg.render stays on QtGui."""
+    import ast
+
+    allowed = {"PySide6.QtCore", "PySide6.QtGui"}
+    used = set()
+    for path in (ROOT / "riskreg" / "render").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.ImportFrom)
+                and node.module
+                and node.module.startswith("PySide6")
+            ):
+                used.add(node.module)
+            elif isinstance(node, ast.Import):
+                used |= {a.name for a in node.names if a.name.startswith("PySide6")}
+    assert used
+    assert used <= allowed, used - allowed

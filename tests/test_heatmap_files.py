@@ -1,0 +1,70 @@
+"""Heat maps drawn to files from the command line, with no display and no widgets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from PySide6.QtGui import QImage
+
+from riskreg.cli import main
+from riskreg.service import RegisterService
+
+
+def test_a_png_heat_map_has_the_chosen_size_and_band_colours(
+    demo_path: Path, tmp_path: Path, demo: RegisterService
+) -> None:
+    out = tmp_path / "map.png"
+    assert main(["heatmap", str(demo_path), str(out), "--width", "1600"]) == 0
+    image = QImage(str(out))
+    assert image.width() == 1600
+    colours = {
+        image.pixelColor(x, y).name()
+        for x in range(0, 1600, 7)
+        for y in range(0, image.height(), 7)
+    }
+    assert {band.colour for band in demo.scheme().bands} <= colours
+
+
+def test_a_pdf_heat_map_is_one_page_listing_each_risk_of_the_filter_once(
+    demo_path: Path, tmp_path: Path, demo: RegisterService
+) -> None:
+    from riskreg.heatmap import Basis, HeatFilter
+
+    out = tmp_path / "apex.pdf"
+    assert (
+        main(["heatmap", str(demo_path), str(out), "--partner", "APEX", "--basis", "inherent"]) == 0
+    )
+    reader = PdfReader(out)
+    assert len(reader.pages) == 1
+    lines = [line.split() for line in reader.pages[0].extract_text().splitlines()]
+    assert "Inherent risk — partner APEX — open risks" in {" ".join(words[:8]) for words in lines}
+    expected = [p.ref for p in demo.placed_risks(Basis.INHERENT, HeatFilter(partner="APEX"))]
+    # key lines read "R-004 12 H APEX Public access …"; cell lines are only refs
+    listed = [w[0] for w in lines if len(w) > 3 and w[0].startswith("R-") and w[1].isdigit()]
+    assert sorted(listed) == sorted(expected)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--partner", "NOPE"], "no partner 'NOPE'"),
+        (["--category", "Weather"], "no category 'Weather'"),
+    ],
+)
+def test_unknown_filters_are_refused_with_exit_1(
+    demo_path: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    args: list[str],
+    message: str,
+) -> None:
+    out = tmp_path / "x.png"
+    assert main(["heatmap", str(demo_path), str(out), *args]) == 1
+    assert message in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_an_unknown_file_type_is_a_usage_error(demo_path: Path, tmp_path: Path) -> None:
+    assert main(["heatmap", str(demo_path), str(tmp_path / "map.gif")]) == 2
