@@ -128,9 +128,9 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _heatmap(args: argparse.Namespace) -> int:
-    from riskreg.export_picture import HeatMapRequest, write_heat_map
     from riskreg.heatmap import OPEN_STATUSES, Basis, HeatFilter
     from riskreg.records import RiskStatus
+    from riskreg.render.files import HeatMapRequest, write_heat_map
     from riskreg.service import open_service
 
     if args.out.suffix.lower() not in (".pdf", ".png"):
