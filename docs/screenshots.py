@@ -7,6 +7,7 @@ sees, and writes PNGs beside this file.
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -49,6 +50,12 @@ def main() -> None:
         form.grab().save(str(HERE / "risk-editor.png"))
         dock.setFloating(False)
 
+        window.tabs.setCurrentWidget(window.heat_map)
+        window.heat_map.arrows.setChecked(False)
+        app.processEvents()
+        window.grab().save(str(HERE / "heatmap-view.png"))
+        window.tabs.setCurrentWidget(window.register_view)
+
         dialog = SchemeDialog(window.document, window)
         dialog.resize(900, 720)
         dialog.show()
@@ -56,6 +63,13 @@ def main() -> None:
         dialog.grab().save(str(HERE / "scheme-dialog.png"))
         dialog.close()
         window.close()
+        service = None
+        from riskreg.cli import main as cli
+
+        pdf = Path(tmp) / "heatmap.pdf"
+        cli(["heatmap", str(Path(tmp) / "demo.riskreg"), str(pdf)])
+        subprocess.run(["pdftoppm", "-png", "-r", "70", "-singlefile", str(pdf),
+                        str(HERE / "heatmap-printed")], check=False)  # fmt: skip
     print("screenshots written to", HERE)
 
 

@@ -32,6 +32,10 @@ def load_demo_content() -> dict[str, Any]:
     return data
 
 
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
 def _at(day: date) -> datetime:
     return datetime.combine(day, time(10, 30), tzinfo=UTC)
 
@@ -118,7 +122,7 @@ def build_demo(location: str | Path, actor: Actor, *, today: date | None = None)
             next_review = day + timedelta(days=band.review_days)
             changes = {**changes, "last_reviewed": day, "next_review": next_review}
         at_day.edit_risk(uuid, record.version, changes)
-    return service
+    return service.with_clock(_now)  # from here on the register is used today
 
 
 def _action(row: list[Any], today: date) -> ActionDraft:

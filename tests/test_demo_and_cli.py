@@ -135,3 +135,14 @@ def test_init_refuses_to_overwrite(tmp_path: Path, capsys: pytest.CaptureFixture
     assert main(["init", str(path), "--demo"]) == 1
     assert "already exists" in capsys.readouterr().err
     assert path.read_bytes() == before
+
+
+def test_the_demo_service_works_in_the_present_once_built(tmp_path: Path) -> None:
+    from riskreg.demo import build_demo
+    from tests.conftest import ALICE
+
+    service = build_demo(tmp_path / "d.riskreg", ALICE)
+    try:
+        assert service.today() == date.today()
+    finally:
+        service.close()

@@ -213,3 +213,36 @@ def test_printing_puts_the_filtered_risks_in_a_preview_with_band_names(
     html = register_html("Alliance", "3 of 41 risks", rows, window.document.service.scheme())
     assert html.count("<tr>") == len(rows) + 1
     assert html.count("Very high") == len(rows)  # the band is named, not only coloured
+
+
+def test_clicking_a_heat_map_cell_filters_the_register_to_that_cell(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    window.tabs.setCurrentWidget(window.heat_map)
+    canvas = window.heat_map.canvas
+    canvas.resize(900, 640)
+    canvas.repaint()
+    assert canvas.geometry_ is not None
+    cell = max(canvas.heat.cells, key=lambda c: len(canvas.heat.cells[c]))  # type: ignore[union-attr]
+    centre = canvas.geometry_.cells[cell].center().toPoint()
+    qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=centre)
+    view = window.register_view
+    assert window.tabs.currentWidget() is view
+    shown = [view.model.row(r) for r in range(view.model.rowCount())]
+    assert len(shown) == len(canvas.heat.cells[cell])  # type: ignore[union-attr]
+    assert {(r.current_likelihood, r.current_impact) for r in shown} == {cell}
+    assert f"current likelihood {cell[0]} × impact {cell[1]}" in view.count_label.text()
+    qtbot.mouseClick(view.clear_cell_button, Qt.MouseButton.LeftButton)
+    assert view.model.rowCount() == 41
+
+
+def test_the_heat_map_follows_the_register_filters_and_lists_titles(window: MainWindow) -> None:
+    choose(window.register_view.partner_filter, "AQUA")
+    window.tabs.setCurrentWidget(window.heat_map)
+    heat = window.heat_map.canvas.heat
+    assert heat is not None
+    assert "partner AQUA" in heat.caption()
+    cell = next(iter(heat.cells))
+    titles = window.heat_map.canvas.titles_in(cell)
+    assert len(titles) == len(heat.cells[cell])
+    assert all(t.split()[0] in heat.cells[cell] for t in titles)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent
-from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMenu, QWidget
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMenu, QTabWidget, QWidget
 
 from riskreg.errors import RegisterError
 from riskreg.records import Actor, RiskRecord, RiskStatus
@@ -21,6 +21,7 @@ from ui.loader import RiskLoader
 from ui.models.risk_table import TableContext
 from ui.settings import Preferences
 from ui.views.actions_view import AllActionsView, RiskActionsView
+from ui.views.heatmap_view import HeatMapView
 from ui.views.history_view import HistoryView
 from ui.views.register_view import RegisterView
 from ui.views.risk_editor import RiskEditor
@@ -57,7 +58,11 @@ class MainWindow(QMainWindow):
         self.risk_actions = RiskActionsView(self.document, self)
         self.history = HistoryView(self.document, self)
         self.all_actions = AllActionsView(self.document, self)
-        self.setCentralWidget(self.register_view)
+        self.heat_map = HeatMapView(self.document, self)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.register_view, "Register")
+        self.tabs.addTab(self.heat_map, "Heat map")
+        self.setCentralWidget(self.tabs)
         self.docks = {
             "editor": self._dock("Risk", self.editor, Qt.DockWidgetArea.RightDockWidgetArea),
             "actions": self._dock(
@@ -150,6 +155,9 @@ class MainWindow(QMainWindow):
         doc.undo_stack.cleanChanged.connect(self._clean_changed)
         view = self.register_view
         view.sig_risk_selected.connect(self._risk_selected)
+        view.sig_filter_changed.connect(self.heat_map.set_filter)
+        self.heat_map.canvas.sig_cell_clicked.connect(self._cell_clicked)
+        self.tabs.currentChanged.connect(self._tab_changed)
         view.sig_risk_activated.connect(self._raise_editor)
 
     # -- what the window shows ----------------------------------------------------------
@@ -196,6 +204,8 @@ class MainWindow(QMainWindow):
         self.risk_actions.refresh()
         self.history.refresh()
         self.all_actions.refresh_if_shown()
+        if self.tabs.currentWidget() is self.heat_map:
+            self.heat_map.refresh()
         self.setWindowTitle(f"{info.name} — {info.location}[*]")
         self.setWindowModified(not self.document.undo_stack.isClean())
         actor = service.actor
@@ -218,6 +228,15 @@ class MainWindow(QMainWindow):
             self.register_view.update_risks(
                 [service.get_risk(uuid) for uuid in changed], self._context()
             )
+
+    def _cell_clicked(self, likelihood: int, impact: int) -> None:
+        """A heat-map cell was clicked: list its risks in the register table."""
+        self.register_view.set_cell_filter((likelihood, impact))
+        self.tabs.setCurrentWidget(self.register_view)
+
+    def _tab_changed(self, index: int) -> None:
+        if self.tabs.widget(index) is self.heat_map:
+            self.heat_map.refresh()
 
     # Bound methods, not lambdas: Qt drops a connection to a method when its window goes,
     # while a lambda would still be called during teardown.

@@ -60,9 +60,13 @@ def layout_heat_map(rect: QRectF, scheme: ScoringScheme, *, legend: bool = True)
     return HeatMapLayout(caption, grid, cells, legend_rect, unit)
 
 
+MIN_POINTS = 7.0
+"""No text smaller than this, on screen or paper: a small window shows fewer refs instead."""
+
+
 def _font(base: QFont, size: float, *, bold: bool = False) -> QFont:
     font = QFont(base)
-    font.setPointSizeF(max(1.0, size))
+    font.setPointSizeF(max(MIN_POINTS, size))
     font.setBold(bold)
     return font
 

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMenu,
+    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -35,6 +36,9 @@ class RegisterView(QWidget):
     sig_risk_activated = Signal(str)
     """The uuid of a risk the user double-clicked or pressed Enter on."""
 
+    sig_filter_changed = Signal(object)
+    """The filter (a RiskFilter) changed; the heat map follows it."""
+
     def __init__(self, context: TableContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._prepared = PreparedRisks([], context)
@@ -51,6 +55,8 @@ class RegisterView(QWidget):
         self.review_due_filter = QCheckBox("Review due")
         self.overdue_filter = QCheckBox("Overdue actions")
         self.count_label = QLabel()
+        self.clear_cell_button = QPushButton("Show all cells")
+        self.clear_cell_button.hide()
         for combo, tip in (
             (self.partner_filter, "Partner (lead or share)"),
             (self.category_filter, "Category"),
@@ -85,6 +91,7 @@ class RegisterView(QWidget):
         self.search.setMinimumWidth(200)
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
+        top.addWidget(self.clear_cell_button)
         top.addWidget(self.review_due_filter)
         top.addWidget(self.overdue_filter)
         bar = QHBoxLayout()
@@ -123,6 +130,7 @@ class RegisterView(QWidget):
             lambda index: self.sig_risk_activated.emit(self.model.row(index.row()).uuid)
         )
         header.customContextMenuRequested.connect(self._column_menu)
+        self.clear_cell_button.clicked.connect(lambda: self.set_cell_filter(None))
         self.model.modelReset.connect(self._reselect)
 
     # -- data ---------------------------------------------------------------------------
@@ -218,7 +226,9 @@ class RegisterView(QWidget):
 
     def _update_filter(self, **changes: object) -> None:
         self._filter = replace(self._filter, **changes)  # type: ignore[arg-type]
+        self.clear_cell_button.setVisible(self._filter.cell is not None)
         self._show(None)
+        self.sig_filter_changed.emit(self._filter)
 
     def _show(self, context: TableContext | None) -> None:
         shown = self._prepared.apply(self._filter)
@@ -230,7 +240,9 @@ class RegisterView(QWidget):
                 f"{self._loading_total:,} risks shown"
             )
         else:
-            self.count_label.setText(f"{len(shown):,} of {total:,} risks")
+            cell = self._filter.cell
+            where = f" — current likelihood {cell[0]} × impact {cell[1]}" if cell else ""
+            self.count_label.setText(f"{len(shown):,} of {total:,} risks{where}")
 
     def _reselect(self) -> None:
         if self._selected_uuid:

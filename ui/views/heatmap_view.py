@@ -1,0 +1,134 @@
+"""The heat map on screen: the same painter as paper, the register table's filters, a basis
+switch and movement arrows. Clicking a cell filters the register table to it; hovering
+lists the titles of the risks in the cell."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QPointF, QRectF, Signal
+from PySide6.QtGui import QColor, QHelpEvent, QMouseEvent, QPainter, QPaintEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
+
+from riskreg.heatmap import OPEN_STATUSES, Basis, HeatFilter, HeatMap, Movement, PlacedRisk
+from riskreg.records import RiskStatus
+from riskreg.render.heatmap_painter import HeatMapLayout, paint_heat_map
+from ui.document import RegisterDocument
+from ui.models.risk_filter import RiskFilter
+
+
+class HeatMapCanvas(QWidget):
+    sig_cell_clicked = Signal(int, int)
+    """The user clicked the cell of this likelihood and impact."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.heat: HeatMap | None = None
+        self.placed: list[PlacedRisk] = []
+        self.arrows: list[Movement] = []
+        self.highlight: tuple[int, int] | None = None
+        self.geometry_: HeatMapLayout | None = None
+        self.setMouseTracking(True)
+        self.setMinimumSize(480, 360)
+
+    def show_map(self, heat: HeatMap, placed: list[PlacedRisk], arrows: list[Movement]) -> None:
+        self.heat, self.placed, self.arrows = heat, placed, arrows
+        self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), QColor("#ffffff"))
+        if self.heat is not None:
+            area = QRectF(self.rect()).adjusted(12, 8, -12, -8)
+            self.geometry_ = paint_heat_map(
+                painter, area, self.heat, arrows=self.arrows, highlight=self.highlight
+            )
+        painter.end()
+
+    def cell_at(self, point: QPointF) -> tuple[int, int] | None:
+        return self.geometry_.cell_at(point) if self.geometry_ is not None else None
+
+    def titles_in(self, cell: tuple[int, int]) -> list[str]:
+        return [f"{p.ref}  {p.title} ({p.lead_partner})" for p in self.placed
+                if (p.likelihood, p.impact) == cell]  # fmt: skip
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        cell = self.cell_at(event.position())
+        if cell is not None:
+            self.highlight = cell
+            self.update()
+            self.sig_cell_clicked.emit(*cell)
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            cell = self.cell_at(QPointF(event.pos()))
+            titles = self.titles_in(cell) if cell else []
+            if titles:
+                shown = titles[:25] + (
+                    [f"… and {len(titles) - 25} more"] if len(titles) > 25 else []
+                )
+                QToolTip.showText(event.globalPos(), "\n".join(shown), self)
+            else:
+                QToolTip.hideText()
+            return True
+        return super().event(event)
+
+
+class HeatMapView(QWidget):
+    """Basis switch, arrows, and the canvas; reads the register table's filters."""
+
+    def __init__(self, document: RegisterDocument, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._document = document
+        self._filter = RiskFilter()
+        self.basis = QComboBox()
+        for basis in Basis:
+            self.basis.addItem(basis.label, basis.value)
+        self.basis.setCurrentIndex(self.basis.findData(Basis.CURRENT.value))
+        self.arrows = QCheckBox("Arrows from inherent to current")
+        self.hint = QLabel("Click a cell to list its risks in the register; hover for titles.")
+        self.canvas = HeatMapCanvas()
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel("Basis"))
+        bar.addWidget(self.basis)
+        bar.addWidget(self.arrows)
+        bar.addStretch(1)
+        bar.addWidget(self.hint)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addLayout(bar)
+        layout.addWidget(self.canvas, 1)
+        self.basis.currentIndexChanged.connect(self.refresh)
+        self.arrows.toggled.connect(self.refresh)
+
+    def heat_filter(self) -> HeatFilter:
+        wanted = self._filter
+        statuses = frozenset({RiskStatus(wanted.status)}) if wanted.status else OPEN_STATUSES
+        return HeatFilter(wanted.partner, wanted.category, statuses)
+
+    def set_filter(self, wanted: RiskFilter) -> None:
+        if (wanted.partner, wanted.category, wanted.status) != (
+            self._filter.partner, self._filter.category, self._filter.status,
+        ):  # fmt: skip
+            self._filter = wanted
+            self.refresh()
+        self.canvas.highlight = wanted.cell
+        self.canvas.update()
+
+    def refresh(self) -> None:
+        service = self._document.service
+        basis = Basis(self.basis.currentData())
+        wanted = self.heat_filter()
+        arrows = (
+            service.heat_movements(Basis.INHERENT, Basis.CURRENT, wanted)
+            if self.arrows.isChecked()
+            else []
+        )
+        self.canvas.show_map(service.heat_map(basis, wanted), service.placed_risks(basis, wanted),
+                             arrows)  # fmt: skip
