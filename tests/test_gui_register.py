@@ -246,3 +246,23 @@ def test_the_heat_map_follows_the_register_filters_and_lists_titles(window: Main
     titles = window.heat_map.canvas.titles_in(cell)
     assert len(titles) == len(heat.cells[cell])
     assert all(t.split()[0] in heat.cells[cell] for t in titles)
+
+
+def test_the_heat_map_prints_and_exports_what_the_screen_shows(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    from pypdf import PdfReader
+    from PySide6.QtPrintSupport import QPrintPreviewDialog
+
+    choose(window.register_view.partner_filter, "ARDN")
+    window.tabs.setCurrentWidget(window.heat_map)
+    written = window.heat_map.export_map(tmp_path / "ardn")
+    assert written.suffix == ".pdf"
+    text = PdfReader(written).pages[0].extract_text().replace("\t", " ")
+    assert "Current risk — partner ARDN — open risks" in text
+    for placed in window.heat_map.canvas.placed:
+        assert placed.ref in text
+    window.heat_map.print_map()
+    preview = window.heat_map.findChild(QPrintPreviewDialog)
+    assert preview is not None
+    preview.close()

@@ -11,6 +11,7 @@ from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import QWidget
 
 from riskreg.records import RiskRecord
+from riskreg.render.request import HeatMapRequest
 from riskreg.scoring import ScoringScheme
 from ui.models.risk_table import shares_text
 
@@ -50,5 +51,29 @@ def preview_and_print(parent: QWidget, html: str) -> QPrintPreviewDialog:
     document = QTextDocument(dialog)
     document.setHtml(html)
     dialog.paintRequested.connect(document.print_)
+    dialog.open()
+    return dialog
+
+
+def preview_heat_map(parent: QWidget, request: HeatMapRequest) -> QPrintPreviewDialog:
+    """Print preview of the heat-map page: the painter that draws the screen and the PDF."""
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QPainter
+
+    from riskreg.render.pages import paint_heat_map_page
+
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setPageOrientation(QPageLayout.Orientation.Landscape)
+    dialog = QPrintPreviewDialog(printer, parent)
+
+    def paint(target: QPrinter) -> None:
+        painter = QPainter(target)
+        try:
+            page = target.pageLayout().paintRectPixels(target.resolution())
+            paint_heat_map_page(painter, QRectF(0, 0, page.width(), page.height()), request)
+        finally:
+            painter.end()
+
+    dialog.paintRequested.connect(paint)
     dialog.open()
     return dialog

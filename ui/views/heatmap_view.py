@@ -4,13 +4,17 @@ lists the titles of the risks in the cell."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QEvent, QPointF, QRectF, Signal
 from PySide6.QtGui import QColor, QHelpEvent, QMouseEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QFileDialog,
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QToolTip,
     QVBoxLayout,
     QWidget,
@@ -19,6 +23,7 @@ from PySide6.QtWidgets import (
 from riskreg.heatmap import OPEN_STATUSES, Basis, HeatFilter, HeatMap, Movement, PlacedRisk
 from riskreg.records import RiskStatus
 from riskreg.render.heatmap_painter import HeatMapLayout, paint_heat_map
+from riskreg.render.request import HeatMapRequest
 from ui.document import RegisterDocument
 from ui.models.risk_filter import RiskFilter
 
@@ -93,6 +98,8 @@ class HeatMapView(QWidget):
         self.basis.setCurrentIndex(self.basis.findData(Basis.CURRENT.value))
         self.arrows = QCheckBox("Arrows from inherent to current")
         self.hint = QLabel("Click a cell to list its risks in the register; hover for titles.")
+        self.print_button = QPushButton("Print…")
+        self.export_button = QPushButton("Export PDF/PNG…")
         self.canvas = HeatMapCanvas()
         bar = QHBoxLayout()
         bar.addWidget(QLabel("Basis"))
@@ -100,12 +107,16 @@ class HeatMapView(QWidget):
         bar.addWidget(self.arrows)
         bar.addStretch(1)
         bar.addWidget(self.hint)
+        bar.addWidget(self.print_button)
+        bar.addWidget(self.export_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(bar)
         layout.addWidget(self.canvas, 1)
         self.basis.currentIndexChanged.connect(self.refresh)
         self.arrows.toggled.connect(self.refresh)
+        self.print_button.clicked.connect(self.print_map)
+        self.export_button.clicked.connect(self._choose_export)
 
     def heat_filter(self) -> HeatFilter:
         wanted = self._filter
@@ -132,3 +143,42 @@ class HeatMapView(QWidget):
         )
         self.canvas.show_map(service.heat_map(basis, wanted), service.placed_risks(basis, wanted),
                              arrows)  # fmt: skip
+
+    def request(self) -> HeatMapRequest:
+        """What is on screen, as the printed page shows it (with the key of its risks)."""
+        heat = self.canvas.heat
+        assert heat is not None
+        return HeatMapRequest(
+            heat=heat,
+            arrows=tuple(self.canvas.arrows),
+            title=self._document.service.register_info().name,
+            key=tuple(self.canvas.placed),
+        )
+
+    def print_map(self) -> None:
+        from ui.printing import preview_heat_map
+
+        if self.canvas.heat is None:
+            self.refresh()
+        preview_heat_map(self, self.request())
+
+    def export_map(self, path: Path) -> Path:
+        """Write the heat map as a vector PDF or a PNG, by the file's ending."""
+        from riskreg.render.files import write_heat_map
+
+        if self.canvas.heat is None:
+            self.refresh()
+        if path.suffix.lower() not in (".pdf", ".png"):
+            path = path.with_suffix(".pdf")
+        write_heat_map(self.request(), path)
+        return path
+
+    def _choose_export(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(
+            self, "Export heat map", "heatmap.pdf", "PDF (*.pdf);;PNG image (*.png)"
+        )
+        if name:
+            try:
+                self.export_map(Path(name))
+            except OSError as exc:
+                self._document.sig_error.emit("The heat map was not exported", str(exc))
