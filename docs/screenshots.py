@@ -70,6 +70,11 @@ def main() -> None:
         cli(["heatmap", str(Path(tmp) / "demo.riskreg"), str(pdf)])
         subprocess.run(["pdftoppm", "-png", "-r", "70", "-singlefile", str(pdf),
                         str(HERE / "heatmap-printed")], check=False)  # fmt: skip
+        pack = Path(tmp) / "pack.pdf"
+        cli(["report", str(Path(tmp) / "demo.riskreg"), str(pack)])
+        for page, name in ((1, "pack-cover"), (8, "pack-top-risks")):
+            subprocess.run(["pdftoppm", "-png", "-r", "70", "-f", str(page), "-l", str(page),
+                            "-singlefile", str(pack), str(HERE / name)], check=False)  # fmt: skip
     print("screenshots written to", HERE)
 
 

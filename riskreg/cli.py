@@ -10,6 +10,7 @@ import argparse
 import getpass
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
@@ -30,6 +31,13 @@ def _partner(text: str) -> tuple[str, str]:
     if not sep or not code.strip() or not name.strip():
         raise argparse.ArgumentTypeError(f"{text!r} is not CODE:Name, e.g. CNCL:County Council")
     return code.strip(), name.strip()
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-09-30") from exc
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -54,6 +62,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="integrity, schema version and invariants")
     check.add_argument("register", metavar="REGISTER")
+
+    report = commands.add_parser("report", help="the meeting pack as one PDF")
+    report.add_argument("register", metavar="REGISTER")
+    report.add_argument("out", type=Path, metavar="OUT.pdf")
+    report.add_argument(
+        "--since", type=_date, help="changes since this date (YYYY-MM-DD; default 90 days ago)"
+    )
 
     heatmap = commands.add_parser("heatmap", help="draw a heat map as PDF or PNG")
     heatmap.add_argument("register", metavar="REGISTER")
@@ -127,6 +142,24 @@ def _check(args: argparse.Namespace) -> int:
     return EXIT_REFUSED
 
 
+def _report(args: argparse.Namespace) -> int:
+    from riskreg.render.report_pages import write_meeting_pack
+    from riskreg.report import gather_pack
+    from riskreg.service import open_service
+
+    if args.out.suffix.lower() != ".pdf":
+        print("report: OUT must end in .pdf", file=sys.stderr)
+        return EXIT_USAGE
+    service = open_service(args.register, _actor())  # type: ignore[arg-type]
+    try:
+        pack = gather_pack(service, args.since)
+    finally:
+        service.close()
+    pages = write_meeting_pack(pack, args.out)
+    print(f"wrote {args.out}: meeting pack of {pages} pages, changes since {pack.since}")
+    return EXIT_OK
+
+
 def _heatmap(args: argparse.Namespace) -> int:
     from riskreg.heatmap import OPEN_STATUSES, Basis, HeatFilter
     from riskreg.records import RiskStatus
@@ -173,7 +206,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from riskreg.errors import RegisterError
 
-    handlers = {"init": _init, "check": _check, "heatmap": _heatmap}
+    handlers = {"init": _init, "check": _check, "heatmap": _heatmap, "report": _report}
     try:
         return handlers[args.command](args)
     except RegisterError as exc:

@@ -266,3 +266,13 @@ def test_the_heat_map_prints_and_exports_what_the_screen_shows(
     preview = window.heat_map.findChild(QPrintPreviewDialog)
     assert preview is not None
     preview.close()
+
+
+def test_the_meeting_pack_menu_writes_the_pdf(window: MainWindow, tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    from ui import actions as act
+
+    assert window.actions_by_id[act.MEETING_PACK].text() == "&Meeting pack (PDF)…"
+    pages = window.write_meeting_pack(tmp_path / "pack.pdf")
+    assert len(PdfReader(tmp_path / "pack.pdf").pages) == pages >= 9

@@ -14,6 +14,7 @@ NEW = "file.new"
 OPEN = "file.open"
 SAVE_COPY = "file.save_copy"
 PRINT = "file.print"
+MEETING_PACK = "file.meeting_pack"
 RELOAD = "file.reload"
 CLOSE = "file.close"
 QUIT = "file.quit"
@@ -49,6 +50,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
                "Write a consistent copy of the register to another file"),
     ActionSpec(PRINT, "&Print register…", Key.Print,
                "Print the risks shown in the table, with a preview"),
+    ActionSpec(MEETING_PACK, "&Meeting pack (PDF)…", None,
+               "Cover, heat maps, top risks, appetite, overdue actions and changes, as one PDF"),
     ActionSpec(RELOAD, "&Reload", Key.Refresh, "Read the register again from its file",
                QStyle.StandardPixmap.SP_BrowserReload),
     ActionSpec(CLOSE, "&Close", Key.Close, "Close this window"),

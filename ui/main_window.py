@@ -5,6 +5,7 @@ opens dialogs; the views own their widgets and the services own the rules.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -107,6 +108,7 @@ class MainWindow(QMainWindow):
         a = self.actions_by_id
         menus: tuple[tuple[str, list[str | QMenu | None]], ...] = (
             ("&File", [act.NEW, act.OPEN, self.recent_menu, None, act.SAVE_COPY, act.PRINT,
+                       act.MEETING_PACK,
                        None, act.RELOAD, act.CLOSE, act.QUIT]),
             ("&Edit", [act.UNDO, act.REDO, None, act.FIND, None, act.PREFERENCES]),
             ("&Risk", [act.NEW_RISK, act.SAVE_RISK, act.ADD_ACTION]),
@@ -137,6 +139,7 @@ class MainWindow(QMainWindow):
         a[act.OPEN].triggered.connect(self._choose_and_open)
         a[act.SAVE_COPY].triggered.connect(self.save_copy)
         a[act.PRINT].triggered.connect(self.print_register)
+        a[act.MEETING_PACK].triggered.connect(self._choose_meeting_pack)
         a[act.RELOAD].triggered.connect(doc.changed)
         a[act.CLOSE].triggered.connect(self.close)
         a[act.QUIT].triggered.connect(self.close)
@@ -355,6 +358,23 @@ class MainWindow(QMainWindow):
         rows = [self.register_view.model.row(r) for r in range(self.register_view.model.rowCount())]
         caption = self.register_view.count_label.text()
         preview_and_print(self, register_html(info.name, caption, rows, info.scheme))
+
+    def write_meeting_pack(self, path: Path, since: date | None = None) -> int:
+        """The meeting pack as one PDF; returns its number of pages."""
+        from riskreg.render.report_pages import write_meeting_pack
+        from riskreg.report import gather_pack
+
+        return write_meeting_pack(gather_pack(self.document.service, since), path)
+
+    def _choose_meeting_pack(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Meeting pack", self.preferences.last_folder, "PDF (*.pdf)"
+        )
+        if path:
+            try:
+                self.write_meeting_pack(Path(path).with_suffix(".pdf"))
+            except (RegisterError, OSError) as exc:
+                self.show_error("The meeting pack was not written", str(exc))
 
     def _choose_and_open(self) -> None:
         path, _ = QFileDialog.getOpenFileName(

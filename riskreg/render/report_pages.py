@@ -1,0 +1,217 @@
+"""The meeting pack as a PDF: cover, heat maps, and tables, drawn page by page.
+
+Tables flow onto as many pages as they need; every page has a footer with the register,
+the date and the page number.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QLineF, QMarginsF, QRectF, Qt
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QGuiApplication,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPdfWriter,
+    QPen,
+)
+
+from riskreg.render.pages import paint_heat_map_page
+from riskreg.render.request import HeatMapRequest
+from riskreg.report import MeetingPack
+
+TREND = {1: "up", -1: "down", 0: ""}
+
+
+def write_meeting_pack(pack: MeetingPack, out: Path) -> int:
+    """Write the pack; returns the number of pages."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if QGuiApplication.instance() is None:
+        _app = QGuiApplication([])
+    writer = QPdfWriter(str(out))
+    writer.setResolution(200)
+    writer.setTitle(f"Meeting pack — {pack.register_name} — {pack.on:%d %b %Y}")
+    writer.setPageLayout(
+        QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Landscape,
+                    QMarginsF(12, 12, 12, 12), QPageLayout.Unit.Millimeter)
+    )  # fmt: skip
+    painter = QPainter(writer)
+    page_rect = writer.pageLayout().paintRectPixels(writer.resolution())
+    rect = QRectF(0, 0, page_rect.width(), page_rect.height())
+    pages = _Pages(painter, writer, rect, pack)
+    try:
+        pages.cover()
+        for map_page in pack.maps:
+            pages.next()
+            paint_heat_map_page(
+                painter, rect.adjusted(0, 0, 0, -pages.unit * 2),
+                HeatMapRequest(map_page.heat, map_page.arrows,
+                               f"{pack.register_name} — {map_page.heading}", map_page.key),
+                page_number=pages.number,
+            )  # fmt: skip
+        pages.table(
+            f"Top {len(pack.top_risks)} risks by current score",
+            ("Ref", "Title", "Lead", "Score", "Band", "Trend"),
+            [(r.ref, r.title, r.lead_partner, str(r.current_score),
+              pack.maps[0].heat.scheme.band(r.current_likelihood, r.current_impact).name,
+              TREND[t]) for r, t in pack.top_risks],
+            (0.07, 0.55, 0.08, 0.08, 0.12, 0.1),
+        )  # fmt: skip
+        pages.table(
+            "Risks outside appetite",
+            ("Ref", "Title", "Lead", "Outside appetite"),
+            [(r.ref, r.title, r.lead_partner, why) for r, why in pack.outside_appetite]
+            or [("", "No risk is above its category's appetite.", "", "")],
+            (0.07, 0.55, 0.08, 0.3),
+        )
+        rows = [
+            (partner, a.ref, a.risk_ref, a.description, a.owner,
+             a.due_date.strftime("%d %b %Y") if a.due_date else "")
+            for partner, actions in pack.overdue_by_partner.items() for a in actions
+        ]  # fmt: skip
+        pages.table(
+            "Overdue actions by partner",
+            ("Partner", "Action", "Risk", "Description", "Owner", "Due"),
+            rows or [("", "", "", "No action is overdue.", "", "")],
+            (0.08, 0.07, 0.07, 0.5, 0.14, 0.14),
+        )
+        changes = pack.changes
+        pages.table(
+            f"Changes since {pack.since:%d %b %Y}",
+            ("Change", "Risks"),
+            [("New", ", ".join(changes.new) or "—"),
+             ("Closed", ", ".join(changes.closed) or "—"),
+             ("Score up", ", ".join(changes.score_up) or "—"),
+             ("Score down", ", ".join(changes.score_down) or "—")],
+            (0.15, 0.85),
+        )  # fmt: skip
+    finally:
+        painter.end()
+    return pages.number
+
+
+class _Pages:
+    """Page flow for the pack: a cursor, new pages with footers, wrapped table rows."""
+
+    def __init__(
+        self, painter: QPainter, writer: QPdfWriter, rect: QRectF, pack: MeetingPack
+    ) -> None:
+        self.painter = painter
+        self.writer = writer
+        self.rect = rect
+        self.pack = pack
+        self.number = 1
+        self.unit = min(rect.width(), rect.height()) / 60
+        self.to_points = 72.0 / max(1, painter.device().logicalDpiY())
+        self.base = QFont(painter.font())
+        self.y = 0.0
+
+    def font(self, size: float, bold: bool = False) -> QFont:
+        font = QFont(self.base)
+        font.setPointSizeF(max(7.0, size * self.to_points))
+        font.setBold(bold)
+        return font
+
+    def next(self) -> None:
+        self.writer.newPage()
+        self.number += 1
+        self.y = self.rect.top()
+
+    def footer(self) -> None:
+
+        p, r, u = self.painter, self.rect, self.unit
+        p.setFont(self.font(u * 0.8))
+        p.setPen(QColor("#5f6368"))
+        line = QRectF(r.left(), r.bottom() - u * 1.5, r.width(), u * 1.5)
+        p.drawText(line, Qt.AlignmentFlag.AlignLeft, f"{self.pack.register_name} — meeting pack — "
+                   f"{self.pack.on:%d %b %Y}")  # fmt: skip
+        p.drawText(line, Qt.AlignmentFlag.AlignRight, f"Page {self.number}")
+
+    def cover(self) -> None:
+
+        p, r, u = self.painter, self.rect, self.unit
+        p.setPen(QColor("#202124"))
+        p.setFont(self.font(u * 2.6, bold=True))
+        p.drawText(QRectF(r.left(), r.top() + u * 4, r.width(), u * 4),
+                   Qt.AlignmentFlag.AlignLeft, self.pack.register_name)  # fmt: skip
+        p.setFont(self.font(u * 1.5))
+        p.drawText(QRectF(r.left(), r.top() + u * 9, r.width(), u * 2.5),
+                   Qt.AlignmentFlag.AlignLeft,
+                   f"Partnership meeting pack — {self.pack.on:%d %B %Y}")  # fmt: skip
+        y = r.top() + u * 14
+        p.setFont(self.font(u * 1.1, bold=True))
+        p.drawText(QRectF(r.left(), y, r.width(), u * 2), Qt.AlignmentFlag.AlignLeft, "Partners")
+        y += u * 2.2
+        p.setFont(self.font(u * 1.0))
+        for partner in self.pack.partners:
+            p.fillRect(QRectF(r.left(), y + u * 0.3, u * 1.2, u * 1.2), QColor(partner.colour))
+            p.drawText(QRectF(r.left() + u * 2, y, r.width(), u * 1.8), Qt.AlignmentFlag.AlignLeft,
+                       f"{partner.code}  {partner.name}")  # fmt: skip
+            y += u * 1.9
+        y += u
+        p.drawText(QRectF(r.left(), y, r.width(), u * 6), Qt.TextFlag.TextWordWrap,
+                   "Contents: the joint heat map; movement from inherent to current risk; a "
+                   "heat map per partner; the top risks; risks outside appetite; overdue "
+                   f"actions by partner; changes since {self.pack.since:%d %b %Y}.")  # fmt: skip
+        self.footer()
+
+    def table(
+        self, title: str, headers: Sequence[str], rows: Sequence[Sequence[str]],
+        widths: Sequence[float],
+    ) -> None:  # fmt: skip
+
+        p, r, u = self.painter, self.rect, self.unit
+        self.next()
+        bottom = r.bottom() - u * 2.5
+
+        def heading(continued: bool) -> None:
+            p.setPen(QColor("#202124"))
+            p.setFont(self.font(u * 1.6, bold=True))
+            p.drawText(QRectF(r.left(), self.y, r.width(), u * 2.6), Qt.AlignmentFlag.AlignLeft,
+                       title + (" (continued)" if continued else ""))  # fmt: skip
+            self.y += u * 3.2
+            self._row(headers, widths, bold=True)
+
+        heading(False)
+        body = self.font(u * 0.9)
+        metrics = QFontMetricsF(body, p.device())
+        for row in rows:
+            lines = max(
+                1,
+                *(
+                    int(metrics.horizontalAdvance(text) // max(1.0, w * r.width() - u)) + 1
+                    for text, w in zip(row, widths, strict=True)
+                ),
+            )
+            if self.y + lines * metrics.lineSpacing() > bottom:
+                self.footer()
+                self.next()
+                heading(True)
+            self._row(row, widths, lines=lines)
+        self.footer()
+
+    def _row(
+        self, cells: Sequence[str], widths: Sequence[float], *, bold: bool = False, lines: int = 1
+    ) -> None:
+
+        p, r, u = self.painter, self.rect, self.unit
+        font = self.font(u * 0.9, bold=bold)
+        p.setFont(font)
+        height = QFontMetricsF(font, p.device()).lineSpacing() * lines + u * 0.4
+        x = r.left()
+        p.setPen(QColor("#202124"))
+        for text, share in zip(cells, widths, strict=True):
+            width = share * r.width()
+            p.drawText(QRectF(x, self.y, width - u * 0.5, height),
+                       Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap, text)  # fmt: skip
+            x += width
+        self.y += height
+        p.setPen(QPen(QColor("#dadce0"), 1))
+        p.drawLine(QLineF(r.left(), self.y - u * 0.2, r.right(), self.y - u * 0.2))

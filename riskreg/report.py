@@ -1,0 +1,93 @@
+"""The meeting pack's content, gathered through the services (no Qt here).
+
+One value holds everything the pack prints, so the PDF is a rendering of data that tests
+can check directly: the heat maps, the top risks, risks outside appetite, overdue actions
+by partner and the changes since a date.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from riskreg.heatmap import Basis, HeatFilter, HeatMap, Movement, PlacedRisk
+from riskreg.records import ActionRecord, ChangesSummary, PartnerRecord, RiskRecord
+from riskreg.service import RegisterService
+
+TOP_RISKS = 15
+
+
+@dataclass(frozen=True)
+class MapPage:
+    heat: HeatMap
+    key: tuple[PlacedRisk, ...]
+    arrows: tuple[Movement, ...] = ()
+    heading: str = ""
+
+
+@dataclass(frozen=True)
+class MeetingPack:
+    register_name: str
+    on: date
+    since: date
+    partners: tuple[PartnerRecord, ...]
+    maps: tuple[MapPage, ...]
+    top_risks: tuple[tuple[RiskRecord, int], ...]
+    """Risks by current score, highest first, with their trend (+1, 0, -1)."""
+    outside_appetite: tuple[tuple[RiskRecord, str], ...]
+    """Risks above their category's appetite, with the reason ("High > Medium")."""
+    overdue_by_partner: dict[str, tuple[ActionRecord, ...]]
+    changes: ChangesSummary
+
+
+def gather_pack(service: RegisterService, since: date | None = None) -> MeetingPack:
+    today = service.today()
+    since = since or today - timedelta(days=90)
+    info = service.register_info()
+    scheme = info.scheme
+    partners = tuple(p for p in service.list_partners() if p.active)
+    joint = HeatFilter()
+    maps = [
+        MapPage(service.heat_map(Basis.CURRENT, joint),
+                tuple(service.placed_risks(Basis.CURRENT, joint)), heading="The joint register"),
+        MapPage(service.heat_map(Basis.CURRENT, joint),
+                tuple(service.placed_risks(Basis.CURRENT, joint)),
+                tuple(service.heat_movements(Basis.INHERENT, Basis.CURRENT, joint)),
+                heading="Movement from inherent to current risk"),
+    ]  # fmt: skip
+    for partner in partners:
+        wanted = HeatFilter(partner=partner.code)
+        maps.append(
+            MapPage(service.heat_map(Basis.CURRENT, wanted),
+                    tuple(service.placed_risks(Basis.CURRENT, wanted)),
+                    heading=f"{partner.name} ({partner.code}): risks it leads or shares")
+        )  # fmt: skip
+    risks = [r for r in service.list_risks() if r.status.value != "Closed"]
+    trends = service.trends()
+    top = sorted(risks, key=lambda r: (-r.current_score, r.number))[:TOP_RISKS]
+    appetites = {c.name: c.appetite for c in service.list_categories() if c.appetite}
+    outside = []
+    for risk in risks:
+        appetite = appetites.get(risk.category or "")
+        if appetite is None:
+            continue
+        band = scheme.band(risk.current_likelihood, risk.current_impact)
+        if scheme.band_names.index(band.name) > scheme.band_names.index(appetite):
+            outside.append((risk, f"{band.name} > {appetite} ({risk.category})"))
+    overdue: dict[str, list[ActionRecord]] = defaultdict(list)
+    for action in service.list_actions():
+        if action.is_overdue(today):
+            overdue[action.partner].append(action)
+    changes = service.changes_since(datetime.combine(since, time(0, 0), tzinfo=UTC))
+    return MeetingPack(
+        register_name=info.name,
+        on=today,
+        since=since,
+        partners=partners,
+        maps=tuple(maps),
+        top_risks=tuple((r, trends.get(r.uuid, 0)) for r in top),
+        outside_appetite=tuple(outside),
+        overdue_by_partner={k: tuple(v) for k, v in sorted(overdue.items())},
+        changes=changes,
+    )

@@ -1,0 +1,63 @@
+"""The meeting pack: one PDF with the pages it promises, from the command line."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from riskreg.cli import main
+from riskreg.report import gather_pack
+from riskreg.service import RegisterService
+
+
+def page_texts(path: Path) -> list[str]:
+    return [" ".join(page.extract_text().split()) for page in PdfReader(path).pages]
+
+
+def test_the_pack_has_cover_maps_per_partner_and_every_section(
+    demo_path: Path, tmp_path: Path, demo: RegisterService
+) -> None:
+    out = tmp_path / "pack.pdf"
+    since = date.today() - timedelta(days=60)
+    assert main(["report", str(demo_path), str(out), "--since", since.isoformat()]) == 0
+    texts = page_texts(out)
+    partners = [p for p in demo.list_partners() if p.active]
+    assert "Partnership meeting pack" in texts[0]
+    assert all(p.name in texts[0] for p in partners)
+    assert "The joint register" in texts[1]
+    assert "Movement from inherent to current risk" in texts[2]
+    for n, partner in enumerate(partners, start=3):
+        assert f"{partner.name} ({partner.code}): risks it leads or shares" in texts[n]
+        assert f"partner {partner.code}" in texts[n]
+    rest = " ".join(texts[3 + len(partners) :])
+    for section in ("Top 15 risks by current score", "Risks outside appetite",
+                    "Overdue actions by partner", f"Changes since {since:%d %b %Y}"):  # fmt: skip
+        assert section in rest
+    assert all(f"Page {n}" in text for n, text in enumerate(texts, start=1))
+
+
+def test_pack_content_matches_the_register(demo: RegisterService) -> None:
+    since = date.today() - timedelta(days=60)
+    pack = gather_pack(demo, since)
+    open_risks = [r for r in demo.list_risks() if r.status.value != "Closed"]
+    scores = sorted((r.current_score for r in open_risks), reverse=True)[:15]
+    assert [r.current_score for r, _ in pack.top_risks] == scores
+    overdue = [a for a in demo.list_actions() if a.is_overdue(date.today())]
+    assert sum(len(v) for v in pack.overdue_by_partner.values()) == len(overdue)
+    scheme = demo.scheme()
+    for risk, why in pack.outside_appetite:
+        assert scheme.band(risk.current_likelihood, risk.current_impact).name in why
+    assert pack.changes.new or pack.changes.closed or pack.changes.score_up
+
+
+def test_report_refuses_a_non_pdf_and_a_bad_date(
+    demo_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["report", str(demo_path), str(tmp_path / "pack.docx")]) == 2
+    with pytest.raises(SystemExit) as caught:
+        main(["report", str(demo_path), str(tmp_path / "p.pdf"), "--since", "last week"])
+    assert caught.value.code == 2
+    assert "is not a date like" in capsys.readouterr().err
