@@ -68,3 +68,22 @@ def test_unknown_filters_are_refused_with_exit_1(
 
 def test_an_unknown_file_type_is_a_usage_error(demo_path: Path, tmp_path: Path) -> None:
     assert main(["heatmap", str(demo_path), str(tmp_path / "map.gif")]) == 2
+
+
+def test_a_long_key_continues_on_more_pages_listing_every_risk_once(
+    service: RegisterService, register_path: Path, tmp_path: Path
+) -> None:
+    from riskreg.records import RiskDraft
+
+    service.create_risks(
+        [RiskDraft(f"Generated risk {n}", "CNCL", 1 + n % 5, 1 + n // 5 % 5) for n in range(400)]
+    )
+    out = tmp_path / "long.pdf"
+    assert main(["heatmap", str(register_path), str(out)]) == 0
+    reader = PdfReader(out)
+    assert len(reader.pages) > 1
+    lines = [line.split() for page in reader.pages for line in page.extract_text().splitlines()]
+    listed = [w[0] for w in lines if len(w) > 3 and w[0].startswith("R-") and w[1].isdigit()]
+    assert len(listed) == 400
+    assert sorted(listed) == sorted(f"R-{n:03d}" for n in range(1, 401))
+    assert "continued on the next page" in reader.pages[0].extract_text().replace("\t", " ")

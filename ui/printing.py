@@ -60,7 +60,7 @@ def preview_heat_map(parent: QWidget, request: HeatMapRequest) -> QPrintPreviewD
     from PySide6.QtCore import QRectF
     from PySide6.QtGui import QPainter
 
-    from riskreg.render.pages import paint_heat_map_page
+    from riskreg.render.pages import paint_heat_map_pages
 
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setPageOrientation(QPageLayout.Orientation.Landscape)
@@ -70,7 +70,9 @@ def preview_heat_map(parent: QWidget, request: HeatMapRequest) -> QPrintPreviewD
         painter = QPainter(target)
         try:
             page = target.pageLayout().paintRectPixels(target.resolution())
-            paint_heat_map_page(painter, QRectF(0, 0, page.width(), page.height()), request)
+            paint_heat_map_pages(
+                painter, QRectF(0, 0, page.width(), page.height()), request, target.newPage
+            )
         finally:
             painter.end()
 

@@ -24,7 +24,7 @@ def _gui_application() -> Any:
 def write_heat_map(
     request: HeatMapRequest, out: Path, *, width: int = 2400, dpi: int = 200
 ) -> None:
-    from riskreg.render.pages import paint_heat_map_page
+    from riskreg.render.pages import paint_heat_map_page, paint_heat_map_pages
 
     _gui_application()
     from PySide6.QtCore import QMarginsF, QRectF
@@ -42,7 +42,9 @@ def write_heat_map(
         painter = QPainter(writer)
         try:
             page = writer.pageLayout().paintRectPixels(writer.resolution())
-            paint_heat_map_page(painter, QRectF(0, 0, page.width(), page.height()), request)
+            paint_heat_map_pages(
+                painter, QRectF(0, 0, page.width(), page.height()), request, writer.newPage
+            )
         finally:
             painter.end()
         return

@@ -23,7 +23,7 @@ from PySide6.QtGui import (
     QPen,
 )
 
-from riskreg.render.pages import paint_heat_map_page
+from riskreg.render.pages import paint_heat_map_pages
 from riskreg.render.request import HeatMapRequest
 from riskreg.report import MeetingPack
 
@@ -50,12 +50,13 @@ def write_meeting_pack(pack: MeetingPack, out: Path) -> int:
         pages.cover()
         for map_page in pack.maps:
             pages.next()
-            paint_heat_map_page(
+            drawn = paint_heat_map_pages(
                 painter, rect.adjusted(0, 0, 0, -pages.unit * 2),
                 HeatMapRequest(map_page.heat, map_page.arrows,
                                f"{pack.register_name} — {map_page.heading}", map_page.key),
-                page_number=pages.number,
+                writer.newPage, first_page=pages.number,
             )  # fmt: skip
+            pages.number += drawn - 1
         pages.table(
             f"Top {len(pack.top_risks)} risks by current score",
             ("Ref", "Title", "Lead", "Score", "Band", "Trend"),
