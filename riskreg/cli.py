@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 
@@ -83,6 +84,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="open (default: draft, open, escalated), all, or one status",
     )
     heatmap.add_argument("--arrows", action="store_true", help="arrows from inherent to current")
+    heatmap.add_argument(
+        "--since", type=_date, help="arrows from where risks stood on this date to now"
+    )
     heatmap.add_argument("--width", type=int, default=2400, help="PNG width in pixels")
     heatmap.add_argument("--dpi", type=int, default=200, help="PNG resolution")
     return parser
@@ -160,6 +164,19 @@ def _report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _arrows(service: Any, args: argparse.Namespace, heat_filter: Any) -> tuple[Any, ...]:
+    from datetime import datetime, time
+
+    from riskreg.heatmap import Basis
+
+    if args.since is not None:
+        moment = datetime.combine(args.since, time(0, 0)).astimezone()
+        return tuple(service.heat_movements_since(moment, heat_filter))
+    if args.arrows:
+        return tuple(service.heat_movements(Basis.INHERENT, Basis.CURRENT, heat_filter))
+    return ()
+
+
 def _heatmap(args: argparse.Namespace) -> int:
     from riskreg.heatmap import OPEN_STATUSES, Basis, HeatFilter
     from riskreg.records import RiskStatus
@@ -189,9 +206,10 @@ def _heatmap(args: argparse.Namespace) -> int:
         basis = Basis(args.basis)
         request = HeatMapRequest(
             heat=service.heat_map(basis, heat_filter),
-            arrows=tuple(service.heat_movements(Basis.INHERENT, Basis.CURRENT, heat_filter))
-            if args.arrows
-            else (),
+            arrows=_arrows(service, args, heat_filter),
+            arrows_label=f"moves since {args.since:%d %b %Y}"
+            if args.since
+            else "inherent → current",
             title=service.register_info().name,
             key=tuple(service.placed_risks(basis, heat_filter)),
         )

@@ -761,6 +761,46 @@ class RegisterService:
         moved: Any = rows
         return movements(moved)
 
+    def heat_movements_since(
+        self, since: datetime, heat_filter: HeatFilter | None = None
+    ) -> list[Movement]:
+        """How risks moved on the current basis from a past moment to now (change log).
+
+        A risk's position then is its current position with every later change undone;
+        risks raised after that moment have no position then and are left out.
+        """
+        heat_filter = heat_filter or HeatFilter()
+        cutoff = _naive_utc(since)
+        with self._read() as s:
+            conn = s.connection()
+            later = conn.execute(
+                select(Change.entity_uuid, Change.field, Change.old)
+                .join(ChangeSet, Change.change_set_id == ChangeSet.id)
+                .where(ChangeSet.at >= cutoff, Change.entity == "risk")
+                .where(Change.field.in_((CREATED, *_SCORE_FIELDS)))
+                .order_by(Change.id)
+            ).all()
+            now = conn.execute(
+                select(Risk.uuid, Risk.ref, Risk.current_likelihood, Risk.current_impact)
+                .where(*_heat_conditions(s, heat_filter))
+                .order_by(Risk.number)
+            ).all()
+        created_later: set[str] = set()
+        first_old: dict[str, dict[str, int]] = defaultdict(dict)
+        for entity_uuid, field, old in later:
+            if field == CREATED:
+                created_later.add(entity_uuid)
+            elif old is not None:
+                first_old[entity_uuid].setdefault(field, int(old))
+        rows = []
+        for entity_uuid, ref, lik, imp in now:
+            if entity_uuid in created_later:
+                continue
+            then = first_old.get(entity_uuid, {})
+            rows.append((ref, then.get("current_likelihood", lik), then.get("current_impact", imp),
+                         lik, imp))  # fmt: skip
+        return movements(rows)
+
     # -- history ------------------------------------------------------------------------
     def history(self, risk_uuid: str) -> list[ChangeRecord]:
         """Every change to a risk and to its actions, oldest first."""

@@ -276,3 +276,16 @@ def test_the_meeting_pack_menu_writes_the_pdf(window: MainWindow, tmp_path: Path
     assert window.actions_by_id[act.MEETING_PACK].text() == "&Meeting pack (PDF)…"
     pages = window.write_meeting_pack(tmp_path / "pack.pdf")
     assert len(PdfReader(tmp_path / "pack.pdf").pages) == pages >= 9
+
+
+def test_the_heat_map_draws_moves_since_a_chosen_date(window: MainWindow) -> None:
+    from datetime import date, timedelta
+
+    window.tabs.setCurrentWidget(window.heat_map)
+    assert window.heat_map.canvas.arrows == []
+    window.heat_map.since.set_value(date.today() - timedelta(days=200))
+    arrows = window.heat_map.canvas.arrows
+    assert arrows
+    by_ref = {r.ref: r for r in window.document.service.list_risks()}
+    assert all(m.end == (by_ref[m.ref].current_likelihood, by_ref[m.ref].current_impact)
+               for m in arrows)  # fmt: skip

@@ -128,3 +128,20 @@ def test_random_registers_count_like_a_plain_count(
 
 def test_open_statuses_leave_out_closed_risks() -> None:
     assert RiskStatus.CLOSED not in OPEN_STATUSES
+
+
+def test_movement_since_a_date_undoes_later_changes(service: RegisterService) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    meeting = datetime(2026, 6, 1, tzinfo=UTC)
+    before = service.with_clock(lambda: meeting - timedelta(days=10))
+    after = service.with_clock(lambda: meeting + timedelta(days=10))
+    moved = before.create_risk(
+        RiskDraft("Moved", "CNCL", 4, 4, current_likelihood=3, current_impact=3)
+    )
+    before.create_risk(RiskDraft("Still", "CNCL", 2, 2))
+    twice = after.edit_risk(moved.uuid, moved.version, {"current_likelihood": 5})
+    after.edit_risk(twice.uuid, twice.version, {"current_impact": 1})
+    after.create_risk(RiskDraft("New since", "CNCL", 5, 5))
+    moves = service.heat_movements_since(meeting)
+    assert [(m.ref, m.start, m.end) for m in moves] == [("R-001", (3, 3), (5, 1))]

@@ -84,6 +84,7 @@ def paint_heat_map(
     arrows: Sequence[Movement] = (),
     highlight: tuple[int, int] | None = None,
     legend: bool = True,
+    arrows_label: str = "",
 ) -> HeatMapLayout:
     """Draw the heat map into ``rect`` (device units) and return where its cells are."""
     scheme = heat.scheme
@@ -99,7 +100,7 @@ def paint_heat_map(
     painter.setPen(QColor("#202124"))
     painter.setFont(_font(base, unit * 1.3 * to_points, bold=True))
     painter.drawText(geometry.caption, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                     heat.caption())  # fmt: skip
+                     heat.caption() + (f" — arrows: {arrows_label}" if arrows else ""))  # fmt: skip
 
     _paint_cells(painter, geometry, heat, base, to_points, highlight)
     _paint_axes(painter, geometry, scheme, base, to_points)
@@ -129,9 +130,13 @@ def _paint_cells(
         ink = _ink(band.colour)
         inner = cell.adjusted(unit * 0.5, unit * 0.3, -unit * 0.5, -unit * 0.3)
         painter.setPen(ink)
-        painter.setFont(_font(base, unit * 0.75 * to_points))
-        painter.drawText(inner, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop,
-                         f"{band.name} · {lik * imp}")  # fmt: skip
+        label_font = _font(base, unit * 0.75 * to_points)
+        painter.setFont(label_font)
+        label = f"{band.name} · {lik * imp}"
+        metrics = QFontMetricsF(label_font, painter.device())
+        if metrics.horizontalAdvance(label) > inner.width():
+            label = f"{band.name[:1]} · {lik * imp}"  # the band's initial when the name won't fit
+        painter.drawText(inner, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, label)
         refs = heat.cells.get((lik, imp), ())
         if not refs:
             continue

@@ -14,3 +14,5 @@ class HeatMapRequest:
     title: str = ""
     key: tuple[PlacedRisk, ...] = ()
     """The risks listed beside the map (ref, title, lead partner, score)."""
+    arrows_label: str = "inherent → current"
+    """What the arrows show, for the caption."""

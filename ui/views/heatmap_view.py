@@ -4,6 +4,7 @@ lists the titles of the risks in the cell."""
 
 from __future__ import annotations
 
+from datetime import datetime, time
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, Signal
@@ -26,6 +27,7 @@ from riskreg.render.heatmap_painter import HeatMapLayout, paint_heat_map
 from riskreg.render.request import HeatMapRequest
 from ui.document import RegisterDocument
 from ui.models.risk_filter import RiskFilter
+from ui.views.fields import OptionalDateEdit
 
 
 class HeatMapCanvas(QWidget):
@@ -37,6 +39,7 @@ class HeatMapCanvas(QWidget):
         self.heat: HeatMap | None = None
         self.placed: list[PlacedRisk] = []
         self.arrows: list[Movement] = []
+        self.arrows_label = ""
         self.highlight: tuple[int, int] | None = None
         self.geometry_: HeatMapLayout | None = None
         self.setMouseTracking(True)
@@ -52,7 +55,12 @@ class HeatMapCanvas(QWidget):
         if self.heat is not None:
             area = QRectF(self.rect()).adjusted(12, 8, -12, -8)
             self.geometry_ = paint_heat_map(
-                painter, area, self.heat, arrows=self.arrows, highlight=self.highlight
+                painter,
+                area,
+                self.heat,
+                arrows=self.arrows,
+                highlight=self.highlight,
+                arrows_label=self.arrows_label,
             )
         painter.end()
 
@@ -97,6 +105,8 @@ class HeatMapView(QWidget):
             self.basis.addItem(basis.label, basis.value)
         self.basis.setCurrentIndex(self.basis.findData(Basis.CURRENT.value))
         self.arrows = QCheckBox("Arrows from inherent to current")
+        self.since = OptionalDateEdit()
+        self.since.setToolTip("Arrows from where each risk stood on this date to now")
         self.hint = QLabel("Click a cell to list its risks in the register; hover for titles.")
         self.print_button = QPushButton("Print…")
         self.export_button = QPushButton("Export PDF/PNG…")
@@ -105,6 +115,8 @@ class HeatMapView(QWidget):
         bar.addWidget(QLabel("Basis"))
         bar.addWidget(self.basis)
         bar.addWidget(self.arrows)
+        bar.addWidget(QLabel("or moves since"))
+        bar.addWidget(self.since)
         bar.addStretch(1)
         bar.addWidget(self.hint)
         bar.addWidget(self.print_button)
@@ -115,6 +127,7 @@ class HeatMapView(QWidget):
         layout.addWidget(self.canvas, 1)
         self.basis.currentIndexChanged.connect(self.refresh)
         self.arrows.toggled.connect(self.refresh)
+        self.since.sig_changed.connect(self.refresh)
         self.print_button.clicked.connect(self.print_map)
         self.export_button.clicked.connect(self._choose_export)
 
@@ -136,11 +149,17 @@ class HeatMapView(QWidget):
         service = self._document.service
         basis = Basis(self.basis.currentData())
         wanted = self.heat_filter()
-        arrows = (
-            service.heat_movements(Basis.INHERENT, Basis.CURRENT, wanted)
-            if self.arrows.isChecked()
-            else []
+        since = self.since.value()
+        self.canvas.arrows_label = (
+            f"moves since {since:%d %b %Y}" if since else "inherent → current"
         )
+        if since is not None:  # a date wins over inherent → current
+            moment = datetime.combine(since, time(0, 0)).astimezone()
+            arrows = service.heat_movements_since(moment, wanted)
+        elif self.arrows.isChecked():
+            arrows = service.heat_movements(Basis.INHERENT, Basis.CURRENT, wanted)
+        else:
+            arrows = []
         self.canvas.show_map(service.heat_map(basis, wanted), service.placed_risks(basis, wanted),
                              arrows)  # fmt: skip
 
@@ -153,6 +172,7 @@ class HeatMapView(QWidget):
             arrows=tuple(self.canvas.arrows),
             title=self._document.service.register_info().name,
             key=tuple(self.canvas.placed),
+            arrows_label=self.canvas.arrows_label,
         )
 
     def print_map(self) -> None:
