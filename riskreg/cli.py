@@ -87,6 +87,9 @@ def build_parser() -> argparse.ArgumentParser:
     heatmap.add_argument(
         "--since", type=_date, help="arrows from where risks stood on this date to now"
     )
+    heatmap.add_argument(
+        "--impact-up", action="store_true", help="impact up the side, likelihood along the bottom"
+    )
     heatmap.add_argument("--width", type=int, default=2400, help="PNG width in pixels")
     heatmap.add_argument("--dpi", type=int, default=200, help="PNG resolution")
     return parser
@@ -210,6 +213,7 @@ def _heatmap(args: argparse.Namespace) -> int:
             arrows_label=f"moves since {args.since:%d %b %Y}"
             if args.since
             else "inherent → current",
+            transposed=args.impact_up,
             title=service.register_info().name,
             key=tuple(service.placed_risks(basis, heat_filter)),
         )

@@ -289,3 +289,23 @@ def test_the_heat_map_draws_moves_since_a_chosen_date(window: MainWindow) -> Non
     by_ref = {r.ref: r for r in window.document.service.list_risks()}
     assert all(m.end == (by_ref[m.ref].current_likelihood, by_ref[m.ref].current_impact)
                for m in arrows)  # fmt: skip
+
+
+def test_the_heat_map_can_put_impact_up_the_side_and_remembers_it(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    window.tabs.setCurrentWidget(window.heat_map)
+    canvas = window.heat_map.canvas
+    canvas.resize(900, 640)
+    canvas.repaint()
+    assert canvas.geometry_ is not None
+    upright = canvas.geometry_.cells
+    assert upright[(5, 1)].top() < upright[(1, 5)].top()  # likelihood 5 is the top row
+    window.heat_map.transpose.setChecked(True)
+    canvas.repaint()
+    turned = canvas.geometry_.cells
+    assert turned[(1, 5)].top() < turned[(5, 1)].top()  # impact 5 is the top row now
+    assert turned[(5, 1)].left() > turned[(1, 5)].left()
+    assert window.preferences.heat_map_transposed
+    window.heat_map.transpose.setChecked(False)
+    assert not window.preferences.heat_map_transposed

@@ -80,3 +80,11 @@ class Preferences:
     @last_folder.setter
     def last_folder(self, value: str) -> None:
         self._settings.setValue("files/last_folder", value)
+
+    @property
+    def heat_map_transposed(self) -> bool:
+        return str(self._settings.value("heat_map/transposed", "false")).lower() == "true"
+
+    @heat_map_transposed.setter
+    def heat_map_transposed(self, value: bool) -> None:
+        self._settings.setValue("heat_map/transposed", "true" if value else "false")

@@ -28,6 +28,8 @@ class HeatMapLayout:
     legend: QRectF
     unit: float
     """A base text size in device units, proportional to the picture."""
+    transposed: bool = False
+    """Impact up the side and likelihood along the bottom."""
 
     def cell_at(self, point: QPointF) -> tuple[int, int] | None:
         for cell, rect in self.cells.items():
@@ -36,8 +38,11 @@ class HeatMapLayout:
         return None
 
 
-def layout_heat_map(rect: QRectF, scheme: ScoringScheme, *, legend: bool = True) -> HeatMapLayout:
-    n_l, n_i = scheme.size
+def layout_heat_map(
+    rect: QRectF, scheme: ScoringScheme, *, legend: bool = True, transposed: bool = False
+) -> HeatMapLayout:
+    """Likelihood up the side and impact along the bottom, or the other way round."""
+    n_rows, n_columns = scheme.size if not transposed else tuple(reversed(scheme.size))
     unit = max(6.0, min(rect.width(), rect.height()) / 55)
     caption = QRectF(rect.left(), rect.top(), rect.width(), unit * 2.6)
     legend_width = unit * 11 if legend else 0.0
@@ -49,15 +54,17 @@ def layout_heat_map(rect: QRectF, scheme: ScoringScheme, *, legend: bool = True)
         rect.right() - legend_width - unit - left,
         rect.bottom() - bottom_labels - caption.bottom() - unit,
     )
-    side = min(grid.width() / n_i, grid.height() / n_l)
-    grid = QRectF(grid.left(), grid.top(), side * n_i, side * n_l)
-    cells = {
-        (lik, imp): QRectF(grid.left() + (imp - 1) * side, grid.bottom() - lik * side, side, side)
-        for lik in range(1, n_l + 1)
-        for imp in range(1, n_i + 1)
-    }
+    side = min(grid.width() / n_columns, grid.height() / n_rows)
+    grid = QRectF(grid.left(), grid.top(), side * n_columns, side * n_rows)
+    cells = {}
+    for lik in range(1, scheme.size[0] + 1):
+        for imp in range(1, scheme.size[1] + 1):
+            row, column = (imp, lik) if transposed else (lik, imp)
+            cells[(lik, imp)] = QRectF(
+                grid.left() + (column - 1) * side, grid.bottom() - row * side, side, side
+            )
     legend_rect = QRectF(grid.right() + unit * 1.5, grid.top(), legend_width, grid.height())
-    return HeatMapLayout(caption, grid, cells, legend_rect, unit)
+    return HeatMapLayout(caption, grid, cells, legend_rect, unit, transposed)
 
 
 MIN_POINTS = 7.0
@@ -85,10 +92,11 @@ def paint_heat_map(
     highlight: tuple[int, int] | None = None,
     legend: bool = True,
     arrows_label: str = "",
+    transposed: bool = False,
 ) -> HeatMapLayout:
     """Draw the heat map into ``rect`` (device units) and return where its cells are."""
     scheme = heat.scheme
-    geometry = layout_heat_map(rect, scheme, legend=legend)
+    geometry = layout_heat_map(rect, scheme, legend=legend, transposed=transposed)
     unit = geometry.unit
     # Points are 1/72 inch; convert our device-unit sizes so text scales with the picture.
     to_points = 72.0 / max(1, painter.device().logicalDpiY())
@@ -178,25 +186,37 @@ def _paint_axes(
     unit = geometry.unit
     painter.setPen(QColor("#202124"))
     painter.setFont(_font(base, unit * 0.85 * to_points))
-    for level in scheme.likelihood:
-        cell = geometry.cells[(level.value, 1)]
+    side_levels, bottom_levels = (
+        (scheme.impact, scheme.likelihood) if geometry.transposed
+        else (scheme.likelihood, scheme.impact)
+    )  # fmt: skip
+    side_title, bottom_title = (
+        ("Impact →", "Likelihood →") if geometry.transposed else ("Likelihood →", "Impact →")
+    )
+
+    def cell_of(side: int, bottom: int) -> QRectF:
+        key = (bottom, side) if geometry.transposed else (side, bottom)
+        return geometry.cells[key]
+
+    for level in side_levels:
+        cell = cell_of(level.value, 1)
         label = QRectF(geometry.grid.left() - unit * 10.5, cell.top(), unit * 10, cell.height())
         painter.drawText(label, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
                          | Qt.TextFlag.TextWordWrap, level.caption)  # fmt: skip
-    for level in scheme.impact:
-        cell = geometry.cells[(1, level.value)]
+    for level in bottom_levels:
+        cell = cell_of(1, level.value)
         label = QRectF(cell.left(), geometry.grid.bottom() + unit * 0.4, cell.width(), unit * 2.6)
         painter.drawText(label, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop
                          | Qt.TextFlag.TextWordWrap, level.caption)  # fmt: skip
     painter.setFont(_font(base, unit * 1.0 * to_points, bold=True))
     impact_title = QRectF(geometry.grid.left(), geometry.grid.bottom() + unit * 3,
                           geometry.grid.width(), unit * 1.5)  # fmt: skip
-    painter.drawText(impact_title, Qt.AlignmentFlag.AlignHCenter, "Impact →")
+    painter.drawText(impact_title, Qt.AlignmentFlag.AlignHCenter, bottom_title)
     painter.save()
     painter.translate(geometry.grid.left() - unit * 10.9, geometry.grid.center().y())
     painter.rotate(-90)
     painter.drawText(QRectF(-geometry.grid.height() / 2, -unit * 1.5, geometry.grid.height(),
-                            unit * 1.5), Qt.AlignmentFlag.AlignHCenter, "Likelihood →")  # fmt: skip
+                            unit * 1.5), Qt.AlignmentFlag.AlignHCenter, side_title)  # fmt: skip
     painter.restore()
 
 

@@ -16,3 +16,5 @@ class HeatMapRequest:
     """The risks listed beside the map (ref, title, lead partner, score)."""
     arrows_label: str = "inherent → current"
     """What the arrows show, for the caption."""
+    transposed: bool = False
+    """Impact up the side, likelihood along the bottom."""

@@ -27,6 +27,7 @@ from riskreg.render.heatmap_painter import HeatMapLayout, paint_heat_map
 from riskreg.render.request import HeatMapRequest
 from ui.document import RegisterDocument
 from ui.models.risk_filter import RiskFilter
+from ui.settings import Preferences
 from ui.views.fields import OptionalDateEdit
 
 
@@ -40,6 +41,7 @@ class HeatMapCanvas(QWidget):
         self.placed: list[PlacedRisk] = []
         self.arrows: list[Movement] = []
         self.arrows_label = ""
+        self.transposed = False
         self.highlight: tuple[int, int] | None = None
         self.geometry_: HeatMapLayout | None = None
         self.setMouseTracking(True)
@@ -61,6 +63,7 @@ class HeatMapCanvas(QWidget):
                 arrows=self.arrows,
                 highlight=self.highlight,
                 arrows_label=self.arrows_label,
+                transposed=self.transposed,
             )
         painter.end()
 
@@ -107,29 +110,39 @@ class HeatMapView(QWidget):
         self.arrows = QCheckBox("Arrows from inherent to current")
         self.since = OptionalDateEdit()
         self.since.setToolTip("Arrows from where each risk stood on this date to now")
+        self.transpose = QCheckBox("Impact up the side")
+        self.transpose.setChecked(Preferences().heat_map_transposed)
         self.hint = QLabel("Click a cell to list its risks in the register; hover for titles.")
         self.print_button = QPushButton("Print…")
         self.export_button = QPushButton("Export PDF/PNG…")
         self.canvas = HeatMapCanvas()
+        self.canvas.transposed = self.transpose.isChecked()
         bar = QHBoxLayout()
         bar.addWidget(QLabel("Basis"))
         bar.addWidget(self.basis)
         bar.addWidget(self.arrows)
         bar.addWidget(QLabel("or moves since"))
         bar.addWidget(self.since)
+        bar.addWidget(self.transpose)
         bar.addStretch(1)
-        bar.addWidget(self.hint)
         bar.addWidget(self.print_button)
         bar.addWidget(self.export_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(bar)
         layout.addWidget(self.canvas, 1)
+        layout.addWidget(self.hint)
         self.basis.currentIndexChanged.connect(self.refresh)
         self.arrows.toggled.connect(self.refresh)
         self.since.sig_changed.connect(self.refresh)
+        self.transpose.toggled.connect(self._transpose)
         self.print_button.clicked.connect(self.print_map)
         self.export_button.clicked.connect(self._choose_export)
+
+    def _transpose(self, on: bool) -> None:
+        Preferences().heat_map_transposed = on  # remembered for the next start
+        self.canvas.transposed = on
+        self.canvas.update()
 
     def heat_filter(self) -> HeatFilter:
         wanted = self._filter
@@ -173,6 +186,7 @@ class HeatMapView(QWidget):
             title=self._document.service.register_info().name,
             key=tuple(self.canvas.placed),
             arrows_label=self.canvas.arrows_label,
+            transposed=self.canvas.transposed,
         )
 
     def print_map(self) -> None:
