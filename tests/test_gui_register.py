@@ -309,3 +309,15 @@ def test_the_heat_map_can_put_impact_up_the_side_and_remembers_it(
     assert window.preferences.heat_map_transposed
     window.heat_map.transpose.setChecked(False)
     assert not window.preferences.heat_map_transposed
+
+
+def test_a_png_export_has_the_chosen_size_and_resolution(
+    window: MainWindow, tmp_path: Path
+) -> None:
+    from PySide6.QtGui import QImage
+
+    window.tabs.setCurrentWidget(window.heat_map)
+    written = window.heat_map.export_map(tmp_path / "map.png", width=1800, dpi=150)
+    image = QImage(str(written))
+    assert image.width() == 1800
+    assert round(image.dotsPerMeterX() * 0.0254) == 150

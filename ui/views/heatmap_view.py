@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QPushButton,
     QToolTip,
@@ -196,23 +197,38 @@ class HeatMapView(QWidget):
             self.refresh()
         preview_heat_map(self, self.request())
 
-    def export_map(self, path: Path) -> Path:
-        """Write the heat map as a vector PDF or a PNG, by the file's ending."""
+    def export_map(self, path: Path, *, width: int = 2400, dpi: int = 200) -> Path:
+        """Write the heat map as a vector PDF or a PNG (``width`` pixels at ``dpi``)."""
         from riskreg.render.files import write_heat_map
 
         if self.canvas.heat is None:
             self.refresh()
         if path.suffix.lower() not in (".pdf", ".png"):
             path = path.with_suffix(".pdf")
-        write_heat_map(self.request(), path)
+        write_heat_map(self.request(), path, width=width, dpi=dpi)
         return path
+
+    @staticmethod
+    def ask_png_size(parent: QWidget) -> tuple[int, int] | None:
+        """Width and resolution of a PNG (tests replace this seam)."""
+        width, ok = QInputDialog.getInt(parent, "PNG size", "Width in pixels", 2400, 600, 12000)
+        if not ok:
+            return None
+        dpi, ok = QInputDialog.getInt(parent, "PNG resolution", "Dots per inch", 200, 72, 1200)
+        return (width, dpi) if ok else None
 
     def _choose_export(self) -> None:
         name, _ = QFileDialog.getSaveFileName(
             self, "Export heat map", "heatmap.pdf", "PDF (*.pdf);;PNG image (*.png)"
         )
         if name:
+            size = (2400, 200)
+            if Path(name).suffix.lower() == ".png":
+                chosen = self.ask_png_size(self)
+                if chosen is None:
+                    return
+                size = chosen
             try:
-                self.export_map(Path(name))
+                self.export_map(Path(name), width=size[0], dpi=size[1])
             except OSError as exc:
                 self._document.sig_error.emit("The heat map was not exported", str(exc))
