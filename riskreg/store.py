@@ -20,7 +20,13 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from riskreg.errors import NewerSchema, NotARegister, RegisterExists, RegisterNotFound
+from riskreg.errors import (
+    NewerSchema,
+    NotARegister,
+    RegisterError,
+    RegisterExists,
+    RegisterNotFound,
+)
 
 SUFFIX = ".riskreg"
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -103,7 +109,10 @@ class RegisterStore:
     def backup_to(self, destination: Path) -> Path:
         """Copy the register with SQLite's online backup: consistent even while in use."""
         if self.path is None:
-            raise NotImplementedError("backups of server registers are taken by the server")
+            raise RegisterError(
+                "a register on a server is backed up by the server; copy it with "
+                "`python -m riskreg copy` instead"
+            )
         destination = Path(destination)
         destination.parent.mkdir(parents=True, exist_ok=True)
         partial = destination.with_name(destination.name + ".part")
