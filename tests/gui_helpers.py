@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QComboBox
 
 from ui.main_window import MainWindow
+from ui.views.heatmap_view import HeatMapCanvas
 
 
 def table_row(window: MainWindow, ref: str) -> int:
@@ -19,6 +20,16 @@ def cell_text(window: MainWindow, ref: str, column_key: str) -> str:
     model = window.register_view.model
     column = model.column_keys().index(column_key)
     return str(model.index(table_row(window, ref), column).data())
+
+
+def shown_heat_map(window: MainWindow) -> HeatMapCanvas:
+    """The heat-map tab raised and painted at a known size, so its cells can be clicked."""
+    window.tabs.setCurrentWidget(window.heat_map)
+    canvas = window.heat_map.canvas
+    canvas.resize(900, 640)
+    canvas.repaint()
+    assert canvas.geometry_ is not None
+    return canvas
 
 
 def choose(combo: QComboBox, data: object) -> None:

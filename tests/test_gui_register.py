@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from riskreg.service import RegisterService, open_service
 from tests.conftest import ALICE
-from tests.gui_helpers import choose
+from tests.gui_helpers import choose, shown_heat_map
 from ui.main_window import MainWindow
 from ui.models.risk_table import RiskTableModel, TableContext
 
@@ -218,10 +218,7 @@ def test_printing_puts_the_filtered_risks_in_a_preview_with_band_names(
 def test_clicking_a_heat_map_cell_filters_the_register_to_that_cell(
     qtbot: QtBot, window: MainWindow
 ) -> None:
-    window.tabs.setCurrentWidget(window.heat_map)
-    canvas = window.heat_map.canvas
-    canvas.resize(900, 640)
-    canvas.repaint()
+    canvas = shown_heat_map(window)
     assert canvas.geometry_ is not None
     cell = max(canvas.heat.cells, key=lambda c: len(canvas.heat.cells[c]))  # type: ignore[union-attr]
     centre = canvas.geometry_.cells[cell].center().toPoint()
@@ -294,10 +291,7 @@ def test_the_heat_map_draws_moves_since_a_chosen_date(window: MainWindow) -> Non
 def test_the_heat_map_can_put_impact_up_the_side_and_remembers_it(
     qtbot: QtBot, window: MainWindow
 ) -> None:
-    window.tabs.setCurrentWidget(window.heat_map)
-    canvas = window.heat_map.canvas
-    canvas.resize(900, 640)
-    canvas.repaint()
+    canvas = shown_heat_map(window)
     assert canvas.geometry_ is not None
     upright = canvas.geometry_.cells
     assert upright[(5, 1)].top() < upright[(1, 5)].top()  # likelihood 5 is the top row

@@ -57,25 +57,12 @@ def preview_and_print(parent: QWidget, html: str) -> QPrintPreviewDialog:
 
 def preview_heat_map(parent: QWidget, request: HeatMapRequest) -> QPrintPreviewDialog:
     """Print preview of the heat-map page: the painter that draws the screen and the PDF."""
-    from PySide6.QtCore import QRectF
-    from PySide6.QtGui import QPainter
-
-    from riskreg.render.pages import paint_heat_map_pages
+    from riskreg.render.pages import paint_heat_map_document
 
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setPageOrientation(QPageLayout.Orientation.Landscape)
     dialog = QPrintPreviewDialog(printer, parent)
 
-    def paint(target: QPrinter) -> None:
-        painter = QPainter(target)
-        try:
-            page = target.pageLayout().paintRectPixels(target.resolution())
-            paint_heat_map_pages(
-                painter, QRectF(0, 0, page.width(), page.height()), request, target.newPage
-            )
-        finally:
-            painter.end()
-
-    dialog.paintRequested.connect(paint)
+    dialog.paintRequested.connect(lambda target: paint_heat_map_document(target, request))
     dialog.open()
     return dialog

@@ -24,7 +24,7 @@ def _gui_application() -> Any:
 def write_heat_map(
     request: HeatMapRequest, out: Path, *, width: int = 2400, dpi: int = 200
 ) -> None:
-    from riskreg.render.pages import paint_heat_map_page, paint_heat_map_pages
+    from riskreg.render.pages import paint_heat_map_document, paint_heat_map_page
 
     _gui_application()
     from PySide6.QtCore import QMarginsF, QRectF
@@ -39,14 +39,7 @@ def write_heat_map(
                         QMarginsF(12, 12, 12, 12), QPageLayout.Unit.Millimeter)
         )  # fmt: skip
         writer.setTitle(f"{request.title} — {request.heat.caption()}")
-        painter = QPainter(writer)
-        try:
-            page = writer.pageLayout().paintRectPixels(writer.resolution())
-            paint_heat_map_pages(
-                painter, QRectF(0, 0, page.width(), page.height()), request, writer.newPage
-            )
-        finally:
-            painter.end()
+        paint_heat_map_document(writer, request)
         return
     height = round(width * 210 / 297)
     image = QImage(width, height, QImage.Format.Format_ARGB32)

@@ -9,10 +9,22 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPagedPaintDevice, QPainter, QPen
 
 from riskreg.render.heatmap_painter import paint_heat_map
 from riskreg.render.request import HeatMapRequest
+
+
+def paint_heat_map_document(device: QPagedPaintDevice, request: HeatMapRequest) -> int:
+    """The heat map and its key on a paged device (a PDF writer or a printer)."""
+    painter = QPainter(device)
+    try:
+        page = device.pageLayout().paintRectPixels(device.logicalDpiY())
+        return paint_heat_map_pages(
+            painter, QRectF(0, 0, page.width(), page.height()), request, device.newPage
+        )
+    finally:
+        painter.end()
 
 
 def paint_heat_map_pages(
