@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import json
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -70,6 +71,25 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument(
         "--since", type=_date, help="changes since this date (YYYY-MM-DD; default 90 days ago)"
     )
+
+    export = commands.add_parser("export", help="the exchange workbook for partners")
+    export.add_argument("register", metavar="REGISTER")
+    export.add_argument("out", type=Path, metavar="OUT.xlsx")
+    export.add_argument(
+        "--partner", help="for one partner: leaves out Internal risks it does not lead"
+    )
+
+    imp = commands.add_parser("import", help="merge a returned exchange workbook")
+    imp.add_argument("register", metavar="REGISTER")
+    imp.add_argument("workbook", type=Path, metavar="IN.xlsx")
+    imp.add_argument("--dry-run", action="store_true", help="report only; change nothing")
+    imp.add_argument(
+        "--accept",
+        choices=["all", "clean"],
+        default="clean",
+        help="clean (default): updates and new rows; all: also the workbook's side of conflicts",
+    )
+    imp.add_argument("--json", action="store_true", help="the report as JSON on stdout")
 
     heatmap = commands.add_parser("heatmap", help="draw a heat map as PDF or PNG")
     heatmap.add_argument("register", metavar="REGISTER")
@@ -224,11 +244,91 @@ def _heatmap(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _export(args: argparse.Namespace) -> int:
+    from riskreg.exchange.export import export_register
+    from riskreg.service import open_service
+
+    if args.out.suffix.lower() != ".xlsx":
+        print("export: OUT must end in .xlsx", file=sys.stderr)
+        return EXIT_USAGE
+    service = open_service(args.register, _actor())  # type: ignore[arg-type]
+    try:
+        result = export_register(service, args.out, args.partner)
+    finally:
+        service.close()
+    audience = f"for {result.partner_code}" if result.partner_code else "of the whole register"
+    print(
+        f"wrote {args.out}: exchange workbook {audience}, {result.risks} risks, "
+        f"{result.actions} actions (export {result.export_id})"
+    )
+    return EXIT_OK
+
+
+def _import(args: argparse.Namespace) -> int:
+    from riskreg.exchange.importer import ImportRefused, apply_import, plan_import
+    from riskreg.service import open_service
+
+    service = open_service(args.register, _actor())  # type: ignore[arg-type]
+    try:
+        try:
+            plan = plan_import(service, args.workbook)
+        except ImportRefused as exc:
+            if args.json:
+                print(json.dumps({"workbook": args.workbook.name, "applied": False,
+                                  "refused": str(exc)}, indent=2))  # fmt: skip
+            print(f"import: {exc}", file=sys.stderr)
+            return EXIT_REFUSED
+        errors = plan.count("error")
+        applied = False
+        revision = plan.register_revision
+        if not args.dry_run and not errors:
+            accepted = plan.accepted(args.accept)
+            revision = apply_import(service, plan, accepted)
+            applied = revision != plan.register_revision
+    finally:
+        service.close()
+    if args.json:
+        print(plan.report_json(applied=applied))
+    else:
+        _print_plan(plan, applied, revision, args)
+    if errors:
+        print(
+            f"import: {errors} value(s) could not be read; nothing was changed. Correct the "
+            "cells named above (or ask the partner to) and import again.",
+            file=sys.stderr,
+        )
+        return EXIT_REFUSED
+    return EXIT_OK
+
+
+def _print_plan(plan: Any, applied: bool, revision: int, args: argparse.Namespace) -> None:
+    for item in plan.items:
+        where = f"{item.sheet}!{item.cell}" if item.cell else item.sheet
+        ref = f" {item.ref}" if item.ref else ""
+        message = item.message if item.kind != "error" else item.message.split(": ", 1)[-1]
+        print(f"{item.kind:9} {where:14}{ref}: {message}")
+    counts = ", ".join(f"{n} {kind}" for kind, n in plan.summary.items() if n) or "no changes"
+    print(f"{plan.workbook} from {plan.sender}: {counts}")
+    if applied:
+        print(f"applied as revision {revision} (accepted: {args.accept})")
+    elif args.dry_run:
+        print("dry run: nothing was changed")
+    elif plan.count("conflict") and args.accept == "clean":
+        print("conflicts were left as the register has them (--accept all takes the workbook's)")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from riskreg.errors import RegisterError
 
-    handlers = {"init": _init, "check": _check, "heatmap": _heatmap, "report": _report}
+    handlers = {
+        "init": _init,
+        "check": _check,
+        "export": _export,
+        "import": _import,
+        "heatmap": _heatmap,
+        "report": _report,
+    }
     try:
         return handlers[args.command](args)
     except RegisterError as exc:

@@ -215,3 +215,44 @@ class ChangesSummary:
     closed: tuple[str, ...]
     score_up: tuple[str, ...]
     score_down: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ExchangeSnapshot:
+    """What an exchange workbook holds, read in one transaction so the rows agree."""
+
+    info: RegisterInfo
+    partners: tuple[PartnerRecord, ...]
+    categories: tuple[CategoryRecord, ...]
+    risks: list[RiskRecord]
+    actions: list[ActionRecord]
+    partner_code: str | None
+    """The partner the export is for; ``None`` for the whole register."""
+
+
+@dataclass(frozen=True, slots=True)
+class ExportEntry:
+    """The register's record of one exported workbook: the importer trusts this."""
+
+    export_id: str
+    partner_code: str | None
+    at: datetime
+    revision: int
+    file_name: str
+    user: str
+
+
+@dataclass(frozen=True, slots=True)
+class ExchangeBatch:
+    """The accepted changes of one workbook, written as one change set."""
+
+    expected_revision: int
+    summary: str
+    risk_edits: tuple[tuple[str, dict[str, object]], ...] = ()
+    action_edits: tuple[tuple[str, dict[str, object]], ...] = ()
+    new_risks: tuple[RiskDraft, ...] = ()
+    new_actions: tuple[tuple[str, ActionDraft], ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return not (self.risk_edits or self.action_edits or self.new_risks or self.new_actions)

@@ -52,6 +52,7 @@ from riskreg.model import (
     Category,
     Change,
     ChangeSet,
+    ExportLog,
     Partner,
     Proximity,
     Register,
@@ -68,6 +69,9 @@ from riskreg.records import (
     CategoryRecord,
     ChangeRecord,
     ChangesSummary,
+    ExchangeBatch,
+    ExchangeSnapshot,
+    ExportEntry,
     PartnerRecord,
     RegisterInfo,
     RiskDraft,
@@ -355,19 +359,22 @@ class RegisterService:
     # -- the register -------------------------------------------------------------------
     def register_info(self) -> RegisterInfo:
         with self._read() as s:
-            reg = s.scalars(select(Register)).one()
-            keeper = s.get(Partner, reg.keeper_partner_id) if reg.keeper_partner_id else None
-            return RegisterInfo(
-                uuid=reg.uuid,
-                name=reg.name,
-                keeper_code=keeper.code if keeper else None,
-                revision=reg.revision,
-                schema_version=self._store.schema_revision(),
-                scheme=ScoringScheme.from_json(reg.scheme_json),
-                location=self.location,
-                risk_count=s.scalar(select(func.count(Risk.id))) or 0,
-                action_count=s.scalar(select(func.count(Action.id))) or 0,
-            )
+            return self._info(s)
+
+    def _info(self, s: Session) -> RegisterInfo:
+        reg = s.scalars(select(Register)).one()
+        keeper = s.get(Partner, reg.keeper_partner_id) if reg.keeper_partner_id else None
+        return RegisterInfo(
+            uuid=reg.uuid,
+            name=reg.name,
+            keeper_code=keeper.code if keeper else None,
+            revision=reg.revision,
+            schema_version=self._store.schema_revision(),
+            scheme=ScoringScheme.from_json(reg.scheme_json),
+            location=self.location,
+            risk_count=s.scalar(select(func.count(Risk.id))) or 0,
+            action_count=s.scalar(select(func.count(Action.id))) or 0,
+        )
 
     def scheme(self) -> ScoringScheme:
         with self._read() as s:
@@ -394,11 +401,8 @@ class RegisterService:
 
     # -- partners -----------------------------------------------------------------------
     def list_partners(self, *, active_only: bool = False) -> list[PartnerRecord]:
-        query = select(Partner.code, Partner.name, Partner.colour, Partner.contact, Partner.active)
-        if active_only:
-            query = query.where(Partner.active)
         with self._read() as s:
-            return [PartnerRecord(*row) for row in s.execute(query.order_by(Partner.code))]
+            return _partner_records(s, active_only=active_only)
 
     def add_partner(self, partner: PartnerRecord) -> PartnerRecord:
         problems = _partner_problems(partner)
@@ -602,19 +606,7 @@ class RegisterService:
     def add_action(self, risk_uuid: str, draft: ActionDraft) -> ActionRecord:
         with self._write("Add action") as w:
             risk = w.load_risk(risk_uuid)
-            problems = _action_draft_problems(draft, w.context(), "")
-            if problems:
-                raise ValidationError(problems)
-            number = w.register.next_action_number
-            w.register.next_action_number += 1
-            action_uuid = str(uuidlib.uuid4())
-            insert_rows(
-                w.session.connection(),
-                _ACTION_TABLE,
-                _ACTION_KEYS,
-                [_action_row(draft, action_uuid, number, risk.id, w.partner_ids)],
-            )
-            w.log("action", action_uuid, action_ref(number), CREATED, None, draft.description)
+            action_uuid = _insert_action(w, risk.id, draft, w.context())
             w.session.flush()
             return _select_actions(w.session, action_uuid=action_uuid)[0]
 
@@ -622,29 +614,7 @@ class RegisterService:
         with self._write("Edit action") as w:
             action = w.load_action(uuid)
             w.expect_version(action, version)
-            changes = dict(changes)
-            problems = check_fields(changes, ACTION_FIELDS, w.context())
-            # An owning partner that has since become inactive may stay on its action.
-            if "partner" in changes and changes["partner"] == w.partner_codes[action.partner_id]:
-                problems = [p for p in problems if p.field != "partner"]
-            if problems:
-                raise ValidationError(problems)
-            if changes.get("status") is ActionStatus.DONE:
-                changes.setdefault("progress", 100)
-                changes.setdefault("completed_on", action.completed_on or self.today())
-            elif "status" in changes and changes["status"] is not ActionStatus.DONE:
-                changes.setdefault("completed_on", None)
-            for name, new in changes.items():
-                if name == "partner":
-                    old = w.partner_codes[action.partner_id]
-                    if old != new:
-                        w.log("action", uuid, action.ref, name, old, new)
-                        action.partner_id = w.partner_ids[new]
-                    continue
-                old = getattr(action, name)
-                if old != new:
-                    w.log("action", uuid, action.ref, name, old, new)
-                    setattr(action, name, new)
+            _apply_action_changes(w, action, dict(changes), self.today(), w.context())
             w.session.flush()
             return _select_actions(w.session, action_uuid=uuid)[0]
 
@@ -911,8 +881,159 @@ class RegisterService:
             score_down=tuple(sorted(down, key=_ref_key)),
         )
 
+    # -- opening and creating ---------------------------------------------------------------
 
-# -- opening and creating ---------------------------------------------------------------
+    # -- Excel exchange -----------------------------------------------------------------
+    def exchange_snapshot(self, partner_code: str | None = None) -> ExchangeSnapshot:
+        """The rows an exchange workbook holds, for one partner or the whole register.
+
+        A partner's export leaves out every Internal risk that partner does not lead, and
+        the actions of those risks: what is not in the workbook cannot leak from it.
+        """
+        with self._read() as s, _collector_paused():
+            known = set(s.scalars(select(Partner.code)).all())
+            if partner_code is not None and partner_code not in known:
+                raise NotFound(f"there is no partner {partner_code} in this register")
+            info = self._info(s)
+            partners = tuple(_partner_records(s))
+            categories = tuple(
+                CategoryRecord(name, appetite)
+                for name, appetite in s.execute(
+                    select(Category.name, Category.appetite).order_by(Category.name)
+                ).all()
+            )
+            risks = _select_risks(s, None)
+            if partner_code is not None:
+                internal, code = Visibility.INTERNAL, partner_code
+                risks = [r for r in risks if r.visibility is not internal or r.lead_partner == code]
+            kept = {r.uuid for r in risks}
+            actions = [a for a in _select_actions(s) if a.risk_uuid in kept]
+            return ExchangeSnapshot(info, partners, categories, risks, actions, partner_code)
+
+    def record_export(
+        self, export_id: str, partner_code: str | None, revision: int, file_name: str
+    ) -> None:
+        """Remember who a workbook was made for: the import trusts this, never the file."""
+        with self._write("Export") as w:
+            partner_id = w.partner_ids[partner_code] if partner_code else None
+            w.session.add(
+                ExportLog(
+                    export_id=export_id,
+                    partner_id=partner_id,
+                    at=_naive_utc(self.now()),
+                    revision=revision,
+                    file_name=file_name[:500],
+                    user=self.actor.user[:200],
+                )
+            )
+
+    def export_entry(self, export_id: str) -> ExportEntry | None:
+        with self._read() as s:
+            row = s.execute(
+                select(
+                    ExportLog.export_id, Partner.code, ExportLog.at, ExportLog.revision,
+                    ExportLog.file_name, ExportLog.user,
+                )
+                .outerjoin(Partner, Partner.id == ExportLog.partner_id)
+                .where(ExportLog.export_id == export_id)
+            ).first()  # fmt: skip
+        return ExportEntry(*row) if row else None
+
+    def imported_from(self, export_id: str) -> tuple[set[str], set[tuple[str, str]]]:
+        """What earlier imports of one workbook created: risk titles, (risk, action text).
+
+        Importing the same workbook twice must not propose its new rows twice.
+        """
+        marker = f"(export {export_id})"
+        with self._read() as s:
+            sets = select(ChangeSet.id).where(ChangeSet.summary.contains(marker))
+            created = (
+                select(Change.entity, Change.entity_uuid)
+                .where(Change.change_set_id.in_(sets), Change.field == CREATED)
+            )  # fmt: skip
+            rows = s.execute(created).all()
+            risk_ids = [u for entity, u in rows if entity == "risk"]
+            action_ids = [u for entity, u in rows if entity == "action"]
+            titles = {
+                title
+                for chunk in _in_chunks(risk_ids)
+                for title in s.scalars(select(Risk.title).where(Risk.uuid.in_(chunk)))
+            }
+            actions: set[tuple[str, str]] = set()
+            for chunk in _in_chunks(action_ids):
+                query = (
+                    select(Risk.uuid, Action.description)
+                    .join(Risk, Risk.id == Action.risk_id)
+                    .where(Action.uuid.in_(chunk))
+                )
+                actions.update((u, d) for u, d in s.execute(query).all())
+        return titles, actions
+
+    def apply_exchange(self, batch: ExchangeBatch) -> int:
+        """Write a workbook's accepted changes as one change set; returns the new revision.
+
+        Refused whole, with nothing written, if the register moved on since the preview the
+        user accepted, or if any change breaks a rule.
+        """
+        if batch.empty:
+            return self.register_info().revision
+        today = self.today()
+        with self._write(batch.summary) as w:
+            if w.register.revision != batch.expected_revision:
+                raise ConflictError(
+                    f"the register changed since this workbook was previewed (revision "
+                    f"{batch.expected_revision} → {w.register.revision}); preview it again"
+                )
+            ctx = w.context()
+            if batch.risk_edits:
+                uuids = [uuid for uuid, _ in batch.risk_edits]
+                risks = {
+                    r.uuid: r
+                    for chunk in _in_chunks(uuids)
+                    for r in w.session.scalars(select(Risk).where(Risk.uuid.in_(chunk)))
+                }
+                for uuid, changes in batch.risk_edits:
+                    risk = risks.get(uuid)
+                    if risk is None:
+                        raise NotFound(f"a risk in the workbook (id {uuid}) is no longer here")
+                    if risk.status is RiskStatus.CLOSED and set(changes) - {"status"}:
+                        raise RuleError(f"{risk.ref} is closed; reopen it before changing it")
+                    try:
+                        _apply_risk_changes(w, risk, dict(changes), today, ctx)
+                    except ValidationError as exc:
+                        raise _about(risk.ref, exc) from exc
+            if batch.action_edits:
+                uuids = [uuid for uuid, _ in batch.action_edits]
+                actions = {
+                    a.uuid: a
+                    for chunk in _in_chunks(uuids)
+                    for a in w.session.scalars(select(Action).where(Action.uuid.in_(chunk)))
+                }
+                for uuid, changes in batch.action_edits:
+                    action = actions.get(uuid)
+                    if action is None:
+                        raise NotFound(f"an action in the workbook (id {uuid}) is no longer here")
+                    try:
+                        _apply_action_changes(w, action, dict(changes), today, ctx)
+                    except ValidationError as exc:
+                        raise _about(action.ref, exc) from exc
+            if batch.new_risks:
+                _insert_risks(w, batch.new_risks, today)
+            if batch.new_actions:
+                wanted = list({uuid for uuid, _ in batch.new_actions})
+                risk_ids = {
+                    uuid: rid
+                    for chunk in _in_chunks(wanted)
+                    for uuid, rid in w.session.execute(
+                        select(Risk.uuid, Risk.id).where(Risk.uuid.in_(chunk))
+                    ).all()
+                }
+                for risk_uuid, draft in batch.new_actions:
+                    _insert_action(w, risk_ids[risk_uuid], draft, ctx)
+            w.session.flush()
+        return self.register_info().revision
+
+
 def open_service(location: str | Path, actor: Actor, **options: Any) -> RegisterService:
     """Open an existing register for an actor (see ``riskreg.store.open_register``)."""
     return RegisterService(store_module.open_register(location, **options), actor)
@@ -1013,6 +1134,13 @@ def _change_query() -> Any:
         ChangeSet.source, ChangeSet.summary, Change.entity, Change.entity_ref, Change.field,
         Change.old, Change.new,
     ).join(ChangeSet, Change.change_set_id == ChangeSet.id)  # fmt: skip
+
+
+def _partner_records(s: Session, *, active_only: bool = False) -> list[PartnerRecord]:
+    query = select(Partner.code, Partner.name, Partner.colour, Partner.contact, Partner.active)
+    if active_only:
+        query = query.where(Partner.active)
+    return [PartnerRecord(*row) for row in s.execute(query.order_by(Partner.code))]
 
 
 def _partner_problems(partner: PartnerRecord) -> list[Problem]:
@@ -1260,8 +1388,10 @@ def _action_row(
     )  # fmt: skip
 
 
-def _apply_risk_changes(w: _Work, risk: Risk, changes: dict[str, Any], today: date) -> None:
-    ctx = w.context()
+def _apply_risk_changes(
+    w: _Work, risk: Risk, changes: dict[str, Any], today: date, ctx: Context | None = None
+) -> None:
+    ctx = ctx or w.context()
     codes = w.partner_codes
     categories = {cid: name for name, cid in w.category_ids.items()}
     shares_now: Shares = tuple(sorted((codes[s.partner_id], s.percent) for s in risk.shares))
@@ -1329,3 +1459,57 @@ def _scheme_report(
         moved += (nl, ni) != (lik, imp)
         changing += old.band(lik, imp).name != new.band(nl, ni).name
     return SchemeChangeReport(changing, moved, len(levels))
+
+
+def _apply_action_changes(
+    w: _Work, action: Action, changes: dict[str, Any], today: date, ctx: Context
+) -> None:
+    problems = check_fields(changes, ACTION_FIELDS, ctx)
+    # An owning partner that has since become inactive may stay on its action.
+    if "partner" in changes and changes["partner"] == w.partner_codes[action.partner_id]:
+        problems = [p for p in problems if p.field != "partner"]
+    if problems:
+        raise ValidationError(problems)
+    if changes.get("status") is ActionStatus.DONE:
+        changes.setdefault("progress", 100)
+        changes.setdefault("completed_on", action.completed_on or today)
+    elif "status" in changes and changes["status"] is not ActionStatus.DONE:
+        changes.setdefault("completed_on", None)
+    for name, new in changes.items():
+        if name == "partner":
+            old = w.partner_codes[action.partner_id]
+            if old != new:
+                w.log("action", action.uuid, action.ref, name, old, new)
+                action.partner_id = w.partner_ids[new]
+            continue
+        old = getattr(action, name)
+        if old != new:
+            w.log("action", action.uuid, action.ref, name, old, new)
+            setattr(action, name, new)
+
+
+def _insert_action(w: _Work, risk_id: int, draft: ActionDraft, ctx: Context) -> str:
+    problems = _action_draft_problems(draft, ctx, "")
+    if problems:
+        raise ValidationError(problems)
+    number = w.register.next_action_number
+    w.register.next_action_number += 1
+    action_uuid = str(uuidlib.uuid4())
+    insert_rows(
+        w.session.connection(),
+        _ACTION_TABLE,
+        _ACTION_KEYS,
+        [_action_row(draft, action_uuid, number, risk_id, w.partner_ids)],
+    )
+    w.log("action", action_uuid, action_ref(number), CREATED, None, draft.description)
+    return action_uuid
+
+
+def _in_chunks(values: Sequence[str], size: int = 500) -> Iterator[Sequence[str]]:
+    """Slices small enough for an IN list on every backend."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _about(ref: str, exc: ValidationError) -> ValidationError:
+    return ValidationError([Problem(f"{ref}: {p.field}", p.message) for p in exc.problems])

@@ -1,0 +1,184 @@
+"""The exchange workbook's columns, declared once.
+
+Export writes these columns in this order with these widths, validations and locks; import
+finds them by header or synonym, wherever a partner moved them; the README's workbook table
+is printed from here (``python -m riskreg.exchange.columns``). Change a column here and every
+one of those follows.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from riskreg.model import ActionStatus, Proximity, Response, RiskStatus, Visibility
+from riskreg.validation import ACTION_FIELDS, RISK_FIELDS, FieldSpec
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One workbook column.
+
+    ``kind`` is a validation kind (text, longtext, enum, likelihood, impact, date, money,
+    partner, category, percent) or one of the exchange's own: ``ref`` and ``uuid`` identify
+    a row, ``shares`` is a split such as ``CNCL 60% / APEX 40%``, ``score`` and ``band`` are
+    formulas the workbook computes, ``risk_ref`` names an action's risk.
+    """
+
+    header: str
+    field: str
+    kind: str
+    width: float
+    editable: bool
+    synonyms: tuple[str, ...] = ()
+    enum_type: type[enum.Enum] | None = None
+    wrap: bool = False
+    required: bool = False
+    note: str = ""
+    formula: str = ""
+    """For computed columns: the formula with ``{row}`` and ``{<field>}`` (that column's
+    letter) placeholders."""
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every header this column answers to, folded for matching."""
+        return tuple(fold(name) for name in (self.header, self.field, *self.synonyms))
+
+    @property
+    def allowed(self) -> tuple[str, ...]:
+        return tuple(str(m.value) for m in self.enum_type) if self.enum_type else ()
+
+
+def fold(header: str) -> str:
+    """A header as compared: case, spaces, punctuation and a trailing ``%`` ignored."""
+    return "".join(ch for ch in header.casefold() if ch.isalnum())
+
+
+def _field(
+    spec: FieldSpec,
+    field: str,
+    width: float,
+    *,
+    editable: bool = True,
+    synonyms: tuple[str, ...] = (),
+    wrap: bool = False,
+    note: str = "",
+) -> Column:
+    """A column over one of the register's validated fields, labelled as the GUI labels it."""
+    return Column(
+        header=spec.label,
+        field=field,
+        kind=spec.kind,
+        width=width,
+        editable=editable,
+        synonyms=synonyms,
+        enum_type=spec.enum_type,
+        wrap=wrap or spec.kind == "longtext",
+        required=spec.required,
+        note=note,
+    )
+
+
+R, A = RISK_FIELDS, ACTION_FIELDS
+
+RISK_COLUMNS: tuple[Column, ...] = (
+    Column("Ref", "ref", "ref", 9, False, ("Risk ref", "Risk ID", "ID", "Reference"),
+           note="Leave empty on a new row: the register gives the ref."),
+    _field(R["title"], "title", 36, synonyms=("Risk", "Risk title", "Name"), wrap=True),
+    _field(R["description"], "description", 48, synonyms=("Risk description", "Details")),
+    _field(R["cause"], "cause", 32, synonyms=("Root cause", "Trigger", "Causes")),
+    _field(R["consequence"], "consequence", 32, synonyms=("Effect", "Consequences")),
+    _field(R["category"], "category", 18, synonyms=("Risk category", "Type")),
+    _field(R["status"], "status", 12, synonyms=("Risk status",)),
+    _field(R["lead_partner"], "lead_partner", 10, editable=False,
+           synonyms=("Lead", "Lead organisation", "Partner"),
+           note="Who leads the risk; changed in the register, not the workbook."),
+    _field(R["owner"], "owner", 20, synonyms=("Risk owner", "Responsible", "Owner name")),
+    Column("Shares", "shares", "shares", 22, True, ("Ownership split", "Split", "Share"),
+           note="Partners and whole percentages making 100, e.g. CNCL 60% / APEX 40%."),
+    _field(R["visibility"], "visibility", 11),
+    _field(R["response"], "response", 12, synonyms=("Treatment", "Risk response")),
+    _field(R["controls"], "controls", 40, synonyms=("Controls", "Current controls")),
+    _field(R["inherent_likelihood"], "inherent_likelihood", 10,
+           synonyms=("Inherent probability", "Inherent L", "Gross likelihood")),
+    _field(R["inherent_impact"], "inherent_impact", 10,
+           synonyms=("Inherent severity", "Inherent I", "Gross impact")),
+    Column("Inherent score", "inherent_score", "score", 9, False,
+           formula="={inherent_likelihood}{row}*{inherent_impact}{row}"),
+    _field(R["current_likelihood"], "current_likelihood", 10,
+           synonyms=("Likelihood", "Probability", "Residual likelihood", "Current L")),
+    _field(R["current_impact"], "current_impact", 10,
+           synonyms=("Impact", "Severity", "Consequence rating", "Residual impact")),
+    Column("Current score", "current_score", "score", 9, False,
+           formula="={current_likelihood}{row}*{current_impact}{row}"),
+    Column("Current band", "current_band", "band", 11, False,
+           formula='=IFERROR(INDEX(Bands,{current_likelihood}{row},{current_impact}{row}),"")'),
+    _field(R["target_likelihood"], "target_likelihood", 10),
+    _field(R["target_impact"], "target_impact", 10),
+    _field(R["target_date"], "target_date", 12),
+    _field(R["proximity"], "proximity", 20),
+    _field(R["cost_min"], "cost_min", 12, synonyms=("Cost min", "Minimum cost")),
+    _field(R["cost_likely"], "cost_likely", 12, synonyms=("Cost", "Most likely cost")),
+    _field(R["cost_max"], "cost_max", 12, synonyms=("Cost max", "Maximum cost")),
+    _field(R["raised_on"], "raised_on", 12, editable=False, synonyms=("Date raised",)),
+    _field(R["last_reviewed"], "last_reviewed", 12, synonyms=("Review date", "Reviewed")),
+    _field(R["next_review"], "next_review", 12, synonyms=("Next review date",)),
+    Column("Id", "uuid", "uuid", 38, False, ("UUID",),
+           note="The register's own id of the row; do not change it."),
+)  # fmt: skip
+
+ACTION_COLUMNS: tuple[Column, ...] = (
+    Column("Ref", "ref", "ref", 9, False, ("Action ref", "Action ID"),
+           note="Leave empty on a new row: the register gives the ref."),
+    Column("Risk", "risk_ref", "risk_ref", 9, False, ("Risk ref",), required=True,
+           note="The ref of the risk the action mitigates (on a new row, type it)."),
+    _field(A["description"], "description", 50, synonyms=("Action", "Mitigation")),
+    _field(A["partner"], "partner", 12, editable=False,
+           synonyms=("Owner partner", "Partner"),
+           note="Who owns the action; a new row belongs to the partner who sends it."),
+    _field(A["owner"], "owner", 20, synonyms=("Action owner", "Responsible")),
+    _field(A["due_date"], "due_date", 12, synonyms=("Due", "Deadline", "Target date")),
+    _field(A["status"], "status", 13, synonyms=("Action status",)),
+    _field(A["progress"], "progress", 10, synonyms=("Progress", "% complete")),
+    _field(A["completed_on"], "completed_on", 12, synonyms=("Completed on", "Done on")),
+    Column("Id", "uuid", "uuid", 38, False, ("UUID",),
+           note="The register's own id of the row; do not change it."),
+)  # fmt: skip
+
+SHEETS: dict[str, tuple[Column, ...]] = {"Risks": RISK_COLUMNS, "Actions": ACTION_COLUMNS}
+
+ENUMS: dict[str, type[enum.Enum]] = {
+    "Status": RiskStatus,
+    "Visibility": Visibility,
+    "Response": Response,
+    "Proximity": Proximity,
+    "Action status": ActionStatus,
+}
+
+
+def editable_fields(columns: tuple[Column, ...]) -> tuple[str, ...]:
+    """Fields a partner may change in an existing row: the base of the three-way merge."""
+    return tuple(c.field for c in columns if c.editable)
+
+
+def markdown_table() -> str:
+    """The README's workbook table, so the documentation cannot drift from the code."""
+    lines = ["| Sheet | Column | Editable | Also recognised as | Notes |", "|---|---|---|---|---|"]
+    for sheet, columns in SHEETS.items():
+        for c in columns:
+            values = ", ".join(c.allowed)
+            notes = c.note or (f"One of: {values}" if values else "")
+            if c.kind in ("likelihood", "impact"):
+                notes = "A level of the scheme: `4`, `4 - Likely` or `Likely`"
+            elif c.kind == "date":
+                notes = "A date cell, or text such as 2026-03-31 or 31/03/2026"
+            elif c.kind in ("score", "band"):
+                notes = "Computed in the workbook; ignored on import"
+            synonyms = ", ".join(c.synonyms)
+            editable = "yes" if c.editable else ("new rows" if c.kind == "risk_ref" else "no")
+            lines.append(f"| {sheet} | {c.header} | {editable} | {synonyms} | {notes} |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(markdown_table())

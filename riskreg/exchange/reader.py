@@ -1,0 +1,156 @@
+"""Open a workbook from outside without trusting it.
+
+The zip is measured before anything is inflated (member sizes, compression ratio, count),
+so a zip bomb is refused in milliseconds; cells are read by calamine, a Rust reader that
+takes cached values only, never evaluates a formula and does not expand XML entities; the
+few XML parts read here go through defusedxml. Formulas that have no cached value are found
+by a scan of the sheet's XML, so that they are reported instead of read as empty cells.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+MAX_MEMBER_BYTES = 512 * 1024 * 1024
+MAX_TOTAL_BYTES = 1024 * 1024 * 1024
+MAX_RATIO = 250
+MAX_MEMBERS = 10_000
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+
+class WorkbookRefused(ValueError):
+    """A file that cannot be read as a workbook at all; the message says why, plainly."""
+
+
+@dataclass(frozen=True, slots=True)
+class SheetData:
+    """A sheet's cells from A1: ``rows[r][c]`` is Excel row ``r + 1``, column ``c + 1``."""
+
+    name: str
+    rows: list[list[Any]]
+    visible: bool
+
+
+def check_archive(path: Path) -> None:
+    """Refuse what is not an OOXML zip, or would inflate beyond sane limits."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+            if len(members) > MAX_MEMBERS:
+                raise WorkbookRefused(f"{path.name} holds {len(members):,} parts; too many")
+            total = 0
+            for member in members:
+                size = member.file_size
+                total += size
+                ratio = size / max(member.compress_size, 1)
+                if size > MAX_MEMBER_BYTES or (size > 10_000_000 and ratio > MAX_RATIO):
+                    raise WorkbookRefused(
+                        f"{path.name}: part {member.filename} would inflate to "
+                        f"{size / 1e6:,.0f} MB; the file looks like a zip bomb and is not read"
+                    )
+            if total > MAX_TOTAL_BYTES:
+                raise WorkbookRefused(
+                    f"{path.name} would inflate to {total / 1e9:,.1f} GB; too large to read"
+                )
+            names = {m.filename for m in members}
+            if "xl/workbook.xml" not in names:
+                if "EncryptedPackage" in names or "content.xml" in names:
+                    raise WorkbookRefused(f"{path.name} is not an .xlsx workbook")
+                raise WorkbookRefused(f"{path.name} is a zip file but not an Excel workbook")
+    except zipfile.BadZipFile as exc:
+        raise WorkbookRefused(_not_a_zip(path)) from exc
+    except OSError as exc:
+        raise WorkbookRefused(f"{path.name} cannot be read: {exc.strerror or exc}") from exc
+
+
+def _not_a_zip(path: Path) -> str:
+    try:
+        head = path.read_bytes()[:8]
+    except OSError:
+        head = b""
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return (
+            f"{path.name} is an old-style .xls or a password-protected workbook; save it as "
+            "an unprotected .xlsx and import that"
+        )
+    return f"{path.name} is not an Excel workbook (.xlsx): it may be damaged or incomplete"
+
+
+class Workbook:
+    """An opened, checked workbook: its sheets by name, read on demand."""
+
+    def __init__(self, path: Path) -> None:
+        from python_calamine import CalamineWorkbook, SheetVisibleEnum
+
+        check_archive(path)
+        self.path = path
+        try:
+            self._book = CalamineWorkbook.from_path(str(path))
+        except Exception as exc:  # calamine raises its own error types for broken parts
+            raise WorkbookRefused(f"{path.name} cannot be read as a workbook: {exc}") from exc
+        self.visible = {
+            m.name: m.visible == SheetVisibleEnum.Visible for m in self._book.sheets_metadata
+        }
+
+    @property
+    def sheet_names(self) -> list[str]:
+        return list(self._book.sheet_names)
+
+    def sheet(self, name: str) -> SheetData | None:
+        if name not in self.visible:
+            return None
+        try:
+            rows = self._book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        except Exception as exc:
+            raise WorkbookRefused(
+                f"{self.path.name}: sheet {name!r} cannot be read: {exc}"
+            ) from exc
+        return SheetData(name, rows, self.visible[name])
+
+    def close(self) -> None:
+        self._book.close()
+
+    def formulas_without_values(self, sheet_name: str, letters: set[str]) -> set[str]:
+        """Cells (``H14``) in the given columns holding a formula with no cached result.
+
+        Excel and LibreOffice always cache results; a workbook written by a script may not,
+        and such a cell must be reported, not read as empty.
+        """
+        part = self._sheet_part(sheet_name)
+        if part is None or not letters:
+            return set()
+        with zipfile.ZipFile(self.path) as archive:
+            data = archive.read(part)
+        if b"<f" not in data:
+            return set()
+        columns = b"|".join(re.escape(letter.encode()) for letter in sorted(letters))
+        pattern = re.compile(
+            rb'<c r="((?:'
+            + columns
+            + rb')[0-9]+)"[^>]*>(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)(?:<v/>|<v></v>)?</c>'
+        )
+        return {match.group(1).decode() for match in pattern.finditer(data)}
+
+    def _sheet_part(self, sheet_name: str) -> str | None:
+        from defusedxml import ElementTree
+
+        with zipfile.ZipFile(self.path) as archive:
+            book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+            rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+        targets = {
+            rel.get("Id"): rel.get("Target", "") for rel in rels.iter(f"{_PKG_REL}Relationship")
+        }
+        for sheet in book.iter(f"{_MAIN}sheet"):
+            if sheet.get("name") == sheet_name:
+                target = targets.get(sheet.get(f"{_REL}id"), "")
+                if target.startswith("/"):
+                    return target.lstrip("/")
+                return posixpath.normpath(posixpath.join("xl", target))
+        return None

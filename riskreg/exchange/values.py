@@ -1,0 +1,214 @@
+"""Cell values to register values and back, the same way for every column.
+
+A partner's Excel or LibreOffice writes a level as ``4``, ``4.0``, ``"4 - Likely"`` or
+``"Likely"``, a date as a date cell or as text, a split as ``CNCL 60% / APEX 40%``. ``read``
+turns any of them into the register's value or says, in words, why it cannot; ``base_text``
+turns a register value into the text kept in the ``_exchange`` sheet, which ``read`` reads
+back to the same value.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+from riskreg.exchange.columns import Column, fold
+from riskreg.records import Shares
+from riskreg.scoring import Level, ScoringScheme
+
+FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
+"""Text starting with one of these would be taken as a formula by a spreadsheet."""
+
+_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d.%m.%Y", "%d-%m-%Y", "%d %b %Y",
+                 "%d %B %Y", "%Y/%m/%d")  # fmt: skip
+_SHARE_PART = re.compile(r"^\s*([A-Za-z0-9_.&-]+)\s*[:=]?\s*(\d+(?:\.\d+)?)\s*%?\s*$")
+_LEVEL_TEXT = re.compile(r"^\s*(\d+(?:\.0+)?)\s*(?:[-–—:(]\s*(.*?)\)?)?\s*$")
+
+
+class Unreadable(ValueError):
+    """A cell whose value cannot be read as its column's type; the message says why."""
+
+
+def is_empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def read(column: Column, value: Any, scheme: ScoringScheme) -> Any:
+    """The register's value for one cell of ``column`` (``None`` or ``""`` when empty)."""
+    kind = column.kind
+    if kind in ("text", "longtext", "partner", "category", "ref", "uuid", "risk_ref"):
+        return _text(value, kind)
+    if is_empty(value):
+        return None
+    if kind in ("likelihood", "impact"):
+        levels = scheme.likelihood if kind == "likelihood" else scheme.impact
+        return _level(value, levels, column.header)
+    if kind == "enum":
+        assert column.enum_type is not None
+        return _enum(value, column.enum_type, column.header)
+    if kind == "date":
+        return _date(value, column.header)
+    if kind in ("money", "percent"):
+        return _whole(value, column.header, percent=kind == "percent")
+    if kind == "shares":
+        return read_shares(value)
+    raise AssertionError(f"{column.header} is not read from a workbook")
+
+
+def base_text(column: Column, value: Any) -> str:
+    """The text ``_exchange`` keeps for a value; ``read`` gives the value back."""
+    if value is None:
+        return ""
+    if isinstance(value, enum.Enum):
+        return str(value.value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if column.kind == "shares":
+        return format_split(value)
+    return str(value)
+
+
+def cell_value(column: Column, value: Any) -> Any:
+    """What an exported cell holds: numbers and dates as such, everything else as text."""
+    if value is None:
+        return None
+    if isinstance(value, enum.Enum):
+        return str(value.value)
+    if column.kind == "shares":
+        return format_split(value)
+    return value
+
+
+def format_split(shares: Shares) -> str:
+    return " / ".join(f"{code} {percent}%" for code, percent in shares)
+
+
+def read_shares(value: Any) -> Shares:
+    """``CNCL 60% / APEX 40%``, ``CNCL:60, APEX:40`` or ``CNCL 100%``, ordered by code."""
+    if not isinstance(value, str):
+        raise Unreadable(f"{value!r} is not a split such as CNCL 60% / APEX 40%")
+    parts = [p for p in re.split(r"[/;,\n]", value) if p.strip()]
+    shares: list[tuple[str, int]] = []
+    for part in parts:
+        match = _SHARE_PART.match(part)
+        if not match:
+            raise Unreadable(f"{part.strip()!r} is not a partner and a percentage like CNCL 60%")
+        percent = float(match.group(2))
+        if percent != int(percent):
+            raise Unreadable(f"{part.strip()!r}: shares are whole percentages")
+        shares.append((match.group(1).upper(), int(percent)))
+    if not shares:
+        raise Unreadable("the split is empty; give at least the lead partner, e.g. CNCL 100%")
+    return tuple(sorted(shares))
+
+
+def _text(value: Any, kind: str) -> str | None:
+    if value is None:
+        return "" if kind in ("text", "longtext") else None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # a number typed into a text column, e.g. an owner's extension
+    if isinstance(value, datetime):
+        text = value.isoformat(sep=" ")
+    elif isinstance(value, date):
+        text = value.isoformat()
+    else:
+        text = str(value)
+    if kind in ("text", "longtext"):
+        return text
+    text = text.strip()
+    return text or None
+
+
+def _level(value: Any, levels: Sequence[Level], header: str) -> int:
+    top = len(levels)
+    number: int | None = None
+    if isinstance(value, bool):
+        number = None
+    elif isinstance(value, int | float):
+        number = int(value) if float(value).is_integer() else None
+    elif isinstance(value, str):
+        match = _LEVEL_TEXT.match(value)
+        if match:
+            number = int(float(match.group(1)))
+            label = match.group(2)
+            named = levels[number - 1].label if 1 <= number <= top else ""
+            if label and fold(label) != fold(named):
+                raise Unreadable(
+                    f"{header.lower()} {value!r}: {number} is "
+                    f"{_caption(levels, number)}, not {label!r}"
+                )
+        else:
+            by_label = {fold(level.label): level.value for level in levels}
+            number = by_label.get(fold(value))
+    if number is None or not 1 <= number <= top:
+        raise Unreadable(
+            f"{header.lower()} {_shown(value)} is not one of 1–{top} / "
+            f"{levels[0].label} … {levels[-1].label}"
+        )
+    return number
+
+
+def _caption(levels: Sequence[Level], number: int) -> str:
+    return f"“{levels[number - 1].label}”" if 1 <= number <= len(levels) else "not a level"
+
+
+def _enum(value: Any, enum_type: type[enum.Enum], header: str) -> enum.Enum:
+    if isinstance(value, str):
+        wanted = fold(value)
+        for member in enum_type:
+            if fold(str(member.value)) == wanted or fold(member.name) == wanted:
+                return member
+        # "Imminent" for "Imminent (within a month)": a unique leading word is enough
+        starts = [m for m in enum_type if fold(str(m.value)).startswith(wanted) and wanted]
+        if len(starts) == 1:
+            return starts[0]
+    allowed = ", ".join(str(m.value) for m in enum_type)
+    raise Unreadable(f"{header.lower()} {_shown(value)} is not one of {allowed}")
+
+
+def _date(value: Any, header: str) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        for pattern in _DATE_FORMATS:
+            try:
+                return datetime.strptime(text, pattern).date()
+            except ValueError:
+                continue
+        try:
+            return datetime.fromisoformat(text).date()
+        except ValueError:
+            pass
+    raise Unreadable(f"{header.lower()} {_shown(value)} is not a date (e.g. 2026-03-31)")
+
+
+def _whole(value: Any, header: str, *, percent: bool) -> int:
+    number: float | None = None
+    if isinstance(value, bool):
+        number = None
+    elif isinstance(value, int | float):
+        number = float(value)
+        if percent and 0 < number <= 1 and not number.is_integer():
+            number *= 100  # a cell formatted as a percentage holds 0.4 for 40 %
+    elif isinstance(value, str):
+        text = value.strip().replace(",", "").lstrip("£$€").rstrip("%").strip()
+        try:
+            number = float(text)
+        except ValueError:
+            number = None
+    if number is None or not number.is_integer():
+        what = "a whole percentage" if percent else "a whole amount"
+        raise Unreadable(f"{header.lower()} {_shown(value)} is not {what}")
+    return int(number)
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, str):
+        return f"“{value if len(value) <= 40 else value[:40] + '…'}”"
+    return repr(value)
