@@ -196,10 +196,10 @@ def _write_rows(
             else:
                 value = cell_value(column, values[field])
             cell = WriteOnlyCell(sheet, value)
+            cell.style = style
             if isinstance(value, str) and not formula and value.startswith(FORMULA_LEADS):
                 cell.data_type = "s"  # typed text stays text, never a formula
                 cell.quotePrefix = True
-            cell.style = style
             cells.append(cell)
         sheet.append(cells)
 

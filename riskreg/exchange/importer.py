@@ -249,6 +249,8 @@ class _Planner:
             self.notes.append(f"the workbook has no {name} sheet; nothing of it was compared")
             return None
         by_name: dict[str, Column] = {}
+        for column in columns:  # a column's own header wins over another's synonym
+            by_name[fold(column.header)] = column
         for column in columns:
             for alias in column.names:
                 by_name.setdefault(alias, column)

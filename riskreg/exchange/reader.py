@@ -134,7 +134,7 @@ class Workbook:
         pattern = re.compile(
             rb'<c r="((?:'
             + columns
-            + rb')[0-9]+)"[^>]*>(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)(?:<v/>|<v></v>)?</c>'
+            + rb')[0-9]+)"[^>]*>(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)(?:<v\s*/>|<v></v>)?</c>'
         )
         return {match.group(1).decode() for match in pattern.finditer(data)}
 

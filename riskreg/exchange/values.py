@@ -28,6 +28,19 @@ _SHARE_PART = re.compile(r"^\s*([A-Za-z0-9_.&-]+)\s*[:=]?\s*(\d+(?:\.\d+)?)\s*%?
 _LEVEL_TEXT = re.compile(r"^\s*(\d+(?:\.0+)?)\s*(?:[-–—:(]\s*(.*?)\)?)?\s*$")
 
 
+_XML_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def storable(text: str) -> str:
+    """Text a workbook can hold: characters XML forbids (pasted control codes) are shown as
+    their Unicode control pictures (U+2400…) instead of being dropped or failing the export."""
+    if _XML_FORBIDDEN.search(text) is None:
+        return text
+    return _XML_FORBIDDEN.sub(
+        lambda m: chr(0x2400 + ord(m.group())) if ord(m.group()) < 32 else "\ufffd", text
+    )
+
+
 class Unreadable(ValueError):
     """A cell whose value cannot be read as its column's type; the message says why."""
 
@@ -68,7 +81,7 @@ def base_text(column: Column, value: Any) -> str:
         return value.isoformat()
     if column.kind == "shares":
         return format_split(value)
-    return str(value)
+    return storable(str(value))
 
 
 def cell_value(column: Column, value: Any) -> Any:
@@ -79,6 +92,8 @@ def cell_value(column: Column, value: Any) -> Any:
         return str(value.value)
     if column.kind == "shares":
         return format_split(value)
+    if isinstance(value, str):
+        return storable(value)
     return value
 
 
