@@ -15,6 +15,8 @@ OPEN = "file.open"
 SAVE_COPY = "file.save_copy"
 PRINT = "file.print"
 MEETING_PACK = "file.meeting_pack"
+EXPORT = "file.export"
+IMPORT = "file.import"
 RELOAD = "file.reload"
 CLOSE = "file.close"
 QUIT = "file.quit"
@@ -52,6 +54,10 @@ ACTIONS: tuple[ActionSpec, ...] = (
                "Print the risks shown in the table, with a preview"),
     ActionSpec(MEETING_PACK, "&Meeting pack (PDF)…", None,
                "Cover, heat maps, top risks, appetite, overdue actions and changes, as one PDF"),
+    ActionSpec(EXPORT, "&Export workbook for partners…", "Ctrl+E",
+               "An Excel workbook a partner edits and sends back"),
+    ActionSpec(IMPORT, "&Import returned workbook…", "Ctrl+I",
+               "Preview and merge a partner's edited workbook"),
     ActionSpec(RELOAD, "&Reload", Key.Refresh, "Read the register again from its file",
                QStyle.StandardPixmap.SP_BrowserReload),
     ActionSpec(CLOSE, "&Close", Key.Close, "Close this window"),

@@ -18,6 +18,7 @@ from riskreg.service import RegisterService
 from ui import actions as act
 from ui.document import RegisterDocument
 from ui.errors import show_refusal
+from ui.exchange import WORKBOOK_SUFFIXES, ExchangeCommands
 from ui.loader import RiskLoader
 from ui.models.risk_table import TableContext
 from ui.settings import Preferences
@@ -79,6 +80,7 @@ class MainWindow(QMainWindow):
         self.docks["history"].raise_()
         self._layout_restored = False
         self.recent_menu = QMenu("Open &recent", self)
+        self.exchange = ExchangeCommands(self.document, self.preferences, self)
         self._build_menus()
         self._connect()
         self.setAcceptDrops(True)
@@ -108,7 +110,7 @@ class MainWindow(QMainWindow):
         a = self.actions_by_id
         menus: tuple[tuple[str, list[str | QMenu | None]], ...] = (
             ("&File", [act.NEW, act.OPEN, self.recent_menu, None, act.SAVE_COPY, act.PRINT,
-                       act.MEETING_PACK,
+                       act.MEETING_PACK, None, act.EXPORT, act.IMPORT,
                        None, act.RELOAD, act.CLOSE, act.QUIT]),
             ("&Edit", [act.UNDO, act.REDO, None, act.FIND, None, act.PREFERENCES]),
             ("&Risk", [act.NEW_RISK, act.SAVE_RISK, act.ADD_ACTION]),
@@ -140,6 +142,8 @@ class MainWindow(QMainWindow):
         a[act.SAVE_COPY].triggered.connect(self.save_copy)
         a[act.PRINT].triggered.connect(self.print_register)
         a[act.MEETING_PACK].triggered.connect(self._choose_meeting_pack)
+        a[act.EXPORT].triggered.connect(self.exchange.export)
+        a[act.IMPORT].triggered.connect(self.exchange.choose_import)
         a[act.RELOAD].triggered.connect(doc.changed)
         a[act.CLOSE].triggered.connect(self.close)
         a[act.QUIT].triggered.connect(self.close)
@@ -395,21 +399,27 @@ class MainWindow(QMainWindow):
 
     # -- drag and drop ------------------------------------------------------------------
     @staticmethod
-    def _dropped_register(event: QDragEnterEvent | QDropEvent) -> str | None:
+    def _dropped_file(event: QDragEnterEvent | QDropEvent) -> str | None:
+        """A dropped register file, or a returned workbook (which goes to the import)."""
         urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
         for url in urls:
-            if url.isLocalFile() and url.toLocalFile().endswith(REGISTER_SUFFIX):
+            name = url.toLocalFile().lower()
+            if url.isLocalFile() and name.endswith((REGISTER_SUFFIX, *WORKBOOK_SUFFIXES)):
                 return url.toLocalFile()
         return None
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if self._dropped_register(event):
+        if self._dropped_file(event):
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:
-        location = self._dropped_register(event)
-        if location:
-            event.acceptProposedAction()
+        location = self._dropped_file(event)
+        if not location:
+            return
+        event.acceptProposedAction()
+        if location.lower().endswith(WORKBOOK_SUFFIXES):
+            self.exchange.import_from(Path(location))
+        else:
             self.open_register(location)
 
     # -- layout -------------------------------------------------------------------------

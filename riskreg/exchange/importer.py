@@ -622,10 +622,17 @@ def _register_value(record: RiskRecord | ActionRecord, column: Column) -> Any:
     return value
 
 
+def display(value: Any) -> str:
+    """A value as the preview and the messages show it: a split as text, a date as ISO."""
+    if value is None:
+        return ""
+    return format_split(value) if isinstance(value, tuple) else base_text(_ANY, value)
+
+
 def _shown(value: Any) -> str:
-    if value is None or value == "":
+    text = display(value)
+    if not text:
         return "(empty)"
-    text = format_split(value) if isinstance(value, tuple) else base_text(_ANY, value)
     return f"“{text}”" if len(text) <= 60 else f"“{text[:60]}…”"
 
 
