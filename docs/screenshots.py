@@ -75,7 +75,83 @@ def main() -> None:
         for page, name in ((1, "pack-cover"), (8, "pack-top-risks")):
             subprocess.run(["pdftoppm", "-png", "-r", "70", "-f", str(page), "-l", str(page),
                             "-singlefile", str(pack), str(HERE / name)], check=False)  # fmt: skip
+        exchange_pictures(app, Path(tmp))
     print("screenshots written to", HERE)
+
+
+def exchange_pictures(app: QApplication, tmp: Path) -> None:
+    """The exported workbook as LibreOffice prints it, and the preview of a returned one."""
+    import shutil
+
+    from openpyxl import load_workbook
+
+    from riskreg.exchange.export import export_register
+    from riskreg.exchange.importer import plan_import
+    from riskreg.records import Actor
+    from riskreg.service import open_service
+    from ui.dialogs.import_preview import ImportPreviewDialog
+
+    service = open_service(tmp / "demo.riskreg", Actor("Priya Shah", "CNCL", "GUI"))
+    workbook = tmp / "risk register for APEX.xlsx"
+    export_register(service, workbook, "APEX")
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice:
+        subprocess.run([soffice, f"-env:UserInstallation=file://{tmp}/lo", "--headless",
+                        "--convert-to", "pdf", "--outdir", str(tmp), str(workbook)],
+                       check=True, capture_output=True, timeout=300)  # fmt: skip
+        pdf = workbook.with_suffix(".pdf")
+        for marks, name, crop in ((("Ref", "R-001"), "workbook-risks", (190, 250, 1950, 640)),
+                                  (("Heat map:", "Likely"), "workbook-heatmap", None)):  # fmt: skip
+            page = _page_with(pdf, marks)
+            size = ["-x", str(crop[0]), "-y", str(crop[1]), "-W", str(crop[2]),
+                    "-H", str(crop[3])] if crop else []  # fmt: skip
+            subprocess.run(["pdftoppm", "-png", "-r", "260" if crop else "90", "-f", str(page),
+                            "-l", str(page), *size, "-singlefile", str(pdf),
+                            str(HERE / name)], check=True)  # fmt: skip
+
+    # A returned workbook: APEX lowered a score, both sides changed an owner, a new risk,
+    # and a change to a risk APEX has no part in.
+    risks = service.list_risks()
+    apex = [r for r in risks if r.lead_partner == "APEX" and r.status.value == "Open"]
+    outsider = next(r for r in risks if r.share_of("APEX") == 0 and r.visibility.value == "Joint")
+    service.edit_risk(apex[1].uuid, apex[1].version, {"owner": "J. Okafor (CNCL)"})
+    book = load_workbook(workbook)
+    sheet = book["Risks"]
+    headers = [c.value for c in sheet[1]]
+    rows = {sheet.cell(r, 1).value: r for r in range(2, sheet.max_row + 1)}
+
+    def put(ref: str, header: str, value: object) -> None:
+        sheet.cell(rows[ref], headers.index(header) + 1).value = value
+
+    put(apex[0].ref, "Current likelihood", apex[0].current_likelihood % 5 + 1)
+    put(apex[0].ref, "Existing controls", "Night closures with full barrier protection")
+    put(apex[1].ref, "Owner", "M. Reid (APEX)")
+    put(outsider.ref, "Title", outsider.title + " (APEX view)")
+    new_row = sheet.max_row + 1
+    for header, value in (("Title", "Crane hire rates rising"), ("Inherent likelihood", 3),
+                          ("Inherent impact", "Moderate"), ("Current likelihood", "Hgh")):
+        sheet.cell(new_row, headers.index(header) + 1).value = value
+    book.save(workbook)
+    dialog = ImportPreviewDialog(plan_import(service, workbook))
+    dialog.resize(1150, 520)
+    dialog.show()
+    app.processEvents()
+    dialog.grab().save(str(HERE / "import-preview.png"))
+    dialog.close()
+    service.close()
+
+
+def _page_with(pdf: Path, marks: tuple[str, str]) -> int:
+    """The first page of a PDF whose text starts with one mark and holds the other."""
+    pages = int(next(line.split()[-1] for line in subprocess.run(
+        ["pdfinfo", str(pdf)], capture_output=True, text=True, check=True
+    ).stdout.splitlines() if line.startswith("Pages:")))  # fmt: skip
+    for page in range(1, pages + 1):
+        text = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), str(pdf), "-"],
+                              capture_output=True, text=True, check=True).stdout  # fmt: skip
+        if text.lstrip().startswith(marks[0]) and marks[1] in text:
+            return page
+    raise LookupError(f"no page starts with {marks[0]!r} and holds {marks[1]!r}")
 
 
 if __name__ == "__main__":

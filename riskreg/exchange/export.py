@@ -33,6 +33,9 @@ FORMAT_VERSION = "1"
 EXCHANGE_SHEET = "_exchange"
 HEADER_FILL = "FF1F3A5F"
 LOCKED_FILL = "FFECEFF3"
+LINE_HEIGHT = 15
+MAX_LINES = 6
+"""Rows grow to fit wrapped text up to this many lines; the rest is a click away."""
 VALIDATED_ROWS = 5_000
 """Blank rows below the data that keep dropdowns and unlocked cells for new entries."""
 
@@ -183,7 +186,9 @@ def _write_rows(
     header = [WriteOnlyCell(sheet, c.header) for c in columns]
     for cell in header:
         cell.style = styles.header
+    sheet.row_dimensions[1].height = 2 * LINE_HEIGHT
     sheet.append(header)
+    wrapped = [(c.field, max(int(c.width * 1.1), 1)) for c in columns if c.wrap]
     column_styles = [styles.for_column(c) for c in columns]
     formulas = [c.formula for c in columns]
     fields = [c.field for c in columns]
@@ -201,7 +206,21 @@ def _write_rows(
                 cell.data_type = "s"  # typed text stays text, never a formula
                 cell.quotePrefix = True
             cells.append(cell)
+        lines = _lines_needed(values, wrapped)
+        if lines > 1:  # spreadsheets do not size rows of wrapped text on opening
+            sheet.row_dimensions[row_number].height = lines * LINE_HEIGHT
         sheet.append(cells)
+
+
+def _lines_needed(values: dict[str, Any], wrapped: Sequence[tuple[str, int]]) -> int:
+    """A row's height in lines: enough for its longest wrapped text, up to ``MAX_LINES``."""
+    most = 1
+    for field, per_line in wrapped:
+        text = values[field]
+        if isinstance(text, str) and (len(text) > per_line or "\n" in text):
+            lines = sum(len(part) // per_line + 1 for part in text.split("\n"))
+            most = max(most, lines)
+    return min(most, MAX_LINES)
 
 
 def _set_up_sheet(
@@ -496,23 +515,33 @@ def _write_heat_map(
     for index in range(len(scheme.impact)):
         sheet.column_dimensions[column_letter(index + 2)].width = 14
 
+    written = 0
+
+    def append(cells: list[Any], height: float | None = None) -> None:
+        nonlocal written
+        written += 1
+        if height:
+            sheet.row_dimensions[written].height = height
+        sheet.append(cells)
+
     title = WriteOnlyCell(sheet, "Heat map: open risks by likelihood and impact")
     title.font = Font(bold=True, size=14)
-    sheet.append([title])
+    append([title])
     note = WriteOnlyCell(
         sheet, "Counts follow the Risks sheet as it is edited; closed risks are left out."
     )
-    sheet.append([note])
+    append([note])
     for basis in ("current", "inherent"):
         lik_col = f"Risks!${letters[basis + '_likelihood']}:${letters[basis + '_likelihood']}"
         imp_col = f"Risks!${letters[basis + '_impact']}:${letters[basis + '_impact']}"
-        sheet.append([])
+        append([])
         heading = WriteOnlyCell(sheet, f"{basis.capitalize()} position")
         heading.font = Font(bold=True, size=12)
-        sheet.append([heading])
+        append([heading])
         for lik in range(len(scheme.likelihood), 0, -1):
             label = WriteOnlyCell(sheet, f"{lik} – {scheme.likelihood[lik - 1].label}")
             label.font = styles.bold
+            label.alignment = Alignment(vertical="center")
             row: list[Any] = [label]
             for imp in range(1, len(scheme.impact) + 1):
                 formula = f'=COUNTIFS({lik_col},{lik},{imp_col},{imp},{status},"<>Closed")'
@@ -521,22 +550,22 @@ def _write_heat_map(
                 cell.alignment = centred
                 cell.font = Font(bold=True, size=14)
                 row.append(cell)
-            sheet.append(row)
+            append(row, 32)
         axis: list[Any] = [WriteOnlyCell(sheet, "Likelihood ↑ / Impact →")]
         for level in scheme.impact:
             cell = WriteOnlyCell(sheet, f"{level.value} – {level.label}")
             cell.font = styles.bold
             cell.alignment = centred
             axis.append(cell)
-        sheet.append(axis)
-    sheet.append([])
+        append(axis)
+    append([])
     key: list[Any] = [WriteOnlyCell(sheet, "Bands")]
     for band in scheme.bands:
         cell = WriteOnlyCell(sheet, band.name)
         cell.fill = fills[band.name]
         cell.alignment = centred
         key.append(cell)
-    sheet.append(key)
+    append(key)
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 1

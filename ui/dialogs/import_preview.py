@@ -67,6 +67,9 @@ class ImportPreviewDialog(QDialog):
         self.tree.setAlternatingRowColors(True)
         self.tree.setUniformRowHeights(True)
         self.tree.expandAll()
+        root = self.model.invisibleRootItem().index()
+        for row in range(self.model.rowCount()):
+            self.tree.setFirstColumnSpanned(row, root, True)  # group titles run across
         header = self.tree.header()
         for column, width in enumerate((120, 70, 130, 170, 170)):
             header.resizeSection(column, width)
@@ -156,8 +159,11 @@ class ImportPreviewDialog(QDialog):
                   display(item.new) if item.kind not in ("missing", "error") else "")  # fmt: skip
         details = self._cell(item.message)
         details.setToolTip(item.message)
+        ours, theirs = self._cell(values[0]), self._cell(values[1])
+        ours.setToolTip(values[0])
+        theirs.setToolTip(values[1])
         return [kind, self._cell(where), self._cell(item.field.replace("_", " ")),
-                self._cell(values[0]), self._cell(values[1]), details]  # fmt: skip
+                ours, theirs, details]  # fmt: skip
 
     # -- choices ------------------------------------------------------------------------
     def _set_ticks(self, wanted: set[str]) -> None:
