@@ -128,8 +128,12 @@ def exchange_pictures(app: QApplication, tmp: Path) -> None:
     put(apex[1].ref, "Owner", "M. Reid (APEX)")
     put(outsider.ref, "Title", outsider.title + " (APEX view)")
     new_row = sheet.max_row + 1
-    for header, value in (("Title", "Crane hire rates rising"), ("Inherent likelihood", 3),
-                          ("Inherent impact", "Moderate"), ("Current likelihood", "Hgh")):
+    for header, value in (
+        ("Title", "Crane hire rates rising"),
+        ("Inherent likelihood", 3),
+        ("Inherent impact", "Moderate"),
+        ("Current likelihood", "Hgh"),
+    ):
         sheet.cell(new_row, headers.index(header) + 1).value = value
     book.save(workbook)
     dialog = ImportPreviewDialog(plan_import(service, workbook))
