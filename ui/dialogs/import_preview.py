@@ -67,9 +67,9 @@ class ImportPreviewDialog(QDialog):
         self.tree.setAlternatingRowColors(True)
         self.tree.setUniformRowHeights(True)
         self.tree.expandAll()
-        root = self.model.invisibleRootItem().index()
-        for row in range(self.model.rowCount()):
-            self.tree.setFirstColumnSpanned(row, root, True)  # group titles run across
+        top = self.model.invisibleRootItem().index()
+        for group_row in range(self.model.rowCount()):
+            self.tree.setFirstColumnSpanned(group_row, top, True)  # group titles run across
         header = self.tree.header()
         for column, width in enumerate((120, 70, 130, 170, 170)):
             header.resizeSection(column, width)
