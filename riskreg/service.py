@@ -939,6 +939,27 @@ class RegisterService:
             ).first()  # fmt: skip
         return ExportEntry(*row) if row else None
 
+    def refs(self) -> tuple[dict[str, str], dict[str, str]]:
+        """Ref of every risk and of every action by uuid: enough to match workbook rows
+        without reading whole records."""
+        with self._read() as s, _collector_paused():
+            risks: dict[str, str] = dict(s.execute(select(Risk.uuid, Risk.ref)).all())
+            actions: dict[str, str] = dict(s.execute(select(Action.uuid, Action.ref)).all())
+        return risks, actions
+
+    def risks_among(
+        self, uuids: Sequence[str] = (), *, refs: Sequence[str] = ()
+    ) -> dict[str, RiskRecord]:
+        """Some risks by uuid or by ref, keyed as asked; read in slices, never one by one."""
+        with self._read() as s, _collector_paused():
+            if refs:
+                return {r.ref: r for r in _select_risks(s, None, refs=refs)}
+            return {r.uuid: r for r in _select_risks(s, None, among=uuids)}
+
+    def actions_among(self, uuids: Sequence[str]) -> dict[str, ActionRecord]:
+        with self._read() as s, _collector_paused():
+            return {a.uuid: a for a in _select_actions(s, among=uuids)}
+
     def imported_from(self, export_id: str) -> tuple[set[str], set[tuple[str, str]]]:
         """What earlier imports of one workbook created: risk titles, (risk, action text).
 
@@ -1176,8 +1197,30 @@ def _partner_columns(partner: PartnerRecord) -> dict[str, Any]:
     }
 
 
-def _select_risks(s: Session, uuid: str | None, first: int | None = None) -> list[RiskRecord]:
-    """Risks as records: three Core queries, rows built positionally (no ORM loading)."""
+def _select_risks(
+    s: Session,
+    uuid: str | None,
+    first: int | None = None,
+    *,
+    among: Sequence[str] | None = None,
+    refs: Sequence[str] | None = None,
+) -> list[RiskRecord]:
+    """Risks as records: three Core queries, rows built positionally (no ORM loading).
+
+    ``among`` (uuids) or ``refs`` pick some risks, read in slices that fit any IN list.
+    """
+    if among is not None or refs is not None:
+        column, wanted = (_R.uuid, among) if among is not None else (_R.ref, refs)
+        assert wanted is not None
+        return [
+            record
+            for chunk in _in_chunks(list(wanted))
+            for record in _select_risks_where(s, column.in_(chunk), None)
+        ]
+    return _select_risks_where(s, _R.uuid == uuid if uuid is not None else None, first)
+
+
+def _select_risks_where(s: Session, condition: Any, first: int | None) -> list[RiskRecord]:
     conn = s.connection()
     codes = dict(conn.execute(select(Partner.id, Partner.code)).all())
     categories: dict[int | None, str | None] = dict(
@@ -1195,9 +1238,9 @@ def _select_risks(s: Session, uuid: str | None, first: int | None = None) -> lis
         .group_by(RiskShare.risk_id)
     )
     risk_query = select(*_RISK_COLUMNS).order_by(_R.number)
-    if uuid is not None:
-        risk_query = risk_query.where(_R.uuid == uuid)
-        share_query = share_query.join(Risk, Risk.id == RiskShare.risk_id).where(Risk.uuid == uuid)
+    if condition is not None:
+        risk_query = risk_query.where(condition)
+        share_query = share_query.join(Risk, Risk.id == RiskShare.risk_id).where(condition)
     if first is not None:
         risk_query = risk_query.limit(first)
         page = select(_R.id).order_by(_R.number).limit(first).scalar_subquery()
@@ -1233,8 +1276,13 @@ def _parse_split(text: str) -> Shares:
 
 
 def _select_actions(
-    s: Session, *, risk_uuid: str | None = None, action_uuid: str | None = None
+    s: Session,
+    *,
+    risk_uuid: str | None = None,
+    action_uuid: str | None = None,
+    among: Sequence[str] | None = None,
 ) -> list[ActionRecord]:
+    """Actions as records, in ref order; ``among`` (uuids) is read in IN-list slices."""
     query = (
         select(
             Action.uuid, Action.ref, Action.number, Risk.uuid, Risk.ref, Action.description,
@@ -1249,6 +1297,14 @@ def _select_actions(
         query = query.where(Risk.uuid == risk_uuid)
     if action_uuid is not None:
         query = query.where(Action.uuid == action_uuid)
+    if among is not None:
+        wanted = list(among)
+        found: Any = [
+            row
+            for chunk in _in_chunks(wanted)
+            for row in s.execute(query.where(Action.uuid.in_(chunk)))
+        ]
+        return [ActionRecord(*row) for row in found]
     rows: Any = s.execute(query)
     return [ActionRecord(*row) for row in rows]
 

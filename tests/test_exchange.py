@@ -71,6 +71,22 @@ def test_a_workbook_resaved_by_libreoffice_imports_as_no_change(
     assert plan.items == (), kinds(plan)
 
 
+def test_long_texts_round_trip_whole(demo: RegisterService, tmp_path: Path) -> None:
+    risk = led_by(demo, "APEX")
+    long_text = "Ground conditions vary along the route. " * 490  # 19,600 characters
+    demo.edit_risk(risk.uuid, risk.version, {"description": long_text, "controls": long_text})
+    path = tmp_path / "long.xlsx"
+    export_register(demo, path, "APEX")
+    assert plan_import(demo, path).items == ()
+    edit(path, "Risks", risk.ref, {"Existing controls": long_text + " Checked weekly."})
+    (item,) = plan_import(demo, path).items
+    assert (item.kind, item.field, item.new) == (
+        "update",
+        "controls",
+        long_text + " Checked weekly.",
+    )
+
+
 # -- each kind of finding -------------------------------------------------------------------
 def test_a_changed_score_in_a_row_the_sender_leads_is_an_update(
     demo: RegisterService, apex_workbook: Path, demo_path: Path

@@ -10,6 +10,7 @@ openpyxl's write-only mode streams rows to the file, so memory stays flat at any
 
 from __future__ import annotations
 
+import json
 import uuid as uuidlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -33,6 +34,8 @@ FORMAT_VERSION = "1"
 EXCHANGE_SHEET = "_exchange"
 HEADER_FILL = "FF1F3A5F"
 LOCKED_FILL = "FFECEFF3"
+CELL_TEXT_LIMIT = 32_000
+"""Characters per cell, under the 32,767 Excel and LibreOffice keep."""
 LINE_HEIGHT = 15
 MAX_LINES = 6
 """Rows grow to fit wrapped text up to this many lines; the rest is a click away."""
@@ -576,7 +579,12 @@ def _write_heat_map(
 def _write_exchange(
     sheet: WriteOnlyWorksheet, snapshot: ExchangeSnapshot, export_id: str, now: datetime
 ) -> None:
-    """Identity first, then every exported row's editable values as text: the merge base."""
+    """Identity first, then every exported row's editable values: the merge base.
+
+    A row's values are one JSON list of texts (in the order of the ``#fields`` row), split
+    over further cells past a cell's 32,767-character limit: one cell a row instead of
+    one a field keeps the import's memory to the size of the text.
+    """
     info = snapshot.info
     for key, value in (
         ("format", FORMAT_VERSION),
@@ -596,5 +604,7 @@ def _write_exchange(
         sheet.append(["#fields", name, *(c.field for c in editable)])
         for record in rows:
             values = [base_text(c, getattr(record, c.field)) for c in editable]
-            sheet.append([_text_cell(sheet, v) for v in (name, record.uuid, *values)])
+            text = json.dumps(values, ensure_ascii=False, separators=(",", ":"))
+            pieces = [text[i : i + CELL_TEXT_LIMIT] for i in range(0, len(text), CELL_TEXT_LIMIT)]
+            sheet.append([name, record.uuid, *pieces])
     sheet.append(["#end"])

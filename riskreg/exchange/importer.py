@@ -20,7 +20,7 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -150,6 +150,16 @@ class _Table:
         return None
 
 
+@dataclass(frozen=True, slots=True)
+class _Bases:
+    """One sheet's merge base: the exported fields, and each row's values in that order."""
+
+    sheet: str
+    fields: tuple[str, ...]
+    rows: dict[str, str]
+    """Each row's base values as the JSON text the export wrote; parsed when compared."""
+
+
 class _Planner:
     def __init__(self, service: RegisterService, book: Workbook) -> None:
         self.service = service
@@ -189,30 +199,38 @@ class _Planner:
         )
         self.sender = sender
         self.everything = entry.partner_code is None
-        risks = {r.uuid: r for r in service.list_risks()}
-        self.risks_by_ref = {r.ref: r for r in risks.values()}
-        actions = {a.uuid: a for a in service.list_actions()}
+        # Only refs for every row; whole records only for the rows that differ from their
+        # base, read in slices afterwards: memory follows the edits, not the register.
+        risk_refs, action_refs = service.refs()
         titles, action_texts = service.imported_from(export_id)
         self.imported_titles, self.imported_actions = titles, action_texts
+        self.new_actions: list[tuple[str, dict[str, Any], dict[str, str], str]] = []
 
         risk_table = self._table("Risks", RISK_COLUMNS)
         action_table = self._table("Actions", ACTION_COLUMNS)
         if risk_table is not None:
-            self._compare_sheet(risk_table, bases.get("Risks", {}), risks, "risk")
+            self._compare_sheet(risk_table, bases.get("Risks"), risk_refs, "risk")
         if action_table is not None:
-            self._compare_sheet(action_table, bases.get("Actions", {}), actions, "action")
+            self._compare_sheet(action_table, bases.get("Actions"), action_refs, "action")
+        if self.new_actions:
+            wanted = sorted({values.get("risk_ref") or "" for _, values, _, _ in self.new_actions})
+            risks = service.risks_among(refs=wanted)
+            for sheet, values, cell_of, first_cell in self.new_actions:
+                risk = risks.get(values.get("risk_ref") or "")
+                self._new_action(sheet, values, cell_of, first_cell, risk)
         return ImportPlan(
             workbook=name,
             export_id=export_id,
             sender=sender,
             base_revision=entry.revision,
             register_revision=info.revision,
-            items=tuple(self.items),
+            items=tuple(sorted(self.items, key=_workbook_order)),
             notes=tuple(self.notes),
         )
 
     # -- the workbook's parts -----------------------------------------------------------
-    def _exchange_sheet(self) -> tuple[dict[str, str], dict[str, dict[str, dict[str, str]]]]:
+    def _exchange_sheet(self) -> tuple[dict[str, str], dict[str, _Bases]]:
+        """The export's identity and, per sheet, each row's base values (raw, by position)."""
         sheet = self.book.sheet(EXCHANGE_SHEET)
         name = self.book.path.name
         if sheet is None:
@@ -222,25 +240,24 @@ class _Planner:
                 "register"
             )
         meta: dict[str, str] = {}
-        bases: dict[str, dict[str, dict[str, str]]] = {}
-        fields: list[str] = []
-        section = ""
-        for row in sheet.rows:
-            if not row or is_empty(row[0]):
+        bases: dict[str, _Bases] = {}
+        current: _Bases | None = None
+        for row in sheet.rows():
+            if not row:
                 continue
-            first = str(row[0])
-            if first == "#fields":
-                section = str(row[1])
-                fields = [str(v) for v in row[2:] if not is_empty(v)]
-                bases[section] = {}
+            first = row[0]
+            if current is not None and first == current.sheet:
+                pieces = row[2:]
+                current.rows[_plain(row[1])] = (
+                    pieces[0] if len(pieces) == 1 or pieces[1] == "" else _joined(pieces)
+                )
+            elif first == "#fields":
+                fields = tuple(str(v) for v in row[2:] if not is_empty(v))
+                current = bases[str(row[1])] = _Bases(str(row[1]), fields, {})
             elif first == "#end":
                 break
-            elif not section:
-                meta[first] = _plain(row[1] if len(row) > 1 else "")
-            else:
-                cells = [_plain(v) for v in row[2 : 2 + len(fields)]]
-                cells += [""] * (len(fields) - len(cells))
-                bases[section][_plain(row[1])] = dict(zip(fields, cells, strict=True))
+            elif current is None and not is_empty(first):
+                meta[str(first)] = _plain(row[1] if len(row) > 1 else "")
         return meta, bases
 
     def _table(self, name: str, columns: Sequence[Column]) -> _Table | None:
@@ -255,7 +272,7 @@ class _Planner:
             for alias in column.names:
                 by_name.setdefault(alias, column)
         best: tuple[int, int, dict[int, Column]] = (0, 0, {})
-        for row_index, row in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
+        for row_index, row in enumerate(sheet.head[:HEADER_SEARCH_ROWS]):
             found: dict[int, Column] = {}
             for col_index, value in enumerate(row):
                 if isinstance(value, str) and value.strip():
@@ -277,23 +294,27 @@ class _Planner:
 
     # -- comparing ----------------------------------------------------------------------
     def _compare_sheet(
-        self,
-        table: _Table,
-        bases: dict[str, dict[str, str]],
-        now: dict[str, Any],
-        entity: str,
+        self, table: _Table, bases: _Bases | None, refs: dict[str, str], entity: str
     ) -> None:
         sheet_name = table.sheet.name
-        columns = {i: c for i, c in table.columns.items() if c.editable}
-        letters = {column_letter(i + 1) for i in columns}
+        fields = bases.fields if bases else ()
+        base_rows = bases.rows if bases else {}
+        position = {name: at for at, name in enumerate(fields)}
+        checks = [
+            (index, column, position[column.field])
+            for index, column in table.columns.items()
+            if column.editable and column.field in position
+        ]
+        letters = {column_letter(i + 1) for i, c in table.columns.items() if c.editable}
         no_value = self.book.formulas_without_values(sheet_name, letters)
         uuid_at, ref_at = table.index_of("uuid"), table.index_of("ref")
-        ref_by_uuid = {u: r.ref for u, r in now.items()}
-        uuid_by_ref = {r: u for u, r in ref_by_uuid.items()}
+        uuid_by_ref = {ref: uuid for uuid, ref in refs.items()}
         seen: set[str] = set()
-        for row_index in range(table.header_row + 1, len(table.sheet.rows)):
-            row = table.sheet.rows[row_index]
-            if all(is_empty(v) for v in row):
+        differing: list[tuple[int, str, list[tuple[int, Column, Any, Any]]]] = []
+        width = 1 + max((index for index, _, _ in checks), default=0)
+        known = len(fields)
+        for row_index, row in enumerate(table.sheet.rows()):
+            if row_index <= table.header_row or not any(v != "" and v is not None for v in row):
                 continue
             excel_row = row_index + 1
             uuid = _plain(_at(row, uuid_at))
@@ -304,28 +325,55 @@ class _Planner:
                 self._new_row(table, row, excel_row, entity, no_value)
                 continue
             if uuid in seen:
-                self._error(
-                    sheet_name,
-                    _cell(ref_at, excel_row),
-                    ref,
-                    "",
-                    f"{ref or uuid} appears twice; the second row was not read",
-                )
+                where = _cell(ref_at if ref_at is not None else uuid_at, excel_row)
+                self._error(sheet_name, where, ref, "",
+                            f"{sheet_name}!{where}: {ref or uuid} appears twice; the second "
+                            "row was not read")  # fmt: skip
                 continue
             seen.add(uuid)
-            base = bases.get(uuid)
-            record = now.get(uuid)
-            if base is None or record is None:
+            base_json = base_rows.get(uuid)
+            base = _base_values(base_json) if base_json is not None else None
+            if base_json is not None and base is None:
+                where = _cell(ref_at if ref_at is not None else uuid_at, excel_row)
+                self._error(sheet_name, where, ref, "",
+                            f"{sheet_name}!{where}: the workbook's hidden copy of {ref or uuid} "
+                            "as exported is damaged, so its edits cannot be told apart; export "
+                            "a fresh workbook")  # fmt: skip
+                continue
+            if base is None or uuid not in refs:
+                where = _cell(ref_at if ref_at is not None else uuid_at, excel_row)
                 self._error(
-                    sheet_name, _cell(ref_at or uuid_at, excel_row), ref, "",
-                    f"{ref or uuid} was not in this workbook when it was exported; "
-                    "add new rows with an empty Ref",
+                    sheet_name, where, ref, "",
+                    f"{sheet_name}!{where}: {ref or uuid} was not in this workbook when it was "
+                    "exported; add new rows with an empty Ref",
                 )  # fmt: skip
                 continue
-            self._compare_row(table, columns, row, excel_row, base, record, entity, no_value)
-        for uuid in bases:
+            # The common case decided without a parse per cell: the cell as exported. A
+            # formula without a result reads as empty, so such a workbook checks every cell.
+            if len(row) < width or len(base) < known:
+                row = row + [""] * (width - len(row))
+                base = base + [""] * (known - len(base))
+            candidates = [
+                (index, column, base[at], row[index])
+                for index, column, at in checks
+                if no_value or not (row[index] == base[at] or _same(row[index], base[at]))
+            ]
+            if candidates:
+                differing.append((excel_row, uuid, candidates))
+        if differing:
+            uuids = [uuid for _, uuid, _ in differing]
+            records: dict[str, Any] = (
+                self.service.risks_among(uuids)
+                if entity == "risk"
+                else self.service.actions_among(uuids)
+            )
+            for excel_row, uuid, candidates in differing:
+                self._compare_row(
+                    sheet_name, candidates, excel_row, records[uuid], entity, no_value
+                )
+        for uuid in base_rows:
             if uuid not in seen:
-                ref = ref_by_uuid.get(uuid, uuid)
+                ref = refs.get(uuid, uuid)
                 self.items.append(Item(
                     "missing", sheet_name, "", ref, "", None, None,
                     f"{ref} is not in the workbook any more; it stays in the register "
@@ -334,22 +382,17 @@ class _Planner:
 
     def _compare_row(
         self,
-        table: _Table,
-        columns: dict[int, Column],
-        row: list[Any],
+        sheet_name: str,
+        candidates: list[tuple[int, Column, Any, Any]],
         excel_row: int,
-        base: dict[str, str],
         record: Any,
         entity: str,
         no_value: set[str],
     ) -> None:
-        sheet_name = table.sheet.name
         ref = record.ref
         allowed = self._may_change(record, entity)
         changed: list[tuple[Column, str, Any, Any, Any]] = []
-        for index, column in columns.items():
-            if column.field not in base:
-                continue
+        for index, column, base_value, raw in candidates:
             cell = f"{column_letter(index + 1)}{excel_row}"
             if cell in no_value:
                 self._error(sheet_name, cell, ref, column.field,
@@ -357,8 +400,8 @@ class _Planner:
                             "saved result; type the value instead")  # fmt: skip
                 continue
             try:
-                theirs = read(column, _at(row, index), self.scheme)
-                was = read(column, base[column.field], self.scheme)
+                theirs = read(column, raw, self.scheme)
+                was = read(column, base_value, self.scheme)
             except Unreadable as exc:
                 self._error(sheet_name, cell, ref, column.field, f"{sheet_name}!{cell}: {exc}")
                 continue
@@ -463,8 +506,8 @@ class _Planner:
         first_cell = cell_of.get("title" if entity == "risk" else "description", f"A{excel_row}")
         if entity == "risk":
             self._new_risk(sheet_name, values, cell_of, first_cell)
-        else:
-            self._new_action(sheet_name, values, cell_of, first_cell)
+        else:  # decided once the risks they name are read, all together
+            self.new_actions.append((sheet_name, values, cell_of, first_cell))
 
     def _new_risk(
         self, sheet: str, values: dict[str, Any], cell_of: dict[str, str], first_cell: str
@@ -502,11 +545,15 @@ class _Planner:
         ))  # fmt: skip
 
     def _new_action(
-        self, sheet: str, values: dict[str, Any], cell_of: dict[str, str], first_cell: str
+        self,
+        sheet: str,
+        values: dict[str, Any],
+        cell_of: dict[str, str],
+        first_cell: str,
+        risk: RiskRecord | None,
     ) -> None:
         risk_ref = values.get("risk_ref")
         description = values.get("description", "")
-        risk = self.risks_by_ref.get(risk_ref or "")
         cell = cell_of.get("risk_ref", first_cell)
         if risk is None:
             self._error(sheet, cell, "", "risk_ref",
@@ -601,6 +648,48 @@ def _at(row: list[Any], index: int | None) -> Any:
     if index is None or index >= len(row):
         return None
     return row[index]
+
+
+def _joined(pieces: list[Any]) -> str:
+    """A long base row: its JSON continued over cells until the first empty one."""
+    text = []
+    for piece in pieces:
+        if piece == "" or piece is None:
+            break
+        text.append(str(piece))
+    return "".join(text)
+
+
+def _base_values(text: str) -> list[Any] | None:
+    """A row's exported values, or None if the ``_exchange`` cell was damaged."""
+    try:
+        values = json.loads(text)
+    except (TypeError, ValueError):
+        return None
+    return values if isinstance(values, list) else None
+
+
+def _workbook_order(item: Item) -> tuple[int, int, int]:
+    """Findings in the order of the workbook: sheet, row, column; missing rows last."""
+    sheet = 0 if item.sheet == "Risks" else 1
+    digits = item.cell.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    letters = item.cell[: len(item.cell) - len(digits)]
+    column = sum((ord(ch) - 64) * 26**i for i, ch in enumerate(reversed(letters)))
+    return (sheet, int(digits) if digits else 1 << 30, column)
+
+
+def _same(cell: Any, base: Any) -> bool:
+    """The cell still holds its exported value, in any form a spreadsheet saves it in."""
+    if cell == base:
+        return True
+    kind = type(cell)
+    if kind is float:
+        return cell.is_integer() and str(int(cell)) == base
+    if kind is date:
+        return bool(cell.isoformat() == base)
+    if kind is datetime:
+        return not (cell.hour or cell.minute or cell.second) and cell.date().isoformat() == base
+    return False
 
 
 def _cell(index: int | None, excel_row: int) -> str:

@@ -9,9 +9,11 @@ by a scan of the sheet's XML, so that they are reported instead of read as empty
 
 from __future__ import annotations
 
+import itertools
 import posixpath
 import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,13 +31,20 @@ class WorkbookRefused(ValueError):
     """A file that cannot be read as a workbook at all; the message says why, plainly."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class SheetData:
-    """A sheet's cells from A1: ``rows[r][c]`` is Excel row ``r + 1``, column ``c + 1``."""
+    """A sheet's cells from A1, read row by row: the ``n``-th row (from 0) is Excel row
+    ``n + 1``. The first rows are held (to find the header); the rest stream past once, so a
+    sheet of 100,000 rows is never held twice."""
 
     name: str
-    rows: list[list[Any]]
+    head: list[list[Any]]
+    rest: Iterator[list[Any]]
     visible: bool
+
+    def rows(self) -> Iterator[list[Any]]:
+        """Every row from the first; callable once, as the rest is not kept."""
+        return itertools.chain(self.head, self.rest)
 
 
 def check_archive(path: Path) -> None:
@@ -103,16 +112,21 @@ class Workbook:
     def sheet_names(self) -> list[str]:
         return list(self._book.sheet_names)
 
-    def sheet(self, name: str) -> SheetData | None:
+    def sheet(self, name: str, head: int = 10) -> SheetData | None:
         if name not in self.visible:
             return None
         try:
-            rows = self._book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            data = self._book.get_sheet_by_name(name)
+            start_column = (data.start or (0, 0))[1]
+            rows: Iterator[list[Any]] = iter(data.iter_rows())
         except Exception as exc:
             raise WorkbookRefused(
                 f"{self.path.name}: sheet {name!r} cannot be read: {exc}"
             ) from exc
-        return SheetData(name, rows, self.visible[name])
+        if start_column:  # calamine's rows start at the first used column, not at A
+            padding = [""] * start_column
+            rows = (padding + row for row in rows)
+        return SheetData(name, list(itertools.islice(rows, head)), rows, self.visible[name])
 
     def close(self) -> None:
         self._book.close()
