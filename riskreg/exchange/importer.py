@@ -130,6 +130,8 @@ def plan_import(service: RegisterService, path: Path) -> ImportPlan:
         raise ImportRefused(str(exc)) from exc
     try:
         return _Planner(service, book).plan()
+    except WorkbookRefused as exc:  # a sheet that opened but cannot be read
+        raise ImportRefused(str(exc)) from exc
     finally:
         book.close()
 
