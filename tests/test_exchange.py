@@ -214,6 +214,14 @@ def test_columns_moved_and_an_extra_column_do_not_matter(
     assert kinds(plan_import(demo, apex_workbook)) == [("update", risk.ref, "controls")]
 
 
+def test_a_row_whose_id_was_cleared_is_matched_by_its_ref(
+    demo: RegisterService, apex_workbook: Path
+) -> None:
+    risk = led_by(demo, "APEX")
+    edit(apex_workbook, "Risks", risk.ref, {"Id": None, "Owner": "Found by ref"})
+    assert kinds(plan_import(demo, apex_workbook)) == [("update", risk.ref, "owner")]
+
+
 def test_an_unreadable_likelihood_is_an_error_naming_its_cell(
     demo: RegisterService, apex_workbook: Path, demo_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -601,7 +601,9 @@ def _write_exchange(
         ("Actions", ACTION_COLUMNS, snapshot.actions),
     ):
         editable = [c for c in columns if c.editable]
-        sheet.append(["#fields", name, *(c.field for c in editable)])
+        # One cell for the field names too: a sheet's stored width is its widest row, and a
+        # reader holds every row at that width.
+        sheet.append(["#fields", name, json.dumps([c.field for c in editable])])
         for record in rows:
             values = [base_text(c, getattr(record, c.field)) for c in editable]
             text = json.dumps(values, ensure_ascii=False, separators=(",", ":"))

@@ -201,19 +201,19 @@ class _Planner:
         )
         self.sender = sender
         self.everything = entry.partner_code is None
-        # Only refs for every row; whole records only for the rows that differ from their
-        # base, read in slices afterwards: memory follows the edits, not the register.
-        risk_refs, action_refs = service.refs()
-        titles, action_texts = service.imported_from(export_id)
-        self.imported_titles, self.imported_actions = titles, action_texts
+        # Records only for the rows that differ from their base, read in slices after the
+        # rows stream past: memory follows the edits, not the size of the register.
+        self.export_id = export_id
+        self._imported: tuple[set[str], set[tuple[str, str]]] | None = None
+        self._refs: tuple[dict[str, str], dict[str, str]] | None = None
         self.new_actions: list[tuple[str, dict[str, Any], dict[str, str], str]] = []
 
         risk_table = self._table("Risks", RISK_COLUMNS)
         action_table = self._table("Actions", ACTION_COLUMNS)
         if risk_table is not None:
-            self._compare_sheet(risk_table, bases.get("Risks"), risk_refs, "risk")
+            self._compare_sheet(risk_table, bases.get("Risks"), "risk")
         if action_table is not None:
-            self._compare_sheet(action_table, bases.get("Actions"), action_refs, "action")
+            self._compare_sheet(action_table, bases.get("Actions"), "action")
         if self.new_actions:
             wanted = sorted({values.get("risk_ref") or "" for _, values, _, _ in self.new_actions})
             risks = service.risks_among(refs=wanted)
@@ -229,6 +229,20 @@ class _Planner:
             items=tuple(sorted(self.items, key=_workbook_order)),
             notes=tuple(self.notes),
         )
+
+    @property
+    def imported(self) -> tuple[set[str], set[tuple[str, str]]]:
+        """What earlier imports of this workbook created (read once, when a new row asks)."""
+        if self._imported is None:
+            self._imported = self.service.imported_from(self.export_id)
+        return self._imported
+
+    @property
+    def refs(self) -> tuple[dict[str, str], dict[str, str]]:
+        """Refs by uuid, read once and only if a row has a ref but lost its id."""
+        if self._refs is None:
+            self._refs = self.service.refs()
+        return self._refs
 
     # -- the workbook's parts -----------------------------------------------------------
     def _exchange_sheet(self) -> tuple[dict[str, str], dict[str, _Bases]]:
@@ -254,7 +268,13 @@ class _Planner:
                     pieces[0] if len(pieces) == 1 or pieces[1] == "" else _joined(pieces)
                 )
             elif first == "#fields":
-                fields = tuple(str(v) for v in row[2:] if not is_empty(v))
+                named = _base_values(str(row[2])) if len(row) > 2 else None
+                if named is None:
+                    raise ImportRefused(
+                        f"{name}: the hidden {EXCHANGE_SHEET} sheet is damaged (its list of "
+                        f"fields for {row[1]} cannot be read); export a fresh workbook"
+                    )
+                fields = tuple(str(v) for v in named)
                 current = bases[str(row[1])] = _Bases(str(row[1]), fields, {})
             elif first == "#end":
                 break
@@ -295,9 +315,7 @@ class _Planner:
         return table
 
     # -- comparing ----------------------------------------------------------------------
-    def _compare_sheet(
-        self, table: _Table, bases: _Bases | None, refs: dict[str, str], entity: str
-    ) -> None:
+    def _compare_sheet(self, table: _Table, bases: _Bases | None, entity: str) -> None:
         sheet_name = table.sheet.name
         fields = bases.fields if bases else ()
         base_rows = bases.rows if bases else {}
@@ -310,7 +328,7 @@ class _Planner:
         letters = {column_letter(i + 1) for i, c in table.columns.items() if c.editable}
         no_value = self.book.formulas_without_values(sheet_name, letters)
         uuid_at, ref_at = table.index_of("uuid"), table.index_of("ref")
-        uuid_by_ref = {ref: uuid for uuid, ref in refs.items()}
+        uuid_by_ref: dict[str, str] | None = None  # built only if a row lacks its id
         seen: set[str] = set()
         differing: list[tuple[int, str, list[tuple[int, Column, Any, Any]]]] = []
         width = 1 + max((index for index, _, _ in checks), default=0)
@@ -322,6 +340,9 @@ class _Planner:
             uuid = _plain(_at(row, uuid_at))
             ref = _plain(_at(row, ref_at))
             if not uuid and ref:
+                if uuid_by_ref is None:
+                    refs = self.refs[0 if entity == "risk" else 1]
+                    uuid_by_ref = {ref: uuid for uuid, ref in refs.items()}
                 uuid = uuid_by_ref.get(ref, "")
             if not uuid and not ref:
                 self._new_row(table, row, excel_row, entity, no_value)
@@ -342,7 +363,7 @@ class _Planner:
                             "as exported is damaged, so its edits cannot be told apart; export "
                             "a fresh workbook")  # fmt: skip
                 continue
-            if base is None or uuid not in refs:
+            if base is None:
                 where = _cell(ref_at if ref_at is not None else uuid_at, excel_row)
                 self._error(
                     sheet_name, where, ref, "",
@@ -370,12 +391,22 @@ class _Planner:
                 else self.service.actions_among(uuids)
             )
             for excel_row, uuid, candidates in differing:
-                self._compare_row(
-                    sheet_name, candidates, excel_row, records[uuid], entity, no_value
-                )
-        for uuid in base_rows:
-            if uuid not in seen:
-                ref = refs.get(uuid, uuid)
+                record = records.get(uuid)
+                if record is None:
+                    self._error(sheet_name, f"A{excel_row}", "", "",
+                                f"{sheet_name}!A{excel_row}: {uuid} is no longer in the "
+                                "register")  # fmt: skip
+                    continue
+                self._compare_row(sheet_name, candidates, excel_row, record, entity, no_value)
+        gone = [uuid for uuid in base_rows if uuid not in seen]
+        if gone:
+            found: dict[str, Any] = (
+                self.service.risks_among(gone)
+                if entity == "risk"
+                else self.service.actions_among(gone)
+            )
+            for uuid in gone:
+                ref = found[uuid].ref if uuid in found else uuid
                 self.items.append(Item(
                     "missing", sheet_name, "", ref, "", None, None,
                     f"{ref} is not in the workbook any more; it stays in the register "
@@ -515,7 +546,7 @@ class _Planner:
         self, sheet: str, values: dict[str, Any], cell_of: dict[str, str], first_cell: str
     ) -> None:
         title = values.get("title", "")
-        if title in self.imported_titles:
+        if title in self.imported[0]:
             return  # created by an earlier import of this same workbook
         for required in ("title", "inherent_likelihood", "inherent_impact"):
             if required not in values:
@@ -562,7 +593,7 @@ class _Planner:
                         f"{sheet}!{cell}: a new action needs the ref of its risk"
                         + (f"; there is no risk {risk_ref}" if risk_ref else ""))  # fmt: skip
             return
-        if (risk.uuid, description) in self.imported_actions:
+        if (risk.uuid, description) in self.imported[1]:
             return
         if not self._may_change(risk, "risk"):
             self.items.append(Item(

@@ -140,17 +140,24 @@ class Workbook:
         part = self._sheet_part(sheet_name)
         if part is None or not letters:
             return set()
-        with zipfile.ZipFile(self.path) as archive:
-            data = archive.read(part)
-        if b"<f" not in data:
-            return set()
         columns = b"|".join(re.escape(letter.encode()) for letter in sorted(letters))
         pattern = re.compile(
-            rb'<c r="((?:'
-            + columns
-            + rb')[0-9]+)"[^>]*>(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)(?:<v\s*/>|<v></v>)?</c>'
+            rb'<c r="((?:' + columns + rb')[0-9]+)"[^>]*>'
+            rb"(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)(?:<v\s*/>|<v></v>)?</c>"
         )
-        return {match.group(1).decode() for match in pattern.finditer(data)}
+        found: set[str] = set()
+        carry = b""
+        with zipfile.ZipFile(self.path) as archive, archive.open(part) as stream:
+            while chunk := stream.read(1 << 20):  # streamed: a big sheet is never held whole
+                buffer = carry + chunk if carry else chunk
+                cut = buffer.rfind(b"</c>") + 4
+                if cut < 4:
+                    carry = buffer
+                    continue
+                if buffer.find(b"<f", 0, cut) != -1:
+                    found.update(m.group(1).decode() for m in pattern.finditer(buffer, 0, cut))
+                carry = buffer[cut:]
+        return found
 
     def _sheet_part(self, sheet_name: str) -> str | None:
         from defusedxml import ElementTree
