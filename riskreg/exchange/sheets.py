@@ -1,0 +1,154 @@
+"""Any spreadsheet a partner has — .xlsx, .xlsm, legacy .xls, .ods — as plain tables.
+
+One internal form for every format: each sheet's cells from A1 as a list of rows, with
+vertically merged cells carried down (a merged "Category" cell belongs to every row it
+spans) and horizontally merged header cells carried across (a group title such as
+"Inherent" over its "Likelihood" and "Impact"). Cached values only, as calamine reads them.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from riskreg.exchange.reader import WorkbookRefused, check_archive
+
+SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+MAX_FILE_BYTES = 200 * 1024 * 1024
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+@dataclass(slots=True)
+class Table:
+    name: str
+    rows: list[list[Any]]
+    visible: bool
+    merged_across: set[tuple[int, int]] = field(default_factory=set)
+    """Cells (row, column) filled from a merge to their left: group titles, not labels."""
+
+    def cell(self, row: int, column: int) -> Any:
+        if row < len(self.rows) and column < len(self.rows[row]):
+            return self.rows[row][column]
+        return ""
+
+
+def read_tables(path: Path) -> list[Table]:
+    """Every sheet of the file, or ``WorkbookRefused`` saying plainly why not."""
+    from python_calamine import CalamineWorkbook, SheetVisibleEnum
+
+    _check_file(path)
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine's own errors: damaged, encrypted, not a workbook
+        text = str(exc)
+        if "password" in text.lower() or "encrypt" in text.lower():
+            raise WorkbookRefused(
+                f"{path.name} is password-protected; save an unprotected copy and import that"
+            ) from exc
+        raise WorkbookRefused(f"{path.name} cannot be read as a spreadsheet: {text}") from exc
+    tables = []
+    try:
+        for meta in book.sheets_metadata:
+            try:
+                sheet = book.get_sheet_by_name(meta.name)
+                rows = sheet.to_python(skip_empty_area=False)
+                merged = sheet.merged_cell_ranges or []
+            except Exception:  # a chart sheet or a damaged sheet: not a table
+                continue
+            table = Table(meta.name, [list(r) for r in rows], meta.visible == SheetVisibleEnum.Visible)
+            _spread_merges(table, merged)
+            tables.append(table)
+    finally:
+        book.close()
+    return tables
+
+
+def _check_file(path: Path) -> None:
+    if path.suffix.lower() not in SUFFIXES:
+        raise WorkbookRefused(
+            f"{path.name}: import reads .xlsx, .xlsm, .xls and .ods spreadsheets"
+        )
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as handle:
+            head = handle.read(8)
+    except OSError as exc:
+        raise WorkbookRefused(f"{path.name} cannot be read: {exc.strerror or exc}") from exc
+    if size > MAX_FILE_BYTES:
+        raise WorkbookRefused(
+            f"{path.name} is {size / 1e6:,.0f} MB; the most a register import reads is "
+            f"{MAX_FILE_BYTES / 1e6:,.0f} MB"
+        )
+    if size == 0:
+        raise WorkbookRefused(f"{path.name} is empty")
+    if head == OLE_MAGIC:
+        if path.suffix.lower() != ".xls" or _is_encrypted_package(path):
+            raise WorkbookRefused(
+                f"{path.name} is password-protected (encrypted); save an unprotected copy "
+                "and import that"
+            )
+        return
+    if path.suffix.lower() == ".ods":
+        _check_zip(path, "content.xml")
+    else:
+        check_archive(path)
+
+
+def _check_zip(path: Path, required: str) -> None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+    except zipfile.BadZipFile as exc:
+        raise WorkbookRefused(f"{path.name} is damaged or not a spreadsheet") from exc
+    if required not in names:
+        raise WorkbookRefused(f"{path.name} is not an OpenDocument spreadsheet")
+    check_sizes(path)
+
+
+def check_sizes(path: Path) -> None:
+    """The zip-bomb limits of the exchange reader, for any zip-based spreadsheet."""
+    from riskreg.exchange.reader import MAX_MEMBER_BYTES, MAX_RATIO, MAX_TOTAL_BYTES
+
+    with zipfile.ZipFile(path) as archive:
+        total = 0
+        for member in archive.infolist():
+            total += member.file_size
+            ratio = member.file_size / max(member.compress_size, 1)
+            if member.file_size > MAX_MEMBER_BYTES or (
+                member.file_size > 10_000_000 and ratio > MAX_RATIO
+            ):
+                raise WorkbookRefused(
+                    f"{path.name}: part {member.filename} would inflate to "
+                    f"{member.file_size / 1e6:,.0f} MB; the file looks like a zip bomb"
+                )
+        if total > MAX_TOTAL_BYTES:
+            raise WorkbookRefused(f"{path.name} would inflate to {total / 1e9:,.1f} GB")
+
+
+def _is_encrypted_package(path: Path) -> bool:
+    """An encrypted .xlsx is an OLE container holding an ``EncryptedPackage`` stream."""
+    with path.open("rb") as handle:
+        data = handle.read(1 << 16)
+    return "EncryptedPackage".encode("utf-16-le") in data
+
+
+def _spread_merges(table: Table, merged: list[Any]) -> None:
+    """Give every cell of a merged range the value of its top-left cell."""
+    for merge in merged:
+        (top, left), (bottom, right) = merge
+        value = table.cell(top, left)
+        if value == "" or value is None:
+            continue
+        for row in range(top, bottom + 1):
+            while len(table.rows) <= row:
+                table.rows.append([])
+            cells = table.rows[row]
+            while len(cells) <= right:
+                cells.append("")
+            for column in range(left, right + 1):
+                if (row, column) != (top, left) and cells[column] in ("", None):
+                    cells[column] = value
+                    if row == top:
+                        table.merged_across.add((row, column))
