@@ -91,6 +91,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     imp.add_argument("--json", action="store_true", help="the report as JSON on stdout")
 
+    foreign = commands.add_parser(
+        "import-foreign", help="bring in risks from another register's spreadsheet"
+    )
+    foreign.add_argument("register", metavar="REGISTER")
+    foreign.add_argument("workbook", type=Path, metavar="IN")
+    foreign.add_argument("--mapping", type=Path, help="a mapping saved from an earlier import")
+    foreign.add_argument("--partner", help="the partner that leads the risks brought in")
+    foreign.add_argument(
+        "--status", choices=["Draft", "Open"], help="status of the new risks (default Draft)"
+    )
+    foreign.add_argument(
+        "--raid", choices=["skip", "category"], help="a RAID log's other rows: leave out or keep"
+    )
+    foreign.add_argument("--save-mapping", type=Path, help="write the mapping used to FILE")
+    foreign.add_argument("--dry-run", action="store_true", help="report only; change nothing")
+    foreign.add_argument("--json", action="store_true", help="the report as JSON on stdout")
+
     heatmap = commands.add_parser("heatmap", help="draw a heat map as PDF or PNG")
     heatmap.add_argument("register", metavar="REGISTER")
     heatmap.add_argument("out", type=Path, metavar="OUT.pdf|OUT.png")
@@ -317,6 +334,78 @@ def _print_plan(plan: Any, applied: bool, revision: int, args: argparse.Namespac
         print("conflicts were left as the register has them (--accept all takes the workbook's)")
 
 
+def _import_foreign(args: argparse.Namespace) -> int:
+    from riskreg.exchange.foreign import (
+        ForeignRefused,
+        apply_foreign,
+        load_mapping,
+        plan_foreign,
+        read_workbook,
+    )
+    from riskreg.model import RiskStatus
+    from riskreg.service import open_service
+
+    service = open_service(args.register, _actor(args.partner or ""))  # type: ignore[arg-type]
+    try:
+        try:
+            tables = read_workbook(args.workbook)
+            mapping = None
+            if args.mapping:
+                text = args.mapping.read_text(encoding="utf-8")
+                mapping = load_mapping(text, tables, service.scheme())
+            plan = plan_foreign(
+                service, args.workbook, mapping, partner=args.partner, tables=tables
+            )
+        except ForeignRefused as exc:
+            if args.json:
+                print(json.dumps({"workbook": args.workbook.name, "applied": False,
+                                  "refused": str(exc)}, indent=2, ensure_ascii=False))  # fmt: skip
+            print(f"import-foreign: {exc}", file=sys.stderr)
+            return EXIT_REFUSED
+        if args.status:
+            plan.mapping.status = RiskStatus(args.status)
+            plan = plan_foreign(service, args.workbook, plan.mapping, tables=tables)
+        if args.raid:
+            plan.mapping.raid = args.raid
+            plan = plan_foreign(service, args.workbook, plan.mapping, tables=tables)
+        if args.save_mapping:
+            args.save_mapping.write_text(plan.mapping.to_json(), encoding="utf-8")
+        errors = plan.count("error")
+        applied = False
+        if not args.dry_run and not errors:
+            applied = bool(apply_foreign(service, plan))
+    finally:
+        service.close()
+    if args.json:
+        print(json.dumps(plan.report(applied=applied), indent=2, ensure_ascii=False))
+    else:
+        _print_foreign(plan, applied)
+    if errors:
+        print(f"import-foreign: {errors} row(s) cannot be read; nothing was imported. Correct "
+              "the cells above, or the mapping (--mapping), and import again.",
+              file=sys.stderr)  # fmt: skip
+        return EXIT_REFUSED
+    return EXIT_OK
+
+
+def _print_foreign(plan: Any, applied: bool) -> None:
+    layout = plan.mapping.layout
+    print(layout.explanation)
+    for match in layout.columns:
+        target = match.field.replace("_", " ") if match.field else "(not imported)"
+        print(f"  {match.letter:>3} {match.header[:40]:40} → {target}")
+    for name, choices in plan.mapping.scales.items():
+        shown = ", ".join(f"{c.value!r}→{c.level if c.level else '?'}" for c in choices)
+        print(f"  {name.replace('_', ' ')}: {shown}")
+    for note in plan.notes:
+        print(f"  note: {note}")
+    for item in plan.items:
+        print(f"{item.kind:6} {item.sheet}!{item.cell}: {item.message}")
+    outcome = "imported" if applied else "nothing written"
+    print(f"{plan.workbook}: {plan.count('new')} new risks for {plan.mapping.partner}, "
+          f"{plan.count('error')} errors — {outcome}")  # fmt: skip
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from riskreg.errors import RegisterError
@@ -326,6 +415,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "check": _check,
         "export": _export,
         "import": _import,
+        "import-foreign": _import_foreign,
         "heatmap": _heatmap,
         "report": _report,
     }

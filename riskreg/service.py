@@ -990,6 +990,32 @@ class RegisterService:
                 actions.update((u, d) for u, d in s.execute(query).all())
         return titles, actions
 
+    def import_risks(
+        self,
+        drafts: Sequence[RiskDraft],
+        *,
+        new_categories: Sequence[str] = (),
+        summary: str,
+        expected_revision: int | None = None,
+    ) -> list[str]:
+        """New risks from another register, with the categories they bring, as one change
+        set; refused whole if the register moved on since the preview."""
+        with self._write(summary) as w:
+            if expected_revision is not None and w.register.revision != expected_revision:
+                raise ConflictError(
+                    f"the register changed since the preview (revision {expected_revision} → "
+                    f"{w.register.revision}); preview the workbook again"
+                )
+            for name in new_categories:
+                if name not in w.category_ids:
+                    self._check_category(w, CategoryRecord(name), None)
+                    category = Category(name=name, appetite=None)
+                    w.session.add(category)
+                    w.session.flush()
+                    w.category_ids[name] = category.id
+                    w.log("category", name, name, CREATED, None, name)
+            return _insert_risks(w, drafts, self.today())
+
     def apply_exchange(self, batch: ExchangeBatch) -> int:
         """Write a workbook's accepted changes as one change set; returns the new revision.
 

@@ -57,7 +57,9 @@ def read_tables(path: Path) -> list[Table]:
                 merged = sheet.merged_cell_ranges or []
             except Exception:  # a chart sheet or a damaged sheet: not a table
                 continue
-            table = Table(meta.name, [list(r) for r in rows], meta.visible == SheetVisibleEnum.Visible)
+            table = Table(
+                meta.name, [list(r) for r in rows], meta.visible == SheetVisibleEnum.Visible
+            )
             _spread_merges(table, merged)
             tables.append(table)
     finally:
@@ -67,9 +69,7 @@ def read_tables(path: Path) -> list[Table]:
 
 def _check_file(path: Path) -> None:
     if path.suffix.lower() not in SUFFIXES:
-        raise WorkbookRefused(
-            f"{path.name}: import reads .xlsx, .xlsm, .xls and .ods spreadsheets"
-        )
+        raise WorkbookRefused(f"{path.name}: import reads .xlsx, .xlsm, .xls and .ods spreadsheets")
     try:
         size = path.stat().st_size
         with path.open("rb") as handle:
