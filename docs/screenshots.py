@@ -76,6 +76,7 @@ def main() -> None:
             subprocess.run(["pdftoppm", "-png", "-r", "70", "-f", str(page), "-l", str(page),
                             "-singlefile", str(pack), str(HERE / name)], check=False)  # fmt: skip
         exchange_pictures(app, Path(tmp))
+        wizard_pictures(app, Path(tmp))
     print("screenshots written to", HERE)
 
 
@@ -142,6 +143,27 @@ def exchange_pictures(app: QApplication, tmp: Path) -> None:
     app.processEvents()
     dialog.grab().save(str(HERE / "import-preview.png"))
     dialog.close()
+    service.close()
+
+
+def wizard_pictures(app: QApplication, tmp: Path) -> None:
+    """Each page of Import another register, on a real register from elsewhere."""
+    from riskreg.records import Actor
+    from riskreg.service import open_service
+    from ui.dialogs.foreign_wizard import ForeignImportWizard
+    from ui.document import RegisterDocument
+
+    workbook = HERE.parent / "tests" / "data" / "foreign" / "prince2_style_nchaulagai.xlsx"
+    service = open_service(tmp / "demo.riskreg", Actor("Priya Shah", "APEX", "GUI"))
+    wizard = ForeignImportWizard(RegisterDocument(service), str(workbook.parent))
+    wizard.resize(1000, 620)
+    wizard.show()
+    wizard.file_page.path.setText(str(workbook))
+    for number in range(1, 6):
+        app.processEvents()
+        wizard.grab().save(str(HERE / f"foreign-wizard-{number}.png"))
+        wizard.next()
+    wizard.close()
     service.close()
 
 

@@ -17,6 +17,7 @@ PRINT = "file.print"
 MEETING_PACK = "file.meeting_pack"
 EXPORT = "file.export"
 IMPORT = "file.import"
+IMPORT_FOREIGN = "file.import_foreign"
 RELOAD = "file.reload"
 CLOSE = "file.close"
 QUIT = "file.quit"
@@ -58,6 +59,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
                "An Excel workbook a partner edits and sends back"),
     ActionSpec(IMPORT, "&Import returned workbook…", "Ctrl+I",
                "Preview and merge a partner's edited workbook"),
+    ActionSpec(IMPORT_FOREIGN, "Import another re&gister…", None,
+               "Bring in the risks of a partner's own spreadsheet (.xlsx, .xls, .ods)"),
     ActionSpec(RELOAD, "&Reload", Key.Refresh, "Read the register again from its file",
                QStyle.StandardPixmap.SP_BrowserReload),
     ActionSpec(CLOSE, "&Close", Key.Close, "Close this window"),

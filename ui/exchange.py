@@ -94,6 +94,19 @@ class ExchangeCommands:
         )
         return revision
 
+    def import_foreign(self) -> int:
+        """The import wizard for another register's spreadsheet; the risks it created."""
+        from ui.dialogs.foreign_wizard import ForeignImportWizard
+
+        created = ForeignImportWizard.ask(self.document, self.preferences.last_folder, self.parent)
+        if created:
+            self.report(
+                "Register imported",
+                f"{created} risks were created in one change set. A backup copy of the "
+                "register was saved beside it first.",
+            )
+        return created
+
     def refuse(self, title: str, message: str) -> None:
         from ui.errors import show_refusal
 

@@ -110,7 +110,7 @@ class MainWindow(QMainWindow):
         a = self.actions_by_id
         menus: tuple[tuple[str, list[str | QMenu | None]], ...] = (
             ("&File", [act.NEW, act.OPEN, self.recent_menu, None, act.SAVE_COPY, act.PRINT,
-                       act.MEETING_PACK, None, act.EXPORT, act.IMPORT,
+                       act.MEETING_PACK, None, act.EXPORT, act.IMPORT, act.IMPORT_FOREIGN,
                        None, act.RELOAD, act.CLOSE, act.QUIT]),
             ("&Edit", [act.UNDO, act.REDO, None, act.FIND, None, act.PREFERENCES]),
             ("&Risk", [act.NEW_RISK, act.SAVE_RISK, act.ADD_ACTION]),
@@ -144,6 +144,7 @@ class MainWindow(QMainWindow):
         a[act.MEETING_PACK].triggered.connect(self._choose_meeting_pack)
         a[act.EXPORT].triggered.connect(self.exchange.export)
         a[act.IMPORT].triggered.connect(self.exchange.choose_import)
+        a[act.IMPORT_FOREIGN].triggered.connect(self.exchange.import_foreign)
         a[act.RELOAD].triggered.connect(doc.changed)
         a[act.CLOSE].triggered.connect(self.close)
         a[act.QUIT].triggered.connect(self.close)

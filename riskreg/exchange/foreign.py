@@ -164,7 +164,7 @@ for _field, _names in FOREIGN_NAMES.items():
 def match_header(label: Any, group: Any = "") -> tuple[str | None, float, str]:
     """The field a header names, how sure, and why; a group title above helps
     (``Inherent`` over ``Likelihood``)."""
-    text = text_of(label)
+    text = " ".join(text_of(label).split())
     if not text or isinstance(label, int | float):
         return None, 0.0, ""
     group_text = text_of(group)
@@ -386,6 +386,22 @@ def propose_mapping(
     return Mapping(layout, scales, partner)
 
 
+def _no_risks(name: str, layout: Layout) -> ForeignRefused:
+    return ForeignRefused(
+        f"{name} holds no risks: the header was found on sheet “{layout.sheet}” row "
+        f"{layout.header_row + 1}, but no row below it has a title or description"
+    )
+
+
+def require_rows(tables: Sequence[Table], layout: Layout, name: str) -> int:
+    """How many risk rows lie under the header; an empty template is refused at once."""
+    table = next(t for t in tables if t.name == layout.sheet)
+    count = len(data_rows(collapse_marks(table, layout.header_row), layout, []))
+    if not count:
+        raise _no_risks(name, layout)
+    return count
+
+
 def read_workbook(path: Path) -> list[Table]:
     try:
         return read_tables(path)
@@ -465,11 +481,7 @@ def plan_foreign(
     notes: list[str] = []
     rows = data_rows(table, mapping.layout, notes)
     if not rows:
-        raise ForeignRefused(
-            f"{path.name} holds no risks: the header was found on sheet "
-            f"“{mapping.layout.sheet}” row {mapping.layout.header_row + 1}, but no row below "
-            "it has a title or description"
-        )
+        raise _no_risks(path.name, mapping.layout)
     categories = {fold(c.name): c.name for c in service.list_categories()}
     builder = _Builder(mapping, info.scheme, categories, partners, path.name)
     items: list[Item] = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ("bulk_create", "table_sort", "startup", "heatmap", "exchange")
+BENCHMARKS = ("bulk_create", "table_sort", "startup", "heatmap", "exchange", "foreign")
 
 names = sys.argv[1:] or list(BENCHMARKS)
 for name in names:
