@@ -245,6 +245,32 @@ def test_legacy_xls_and_opendocument_read_as_the_xlsx_they_came_from(
     assert found == expected and len(found) == 3
 
 
+def test_a_partner_column_decides_who_leads_each_risk(
+    demo: RegisterService, tmp_path: Path
+) -> None:
+    path = save(tmp_path, "joint.xlsx", [
+        ["Risk", "Likelihood", "Impact", "Organisation", "Owner"],
+        ["Bridge joint failure", 3, 4, "APEX", "Sam"],
+        ["Water main burst", 2, 5, "Aqua Vale Water plc", "Kim"],
+        ["Consultant capacity", 3, 3, "Somebody Else Ltd", "Jo"],
+    ])  # fmt: skip
+    plan = plan_foreign(demo, path, partner="CNCL")
+    assert [r.lead_partner for r in drafts(plan)] == ["APEX", "AQUA", "CNCL"]
+    assert plan.mapping.lead_counts == {"APEX": 1, "Aqua Vale Water plc": 1,
+                                        "Somebody Else Ltd": 1}  # fmt: skip
+    plan.mapping.leads["Somebody Else Ltd"] = "ARDN"  # the user names the partner
+    again = plan_foreign(demo, path, plan.mapping)
+    assert drafts(again)[2].lead_partner == "ARDN"
+
+
+def test_a_file_over_the_size_limit_is_refused_before_it_is_read(
+    demo: RegisterService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("riskreg.exchange.sheets.MAX_FILE_BYTES", 10_000)
+    with pytest.raises(ForeignRefused, match="the most a register import reads"):
+        plan_foreign(demo, DATA / "erm_template_tomchong.xlsx")
+
+
 # -- refusals and the command line ----------------------------------------------------------
 def test_files_that_hold_no_register_are_refused_plainly(
     demo: RegisterService, tmp_path: Path

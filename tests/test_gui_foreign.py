@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWizard
 from pytestqt.qtbot import QtBot
 
@@ -58,6 +59,7 @@ def test_the_wizard_walks_a_real_register_into_the_register(
     assert values.model.index(levels["75% to 100%"], 3).data() == "5 – Almost certain"
     values.set_level(levels["20000"], 3)  # the user knows £20k is moderate for them
     values.partner.setCurrentIndex(values.partner.findData("AQUA"))
+    assert values.leads.rowCount() == 0  # its owner cells are empty: AQUA leads them all
 
     wizard.next()
     preview = wizard.preview_page
@@ -114,6 +116,23 @@ def test_a_saved_mapping_is_written_and_used_for_the_next_file(
     again.next()
     again.next()
     assert again.values_page.raid.currentData() == "category"
+
+
+def test_owners_in_the_file_can_be_given_their_partner(
+    wizard: ForeignImportWizard, tmp_path: Path, demo: RegisterService
+) -> None:
+    wizard.file_page.path.setText(str(raid_log(tmp_path)))
+    wizard.next()
+    wizard.next()
+    wizard.next()
+    values = wizard.values_page
+    owners = {values.leads.index(r, 0).data(): r for r in range(values.leads.rowCount())}
+    assert set(owners) == {"Kim", "Lee", "Ash"}
+    index = values.leads.index(owners["Kim"], 2)
+    values.leads.setData(index, "ARDN", Qt.ItemDataRole.UserRole)
+    wizard.next()
+    wizard.button(QWizard.WizardButton.FinishButton).click()
+    assert demo.list_risks()[-1].lead_partner == "ARDN"
 
 
 def test_file_menu_opens_the_wizard(

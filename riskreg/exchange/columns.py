@@ -173,6 +173,8 @@ FOREIGN_NAMES: dict[str, tuple[str, ...]] = {
     "status": ("Status", "Risk status", "State", "Open/closed"),
     "owner": ("Owner", "Risk owner", "Responsible", "Assignee", "Accountable", "Owned by",
               "Actionee", "Risk manager"),
+    "lead_partner": ("Lead partner", "Partner", "Lead organisation", "Organisation",
+                     "Organization", "Lead agency", "Agency", "Lead body"),
     "response": ("Response", "Risk response", "Treatment", "Risk treatment", "Strategy",
                  "Response strategy", "Treatment option", "Approach"),
     "controls": ("Existing controls", "Controls", "Current controls", "Control measures",

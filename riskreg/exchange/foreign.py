@@ -89,8 +89,10 @@ class Mapping:
     """``skip`` leaves a RAID log's issues, assumptions and dependencies out; ``category``
     brings them in with their kind as the category."""
     keep_source_ids: bool = True
-    owners: dict[str, str] = field(default_factory=dict)
-    """Owner text → partner code, for files that hold several partners' risks."""
+    leads: dict[str, str] = field(default_factory=dict)
+    """Who leads each row: the text of the file's partner column (or, without one, of its
+    owner column) → a partner code; a text not here, or mapped to "", takes ``partner``."""
+    lead_counts: dict[str, int] = field(default_factory=dict)
 
     def level(self, field_name: str, value: Any) -> int | None:
         key = text_of(value)
@@ -117,7 +119,7 @@ class Mapping:
                 "status": self.status.value,
                 "raid": self.raid,
                 "keep_source_ids": self.keep_source_ids,
-                "owners": self.owners,
+                "leads": self.leads,
             },
             indent=2,
             ensure_ascii=False,
@@ -366,7 +368,11 @@ def data_rows(table: Table, layout: Layout, notes: list[str]) -> list[SourceRow]
 
 
 def propose_mapping(
-    tables: Sequence[Table], layout: Layout, scheme: ScoringScheme, partner: str
+    tables: Sequence[Table],
+    layout: Layout,
+    scheme: ScoringScheme,
+    partner: str,
+    partners: Sequence[Any] | None = None,
 ) -> Mapping:
     table = collapse_marks(next(t for t in tables if t.name == layout.sheet), layout.header_row)
     rows = data_rows(table, layout, [])
@@ -383,7 +389,30 @@ def propose_mapping(
             axis=axis,
             siblings=[r.values[f] for r in rows for f in same_axis if f in r.values],
         )
-    return Mapping(layout, scales, partner)
+    mapping = Mapping(layout, scales, partner)
+    propose_leads(mapping, rows, partners or [])
+    return mapping
+
+
+def lead_text(values: dict[str, Any]) -> str:
+    """What says who leads a row: its partner column, else its owner."""
+    return text_of(values.get("lead_partner") or values.get("owner") or "")
+
+
+def propose_leads(mapping: Mapping, rows: Sequence[SourceRow], partners: Sequence[Any]) -> None:
+    """A partner for each distinct lead text that names one (by code or name)."""
+    by_name = {fold(p.code): p.code for p in partners if p.active}
+    by_name.update({fold(p.name): p.code for p in partners if p.active})
+    counts: dict[str, int] = {}
+    for row in rows:
+        text = lead_text(row.values)
+        if text:
+            counts[text] = counts.get(text, 0) + 1
+    mapping.lead_counts = counts
+    for text in counts:
+        found = by_name.get(fold(text))
+        if found and text not in mapping.leads:
+            mapping.leads[text] = found
 
 
 def _no_risks(name: str, layout: Layout) -> ForeignRefused:
@@ -471,7 +500,7 @@ def plan_foreign(
         raise ForeignRefused(f"{chosen or 'no partner'} is not an active partner of this register")
     if mapping is None:
         layout = analyse(tables, path.name)
-        mapping = propose_mapping(tables, layout, info.scheme, chosen)
+        mapping = propose_mapping(tables, layout, info.scheme, chosen, partners)
     elif partner:
         mapping.partner = partner
     table = next((t for t in tables if t.name == mapping.layout.sheet), None)
@@ -656,10 +685,7 @@ class _Builder:
                      f"new risk from row {row.excel_row}: {title}", "", draft)]  # fmt: skip
 
     def _lead(self, values: dict[str, Any]) -> str:
-        owner = text_of(values.get("owner", ""))
-        if owner and owner in self.mapping.owners:
-            return self.mapping.owners[owner]
-        return self.mapping.partner
+        return self.mapping.leads.get(lead_text(values)) or self.mapping.partner
 
     def finish(self) -> None:
         if self._raid_left:
@@ -724,7 +750,12 @@ def apply_foreign(service: RegisterService, plan: ForeignPlan) -> list[str]:
     )
 
 
-def load_mapping(text: str, tables: Sequence[Table], scheme: ScoringScheme) -> Mapping:
+def load_mapping(
+    text: str,
+    tables: Sequence[Table],
+    scheme: ScoringScheme,
+    partners: Sequence[Any] | None = None,
+) -> Mapping:
     """A saved mapping applied to a new file of the same shape; checked against it."""
     try:
         data = json.loads(text)
@@ -747,7 +778,7 @@ def load_mapping(text: str, tables: Sequence[Table], scheme: ScoringScheme) -> M
         for m in layout.columns
     )  # fmt: skip
     layout = replace(layout, columns=columns)
-    mapping = propose_mapping(tables, layout, scheme, str(data.get("partner", "")))
+    mapping = propose_mapping(tables, layout, scheme, str(data.get("partner", "")), partners)
     for name, levels in (data.get("scales") or {}).items():
         known = {c.value: c for c in mapping.scales.get(name, [])}
         merged = []
@@ -759,5 +790,5 @@ def load_mapping(text: str, tables: Sequence[Table], scheme: ScoringScheme) -> M
     mapping.status = RiskStatus(data.get("status", RiskStatus.DRAFT.value))
     mapping.raid = data.get("raid", "skip")
     mapping.keep_source_ids = bool(data.get("keep_source_ids", True))
-    mapping.owners = dict(data.get("owners") or {})
+    mapping.leads.update({k: v for k, v in (data.get("leads") or {}).items() if v})
     return mapping

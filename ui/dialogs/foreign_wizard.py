@@ -216,7 +216,8 @@ class FilePage(QWizardPage):
             wiz.tables = read_workbook(path)
             if self.mapping_path.text().strip():
                 text = Path(self.mapping_path.text().strip()).read_text(encoding="utf-8")
-                wiz.mapping = load_mapping(text, wiz.tables, wiz.scheme)
+                partners = wiz.document.service.list_partners()
+                wiz.mapping = load_mapping(text, wiz.tables, wiz.scheme, partners)
                 wiz.layout_ = wiz.mapping.layout
             else:
                 wiz.layout_ = analyse(wiz.tables, path.name)
@@ -373,7 +374,8 @@ class ColumnsPage(QWizardPage):
         wiz.layout_ = replace(wiz.layout_, columns=columns)
         if wiz.mapping is None or changed:
             wiz.mapping = propose_mapping(wiz.tables, wiz.layout_, wiz.scheme,
-                                          wiz.default_partner())  # fmt: skip
+                                          wiz.default_partner(),
+                                          wiz.document.service.list_partners())  # fmt: skip
         return True
 
 
@@ -402,6 +404,14 @@ class ValuesPage(QWizardPage):
         self.table.setColumnWidth(1, 180)
         self.table.setColumnWidth(3, 170)
         self.table.verticalHeader().hide()
+        self.leads = QStandardItemModel(0, 3, self)
+        self.leads.setHorizontalHeaderLabels(["Partner or owner in the file", "Rows",
+                                              "Lead partner"])  # fmt: skip
+        self.lead_table = QTableView()
+        self.lead_table.setModel(self.leads)
+        self.lead_table.verticalHeader().hide()
+        self.lead_table.setColumnWidth(0, 260)
+        self.lead_table.horizontalHeader().setStretchLastSection(True)
         self.save_button = QPushButton("Save this mapping…")
         self.save_button.clicked.connect(self._save)
         form = QFormLayout()
@@ -411,7 +421,10 @@ class ValuesPage(QWizardPage):
         form.addRow(self.keep_ids)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(self.table, 1)
+        layout.addWidget(self.table, 2)
+        layout.addWidget(QLabel("Who leads each risk (a name left to the lead partner above "
+                                "takes that partner):"))  # fmt: skip
+        layout.addWidget(self.lead_table, 1)
         layout.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignRight)
 
     def initializePage(self) -> None:
@@ -425,6 +438,18 @@ class ValuesPage(QWizardPage):
         self.status.setCurrentIndex(max(self.status.findData(mapping.status.value), 0))
         self.raid.setCurrentIndex(max(self.raid.findData(mapping.raid), 0))
         self.keep_ids.setChecked(mapping.keep_source_ids)
+        partner_choices = [("(the lead partner above)", "")] + [
+            (f"{p.code} – {p.name}", p.code)
+            for p in wiz.document.service.list_partners(active_only=True)
+        ]
+        self.leads.removeRows(0, self.leads.rowCount())
+        for text, rows in sorted(mapping.lead_counts.items()):
+            code = mapping.leads.get(text, "")
+            lead = _cell(next((t for t, c in partner_choices if c == code), ""), editable=True)
+            lead.setData(code, Role.UserRole)
+            self.leads.appendRow([_cell(text), _cell(str(rows)), lead])
+        self.lead_table.setItemDelegateForColumn(2, ChoiceDelegate(partner_choices,
+                                                                   self.lead_table))  # fmt: skip
         self.model.removeRows(0, self.model.rowCount())
         for name in SCALE_FIELDS:
             if name not in mapping.scales:
@@ -455,6 +480,13 @@ class ValuesPage(QWizardPage):
         mapping.status = RiskStatus(self.status.currentData())
         mapping.raid = self.raid.currentData()
         mapping.keep_source_ids = self.keep_ids.isChecked()
+        for row in range(self.leads.rowCount()):
+            text = self.leads.index(row, 0).data()
+            code = self.leads.index(row, 2).data(Role.UserRole)
+            if code:
+                mapping.leads[text] = code
+            else:
+                mapping.leads.pop(text, None)
         position = 0
         for name in [n for n in SCALE_FIELDS if n in mapping.scales]:
             updated = []
