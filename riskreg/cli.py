@@ -42,6 +42,21 @@ def _date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-09-30") from exc
 
 
+_DECISIONS = {"accepted": "Accepted", "escalated": "Escalated", "closed": "Closed",
+              "action-agreed": "Action agreed", "action agreed": "Action agreed"}  # fmt: skip
+
+
+def _decision(text: str) -> tuple[str, str]:
+    ref, sep, word = text.partition(":")
+    decision = _DECISIONS.get(word.strip().lower())
+    if not sep or not ref.strip() or decision is None:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not REF:DECISION with DECISION one of accepted, escalated, closed, "
+            "action-agreed"
+        )
+    return ref.strip(), decision
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m riskreg",
@@ -107,6 +122,26 @@ def build_parser() -> argparse.ArgumentParser:
     foreign.add_argument("--save-mapping", type=Path, help="write the mapping used to FILE")
     foreign.add_argument("--dry-run", action="store_true", help="report only; change nothing")
     foreign.add_argument("--json", action="store_true", help="the report as JSON on stdout")
+
+    review = commands.add_parser("review", help="record a joint review with a frozen snapshot")
+    review.add_argument("register", metavar="REGISTER")
+    review.add_argument("--title", required=True, help="the meeting, e.g. 'Q3 partnership board'")
+    review.add_argument("--date", type=_date, help="when it was held (default today)")
+    review.add_argument(
+        "--attendee", action="append", type=_partner, default=[], metavar="CODE:Name",
+        help="who attended for which partner (repeat for each)",
+    )  # fmt: skip
+    review.add_argument(
+        "--decision", action="append", type=_decision, default=[], metavar="REF:DECISION",
+        help="a decision on a risk: accepted, escalated, closed or action-agreed (repeat)",
+    )  # fmt: skip
+
+    snapshots = commands.add_parser("snapshots", help="the joint reviews and their fingerprints")
+    snapshots.add_argument("register", metavar="REGISTER")
+
+    verify = commands.add_parser("verify", help="check a review's fingerprint still matches")
+    verify.add_argument("register", metavar="REGISTER")
+    verify.add_argument("snapshot", type=int, metavar="SNAPSHOT_ID")
 
     heatmap = commands.add_parser("heatmap", help="draw a heat map as PDF or PNG")
     heatmap.add_argument("register", metavar="REGISTER")
@@ -406,6 +441,61 @@ def _print_foreign(plan: Any, applied: bool) -> None:
           f"{plan.count('error')} errors — {outcome}")  # fmt: skip
 
 
+def _review(args: argparse.Namespace) -> int:
+    from riskreg.model import Decision
+    from riskreg.records import Attendee, DecisionRecord
+    from riskreg.service import open_service
+
+    service = open_service(args.register, _actor())  # type: ignore[arg-type]
+    try:
+        review = service.record_joint_review(
+            args.title,
+            args.date or service.today(),
+            [Attendee(code, name) for code, name in args.attendee],
+            [DecisionRecord(ref, Decision(word)) for ref, word in args.decision],
+        )
+        risks = len(json.loads(review.snapshot)["risks"])
+    finally:
+        service.close()
+    print(f"recorded joint review {review.id}: {review.title!r} on {review.held_on}, "
+          f"{risks} joint risks frozen")  # fmt: skip
+    print(f"fingerprint (SHA-256) {review.fingerprint}")
+    return EXIT_OK
+
+
+def _snapshots(args: argparse.Namespace) -> int:
+    from riskreg.service import open_service
+
+    service = open_service(args.register, _actor())  # type: ignore[arg-type]
+    try:
+        reviews = service.list_reviews()
+    finally:
+        service.close()
+    if not reviews:
+        print("no joint reviews recorded yet")
+    for review in reviews:
+        print(f"{review.id:>4}  {review.held_on}  rev {review.revision:<5} "
+              f"{review.fingerprint}  {review.title}")  # fmt: skip
+    return EXIT_OK
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from riskreg.service import open_service
+
+    service = open_service(args.register, _actor())  # type: ignore[arg-type]
+    try:
+        result = service.verify_review(args.snapshot)
+    finally:
+        service.close()
+    if result.matches:
+        print(f"joint review {args.snapshot}: fingerprint matches ({result.stored})")
+        return EXIT_OK
+    print(f"joint review {args.snapshot}: fingerprint does NOT match — the snapshot was altered "
+          f"after it was recorded (recorded {result.stored}, now {result.computed})",
+          file=sys.stderr)  # fmt: skip
+    return EXIT_REFUSED
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from riskreg.errors import RegisterError
@@ -416,6 +506,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "export": _export,
         "import": _import,
         "import-foreign": _import_foreign,
+        "review": _review,
+        "snapshots": _snapshots,
+        "verify": _verify,
         "heatmap": _heatmap,
         "report": _report,
     }

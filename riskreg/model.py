@@ -73,6 +73,23 @@ class ActionStatus(enum.StrEnum):
     CANCELLED = "Cancelled"
 
 
+class EscalationLevel(enum.StrEnum):
+    """The route from the working level to each partner's senior executive (ISO 44001)."""
+
+    OPERATIONAL = "Operational"
+    JOINT_MANAGEMENT = "Joint management team"
+    SENIOR_EXECUTIVE = "Senior executive responsible"
+
+
+class Decision(enum.StrEnum):
+    """What a joint review decided about a risk it discussed."""
+
+    ACCEPTED = "Accepted"
+    ESCALATED = "Escalated"
+    CLOSED = "Closed"
+    ACTION_AGREED = "Action agreed"
+
+
 def _enum(kind: type[enum.Enum], length: int) -> Enum:
     return Enum(
         kind,
@@ -100,6 +117,8 @@ class Register(Base):
     next_risk_number: Mapped[int] = mapped_column(default=1)
     next_action_number: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime]
+    escalate_after_days: Mapped[int] = mapped_column(default=90, server_default="90")
+    """A risk outside appetite, or in the top band, this long is proposed for escalation."""
 
 
 class Partner(Base):
@@ -161,6 +180,11 @@ class Risk(Base):
     last_reviewed: Mapped[date | None]
     next_review: Mapped[date | None]
     closed_on: Mapped[date | None]
+    escalation: Mapped[EscalationLevel] = mapped_column(
+        _enum(EscalationLevel, 40),
+        default=EscalationLevel.OPERATIONAL,
+        server_default="Operational",
+    )
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     shares: Mapped[list[RiskShare]] = relationship(
@@ -255,3 +279,31 @@ class ExportLog(Base):
     revision: Mapped[int]
     file_name: Mapped[str] = mapped_column(String(500), default="")
     user: Mapped[str] = mapped_column(String(200), default="")
+
+
+class PartnerAppetite(Base):
+    """The highest band one partner accepts in one category (stricter than the
+    partnership's, or agreed where the partnership has none)."""
+
+    __tablename__ = "partner_appetite"
+
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partner.id"), primary_key=True)
+    category_id: Mapped[int] = mapped_column(ForeignKey("category.id"), primary_key=True)
+    band: Mapped[str] = mapped_column(String(40))
+
+
+class Review(Base):
+    """A joint review meeting and the frozen register it saw: ``snapshot`` is canonical
+    JSON, ``fingerprint`` its SHA-256, so a printed pack can be checked against it."""
+
+    __tablename__ = "review"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    held_on: Mapped[date]
+    recorded_at: Mapped[datetime]
+    user: Mapped[str] = mapped_column(String(200), default="")
+    revision: Mapped[int]
+    snapshot: Mapped[str] = mapped_column(Text)
+    fingerprint: Mapped[str] = mapped_column(String(64))

@@ -10,7 +10,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import NamedTuple
 
-from riskreg.model import ActionStatus, Proximity, Response, RiskStatus, Visibility
+from riskreg.model import (
+    ActionStatus,
+    Decision,
+    EscalationLevel,
+    Proximity,
+    Response,
+    RiskStatus,
+    Visibility,
+)
 from riskreg.scoring import ScoringScheme
 
 Shares = tuple[tuple[str, int], ...]
@@ -102,6 +110,7 @@ class RiskRecord(NamedTuple):
     inherent_score: int
     current_score: int
     target_score: int | None
+    escalation: EscalationLevel = EscalationLevel.OPERATIONAL
 
     def share_of(self, partner_code: str) -> int:
         return dict(self.shares).get(partner_code, 0)
@@ -256,3 +265,42 @@ class ExchangeBatch:
     @property
     def empty(self) -> bool:
         return not (self.risk_edits or self.action_edits or self.new_risks or self.new_actions)
+
+
+@dataclass(frozen=True, slots=True)
+class Attendee:
+    partner_code: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionRecord:
+    ref: str
+    decision: Decision
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewRecord:
+    """A recorded joint review; ``snapshot`` is its canonical JSON, as stored."""
+
+    id: int
+    uuid: str
+    title: str
+    held_on: date
+    recorded_at: datetime
+    user: str
+    revision: int
+    fingerprint: str
+    snapshot: str
+
+
+@dataclass(frozen=True, slots=True)
+class Verification:
+    review_id: int
+    stored: str
+    computed: str
+
+    @property
+    def matches(self) -> bool:
+        return self.stored == self.computed

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import enum
 import gc
+import json
 import uuid as uuidlib
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -52,11 +53,14 @@ from riskreg.model import (
     Category,
     Change,
     ChangeSet,
+    EscalationLevel,
     ExportLog,
     Partner,
+    PartnerAppetite,
     Proximity,
     Register,
     Response,
+    Review,
     Risk,
     RiskShare,
     RiskStatus,
@@ -66,18 +70,22 @@ from riskreg.records import (
     ActionDraft,
     ActionRecord,
     Actor,
+    Attendee,
     CategoryRecord,
     ChangeRecord,
     ChangesSummary,
+    DecisionRecord,
     ExchangeBatch,
     ExchangeSnapshot,
     ExportEntry,
     PartnerRecord,
     RegisterInfo,
+    ReviewRecord,
     RiskDraft,
     RiskRecord,
     SchemeChangeReport,
     Shares,
+    Verification,
     format_shares,
 )
 from riskreg.scoring import ScoringScheme
@@ -108,13 +116,14 @@ _RISK_COLUMNS = (
     _R.inherent_likelihood, _R.inherent_impact, _R.current_likelihood, _R.current_impact,
     _R.target_likelihood, _R.target_impact, _R.target_date, type_coerce(_R.proximity, String),
     _R.cost_min, _R.cost_likely, _R.cost_max, _R.raised_on, _R.last_reviewed, _R.next_review,
-    _R.closed_on, _R.version,
+    _R.closed_on, _R.version, type_coerce(_R.escalation, String),
 )  # fmt: skip
 _STATUS_BY_VALUE = {m.value: m for m in RiskStatus}
 _VISIBILITY_BY_VALUE = {m.value: m for m in Visibility}
 _RESPONSE_BY_VALUE = {m.value: m for m in Response}
 _PROXIMITY_BY_VALUE: dict[str | None, Proximity | None] = {m.value: m for m in Proximity}
 _PROXIMITY_BY_VALUE[None] = None
+_ESCALATION_BY_VALUE = {m.value: m for m in EscalationLevel}
 _SCORE_FIELDS = ("current_likelihood", "current_impact")
 _RISK_TABLE = Base.metadata.tables["risk"]
 _ACTION_TABLE = Base.metadata.tables["action"]
@@ -883,6 +892,203 @@ class RegisterService:
 
     # -- opening and creating ---------------------------------------------------------------
 
+    # -- joint governance ---------------------------------------------------------------
+    def mark_reviewed(self, uuid: str, version: int, on: date | None = None) -> RiskRecord:
+        """A review of one risk: last reviewed on ``on``, next review after its band's
+        interval (the scheme's review cadence)."""
+        on = on or self.today()
+        with self._write("Review risk") as w:
+            risk = w.load_risk(uuid)
+            w.expect_version(risk, version)
+            days = w.scheme.bands[w.scheme.band_index(risk.current_likelihood,
+                                                      risk.current_impact)].review_days  # fmt: skip
+            _apply_risk_changes(
+                w, risk, {"last_reviewed": on, "next_review": on + timedelta(days=days)}, on
+            )
+            w.session.flush()
+            return _select_risks(w.session, uuid)[0]
+
+    def escalate(self, uuid: str, version: int, level: EscalationLevel, reason: str) -> RiskRecord:
+        """Move a risk up or down the escalation ladder; only with a reason, which is logged."""
+        if not reason.strip():
+            raise ValidationError.single("reason", "give the reason for changing the escalation")
+        with self._write(f"Escalation: {level.value}") as w:
+            risk = w.load_risk(uuid)
+            w.expect_version(risk, version)
+            if risk.escalation is level:
+                raise RuleError(f"{risk.ref} is already at {level.value}")
+            w.log("risk", risk.uuid, risk.ref, "escalation", risk.escalation.value, level.value)
+            w.log("risk", risk.uuid, risk.ref, "escalation_reason", None, reason.strip())
+            risk.escalation = level
+            w.session.flush()
+            return _select_risks(w.session, uuid)[0]
+
+    def set_escalate_after(self, days: int) -> None:
+        if days < 1:
+            raise ValidationError.single("days", "give a number of days of 1 or more")
+        with self._write("Escalation period") as w:
+            w.log("register", w.register.uuid, w.register.name, "escalate_after_days",
+                  w.register.escalate_after_days, days)  # fmt: skip
+            w.register.escalate_after_days = days
+
+    def appetites(self) -> tuple[dict[str, str | None], dict[tuple[str, str], str]]:
+        """The partnership's appetite per category, and each partner's where it has one."""
+        with self._read() as s:
+            partnership = dict(s.execute(select(Category.name, Category.appetite)).all())
+            rows = s.execute(
+                select(Partner.code, Category.name, PartnerAppetite.band)
+                .join(Partner, Partner.id == PartnerAppetite.partner_id)
+                .join(Category, Category.id == PartnerAppetite.category_id)
+            ).all()
+        return partnership, {(code, category): band for code, category, band in rows}
+
+    def set_partner_appetite(self, code: str, category: str, band: str | None) -> None:
+        """The highest band ``code`` accepts in ``category``; None removes it."""
+        with self._write(f"Appetite of {code} for {category}") as w:
+            if code not in w.partner_ids:
+                raise NotFound(f"there is no partner {code}")
+            if category not in w.category_ids:
+                raise NotFound(f"there is no category {category}")
+            if band is not None and band not in w.scheme.band_names:
+                raise ValidationError.single(
+                    "band",
+                    f"{band!r} is not a band; choose one of " + ", ".join(w.scheme.band_names),
+                )
+            key = (w.partner_ids[code], w.category_ids[category])
+            held = w.session.get(PartnerAppetite, key)
+            old = held.band if held else None
+            if old == band:
+                return
+            w.log("appetite", code, f"{code}/{category}", "band", old, band)
+            if band is None:
+                w.session.delete(held)
+            elif held is None:
+                w.session.add(PartnerAppetite(partner_id=key[0], category_id=key[1], band=band))
+            else:
+                held.band = band
+
+    def appetite_breaches(self) -> dict[str, tuple[str, ...]]:
+        from riskreg.governance import appetite_breaches
+
+        partnership, partners = self.appetites()
+        return appetite_breaches(self.list_risks(), self.scheme(), partnership, partners)
+
+    def escalation_proposals(self, today: date | None = None) -> list[tuple[RiskRecord, str]]:
+        """Open risks outside appetite, or in the top band, for longer than the register's
+        escalation period, that are not yet at the top of the ladder; with the reason.
+
+        How long counts from the last change of the current score (or the date raised): the
+        risk has stood where it is since then.
+        """
+        today = today or self.today()
+        scheme = self.scheme()
+        breaches = self.appetite_breaches()
+        top = len(scheme.bands) - 1
+        with self._read() as s:
+            period = s.scalar(select(Register.escalate_after_days)) or 90
+            moved = dict(
+                s.execute(
+                    select(Change.entity_uuid, func.max(ChangeSet.at))
+                    .join(ChangeSet, ChangeSet.id == Change.change_set_id)
+                    .where(Change.field.in_(_SCORE_FIELDS))
+                    .group_by(Change.entity_uuid)
+                ).all()
+            )
+        proposals = []
+        for risk in self.list_risks():
+            if (
+                risk.status is RiskStatus.CLOSED
+                or risk.escalation is EscalationLevel.SENIOR_EXECUTIVE
+            ):
+                continue
+            in_top = scheme.band_index(risk.current_likelihood, risk.current_impact) == top
+            why = breaches.get(risk.uuid)
+            if not (in_top or why):
+                continue
+            since_moment = moved.get(risk.uuid)
+            since = since_moment.date() if since_moment else risk.raised_on
+            days = (today - since).days
+            if days <= period:
+                continue
+            reason = why[0] if why else f"in the top band ({scheme.bands[top].name})"
+            proposals.append((risk, f"{reason} for {days} days (more than {period})"))
+        return proposals
+
+    def record_joint_review(
+        self,
+        title: str,
+        held_on: date,
+        attendees: Sequence[Attendee] = (),
+        decisions: Sequence[DecisionRecord] = (),
+    ) -> ReviewRecord:
+        """Freeze the joint register as the meeting saw it, with its record, and fingerprint
+        the snapshot's canonical text."""
+        from riskreg.governance import canonical, fingerprint, snapshot_document
+
+        if not title.strip():
+            raise ValidationError.single("title", "a joint review needs a title")
+        recorded = self.now().astimezone(UTC).replace(microsecond=0)
+        with self._write(f"Joint review: {title[:200]}") as w:
+            s = w.session
+            info = self._info(s)
+            risks = _select_risks(s, None)
+            refs = {r.ref for r in risks}
+            unknown = [d.ref for d in decisions if d.ref not in refs]
+            if unknown:
+                raise ValidationError.single("decisions", "no such risk: " + ", ".join(unknown))
+            document = snapshot_document(
+                register={"uuid": info.uuid, "name": info.name, "revision": info.revision},
+                scheme=info.scheme,
+                partners=_partner_records(s),
+                risks=risks,
+                actions=_select_actions(s),
+                title=title.strip(),
+                held_on=held_on,
+                recorded_at=recorded,
+                attendees=attendees,
+                decisions=decisions,
+            )
+            text = canonical(document)
+            review = Review(
+                uuid=str(uuidlib.uuid4()), title=title.strip()[:300], held_on=held_on,
+                recorded_at=recorded.replace(tzinfo=None), user=self.actor.user[:200],
+                revision=info.revision, snapshot=text, fingerprint=fingerprint(text),
+            )  # fmt: skip
+            s.add(review)
+            s.flush()
+            w.log("review", review.uuid, review.title, CREATED, None, review.fingerprint)
+            return _review_record(review)
+
+    def list_reviews(self) -> list[ReviewRecord]:
+        with self._read() as s:
+            reviews = s.scalars(select(Review).order_by(Review.held_on, Review.id)).all()
+            return [_review_record(r) for r in reviews]
+
+    def get_review(self, review_id: int) -> ReviewRecord:
+        with self._read() as s:
+            review = s.get(Review, review_id)
+            if review is None:
+                raise NotFound(f"there is no joint review {review_id}")
+            return _review_record(review)
+
+    def verify_review(self, review_id: int) -> Verification:
+        """Recompute a snapshot's fingerprint from what the file holds now."""
+        from riskreg.governance import fingerprint
+
+        review = self.get_review(review_id)
+        return Verification(review_id, review.fingerprint, fingerprint(review.snapshot))
+
+    def compare_review(self, review_id: int) -> list[Any]:
+        from riskreg.governance import compare
+
+        review = self.get_review(review_id)
+        return compare(json.loads(review.snapshot), self.list_risks())
+
+    def exposure_by_partner(self) -> list[Any]:
+        from riskreg.governance import exposure_by_partner
+
+        return exposure_by_partner(self.list_risks())
+
     # -- Excel exchange -----------------------------------------------------------------
     def exchange_snapshot(self, partner_code: str | None = None) -> ExchangeSnapshot:
         """The rows an exchange workbook holds, for one partner or the whole register.
@@ -1183,6 +1389,14 @@ def _change_query() -> Any:
     ).join(ChangeSet, Change.change_set_id == ChangeSet.id)  # fmt: skip
 
 
+def _review_record(review: Review) -> ReviewRecord:
+    return ReviewRecord(
+        review.id, review.uuid, review.title, review.held_on,
+        review.recorded_at.replace(tzinfo=UTC), review.user, review.revision,
+        review.fingerprint, review.snapshot,
+    )  # fmt: skip
+
+
 def _partner_records(s: Session, *, active_only: bool = False) -> list[PartnerRecord]:
     query = select(Partner.code, Partner.name, Partner.colour, Partner.contact, Partner.active)
     if active_only:
@@ -1281,6 +1495,7 @@ def _select_risks_where(s: Session, condition: Any, first: int | None) -> list[R
     no_shares: Shares = ()
     status, visibility = _STATUS_BY_VALUE, _VISIBILITY_BY_VALUE
     response, proximity = _RESPONSE_BY_VALUE, _PROXIMITY_BY_VALUE
+    escalation = _ESCALATION_BY_VALUE
     rows: Any = conn.execute(risk_query).all()
     return [
         RiskRecord(
@@ -1291,6 +1506,7 @@ def _select_risks_where(s: Session, condition: Any, first: int | None) -> list[R
             r[20], r[21], proximity[r[22]], r[23], r[24], r[25], r[26], r[27], r[28], r[29],
             r[30], r[15] * r[16], r[17] * r[18],
             r[19] * r[20] if r[19] is not None and r[20] is not None else None,
+            escalation[r[31]],
         )
         for r in rows
     ]  # fmt: skip
@@ -1420,6 +1636,7 @@ def _insert_risks(w: _Work, drafts: Sequence[RiskDraft], today: date) -> list[st
         "number": list(numbers),
         "ref": refs,
         "closed_on": [today if s is RiskStatus.CLOSED else None for s in columns["status"]],
+        "escalation": [EscalationLevel.OPERATIONAL] * count,
         "version": [1] * count,
     }
     renamed = {"category": "category_id", "lead_partner": "lead_partner_id"}

@@ -1,0 +1,225 @@
+"""Joint governance on records: appetite breaches, review snapshots and their fingerprints,
+what changed since a review, and each partner's share of the exposure.
+
+Pure functions over the records the services hand out, so the GUI, the pack and the command
+line get the same answers, and the snapshot's canonical form has one definition.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from riskreg.model import RiskStatus, Visibility
+from riskreg.records import (
+    ActionRecord,
+    Attendee,
+    DecisionRecord,
+    PartnerRecord,
+    RiskRecord,
+)
+from riskreg.scoring import ScoringScheme
+
+SNAPSHOT_FORMAT = 1
+
+
+# -- appetite -----------------------------------------------------------------------------
+def appetite_breaches(
+    risks: Iterable[RiskRecord],
+    scheme: ScoringScheme,
+    partnership: Mapping[str, str | None],
+    partners: Mapping[tuple[str, str], str],
+) -> dict[str, tuple[str, ...]]:
+    """Why each open risk is outside appetite, by uuid: the partnership's appetite for its
+    category, and that of every partner that leads or shares it.
+
+    ``partnership`` maps category → highest accepted band; ``partners`` maps (partner code,
+    category) → highest band that partner accepts. Reasons read "outside appetite of APEX:
+    High > Medium (Financial)".
+    """
+    rank = {band.name: index for index, band in enumerate(scheme.bands)}
+    out: dict[str, tuple[str, ...]] = {}
+    for risk in risks:
+        if risk.status is RiskStatus.CLOSED or risk.category is None:
+            continue
+        band = scheme.band(risk.current_likelihood, risk.current_impact).name
+        reasons = []
+        agreed = partnership.get(risk.category)
+        if agreed in rank and rank[band] > rank[agreed]:
+            reasons.append(f"outside appetite of the partnership: {band} > {agreed} "
+                           f"({risk.category})")  # fmt: skip
+        holders = {risk.lead_partner, *(code for code, _ in risk.shares)}
+        for code in sorted(holders):
+            accepted = partners.get((code, risk.category))
+            if accepted in rank and rank[band] > rank[accepted]:
+                reasons.append(f"outside appetite of {code}: {band} > {accepted} "
+                               f"({risk.category})")  # fmt: skip
+        if reasons:
+            out[risk.uuid] = tuple(reasons)
+    return out
+
+
+# -- snapshots ----------------------------------------------------------------------------
+def canonical(document: Any) -> str:
+    """The one text of a document: keys sorted, no spaces, UTF-8 characters as themselves.
+
+    The same content gives the same text on every machine, in every locale and time zone,
+    so its SHA-256 is a fingerprint partners can compare.
+    """
+    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def fingerprint(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def snapshot_document(
+    *,
+    register: Mapping[str, Any],
+    scheme: ScoringScheme,
+    partners: Sequence[PartnerRecord],
+    risks: Iterable[RiskRecord],
+    actions: Iterable[ActionRecord],
+    title: str,
+    held_on: date,
+    recorded_at: datetime,
+    attendees: Sequence[Attendee],
+    decisions: Sequence[DecisionRecord],
+) -> dict[str, Any]:
+    """The register as a joint review saw it: every joint risk that is not closed, with its
+    scores and band, owners, shares and actions, and the meeting's record."""
+    joint = [
+        r for r in risks if r.visibility is Visibility.JOINT and r.status is not RiskStatus.CLOSED
+    ]
+    kept = {r.uuid for r in joint}
+    by_risk: dict[str, list[dict[str, Any]]] = {}
+    for action in actions:
+        if action.risk_uuid in kept:
+            by_risk.setdefault(action.risk_uuid, []).append({
+                "ref": action.ref, "description": action.description,
+                "partner": action.partner, "owner": action.owner,
+                "due": _iso(action.due_date), "status": action.status.value,
+                "progress": action.progress,
+            })  # fmt: skip
+    return {
+        "format": SNAPSHOT_FORMAT,
+        "register": dict(register),
+        "meeting": {
+            "title": title,
+            "held_on": held_on.isoformat(),
+            "recorded_at": recorded_at.isoformat(timespec="seconds"),
+            "attendees": [{"partner": a.partner_code, "name": a.name} for a in attendees],
+            "decisions": [
+                {"ref": d.ref, "decision": d.decision.value, "note": d.note} for d in decisions
+            ],
+        },
+        "scheme": json.loads(scheme.to_json()),
+        "partners": [{"code": p.code, "name": p.name} for p in partners],
+        "risks": [_risk_entry(r, scheme, by_risk.get(r.uuid, [])) for r in joint],
+    }
+
+
+def _risk_entry(
+    risk: RiskRecord, scheme: ScoringScheme, actions: list[dict[str, Any]]
+) -> dict[str, Any]:
+    target = None
+    if risk.target_likelihood is not None and risk.target_impact is not None:
+        target = [risk.target_likelihood, risk.target_impact]
+    return {
+        "ref": risk.ref,
+        "uuid": risk.uuid,
+        "title": risk.title,
+        "status": risk.status.value,
+        "category": risk.category,
+        "lead": risk.lead_partner,
+        "owner": risk.owner,
+        "shares": [[code, percent] for code, percent in risk.shares],
+        "inherent": [risk.inherent_likelihood, risk.inherent_impact],
+        "current": [risk.current_likelihood, risk.current_impact],
+        "target": target,
+        "band": scheme.band(risk.current_likelihood, risk.current_impact).name,
+        "escalation": risk.escalation.value,
+        "next_review": _iso(risk.next_review),
+        "cost_likely": risk.cost_likely,
+        "actions": actions,
+    }
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+@dataclass(frozen=True, slots=True)
+class SnapshotChange:
+    """One difference between a review's snapshot and the register now."""
+
+    ref: str
+    what: str
+    then: str
+    now: str
+
+
+def compare(snapshot: Mapping[str, Any], risks_now: Iterable[RiskRecord]) -> list[SnapshotChange]:
+    """What moved since the review: new and closed joint risks, scores, bands, owners,
+    leads, escalation. Bands are read in each side's own scheme."""
+    then = {r["uuid"]: r for r in snapshot["risks"]}
+    now = {r.uuid: r for r in risks_now if r.visibility is Visibility.JOINT}
+    changes: list[SnapshotChange] = []
+    for uuid, entry in then.items():
+        risk = now.get(uuid)
+        if risk is None:
+            changes.append(SnapshotChange(entry["ref"], "no longer joint", "joint", "internal"))
+            continue
+        if risk.status is RiskStatus.CLOSED:
+            changes.append(SnapshotChange(risk.ref, "closed", entry["status"], "Closed"))
+            continue
+        score_then = entry["current"][0] * entry["current"][1]
+        if [risk.current_likelihood, risk.current_impact] != entry["current"]:
+            changes.append(SnapshotChange(
+                risk.ref, "current score",
+                f"{score_then} ({entry['current'][0]}×{entry['current'][1]}, {entry['band']})",
+                f"{risk.current_score} ({risk.current_likelihood}×{risk.current_impact})",
+            ))  # fmt: skip
+        for what, old, new in (("lead partner", entry["lead"], risk.lead_partner),
+                               ("owner", entry["owner"], risk.owner),
+                               ("escalation", entry["escalation"], risk.escalation.value),
+                               ("status", entry["status"], risk.status.value)):  # fmt: skip
+            if old != new:
+                changes.append(SnapshotChange(risk.ref, what, str(old), str(new)))
+    for uuid, risk in now.items():
+        if uuid not in then and risk.status is not RiskStatus.CLOSED:
+            changes.append(SnapshotChange(risk.ref, "new since the review", "",
+                                          f"{risk.title} ({risk.current_score})"))  # fmt: skip
+    changes.sort(key=lambda c: (c.ref, c.what))
+    return changes
+
+
+# -- exposure -----------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Exposure:
+    partner: str
+    minimum: int
+    likely: int
+    maximum: int
+    risks: int
+
+
+def exposure_by_partner(risks: Iterable[RiskRecord]) -> list[Exposure]:
+    """Each partner's share of the cost exposure of the open risks that have one."""
+    sums: dict[str, list[int]] = {}
+    for risk in risks:
+        if risk.status is RiskStatus.CLOSED or risk.cost_likely is None:
+            continue
+        low = risk.cost_min if risk.cost_min is not None else risk.cost_likely
+        high = risk.cost_max if risk.cost_max is not None else risk.cost_likely
+        for code, percent in risk.shares:
+            total = sums.setdefault(code, [0, 0, 0, 0])
+            total[0] += round(low * percent / 100)
+            total[1] += round(risk.cost_likely * percent / 100)
+            total[2] += round(high * percent / 100)
+            total[3] += 1
+    return [Exposure(code, *values) for code, values in sorted(sums.items())]
