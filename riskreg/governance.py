@@ -41,26 +41,41 @@ def appetite_breaches(
     category) → highest band that partner accepts. Reasons read "outside appetite of APEX:
     High > Medium (Financial)".
     """
-    rank = {band.name: index for index, band in enumerate(scheme.bands)}
     out: dict[str, tuple[str, ...]] = {}
     for risk in risks:
-        if risk.status is RiskStatus.CLOSED or risk.category is None:
-            continue
+        reasons = appetite_reasons(risk, scheme, partnership, partners)
+        if reasons:
+            out[risk.uuid] = reasons
+    return out
+
+
+def appetite_reasons(
+    risk: RiskRecord,
+    scheme: ScoringScheme,
+    partnership: Mapping[str, str | None],
+    partners: Mapping[tuple[str, str], str],
+) -> tuple[str, ...]:
+    """Why one risk is outside appetite (empty when it is not, or is closed)."""
+    if risk.status is RiskStatus.CLOSED or risk.category is None:
+        return ()
+    rank = {band.name: index for index, band in enumerate(scheme.bands)}
+    try:
         band = scheme.band(risk.current_likelihood, risk.current_impact).name
-        reasons = []
-        agreed = partnership.get(risk.category)
-        if agreed in rank and rank[band] > rank[agreed]:
-            reasons.append(f"outside appetite of the partnership: {band} > {agreed} "
-                           f"({risk.category})")  # fmt: skip
+    except (IndexError, ValueError):
+        return ()
+    reasons = []
+    agreed = partnership.get(risk.category)
+    if agreed in rank and rank[band] > rank[agreed]:
+        reasons.append(f"outside appetite of the partnership: {band} > {agreed} "
+                       f"({risk.category})")  # fmt: skip
+    if partners:
         holders = {risk.lead_partner, *(code for code, _ in risk.shares)}
         for code in sorted(holders):
             accepted = partners.get((code, risk.category))
             if accepted in rank and rank[band] > rank[accepted]:
                 reasons.append(f"outside appetite of {code}: {band} > {accepted} "
                                f"({risk.category})")  # fmt: skip
-        if reasons:
-            out[risk.uuid] = tuple(reasons)
-    return out
+    return tuple(reasons)
 
 
 # -- snapshots ----------------------------------------------------------------------------

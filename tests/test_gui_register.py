@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -74,10 +75,40 @@ def test_review_due_and_overdue_action_filters_show_their_markers(window: MainWi
     view.overdue_filter.setChecked(False)
     view.review_due_filter.setChecked(True)
     today = window.document.service.today()
-    assert all(
-        view.model.row(r).next_review <= today  # type: ignore[operator]
-        for r in range(view.model.rowCount())
+    soon = today + timedelta(days=14)
+    due = view.model.rowCount()
+    assert due > 0 and all(
+        view.model.row(r).next_review <= soon  # type: ignore[operator]
+        for r in range(due)
     )
+    view.review_due_filter.setChecked(False)
+    view.review_overdue_filter.setChecked(True)
+    late = view.model.rowCount()
+    assert 0 < late <= due
+    assert all("Review overdue" in view.model.index(r, flags).data() for r in range(late))
+    assert all(view.model.row(r).next_review < today for r in range(late))  # type: ignore[operator]
+
+
+def test_outside_appetite_is_flagged_filtered_and_explained(window: MainWindow) -> None:
+    service = window.document.service
+    risk = next(r for r in service.list_risks() if r.category == "Financial"
+                and r.status.value == "Open" and r.share_of("APEX"))  # fmt: skip
+    band = service.scheme().band(risk.current_likelihood, risk.current_impact).name
+    lower = service.scheme().band_names[0]
+    if band == lower:
+        risk = service.edit_risk(risk.uuid, risk.version, {"current_likelihood": 5})
+        band = service.scheme().band(risk.current_likelihood, risk.current_impact).name
+    service.set_partner_appetite("APEX", "Financial", lower)
+    window.refresh()
+    view = window.register_view
+    view.appetite_filter.setChecked(True)
+    refs = [view.model.row(r).ref for r in range(view.model.rowCount())]
+    assert risk.ref in refs
+    flags = view.model.column_keys().index("flags")
+    row = refs.index(risk.ref)
+    assert "Outside appetite" in view.model.index(row, flags).data()
+    tip = view.model.index(row, flags).data(Qt.ItemDataRole.ToolTipRole)
+    assert f"outside appetite of APEX: {band} > {lower} (Financial)" in tip
 
 
 def test_sorting_by_current_score_sorts_numbers_not_text(window: MainWindow) -> None:

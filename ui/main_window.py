@@ -172,11 +172,14 @@ class MainWindow(QMainWindow):
     def _context(self) -> TableContext:
         service = self.document.service
         today = service.today()
+        partnership, partners = service.appetites()
         return TableContext(
             scheme=service.scheme(),
             today=today,
             overdue=frozenset(service.risks_with_overdue_actions(today)),
             trends=service.trends(),
+            partnership_appetite=partnership,
+            partner_appetite=partners,
         )
 
     def refresh(self, changed: frozenset[str] | None = None) -> None:

@@ -1,5 +1,6 @@
 """Which risks the register table shows: free text plus partner, category, status, band,
-"review due" and "has overdue actions", combined. Pure Python over prepared columns so a
+"review due" (within a fortnight) or "overdue", "outside appetite" and "has overdue
+actions", combined. Pure Python over prepared columns so a
 keystroke filters 100,000 risks in milliseconds.
 """
 
@@ -20,6 +21,8 @@ class RiskFilter:
     status: str | None = None
     band: str | None = None
     review_due: bool = False
+    review_overdue: bool = False
+    outside_appetite: bool = False
     overdue_actions: bool = False
     cell: tuple[int, int] | None = None
     """A current likelihood × impact cell (a click on the heat map)."""
@@ -84,6 +87,12 @@ class PreparedRisks:
         if wanted.review_due:
             due = self.context.review_due
             picked = [i for i in picked if due(rows[i])]
+        if wanted.review_overdue:
+            late = self.context.review_overdue
+            picked = [i for i in picked if late(rows[i])]
+        if wanted.outside_appetite:
+            reasons = self.context.appetite
+            picked = [i for i in picked if reasons(rows[i])]
         if wanted.overdue_actions:
             overdue = self.context.overdue
             picked = [i for i in picked if rows[i].uuid in overdue]

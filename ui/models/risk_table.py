@@ -9,19 +9,25 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from operator import attrgetter
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
+from riskreg.governance import appetite_reasons
 from riskreg.records import RiskRecord, Shares
 from riskreg.scoring import ScoringScheme
 
 Index = QModelIndex | QPersistentModelIndex
 _NO_INDEX = QModelIndex()
 UUID_ROLE = Qt.ItemDataRole.UserRole + 1
+REVIEW_SOON = timedelta(days=14)
+ESCALATION_MARKS = {
+    "Joint management team": "Escalated: JMT",
+    "Senior executive responsible": "Escalated: senior executives",
+}
 
 
 @dataclass(frozen=True)
@@ -32,19 +38,43 @@ class TableContext:
     today: date
     overdue: frozenset[str] = frozenset()
     trends: dict[str, int] = field(default_factory=dict)
+    partnership_appetite: dict[str, str | None] = field(default_factory=dict)
+    partner_appetite: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def review_due(self, record: RiskRecord) -> bool:
+        """Its next review falls within the next fortnight, or has passed."""
         return (
             record.next_review is not None
-            and record.next_review <= self.today
+            and record.next_review <= self.today + REVIEW_SOON
             and record.status.value != "Closed"
+        )
+
+    def review_overdue(self, record: RiskRecord) -> bool:
+        return (
+            record.next_review is not None
+            and record.next_review < self.today
+            and record.status.value != "Closed"
+        )
+
+    def appetite(self, record: RiskRecord) -> tuple[str, ...]:
+        """Why the risk is outside the appetite of the partnership or of a partner of it."""
+        if not (self.partnership_appetite or self.partner_appetite):
+            return ()
+        return appetite_reasons(
+            record, self.scheme, self.partnership_appetite, self.partner_appetite
         )
 
     def flags(self, record: RiskRecord) -> str:
         marks = []
+        if self.appetite(record):
+            marks.append("Outside appetite")
+        if record.escalation.value != "Operational":
+            marks.append(ESCALATION_MARKS.get(record.escalation.value, "Escalated"))
         if record.uuid in self.overdue:
             marks.append("Overdue action")
-        if self.review_due(record):
+        if self.review_overdue(record):
+            marks.append("Review overdue")
+        elif self.review_due(record):
             marks.append("Review due")
         return " · ".join(marks)
 
@@ -217,6 +247,9 @@ class RiskTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if column.key == "title":
                 return record.description or record.title
+            if column.key == "flags":
+                reasons = self._context.appetite(record)
+                return "\n".join(reasons) if reasons else None
             if column.score_of is not None:
                 levels = column.score_of(record)
                 if levels is not None:

@@ -53,6 +53,9 @@ class RegisterView(QWidget):
         self.status_filter = QComboBox()
         self.band_filter = QComboBox()
         self.review_due_filter = QCheckBox("Review due")
+        self.review_due_filter.setToolTip("Next review within a fortnight, or past")
+        self.review_overdue_filter = QCheckBox("Review overdue")
+        self.appetite_filter = QCheckBox("Outside appetite")
         self.overdue_filter = QCheckBox("Overdue actions")
         self.count_label = QLabel()
         self.clear_cell_button = QPushButton("Show all cells")
@@ -93,6 +96,8 @@ class RegisterView(QWidget):
         top.addWidget(self.search, 1)
         top.addWidget(self.clear_cell_button)
         top.addWidget(self.review_due_filter)
+        top.addWidget(self.review_overdue_filter)
+        top.addWidget(self.appetite_filter)
         top.addWidget(self.overdue_filter)
         bar = QHBoxLayout()
         for label, widget in (
@@ -124,6 +129,10 @@ class RegisterView(QWidget):
             lambda: self._update_filter(band=self._combo_value(self.band_filter))
         )
         self.review_due_filter.toggled.connect(lambda on: self._update_filter(review_due=on))
+        self.review_overdue_filter.toggled.connect(
+            lambda on: self._update_filter(review_overdue=on)
+        )
+        self.appetite_filter.toggled.connect(lambda on: self._update_filter(outside_appetite=on))
         self.overdue_filter.toggled.connect(lambda on: self._update_filter(overdue_actions=on))
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.table.doubleClicked.connect(
