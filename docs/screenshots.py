@@ -72,11 +72,14 @@ def main() -> None:
                         str(HERE / "heatmap-printed")], check=False)  # fmt: skip
         pack = Path(tmp) / "pack.pdf"
         cli(["report", str(Path(tmp) / "demo.riskreg"), str(pack)])
-        for page, name in ((1, "pack-cover"), (8, "pack-top-risks")):
+        exposure_page = _page_with(pack, ("Exposure by partner", "£"))
+        for page, name in ((1, "pack-cover"), (8, "pack-top-risks"),
+                           (exposure_page, "pack-exposure")):  # fmt: skip
             subprocess.run(["pdftoppm", "-png", "-r", "70", "-f", str(page), "-l", str(page),
                             "-singlefile", str(pack), str(HERE / name)], check=False)  # fmt: skip
         exchange_pictures(app, Path(tmp))
         wizard_pictures(app, Path(tmp))
+        governance_pictures(app, Path(tmp))
     print("screenshots written to", HERE)
 
 
@@ -165,6 +168,63 @@ def wizard_pictures(app: QApplication, tmp: Path) -> None:
         wizard.next()
     wizard.close()
     service.close()
+
+
+def governance_pictures(app: QApplication, tmp: Path) -> None:
+    """The review dialog, a review compared with now, and the exposure chart."""
+    from datetime import timedelta
+
+    from riskreg.model import Decision
+    from riskreg.records import Actor, Attendee, DecisionRecord
+    from riskreg.service import open_service
+    from ui.dialogs.reviews import RecordReviewDialog, ReviewsDialog
+    from ui.document import RegisterDocument
+    from ui.main_window import MainWindow
+
+    service = open_service(tmp / "demo.riskreg", Actor("Priya Shah", "CNCL", "GUI"))
+    today = service.today()
+    dialog = RecordReviewDialog(service.list_partners(), service.list_risks(), today)
+    dialog.title.setText("Q4 partnership board")
+    for code, name in (("CNCL", "Priya Shah"), ("APEX", "Dan Moss"), ("AQUA", "Helen Orme")):
+        dialog.attendee_partner.setCurrentIndex(dialog.attendee_partner.findData(code))
+        dialog.attendee_name.setText(name)
+        dialog.add_attendee()
+    for ref, decision, note in (("R-001", "Escalated", "to the senior executives"),
+                                ("R-006", "Action agreed", "weekly utilities forum")):  # fmt: skip
+        dialog.decision_risk.setCurrentIndex(dialog.decision_risk.findData(ref))
+        dialog.decision.setCurrentText(decision)
+        dialog.decision_note.setText(note)
+        dialog.add_decision()
+    dialog.show()
+    app.processEvents()
+    dialog.grab().save(str(HERE / "review-dialog.png"))
+    dialog.close()
+
+    service.record_joint_review(
+        "Q3 partnership board", today - timedelta(days=60),
+        [Attendee("CNCL", "Priya Shah"), Attendee("APEX", "Dan Moss")],
+        [DecisionRecord("R-001", Decision.ACCEPTED), DecisionRecord("R-006", Decision.ESCALATED)],
+    )  # fmt: skip
+    for ref, changes in (("R-001", {"current_likelihood": 3, "owner": "Rob Field"}),
+                         ("R-009", {"current_impact": 5})):  # fmt: skip
+        risk = service.find_risk(ref)
+        service.edit_risk(risk.uuid, risk.version, changes)
+    reviews = ReviewsDialog(RegisterDocument(service))
+    reviews.resize(1150, 640)
+    reviews.verify_all()
+    reviews.tabs.setCurrentIndex(1)
+    reviews.show()
+    app.processEvents()
+    reviews.grab().save(str(HERE / "review-comparison.png"))
+    reviews.close()
+
+    window = MainWindow(service)
+    window.resize(1366, 768)
+    window.show()
+    window.tabs.setCurrentWidget(window.exposure)
+    app.processEvents()
+    window.grab().save(str(HERE / "exposure-view.png"))
+    window.close()
 
 
 def _page_with(pdf: Path, marks: tuple[str, str]) -> int:

@@ -11,8 +11,15 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from riskreg.governance import Exposure, SnapshotChange
 from riskreg.heatmap import Basis, HeatFilter, HeatMap, Movement, PlacedRisk
-from riskreg.records import ActionRecord, ChangesSummary, PartnerRecord, RiskRecord
+from riskreg.records import (
+    ActionRecord,
+    ChangesSummary,
+    PartnerRecord,
+    ReviewRecord,
+    RiskRecord,
+)
 from riskreg.service import RegisterService
 
 TOP_RISKS = 15
@@ -36,16 +43,29 @@ class MeetingPack:
     top_risks: tuple[tuple[RiskRecord, int], ...]
     """Risks by current score, highest first, with their trend (+1, 0, -1)."""
     outside_appetite: tuple[tuple[RiskRecord, str], ...]
-    """Risks above their category's appetite, with the reason ("High > Medium")."""
+    """Risks above the appetite of the partnership or of a partner that leads or shares
+    them, with the reasons ("outside appetite of APEX: High > Medium (Financial)")."""
     overdue_by_partner: dict[str, tuple[ActionRecord, ...]]
     changes: ChangesSummary
+    escalated: tuple[RiskRecord, ...] = ()
+    proposals: tuple[tuple[RiskRecord, str], ...] = ()
+    """Risks proposed for escalation, with why."""
+    reviews_overdue: tuple[RiskRecord, ...] = ()
+    exposures: tuple[Exposure, ...] = ()
+    last_review: ReviewRecord | None = None
+    since_review: tuple[SnapshotChange, ...] = ()
+    """What changed since the latest joint review's snapshot."""
 
 
 def gather_pack(service: RegisterService, since: date | None = None) -> MeetingPack:
+    """Everything the pack prints. Without ``since``, changes are counted from the latest
+    joint review (or 90 days back when there is none)."""
     today = service.today()
-    since = since or today - timedelta(days=90)
+    reviews = service.list_reviews()
+    last_review = reviews[-1] if reviews else None
+    if since is None:
+        since = last_review.held_on if last_review else today - timedelta(days=90)
     info = service.register_info()
-    scheme = info.scheme
     partners = tuple(p for p in service.list_partners() if p.active)
     joint = HeatFilter()
     maps = [
@@ -66,15 +86,8 @@ def gather_pack(service: RegisterService, since: date | None = None) -> MeetingP
     risks = [r for r in service.list_risks() if r.status.value != "Closed"]
     trends = service.trends()
     top = sorted(risks, key=lambda r: (-r.current_score, r.number))[:TOP_RISKS]
-    appetites = {c.name: c.appetite for c in service.list_categories() if c.appetite}
-    outside = []
-    for risk in risks:
-        appetite = appetites.get(risk.category or "")
-        if appetite is None:
-            continue
-        band = scheme.band(risk.current_likelihood, risk.current_impact)
-        if scheme.band_names.index(band.name) > scheme.band_names.index(appetite):
-            outside.append((risk, f"{band.name} > {appetite} ({risk.category})"))
+    breaches = service.appetite_breaches()
+    outside = [(r, "; ".join(breaches[r.uuid])) for r in risks if r.uuid in breaches]
     overdue: dict[str, list[ActionRecord]] = defaultdict(list)
     for action in service.list_actions():
         if action.is_overdue(today):
@@ -90,4 +103,15 @@ def gather_pack(service: RegisterService, since: date | None = None) -> MeetingP
         outside_appetite=tuple(outside),
         overdue_by_partner={k: tuple(v) for k, v in sorted(overdue.items())},
         changes=changes,
+        escalated=tuple(r for r in risks if r.escalation.value != "Operational"),
+        proposals=tuple(service.escalation_proposals(today)),
+        reviews_overdue=tuple(
+            sorted(
+                (r for r in risks if r.next_review and r.next_review < today),
+                key=lambda r: r.next_review or today,
+            )
+        ),
+        exposures=tuple(service.exposure_by_partner()),
+        last_review=last_review,
+        since_review=tuple(service.compare_review(last_review.id)) if last_review else (),
     )

@@ -61,3 +61,32 @@ def test_report_refuses_a_non_pdf_and_a_bad_date(
         main(["report", str(demo_path), str(tmp_path / "p.pdf"), "--since", "last week"])
     assert caught.value.code == 2
     assert "is not a date like" in capsys.readouterr().err
+
+
+def test_the_pack_shows_governance_and_counts_changes_from_the_last_review(
+    demo_path: Path, tmp_path: Path, demo: RegisterService
+) -> None:
+    from riskreg.model import EscalationLevel
+
+    review = demo.record_joint_review("Q3 partnership board", date.today() - timedelta(days=20))
+    risk = demo.find_risk("R-001")
+    risk = demo.edit_risk(risk.uuid, risk.version, {"owner": "New owner since the board"})
+    demo.escalate(risk.uuid, risk.version, EscalationLevel.JOINT_MANAGEMENT, "Slipping")
+    category = next(r.category for r in demo.list_risks() if r.category and r.share_of("APEX"))
+    demo.set_partner_appetite("APEX", category, demo.scheme().band_names[0])
+
+    pack = gather_pack(demo)
+    assert pack.since == review.held_on and pack.last_review == review
+    assert ("R-001", "owner") in {(c.ref, c.what) for c in pack.since_review}
+    assert [r.ref for r in pack.escalated] == ["R-001"]
+    assert any("outside appetite of APEX" in why for _, why in pack.outside_appetite)
+    assert {e.partner for e in pack.exposures} >= {"APEX", "CNCL"}
+
+    out = tmp_path / "pack.pdf"
+    demo.close()
+    assert main(["report", str(demo_path), str(out)]) == 0
+    text = " ".join(page_texts(out))
+    for section in ("Escalated risks, and risks proposed for escalation", "Reviews overdue",
+                    "Exposure by partner", "Changes since the joint review",
+                    review.fingerprint[:16], "outside appetite of APEX"):  # fmt: skip
+        assert section in text, section

@@ -31,6 +31,8 @@ PARTNERS = "register.partners"
 CATEGORIES = "register.categories"
 SCHEME = "register.scheme"
 PREFERENCES = "settings.preferences"
+RECORD_REVIEW = "review.record"
+REVIEWS = "review.list"
 
 Key = QKeySequence.StandardKey
 
@@ -79,6 +81,10 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(PARTNERS, "&Partners…", None, "Add and edit the partner organisations"),
     ActionSpec(CATEGORIES, "&Categories…", None, "Categories and the appetite in each"),
     ActionSpec(SCHEME, "&Scoring scheme…", None, "Levels, labels and bands of the matrix"),
+    ActionSpec(RECORD_REVIEW, "&Record joint review…", None,
+               "Freeze the joint register as this meeting sees it, with its decisions"),
+    ActionSpec(REVIEWS, "&Joint reviews…", None,
+               "Earlier reviews: their fingerprints, the register as they saw it, changes since"),
     ActionSpec(PREFERENCES, "Pr&eferences…", Key.Preferences,
                "Your name and the partner you act for"),
 )  # fmt: skip

@@ -23,6 +23,7 @@ from ui.loader import RiskLoader
 from ui.models.risk_table import TableContext
 from ui.settings import Preferences
 from ui.views.actions_view import AllActionsView, RiskActionsView
+from ui.views.exposure_view import ExposureView
 from ui.views.heatmap_view import HeatMapView
 from ui.views.history_view import HistoryView
 from ui.views.register_view import RegisterView
@@ -61,9 +62,11 @@ class MainWindow(QMainWindow):
         self.history = HistoryView(self.document, self)
         self.all_actions = AllActionsView(self.document, self)
         self.heat_map = HeatMapView(self.document, self)
+        self.exposure = ExposureView(self.document, self)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.register_view, "Register")
         self.tabs.addTab(self.heat_map, "Heat map")
+        self.tabs.addTab(self.exposure, "Exposure")
         self.setCentralWidget(self.tabs)
         self.docks = {
             "editor": self._dock("Risk", self.editor, Qt.DockWidgetArea.RightDockWidgetArea),
@@ -115,6 +118,7 @@ class MainWindow(QMainWindow):
             ("&Edit", [act.UNDO, act.REDO, None, act.FIND, None, act.PREFERENCES]),
             ("&Risk", [act.NEW_RISK, act.SAVE_RISK, act.ADD_ACTION]),
             ("Re&gister", [act.PARTNERS, act.CATEGORIES, act.SCHEME]),
+            ("Re&view", [act.RECORD_REVIEW, act.REVIEWS]),
         )  # fmt: skip
         for title, entries in menus:
             menu = self.menuBar().addMenu(title)
@@ -156,6 +160,8 @@ class MainWindow(QMainWindow):
         a[act.CATEGORIES].triggered.connect(self.edit_categories)
         a[act.SCHEME].triggered.connect(self.edit_scheme)
         a[act.PREFERENCES].triggered.connect(self.edit_preferences)
+        a[act.RECORD_REVIEW].triggered.connect(self.record_review)
+        a[act.REVIEWS].triggered.connect(self.show_reviews)
         doc.sig_changed.connect(self.refresh)
         self.loader.sig_loaded.connect(self._risks_loaded)
         self.loader.sig_failed.connect(self._risks_not_loaded)
@@ -217,6 +223,8 @@ class MainWindow(QMainWindow):
         self.all_actions.refresh_if_shown()
         if self.tabs.currentWidget() is self.heat_map:
             self.heat_map.refresh()
+        if self.tabs.currentWidget() is self.exposure:
+            self.exposure.refresh()
         self.setWindowTitle(f"{info.name} — {info.location}[*]")
         self.setWindowModified(not self.document.undo_stack.isClean())
         actor = service.actor
@@ -248,6 +256,8 @@ class MainWindow(QMainWindow):
     def _tab_changed(self, index: int) -> None:
         if self.tabs.widget(index) is self.heat_map:
             self.heat_map.refresh()
+        elif self.tabs.widget(index) is self.exposure:
+            self.exposure.refresh()
 
     # Bound methods, not lambdas: Qt drops a connection to a method when its window goes,
     # while a lambda would still be called during teardown.
@@ -287,6 +297,31 @@ class MainWindow(QMainWindow):
         from ui.dialogs.scheme import SchemeDialog
 
         SchemeDialog.ask(self.document, self)
+
+    def record_review(self) -> None:
+        from ui.dialogs.reviews import RecordReviewDialog
+
+        service = self.document.service
+        record = RecordReviewDialog.ask(
+            service.list_partners(), service.list_risks(), service.today(), self
+        )
+        if record is None:
+            return
+        title, held_on, attendees, decisions = record
+        review = self.document.attempt(
+            "The review was not recorded",
+            lambda: service.record_joint_review(title, held_on, attendees, decisions),
+        )
+        if review is not None:
+            self.document.changed()
+            self.statusBar().showMessage(
+                f"Joint review recorded; fingerprint {review.fingerprint[:16]}…", 10_000
+            )
+
+    def show_reviews(self) -> None:
+        from ui.dialogs.reviews import ReviewsDialog
+
+        ReviewsDialog.ask(self.document, self)
 
     def new_risk(self) -> None:
         from ui.dialogs.new_risk import NewRiskDialog

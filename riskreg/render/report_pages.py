@@ -23,6 +23,7 @@ from PySide6.QtGui import (
     QPen,
 )
 
+from riskreg.render.exposure_painter import paint_exposure
 from riskreg.render.pages import paint_heat_map_pages
 from riskreg.render.request import HeatMapRequest
 from riskreg.report import MeetingPack
@@ -69,9 +70,33 @@ def write_meeting_pack(pack: MeetingPack, out: Path) -> int:
             "Risks outside appetite",
             ("Ref", "Title", "Lead", "Outside appetite"),
             [(r.ref, r.title, r.lead_partner, why) for r, why in pack.outside_appetite]
-            or [("", "No risk is above its category's appetite.", "", "")],
-            (0.07, 0.55, 0.08, 0.3),
-        )
+            or [("", "No risk is above the appetite of the partnership or of its partners.",
+                 "", "")],
+            (0.07, 0.4, 0.08, 0.45),
+        )  # fmt: skip
+        pages.table(
+            "Escalated risks, and risks proposed for escalation",
+            ("Ref", "Title", "Lead", "Escalation"),
+            [(r.ref, r.title, r.lead_partner, r.escalation.value) for r in pack.escalated]
+            + [(r.ref, r.title, r.lead_partner, f"Proposed: {why}") for r, why in pack.proposals]
+            or [("", "No risk is escalated or proposed for escalation.", "", "")],
+            (0.07, 0.45, 0.08, 0.4),
+        )  # fmt: skip
+        pages.table(
+            "Reviews overdue",
+            ("Ref", "Title", "Lead", "Band", "Next review was due"),
+            [(r.ref, r.title, r.lead_partner,
+              pack.maps[0].heat.scheme.band(r.current_likelihood, r.current_impact).name,
+              r.next_review.strftime("%d %b %Y") if r.next_review else "")
+             for r in pack.reviews_overdue]
+            or [("", "Every risk has been reviewed on time.", "", "", "")],
+            (0.07, 0.5, 0.08, 0.12, 0.23),
+        )  # fmt: skip
+        pages.next()
+        colours = {p.code: p.colour for p in pack.partners}
+        chart = QRectF(rect.left(), rect.top(), rect.width(), rect.height() * 0.55)
+        paint_exposure(painter, chart, pack.exposures, colours)
+        pages.footer()
         rows = [
             (partner, a.ref, a.risk_ref, a.description, a.owner,
              a.due_date.strftime("%d %b %Y") if a.due_date else "")
@@ -83,6 +108,16 @@ def write_meeting_pack(pack: MeetingPack, out: Path) -> int:
             rows or [("", "", "", "No action is overdue.", "", "")],
             (0.08, 0.07, 0.07, 0.5, 0.14, 0.14),
         )
+        if pack.last_review is not None:
+            review = pack.last_review
+            pages.table(
+                f"Changes since the joint review “{review.title}” of {review.held_on:%d %b %Y}"
+                f" (snapshot {review.fingerprint[:16]}…)",
+                ("Ref", "What", "At the review", "Now"),
+                [(c.ref, c.what, c.then, c.now) for c in pack.since_review]
+                or [("", "Nothing has changed since that review.", "", "")],
+                (0.08, 0.22, 0.35, 0.35),
+            )
         changes = pack.changes
         pages.table(
             f"Changes since {pack.since:%d %b %Y}",

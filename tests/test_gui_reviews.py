@@ -1,0 +1,101 @@
+"""Review ▸ Record joint review… and Review ▸ Joint reviews…, driven as a risk lead would."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox
+from pytestqt.qtbot import QtBot
+
+from riskreg.model import Decision
+from riskreg.records import Attendee, DecisionRecord
+from riskreg.service import RegisterService, open_service
+from tests.conftest import ALICE
+from tests.gui_helpers import choose
+from ui import actions as act
+from ui.dialogs.reviews import RecordReviewDialog, ReviewsDialog
+from ui.main_window import MainWindow
+
+
+@pytest.fixture
+def window(qtbot: QtBot, demo_path: Path) -> MainWindow:
+    win = MainWindow(open_service(demo_path, ALICE))
+    qtbot.addWidget(win)
+    win.show()
+    return win
+
+
+def test_recording_a_review_from_the_menu_freezes_the_register(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def answer(cls: type, partners: object, risks: object, today: date,
+               parent: object = None) -> object:  # fmt: skip
+        dialog = RecordReviewDialog(partners, risks, today)  # type: ignore[arg-type]
+        qtbot.addWidget(dialog)
+        save = dialog.buttons.button(QDialogButtonBox.StandardButton.Save)
+        qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+        assert dialog.message.text() == "Give the meeting a title."  # refused until titled
+        qtbot.keyClicks(dialog.title, "Q4 partnership board")
+        choose(dialog.attendee_partner, "APEX")
+        qtbot.keyClicks(dialog.attendee_name, "Dan Moss")
+        dialog.add_attendee()
+        choose(dialog.decision_risk, "R-001")
+        dialog.decision.setCurrentText("Escalated")
+        qtbot.keyClicks(dialog.decision_note, "to the SROs")
+        dialog.add_decision()
+        qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+        assert dialog.result() == RecordReviewDialog.DialogCode.Accepted
+        return dialog.values()
+
+    monkeypatch.setattr(RecordReviewDialog, "ask", classmethod(answer))
+    window.actions_by_id[act.RECORD_REVIEW].trigger()
+    (review,) = window.document.service.list_reviews()
+    assert review.title == "Q4 partnership board"
+    assert '"decision":"Escalated","note":"to the SROs","ref":"R-001"' in review.snapshot
+    assert '{"name":"Dan Moss","partner":"APEX"}' in review.snapshot
+    assert window.document.service.verify_review(review.id).matches
+
+
+def test_the_reviews_dialog_checks_fingerprints_and_shows_changes_since(
+    qtbot: QtBot, demo: RegisterService, demo_path: Path
+) -> None:
+    from ui.document import RegisterDocument
+
+    first = demo.record_joint_review("Q3 board", date(2026, 9, 30),
+                                     [Attendee("CNCL", "Priya Shah")],
+                                     [DecisionRecord("R-001", Decision.ACCEPTED)])  # fmt: skip
+    risk = demo.find_risk("R-001")
+    demo.edit_risk(risk.uuid, risk.version, {"owner": "Somebody new"})
+    demo.record_joint_review("Q4 board", date(2026, 12, 1))
+    with sqlite3.connect(demo_path) as raw:  # someone edits the first snapshot in the file
+        raw.execute("UPDATE review SET snapshot = replace(snapshot, 'Q3 board', 'Q3 Board') "
+                    "WHERE id = ?", (first.id,))  # fmt: skip
+
+    dialog = ReviewsDialog(RegisterDocument(open_service(demo_path, ALICE)))
+    qtbot.addWidget(dialog)
+    assert dialog.list_model.rowCount() == 2
+    assert dialog.verify_all() == [False, True]
+    assert dialog.list_model.item(0, 4).text() == "ALTERED"
+    dialog.list.selectRow(0)
+    frozen = {dialog.frozen.item(r, 0).text(): r for r in range(dialog.frozen.rowCount())}
+    assert dialog.frozen.item(frozen["R-001"], 7).text() == "Accepted"
+    changes = [(dialog.changes.item(r, 0).text(), dialog.changes.item(r, 1).text())
+               for r in range(dialog.changes.rowCount())]  # fmt: skip
+    assert ("R-001", "owner") in changes
+    html = dialog.snapshot_html(1)
+    assert dialog.reviews[1].fingerprint in html and "python -m riskreg verify" in html
+
+
+def test_the_exposure_tab_sums_each_partners_share(window: MainWindow) -> None:
+    window.tabs.setCurrentWidget(window.exposure)
+    view = window.exposure
+    expected = {e.partner: e for e in window.document.service.exposure_by_partner()}
+    shown = {view.model.item(r, 0).text(): view.model.item(r, 3).text()
+             for r in range(view.model.rowCount())}  # fmt: skip
+    assert shown == {code: f"£{e.likely:,}" for code, e in expected.items()} and shown
+    assert view.chart.exposures and view.chart.colours
+    assert not view.chart.grab().isNull()
