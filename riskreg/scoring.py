@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from functools import cached_property
 
 MIN_LEVELS = 3
@@ -173,6 +174,10 @@ class ScoringScheme:
 
     def band(self, likelihood: int, impact: int) -> Band:
         return self.bands[self.band_index(likelihood, impact)]
+
+    def next_review(self, likelihood: int, impact: int, reviewed_on: date) -> date:
+        """The review cadence: the next review falls its band's interval after this one."""
+        return reviewed_on + timedelta(days=self.band(likelihood, impact).review_days)
 
     def band_named(self, name: str) -> Band:
         for band in self.bands:

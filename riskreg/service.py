@@ -900,11 +900,8 @@ class RegisterService:
         with self._write("Review risk") as w:
             risk = w.load_risk(uuid)
             w.expect_version(risk, version)
-            days = w.scheme.bands[w.scheme.band_index(risk.current_likelihood,
-                                                      risk.current_impact)].review_days  # fmt: skip
-            _apply_risk_changes(
-                w, risk, {"last_reviewed": on, "next_review": on + timedelta(days=days)}, on
-            )
+            due = w.scheme.next_review(risk.current_likelihood, risk.current_impact, on)
+            _apply_risk_changes(w, risk, {"last_reviewed": on, "next_review": due}, on)
             w.session.flush()
             return _select_risks(w.session, uuid)[0]
 

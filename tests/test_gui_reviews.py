@@ -99,3 +99,47 @@ def test_the_exposure_tab_sums_each_partners_share(window: MainWindow) -> None:
     assert shown == {code: f"£{e.likely:,}" for code, e in expected.items()} and shown
     assert view.chart.exposures and view.chart.colours
     assert not view.chart.grab().isNull()
+
+
+def test_the_editor_shows_appetite_reasons_marks_reviews_and_escalates_with_a_reason(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from riskreg.model import EscalationLevel
+    from ui.dialogs.escalation import EscalationDialog
+
+    service = window.document.service
+    risk = service.find_risk("R-001")
+    service.set_partner_appetite(risk.lead_partner, risk.category or "", "Low")
+    window.refresh()
+    window.register_view.select_uuid(risk.uuid)
+    editor = window.editor
+    assert f"outside appetite of {risk.lead_partner}" in editor.governance_label.text()
+    assert "Escalation: <b>Operational</b>" in editor.governance_label.text()
+
+    qtbot.mouseClick(editor.reviewed_button, Qt.MouseButton.LeftButton)
+    reviewed = service.get_risk(risk.uuid)
+    assert reviewed.last_reviewed == service.today()
+    band = service.scheme().band(reviewed.current_likelihood, reviewed.current_impact)
+    assert (reviewed.next_review - service.today()).days == band.review_days  # type: ignore[operator]
+    window.document.undo_stack.undo()  # an ordinary, undoable edit
+    assert service.get_risk(risk.uuid).last_reviewed == risk.last_reviewed
+
+    def answer(cls: type, record: object, parent: object = None) -> object:
+        dialog = EscalationDialog(record)  # type: ignore[arg-type]
+        qtbot.addWidget(dialog)
+        dialog.level.setCurrentIndex(dialog.level.findData("Joint management team"))
+        dialog.buttons.accepted.emit()
+        assert dialog.message.text() == "Give the reason for the change."
+        qtbot.keyClicks(dialog.reason, "Two missed milestones")
+        dialog.buttons.accepted.emit()
+        assert dialog.result() == EscalationDialog.DialogCode.Accepted
+        return dialog.choice()
+
+    monkeypatch.setattr(EscalationDialog, "ask", classmethod(answer))
+    qtbot.mouseClick(editor.escalation_button, Qt.MouseButton.LeftButton)
+    assert service.get_risk(risk.uuid).escalation is EscalationLevel.JOINT_MANAGEMENT
+    assert "Joint management team" in editor.governance_label.text()
+    shown = window.history.model
+    cells = [str(shown.index(r, c).data())
+             for r in range(shown.rowCount()) for c in range(shown.columnCount())]  # fmt: skip
+    assert any("Two missed milestones" in cell for cell in cells)

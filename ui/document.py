@@ -18,6 +18,7 @@ from riskreg.records import (
     ActionDraft,
     ActionRecord,
     Actor,
+    EscalationLevel,
     PartnerRecord,
     RiskDraft,
     RiskRecord,
@@ -97,6 +98,26 @@ class RegisterDocument(QObject):
                          record.uuid)
         )  # fmt: skip
         self.sig_changed.emit(frozenset({record.uuid}))
+        return updated
+
+    def mark_reviewed(self, record: RiskRecord) -> RiskRecord | None:
+        """Reviewed today: the next review follows the band's cadence (an undoable edit)."""
+        today = self._service.today()
+        scheme = self._service.scheme()
+        due = scheme.next_review(record.current_likelihood, record.current_impact, today)
+        return self.edit_risk(record, {"last_reviewed": today, "next_review": due})
+
+    def escalate(
+        self, record: RiskRecord, level: EscalationLevel, reason: str
+    ) -> RiskRecord | None:
+        """Up or down the escalation ladder, with the reason; logged, not undone (a change
+        back needs its own reason)."""
+        updated = self.attempt(
+            f"Cannot change the escalation of {record.ref}",
+            lambda: self._service.escalate(record.uuid, record.version, level, reason),
+        )
+        if updated is not None:
+            self.sig_changed.emit(frozenset({record.uuid}))
         return updated
 
     # -- actions ------------------------------------------------------------------------

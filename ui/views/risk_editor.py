@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtWidgets import (
     QDialogButtonBox,
+    QHBoxLayout,
     QLabel,
     QPushButton,
     QScrollArea,
@@ -34,6 +37,15 @@ class RiskEditor(QWidget):
             "background: #fff4e5; color: #663c00; padding: 4px; border-radius: 3px;"
         )
         self.pending_label.hide()
+        self.governance_label = QLabel()
+        self.governance_label.setWordWrap(True)
+        self.reviewed_button = QPushButton("Mark reviewed today")
+        self.reviewed_button.setToolTip("Last reviewed today; the next review follows the band")
+        self.escalation_button = QPushButton("Escalation…")
+        governance = QHBoxLayout()
+        governance.addWidget(self.governance_label, 1)
+        governance.addWidget(self.reviewed_button)
+        governance.addWidget(self.escalation_button)
         scroll = QScrollArea()
         scroll.setWidget(self.form)
         scroll.setWidgetResizable(True)
@@ -47,8 +59,11 @@ class RiskEditor(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.placeholder)
         layout.addWidget(self.pending_label)
+        layout.addLayout(governance)
         layout.addWidget(scroll, 1)
         layout.addWidget(self.buttons)
+        self.reviewed_button.clicked.connect(self.mark_reviewed)
+        self.escalation_button.clicked.connect(self.change_escalation)
         self.save_button.clicked.connect(self.save)
         self.revert_button.clicked.connect(self.revert)
         self.form.sig_edited.connect(self._edited)
@@ -91,7 +106,46 @@ class RiskEditor(QWidget):
         self.placeholder.setVisible(record is None)
         self.form.setEnabled(record is not None)
         self.form.load(record)
+        self._show_governance(record)
         self._set_dirty(False)
+
+    def _show_governance(self, record: RiskRecord | None) -> None:
+        """Its escalation level and, in amber, why it is outside appetite."""
+        from riskreg.governance import appetite_reasons
+
+        for button in (self.reviewed_button, self.escalation_button):
+            button.setEnabled(record is not None)
+        if record is None:
+            self.governance_label.clear()
+            return
+        service = self._document.service
+        partnership, partners = service.appetites()
+        reasons = appetite_reasons(record, service.scheme(), partnership, partners)
+        text = f"Escalation: <b>{record.escalation.value}</b>"
+        if reasons:
+            text += "".join(f"<br><span style='color:#b26a00'>⚠ {html.escape(r)}</span>"
+                            for r in reasons)  # fmt: skip
+        self.governance_label.setText(text)
+
+    def mark_reviewed(self) -> None:
+        if self._record is None or (self._dirty and not self.save()):
+            return
+        updated = self._document.mark_reviewed(self._record)
+        if updated is not None:
+            self._record = updated
+            self.form.load(updated)
+            self._set_dirty(False)
+
+    def change_escalation(self) -> None:
+        from ui.dialogs.escalation import EscalationDialog
+
+        if self._record is None or (self._dirty and not self.save()):
+            return
+        choice = EscalationDialog.ask(self._record, self)
+        if choice is not None:
+            updated = self._document.escalate(self._record, *choice)
+            if updated is not None:
+                self.show_risk(updated.uuid)
 
     def reload_if_clean(self) -> None:
         """After the register changed elsewhere: show the stored risk unless the user is typing."""
