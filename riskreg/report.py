@@ -31,6 +31,8 @@ class MapPage:
     key: tuple[PlacedRisk, ...]
     arrows: tuple[Movement, ...] = ()
     heading: str = ""
+    outlined: frozenset[tuple[int, int]] = frozenset()
+    """Cells holding a risk outside appetite."""
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,8 @@ def gather_pack(service: RegisterService, since: date | None = None) -> MeetingP
     joint = HeatFilter()
     maps = [
         MapPage(service.heat_map(Basis.CURRENT, joint),
-                tuple(service.placed_risks(Basis.CURRENT, joint)), heading="The joint register"),
+                tuple(service.placed_risks(Basis.CURRENT, joint)), heading="The joint register",
+                outlined=service.appetite_cells(Basis.CURRENT, joint)),
         MapPage(service.heat_map(Basis.CURRENT, joint),
                 tuple(service.placed_risks(Basis.CURRENT, joint)),
                 tuple(service.heat_movements(Basis.INHERENT, Basis.CURRENT, joint)),
@@ -81,7 +84,8 @@ def gather_pack(service: RegisterService, since: date | None = None) -> MeetingP
         maps.append(
             MapPage(service.heat_map(Basis.CURRENT, wanted),
                     tuple(service.placed_risks(Basis.CURRENT, wanted)),
-                    heading=f"{partner.name} ({partner.code}): risks it leads or shares")
+                    heading=f"{partner.name} ({partner.code}): risks it leads or shares",
+                    outlined=service.appetite_cells(Basis.CURRENT, wanted))
         )  # fmt: skip
     risks = [r for r in service.list_risks() if r.status.value != "Closed"]
     trends = service.trends()

@@ -920,6 +920,11 @@ class RegisterService:
             w.session.flush()
             return _select_risks(w.session, uuid)[0]
 
+    def escalate_after(self) -> int:
+        """Days outside appetite, or in the top band, after which escalation is proposed."""
+        with self._read() as s:
+            return int(s.scalar(select(Register.escalate_after_days)) or 90)
+
     def set_escalate_after(self, days: int) -> None:
         if days < 1:
             raise ValidationError.single("days", "give a number of days of 1 or more")
@@ -963,6 +968,25 @@ class RegisterService:
                 w.session.add(PartnerAppetite(partner_id=key[0], category_id=key[1], band=band))
             else:
                 held.band = band
+
+    def appetite_cells(
+        self, basis: Basis, heat_filter: HeatFilter | None = None
+    ) -> frozenset[tuple[int, int]]:
+        """The cells of a heat map that hold a risk outside appetite (appetite is judged on
+        the current position, so only a current-risk map has them)."""
+        if basis is not Basis.CURRENT:
+            return frozenset()
+        partnership, partners = self.appetites()
+        if not any(partnership.values()) and not partners:
+            return frozenset()
+        from riskreg.governance import appetite_breaches
+
+        risks = self.list_risks()
+        breaches = appetite_breaches(risks, self.scheme(), partnership, partners)
+        refs = {r.ref for r in risks if r.uuid in breaches}
+        return frozenset(
+            (p.likelihood, p.impact) for p in self.placed_risks(basis, heat_filter) if p.ref in refs
+        )
 
     def appetite_breaches(self) -> dict[str, tuple[str, ...]]:
         from riskreg.governance import appetite_breaches

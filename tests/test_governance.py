@@ -240,3 +240,16 @@ def test_exposure_is_summed_by_each_partners_share(service: RegisterService) -> 
     exposure = {e.partner: (e.minimum, e.likely, e.maximum, e.risks)
                 for e in service.exposure_by_partner()}  # fmt: skip
     assert exposure == {"APEX": (40_000, 70_000, 130_000, 2), "CNCL": (20_000, 40_000, 80_000, 1)}
+
+
+def test_heat_map_cells_holding_a_risk_outside_appetite_are_outlined(
+    service: RegisterService,
+) -> None:
+    from riskreg.heatmap import Basis, HeatFilter
+
+    add(service, 3, 3, category="Safety")  # Medium, above Safety's Low appetite
+    add(service, 1, 1, category="Safety")
+    add(service, 4, 4, category="Financial", lead="APEX")  # High > Medium
+    assert service.appetite_cells(Basis.CURRENT) == {(3, 3), (4, 4)}
+    assert service.appetite_cells(Basis.CURRENT, HeatFilter(partner="APEX")) == {(4, 4)}
+    assert service.appetite_cells(Basis.INHERENT) == frozenset()

@@ -114,7 +114,7 @@ def test_the_editor_shows_appetite_reasons_marks_reviews_and_escalates_with_a_re
     window.register_view.select_uuid(risk.uuid)
     editor = window.editor
     assert f"outside appetite of {risk.lead_partner}" in editor.governance_label.text()
-    assert "Escalation: <b>Operational</b>" in editor.governance_label.text()
+    assert "escalation: <b>Operational</b>" in editor.governance_label.text()
 
     qtbot.mouseClick(editor.reviewed_button, Qt.MouseButton.LeftButton)
     reviewed = service.get_risk(risk.uuid)
@@ -143,3 +143,36 @@ def test_the_editor_shows_appetite_reasons_marks_reviews_and_escalates_with_a_re
     cells = [str(shown.index(r, c).data())
              for r in range(shown.rowCount()) for c in range(shown.columnCount())]  # fmt: skip
     assert any("Two missed milestones" in cell for cell in cells)
+
+
+def test_partner_appetite_and_the_escalation_period_are_set_in_categories(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    from ui.dialogs.categories import CategoriesDialog
+
+    dialog = CategoriesDialog(window.document)
+    qtbot.addWidget(dialog)
+    names = [dialog.model.item(r).data(Qt.ItemDataRole.UserRole)
+             for r in range(dialog.model.rowCount())]  # fmt: skip
+    dialog.list.setCurrentIndex(dialog.model.index(names.index("Financial"), 0))
+    choose(dialog.partner_appetite["APEX"], "Low")
+    assert dialog.save()
+    _, partners = window.document.service.appetites()
+    assert partners[("APEX", "Financial")] == "Low"
+    dialog.escalate_after.setValue(45)
+    dialog.save_escalation_period()
+    assert window.document.service.escalate_after() == 45
+
+
+def test_the_escalated_filter_lists_the_escalated_risks(window: MainWindow) -> None:
+    from riskreg.model import EscalationLevel
+
+    service = window.document.service
+    risk = service.find_risk("R-006")
+    service.escalate(risk.uuid, risk.version, EscalationLevel.SENIOR_EXECUTIVE, "Board")
+    window.refresh()
+    view = window.register_view
+    view.escalated_filter.setChecked(True)
+    assert [view.model.row(r).ref for r in range(view.model.rowCount())] == ["R-006"]
+    flags = view.model.column_keys().index("flags")
+    assert "Escalated: senior executives" in view.model.index(0, flags).data()

@@ -93,8 +93,11 @@ def paint_heat_map(
     legend: bool = True,
     arrows_label: str = "",
     transposed: bool = False,
+    outlined: frozenset[tuple[int, int]] = frozenset(),
 ) -> HeatMapLayout:
-    """Draw the heat map into ``rect`` (device units) and return where its cells are."""
+    """Draw the heat map into ``rect`` (device units) and return where its cells are.
+
+    ``outlined`` cells (those holding a risk outside appetite) get a dashed outline."""
     scheme = heat.scheme
     geometry = layout_heat_map(rect, scheme, legend=legend, transposed=transposed)
     unit = geometry.unit
@@ -111,13 +114,38 @@ def paint_heat_map(
                      heat.caption() + (f" — arrows: {arrows_label}" if arrows else ""))  # fmt: skip
 
     _paint_cells(painter, geometry, heat, base, to_points, highlight)
+    _paint_outlines(painter, geometry, outlined)
     _paint_axes(painter, geometry, scheme, base, to_points)
     if arrows:
         _paint_arrows(painter, geometry, arrows)
     if legend:
-        _paint_legend(painter, geometry, heat, base, to_points)
+        _paint_legend(painter, geometry, heat, base, to_points, bool(outlined))
     painter.restore()
     return geometry
+
+
+OUTLINE = QColor("#202124")
+
+
+def _outline_pen(unit: float) -> QPen:
+    pen = QPen(OUTLINE, max(1.5, unit * 0.35))
+    pen.setStyle(Qt.PenStyle.DashLine)
+    return pen
+
+
+def _paint_outlines(
+    painter: QPainter, geometry: HeatMapLayout, outlined: frozenset[tuple[int, int]]
+) -> None:
+    """A dashed outline round each cell holding a risk outside appetite."""
+    if not outlined:
+        return
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    painter.setPen(_outline_pen(geometry.unit))
+    inset = geometry.unit * 0.35
+    for cell in outlined:
+        rect = geometry.cells.get(cell)
+        if rect is not None:
+            painter.drawRect(rect.adjusted(inset, inset, -inset, -inset))
 
 
 def _paint_cells(
@@ -248,7 +276,12 @@ def _paint_arrows(painter: QPainter, geometry: HeatMapLayout, arrows: Sequence[M
 
 
 def _paint_legend(
-    painter: QPainter, geometry: HeatMapLayout, heat: HeatMap, base: QFont, to_points: float
+    painter: QPainter,
+    geometry: HeatMapLayout,
+    heat: HeatMap,
+    base: QFont,
+    to_points: float,
+    outlines: bool = False,
 ) -> None:
     unit = geometry.unit
     scheme = heat.scheme
@@ -273,6 +306,16 @@ def _paint_legend(
         text = band.name + (f"  {min(scores)}–{max(scores)}" if scores else "")
         label = QRectF(swatch.right() + unit * 0.5, y, geometry.legend.width(), unit * 1.6)
         painter.drawText(label, Qt.AlignmentFlag.AlignVCenter, text)
+        y += unit * 2.2
+    if outlines:
+        swatch = QRectF(geometry.legend.left(), y, unit * 1.6, unit * 1.6)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setPen(_outline_pen(unit * 0.6))
+        painter.drawRect(swatch)
+        painter.setPen(QColor("#202124"))
+        painter.drawText(QRectF(swatch.right() + unit * 0.5, y, geometry.legend.width(),
+                                unit * 1.6), Qt.AlignmentFlag.AlignVCenter,
+                         "outside appetite")  # fmt: skip
         y += unit * 2.2
     y += unit
     painter.drawText(QRectF(geometry.legend.left(), y, geometry.legend.width(), unit * 4),

@@ -68,7 +68,8 @@ def paint_heat_map_page(
     map_rect = QRectF(rect.left(), header.bottom() + unit * 0.5, map_width,
                       rect.bottom() - header.bottom() - unit * 2.5)  # fmt: skip
     paint_heat_map(painter, map_rect, request.heat, arrows=request.arrows,
-                   arrows_label=request.arrows_label, transposed=request.transposed)  # fmt: skip
+                   arrows_label=request.arrows_label, transposed=request.transposed,
+                   outlined=request.outlined)  # fmt: skip
     listed = 0
     if has_key:
         key_rect = QRectF(map_rect.right() + unit, map_rect.top(),

@@ -54,7 +54,8 @@ def write_meeting_pack(pack: MeetingPack, out: Path) -> int:
             drawn = paint_heat_map_pages(
                 painter, rect.adjusted(0, 0, 0, -pages.unit * 2),
                 HeatMapRequest(map_page.heat, map_page.arrows,
-                               f"{pack.register_name} — {map_page.heading}", map_page.key),
+                               f"{pack.register_name} — {map_page.heading}", map_page.key,
+                               outlined=map_page.outlined),
                 writer.newPage, first_page=pages.number,
             )  # fmt: skip
             pages.number += drawn - 1

@@ -18,3 +18,5 @@ class HeatMapRequest:
     """What the arrows show, for the caption."""
     transposed: bool = False
     """Impact up the side, likelihood along the bottom."""
+    outlined: frozenset[tuple[int, int]] = frozenset()
+    """Cells holding a risk outside appetite (dashed outline)."""

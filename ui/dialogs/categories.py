@@ -10,9 +10,11 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QListView,
     QPushButton,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -42,6 +44,24 @@ class CategoriesDialog(QDialog):
         form = QFormLayout()
         form.addRow("Name", self.name)
         form.addRow("Appetite", self.appetite)
+        form.addRow(QLabel("A partner that accepts less in this category:"))
+        self.partner_appetite: dict[str, QComboBox] = {}
+        bands = document.service.scheme().band_names
+        for partner in document.service.list_partners(active_only=True):
+            combo = QComboBox()
+            combo.addItem("(as the partnership)", "")
+            for band in bands:
+                combo.addItem(f"up to {band}", band)
+            self.partner_appetite[partner.code] = combo
+            form.addRow(f"{partner.code}", combo)
+        self.escalate_after = QSpinBox()
+        self.escalate_after.setRange(1, 3650)
+        self.escalate_after.setSuffix(" days")
+        self.escalate_after.setValue(document.service.escalate_after())
+        self.escalate_after.setToolTip(
+            "A risk outside appetite, or in the top band, for longer than this is proposed "
+            "for escalation (for every category)"
+        )
         buttons = QHBoxLayout()
         for button in (self.new_button, self.save_button, self.remove_button):
             buttons.addWidget(button)
@@ -54,9 +74,16 @@ class CategoriesDialog(QDialog):
         body.addWidget(self.list, 1)
         body.addLayout(right, 1)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        period = QHBoxLayout()
+        period.addWidget(QLabel("Propose escalation after"))
+        period.addWidget(self.escalate_after)
+        period.addWidget(QLabel("outside appetite or in the top band"))
+        period.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addLayout(body)
+        layout.addLayout(period)
         layout.addWidget(close)
+        self.escalate_after.editingFinished.connect(self.save_escalation_period)
         close.rejected.connect(self.reject)
         self.new_button.clicked.connect(self.start_new)
         self.save_button.clicked.connect(self.save)
@@ -67,7 +94,7 @@ class CategoriesDialog(QDialog):
             self.appetite.addItem(f"up to {band}", band)
         self.reload()
         self.start_new()
-        self.resize(560, 320)
+        self.resize(620, 420)
 
     def reload(self) -> None:
         self._categories = self._document.service.list_categories()
@@ -84,6 +111,8 @@ class CategoriesDialog(QDialog):
         self.list.clearSelection()
         self.name.clear()
         self.appetite.setCurrentIndex(0)
+        for combo in self.partner_appetite.values():
+            combo.setCurrentIndex(0)
         self.error.show_message("")
         self.remove_button.setEnabled(False)
 
@@ -94,6 +123,11 @@ class CategoriesDialog(QDialog):
             self._editing = category.name
             self.name.setText(category.name)
             self.appetite.setCurrentIndex(max(0, self.appetite.findData(category.appetite or "")))
+            _, partners = self._document.service.appetites()
+            for code, combo in self.partner_appetite.items():
+                combo.setCurrentIndex(
+                    max(0, combo.findData(partners.get((code, category.name), "")))
+                )
             self.error.show_message("")
             self.remove_button.setEnabled(True)
 
@@ -105,6 +139,11 @@ class CategoriesDialog(QDialog):
                 service.add_category(record)
             else:
                 service.edit_category(self._editing, record)
+            _, held = service.appetites()
+            for code, combo in self.partner_appetite.items():
+                wanted = combo.currentData() or None
+                if held.get((code, record.name)) != wanted:
+                    service.set_partner_appetite(code, record.name, wanted)
         except RegisterError as exc:
             self.error.show_message(str(exc))
             return False
@@ -125,6 +164,18 @@ class CategoriesDialog(QDialog):
         self.reload()
         self.start_new()
         return True
+
+    def save_escalation_period(self) -> None:
+        service = self._document.service
+        days = self.escalate_after.value()
+        if days == service.escalate_after():
+            return
+        try:
+            service.set_escalate_after(days)
+        except RegisterError as exc:
+            self.error.show_message(str(exc))
+            return
+        self._document.changed()
 
     @classmethod
     def ask(cls, document: RegisterDocument, parent: QWidget | None = None) -> None:

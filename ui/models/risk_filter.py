@@ -23,6 +23,8 @@ class RiskFilter:
     review_due: bool = False
     review_overdue: bool = False
     outside_appetite: bool = False
+    escalated: bool = False
+    """Above the operational level of the escalation ladder."""
     overdue_actions: bool = False
     cell: tuple[int, int] | None = None
     """A current likelihood × impact cell (a click on the heat map)."""
@@ -93,6 +95,8 @@ class PreparedRisks:
         if wanted.outside_appetite:
             reasons = self.context.appetite
             picked = [i for i in picked if reasons(rows[i])]
+        if wanted.escalated:
+            picked = [i for i in picked if rows[i].escalation.value != "Operational"]
         if wanted.overdue_actions:
             overdue = self.context.overdue
             picked = [i for i in picked if rows[i].uuid in overdue]

@@ -44,6 +44,7 @@ class HeatMapCanvas(QWidget):
         self.arrows_label = ""
         self.transposed = False
         self.highlight: tuple[int, int] | None = None
+        self.outlined: frozenset[tuple[int, int]] = frozenset()
         self.geometry_: HeatMapLayout | None = None
         self.setMouseTracking(True)
         self.setMinimumSize(480, 360)
@@ -65,6 +66,7 @@ class HeatMapCanvas(QWidget):
                 highlight=self.highlight,
                 arrows_label=self.arrows_label,
                 transposed=self.transposed,
+                outlined=self.outlined,
             )
         painter.end()
 
@@ -174,6 +176,7 @@ class HeatMapView(QWidget):
             arrows = service.heat_movements(Basis.INHERENT, Basis.CURRENT, wanted)
         else:
             arrows = []
+        self.canvas.outlined = service.appetite_cells(basis, wanted)
         self.canvas.show_map(service.heat_map(basis, wanted), service.placed_risks(basis, wanted),
                              arrows)  # fmt: skip
 
@@ -188,6 +191,7 @@ class HeatMapView(QWidget):
             key=tuple(self.canvas.placed),
             arrows_label=self.canvas.arrows_label,
             transposed=self.canvas.transposed,
+            outlined=self.canvas.outlined,
         )
 
     def print_map(self) -> None:

@@ -56,6 +56,8 @@ class RegisterView(QWidget):
         self.review_due_filter.setToolTip("Next review within a fortnight, or past")
         self.review_overdue_filter = QCheckBox("Review overdue")
         self.appetite_filter = QCheckBox("Outside appetite")
+        self.escalated_filter = QCheckBox("Escalated")
+        self.escalated_filter.setToolTip("Escalated to the joint management team or above")
         self.overdue_filter = QCheckBox("Overdue actions")
         self.count_label = QLabel()
         self.clear_cell_button = QPushButton("Show all cells")
@@ -98,6 +100,7 @@ class RegisterView(QWidget):
         top.addWidget(self.review_due_filter)
         top.addWidget(self.review_overdue_filter)
         top.addWidget(self.appetite_filter)
+        top.addWidget(self.escalated_filter)
         top.addWidget(self.overdue_filter)
         bar = QHBoxLayout()
         for label, widget in (
@@ -133,6 +136,7 @@ class RegisterView(QWidget):
             lambda on: self._update_filter(review_overdue=on)
         )
         self.appetite_filter.toggled.connect(lambda on: self._update_filter(outside_appetite=on))
+        self.escalated_filter.toggled.connect(lambda on: self._update_filter(escalated=on))
         self.overdue_filter.toggled.connect(lambda on: self._update_filter(overdue_actions=on))
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.table.doubleClicked.connect(

@@ -42,10 +42,13 @@ class RiskEditor(QWidget):
         self.reviewed_button = QPushButton("Mark reviewed today")
         self.reviewed_button.setToolTip("Last reviewed today; the next review follows the band")
         self.escalation_button = QPushButton("Escalation…")
-        governance = QHBoxLayout()
-        governance.addWidget(self.governance_label, 1)
-        governance.addWidget(self.reviewed_button)
-        governance.addWidget(self.escalation_button)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.reviewed_button)
+        buttons.addWidget(self.escalation_button)
+        governance = QVBoxLayout()
+        governance.addWidget(self.governance_label)
+        governance.addLayout(buttons)
         scroll = QScrollArea()
         scroll.setWidget(self.form)
         scroll.setWidgetResizable(True)
@@ -121,7 +124,7 @@ class RiskEditor(QWidget):
         service = self._document.service
         partnership, partners = service.appetites()
         reasons = appetite_reasons(record, service.scheme(), partnership, partners)
-        text = f"Escalation: <b>{record.escalation.value}</b>"
+        text = f"{record.ref} — escalation: <b>{record.escalation.value}</b>"
         if reasons:
             text += "".join(f"<br><span style='color:#b26a00'>⚠ {html.escape(r)}</span>"
                             for r in reasons)  # fmt: skip
