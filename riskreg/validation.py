@@ -8,6 +8,7 @@ never shortened to fit: too long is a problem the user sees, not a silent cut.
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -19,6 +20,18 @@ from riskreg.records import Shares
 from riskreg.scoring import ScoringScheme
 
 LONG_TEXT = 20_000
+UNKEEPABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+"""Characters XML (so every workbook) cannot hold: refused at input, never altered later."""
+
+
+def unkeepable_message(label: str, text: str) -> str | None:
+    found = UNKEEPABLE.search(text)
+    if found is None:
+        return None
+    return (
+        f"{label} contains a control character (U+{ord(found.group()):04X}, often pasted from "
+        "another program) that cannot be kept in a workbook; remove it"
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +104,9 @@ def check_value(name: str, spec: FieldSpec, value: Any, ctx: Context) -> str | N
                 f"{spec.label} is {len(value):,} characters long; the most it can hold is "
                 f"{spec.max_length:,}"
             )
+        unkeepable = unkeepable_message(spec.label, value)
+        if unkeepable:
+            return unkeepable
         if spec.required and not value.strip():
             return f"{spec.label} is required"
         return None
@@ -138,6 +154,7 @@ def plainly_valid(spec: FieldSpec, value: Any, ctx: Context) -> bool:
             value_type is str
             and len(value) <= spec.max_length
             and (not spec.required or bool(value.strip()))
+            and UNKEEPABLE.search(value) is None
         )
     if kind == "enum":
         return value_type is spec.enum_type
@@ -163,14 +180,15 @@ def _failing(spec: FieldSpec, column: Sequence[Any], ctx: Context) -> list[int]:
     kind = spec.kind
     if kind in ("text", "longtext"):
         most = spec.max_length
+        bad = UNKEEPABLE.search
         if spec.required:
             return [
                 i for i, v in enumerate(column)
-                if not (type(v) is str and len(v) <= most and v.strip())
+                if not (type(v) is str and len(v) <= most and v.strip() and not bad(v))
             ]  # fmt: skip
         return [
             i for i, v in enumerate(column)
-            if v is not None and not (type(v) is str and len(v) <= most)
+            if v is not None and not (type(v) is str and len(v) <= most and not bad(v))
         ]  # fmt: skip
     if kind in ("likelihood", "impact"):
         top = len(ctx.scheme.likelihood if kind == "likelihood" else ctx.scheme.impact)

@@ -28,7 +28,14 @@ from riskreg.errors import RegisterError
 from riskreg.exchange.columns import ACTION_COLUMNS, RISK_COLUMNS, Column, fold
 from riskreg.exchange.export import EXCHANGE_SHEET, FORMAT_VERSION, column_letter
 from riskreg.exchange.reader import SheetData, Workbook, WorkbookRefused
-from riskreg.exchange.values import Unreadable, base_text, format_split, is_empty, read
+from riskreg.exchange.values import (
+    Unreadable,
+    as_cell_reads,
+    base_text,
+    format_split,
+    is_empty,
+    read,
+)
 from riskreg.model import ActionStatus, RiskStatus
 from riskreg.records import ActionDraft, ActionRecord, ExchangeBatch, RiskDraft, RiskRecord
 from riskreg.validation import (
@@ -435,6 +442,8 @@ class _Planner:
             try:
                 theirs = read(column, raw, self.scheme)
                 was = read(column, base_value, self.scheme)
+                if isinstance(was, str) and theirs == read(column, as_cell_reads(was), self.scheme):
+                    continue  # the text as a cell gives it back: not an edit
             except Unreadable as exc:
                 self._error(sheet_name, cell, ref, column.field, f"{sheet_name}!{cell}: {exc}")
                 continue
@@ -722,6 +731,8 @@ def _same(cell: Any, base: Any) -> bool:
         return bool(cell.isoformat() == base)
     if kind is datetime:
         return not (cell.hour or cell.minute or cell.second) and cell.date().isoformat() == base
+    if kind is str and type(base) is str:
+        return cell == as_cell_reads(base)
     return False
 
 

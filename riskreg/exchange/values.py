@@ -45,6 +45,14 @@ class Unreadable(ValueError):
     """A cell whose value cannot be read as its column's type; the message says why."""
 
 
+def as_cell_reads(text: str) -> str:
+    """Text as it reads back from a workbook cell: XML turns a carriage return into a line
+    break, and a cell of nothing but spaces reads as empty. The merge compares a cell with
+    its exported text in this form, so these rewrites are never taken for edits."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return "" if not text.strip(" \t\n") else text
+
+
 def is_empty(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
