@@ -18,6 +18,7 @@ MEETING_PACK = "file.meeting_pack"
 EXPORT = "file.export"
 IMPORT = "file.import"
 IMPORT_FOREIGN = "file.import_foreign"
+RESTORE = "file.restore"
 RELOAD = "file.reload"
 CLOSE = "file.close"
 QUIT = "file.quit"
@@ -63,6 +64,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
                "Preview and merge a partner's edited workbook"),
     ActionSpec(IMPORT_FOREIGN, "Import another re&gister…", None,
                "Bring in the risks of a partner's own spreadsheet (.xlsx, .xls, .ods)"),
+    ActionSpec(RESTORE, "Restore from &backup…", None,
+               "Put an earlier copy of the register back (the current one is kept aside)"),
     ActionSpec(RELOAD, "&Reload", Key.Refresh, "Read the register again from its file",
                QStyle.StandardPixmap.SP_BrowserReload),
     ActionSpec(CLOSE, "&Close", Key.Close, "Close this window"),

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMenu, QTabWidget, QWidget
 
@@ -89,6 +89,7 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.refresh()
         self._restore_layout()
+        QTimer.singleShot(0, self.daily_backup)  # after the first paint
 
     # -- building -----------------------------------------------------------------------
     def _install_undo_actions(self) -> None:
@@ -114,6 +115,7 @@ class MainWindow(QMainWindow):
         menus: tuple[tuple[str, list[str | QMenu | None]], ...] = (
             ("&File", [act.NEW, act.OPEN, self.recent_menu, None, act.SAVE_COPY, act.PRINT,
                        act.MEETING_PACK, None, act.EXPORT, act.IMPORT, act.IMPORT_FOREIGN,
+                       None, act.RESTORE,
                        None, act.RELOAD, act.CLOSE, act.QUIT]),
             ("&Edit", [act.UNDO, act.REDO, None, act.FIND, None, act.PREFERENCES]),
             ("&Risk", [act.NEW_RISK, act.SAVE_RISK, act.ADD_ACTION]),
@@ -149,6 +151,7 @@ class MainWindow(QMainWindow):
         a[act.EXPORT].triggered.connect(self.exchange.export)
         a[act.IMPORT].triggered.connect(self.exchange.choose_import)
         a[act.IMPORT_FOREIGN].triggered.connect(self.exchange.import_foreign)
+        a[act.RESTORE].triggered.connect(self.restore_backup)
         a[act.RELOAD].triggered.connect(doc.changed)
         a[act.CLOSE].triggered.connect(self.close)
         a[act.QUIT].triggered.connect(self.close)
@@ -353,7 +356,41 @@ class MainWindow(QMainWindow):
             return False
         self.document.replace_service(service)
         self.preferences.add_recent(service.location)
+        QTimer.singleShot(0, self.daily_backup)
         return True
+
+    def daily_backup(self) -> Path | None:
+        """The day's backup copy, on the first opening of the day; a copy that cannot be
+        made is said in the status bar and does not stop the user."""
+        from riskreg import backups
+
+        try:
+            return backups.daily(self.document.service)
+        except (RegisterError, OSError) as exc:
+            self.statusBar().showMessage(f"Today's backup copy could not be made: {exc}", 20_000)
+            return None
+
+    def restore_backup(self) -> bool:
+        """Put an earlier copy back in place of this register, after keeping it aside."""
+        from riskreg import backups
+        from ui.dialogs.restore import RestoreDialog
+
+        service = self.document.service
+        if service.path is None:
+            self.show_error("No backups here", "A register on a server is backed up by the server.")
+            return False
+        chosen = RestoreDialog.ask(backups.listing(service.path), self)
+        if chosen is None:
+            return False
+        location = service.path
+        self.loader.cancel()
+        self.loader.wait()
+        service.close()
+        try:
+            backups.restore(chosen, location)
+        except OSError as exc:
+            self.show_error("The backup was not restored", str(exc))
+        return self.open_register(str(location))
 
     def new_register(self) -> bool:
         path, _ = QFileDialog.getSaveFileName(

@@ -677,12 +677,11 @@ def apply_import(
     return service.with_actor(source).apply_exchange(batch)
 
 
-def backup_before(service: RegisterService, reason: str) -> Path:
-    """A copy of the register beside it, in ``<name> backups/``, named by time and reason."""
-    assert service.path is not None
-    stamp = service.now().astimezone().strftime("%Y-%m-%d %H%M%S")
-    folder = service.path.with_name(f"{service.path.stem} backups")
-    return service.backup_to(folder / f"{service.path.stem} {stamp} before {reason}.riskreg")
+def backup_before(service: RegisterService, reason: str) -> Path | None:
+    """A copy of the register beside it, in ``<name> backups/``, before ``reason``."""
+    from riskreg import backups
+
+    return backups.take(service, f"before {reason}")
 
 
 # -- small helpers ------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from riskreg import backups
 from riskreg.errors import RegisterError
 from riskreg.records import SchemeChangeReport
 from riskreg.scoring import (
@@ -230,8 +231,9 @@ class SchemeDialog(QDialog):
         if not self.confirm(report):
             return False
         try:
+            backups.take(service, "before scheme change")
             service.change_scheme(new)
-        except RegisterError as exc:
+        except (RegisterError, OSError) as exc:
             self.error.show_message(str(exc))
             return False
         # Undo steps hold levels of the old scheme; they cannot be replayed on the new one.

@@ -1,0 +1,132 @@
+"""Backup copies of a register file, kept beside it with a bounded rolling history.
+
+A copy is taken before every import and scheme change, and once a day when the register is
+opened, into ``<name> backups/`` beside the file (or another folder); the oldest are removed
+beyond ``keep``. Each copy is a consistent register (SQLite's online backup), so restoring
+is replacing the file with a copy — after backing up the current file, so a restore can
+itself be undone.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from riskreg.errors import RegisterError
+
+if TYPE_CHECKING:
+    from riskreg.service import RegisterService
+
+KEEP = 30
+_NAME = re.compile(r"^(?P<stem>.+) (?P<stamp>\d{4}-\d{2}-\d{2} \d{6}) (?P<reason>[^.]+)\.riskreg$")
+_STAMP = "%Y-%m-%d %H%M%S"
+
+
+@dataclass(frozen=True, slots=True)
+class Backup:
+    path: Path
+    taken_at: datetime
+    reason: str
+    risks: int | None
+    """Risk count, or None if the copy cannot be read as a register."""
+
+
+def folder_for(register: Path, folder: Path | None = None) -> Path:
+    return folder or register.with_name(f"{register.stem} backups")
+
+
+def take(
+    service: RegisterService, reason: str, *, folder: Path | None = None, keep: int = KEEP
+) -> Path | None:
+    """A copy of the register now, named by time and reason; older copies beyond ``keep``
+    removed. None for a register on a server (the server keeps its own backups)."""
+    if service.path is None:
+        return None
+    target_folder = folder_for(service.path, folder)
+    stamp = service.now().astimezone().strftime(_STAMP)
+    label = re.sub(r"[^\w -]", "", reason).strip() or "backup"
+    target = target_folder / f"{service.path.stem} {stamp} {label}.riskreg"
+    number = 1
+    while target.exists():  # two in the same second: keep both
+        number += 1
+        target = target_folder / f"{service.path.stem} {stamp} {label} {number}.riskreg"
+    service.backup_to(target)
+    prune(service.path, folder=folder, keep=keep)
+    return target
+
+
+def daily(service: RegisterService, *, folder: Path | None = None, keep: int = KEEP) -> Path | None:
+    """The day's copy, taken when the register is first opened that day."""
+    if service.path is None:
+        return None
+    today = service.now().astimezone().strftime("%Y-%m-%d")
+    for backup in _named(service.path, folder):
+        if backup[1].strftime("%Y-%m-%d") == today and backup[2].startswith("daily"):
+            return None
+    return take(service, "daily", folder=folder, keep=keep)
+
+
+def prune(register: Path, *, folder: Path | None = None, keep: int = KEEP) -> list[Path]:
+    """Remove the oldest copies beyond ``keep``; returns what was removed."""
+    copies = sorted(_named(register, folder), key=lambda b: b[1], reverse=True)
+    removed = []
+    for path, _, _ in copies[keep:]:
+        path.unlink(missing_ok=True)
+        removed.append(path)
+    return removed
+
+
+def listing(register: Path, *, folder: Path | None = None) -> list[Backup]:
+    """Every copy, newest first, with its risk count (read without changing it)."""
+    from riskreg.integrity import check_register
+    from riskreg.store import open_register
+
+    found = []
+    for path, taken, reason in sorted(_named(register, folder), key=lambda b: b[1],
+                                      reverse=True):  # fmt: skip
+        risks: int | None
+        try:
+            store = open_register(path, upgrade=False)
+        except RegisterError:
+            risks = None
+        else:
+            try:
+                risks = check_register(store).risks
+            finally:
+                store.close()
+        found.append(Backup(path, taken, reason, risks))
+    return found
+
+
+def restore(backup: Path, register: Path, *, folder: Path | None = None) -> Path:
+    """Put a copy back in place of the register (which must not be open). The current file
+    is copied aside first; returns that copy."""
+    aside_folder = folder_for(register, folder)
+    aside_folder.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now().astimezone().strftime(_STAMP)
+    aside = aside_folder / f"{register.stem} {stamp} before restore.riskreg"
+    if register.exists():
+        shutil.copy2(register, aside)
+    partial = register.with_name(register.name + ".restoring")
+    shutil.copy2(backup, partial)
+    os.replace(partial, register)
+    return aside
+
+
+def _named(register: Path, folder: Path | None) -> list[tuple[Path, datetime, str]]:
+    where = folder_for(register, folder)
+    if not where.is_dir():
+        return []
+    found = []
+    for path in where.glob("*.riskreg"):
+        match = _NAME.match(path.name)
+        if match is None or match["stem"] != register.stem:
+            continue
+        taken = datetime.strptime(match["stamp"], _STAMP)
+        found.append((path, taken, match["reason"]))
+    return found

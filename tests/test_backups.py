@@ -1,0 +1,102 @@
+"""Backup copies: before imports and scheme changes, once a day, a bounded history, and a
+restore that can itself be undone."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from riskreg import backups
+from riskreg.records import RiskDraft
+from riskreg.scoring import ScoringScheme
+from riskreg.service import RegisterService, open_service
+from tests.conftest import ALICE, file_digest
+from ui.main_window import MainWindow
+
+NOON = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
+
+
+def at(service: RegisterService, moment: datetime) -> RegisterService:
+    return service.with_clock(lambda: moment)
+
+
+def test_copies_are_listed_newest_first_with_their_risk_counts(
+    service: RegisterService, register_path: Path
+) -> None:
+    first = backups.take(at(service, NOON), "before import")
+    service.create_risk(RiskDraft("Flood", "CNCL", 3, 3))
+    second = backups.take(at(service, NOON + timedelta(hours=1)), "before scheme change")
+    listed = backups.listing(register_path)
+    assert [b.path for b in listed] == [second, first]
+    assert [(b.reason, b.risks) for b in listed] == [("before scheme change", 1),
+                                                     ("before import", 0)]  # fmt: skip
+    assert first is not None and first.parent.name == "alliance backups"
+
+
+def test_the_history_is_bounded(service: RegisterService, register_path: Path) -> None:
+    for hour in range(7):
+        backups.take(at(service, NOON + timedelta(hours=hour)), "before import", keep=5)
+    kept = backups.listing(register_path)
+    assert len(kept) == 5
+    assert kept[-1].taken_at.astimezone(UTC).hour == 14  # the two oldest went
+
+
+def test_one_daily_copy_a_day(service: RegisterService, register_path: Path) -> None:
+    assert backups.daily(at(service, NOON)) is not None
+    assert backups.daily(at(service, NOON + timedelta(hours=3))) is None
+    assert backups.daily(at(service, NOON + timedelta(days=1))) is not None
+    assert [b.reason for b in backups.listing(register_path)] == ["daily", "daily"]
+
+
+def test_restoring_puts_a_copy_back_and_keeps_the_current_file_aside(
+    service: RegisterService, register_path: Path
+) -> None:
+    copy = backups.take(at(service, NOON), "before import")
+    assert copy is not None
+    service.create_risk(RiskDraft("Added after the copy", "CNCL", 3, 3))
+    service.close()
+    changed = file_digest(register_path)
+    aside = backups.restore(copy, register_path)
+    assert file_digest(register_path) == file_digest(copy)
+    assert file_digest(aside) == changed  # the restore can be undone
+    assert open_service(register_path, ALICE).list_risks() == []
+
+
+def test_a_scheme_change_from_the_gui_takes_a_copy_first(
+    qtbot: QtBot, blank_window: MainWindow, register_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ui.dialogs.scheme import SchemeDialog
+
+    dialog = SchemeDialog(blank_window.document)
+    qtbot.addWidget(dialog)
+    monkeypatch.setattr(dialog, "confirm", lambda report: True)
+    monkeypatch.setattr(dialog, "scheme", lambda: ScoringScheme.sized(4, 4))
+    assert dialog.try_apply()
+    assert "before scheme change" in [b.reason for b in backups.listing(register_path)]
+
+
+def test_file_restore_from_backup_reopens_the_register_as_it_was(
+    qtbot: QtBot, blank_window: MainWindow, register_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ui.dialogs.restore import RestoreDialog
+
+    qtbot.waitUntil(lambda: bool(backups.listing(register_path)))  # the day's copy, on open
+    window = blank_window
+    window.document.service.create_risk(RiskDraft("Typed by mistake", "CNCL", 2, 2))
+    window.refresh()
+    assert window.register_view.model.rowCount() == 1
+
+    def choose_oldest(cls: type, listed: list[backups.Backup], parent: object = None) -> Path:
+        dialog = RestoreDialog(listed)
+        qtbot.addWidget(dialog)
+        assert dialog.model.rowCount() == len(listed)
+        dialog.table.selectRow(len(listed) - 1)
+        return dialog.chosen()  # type: ignore[return-value]
+
+    monkeypatch.setattr(RestoreDialog, "ask", classmethod(choose_oldest))
+    assert window.restore_backup()
+    assert window.register_view.model.rowCount() == 0
+    assert "before restore" in [b.reason for b in backups.listing(register_path)]
