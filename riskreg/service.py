@@ -385,6 +385,11 @@ class RegisterService:
             action_count=s.scalar(select(func.count(Action.id))) or 0,
         )
 
+    def revision(self) -> int:
+        """The register's revision: one cheap query, polled to notice other users' changes."""
+        with self._read() as s:
+            return int(s.scalar(select(Register.revision)) or 0)
+
     def scheme(self) -> ScoringScheme:
         with self._read() as s:
             return ScoringScheme.from_json(s.scalars(select(Register.scheme_json)).one())

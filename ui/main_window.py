@@ -10,7 +10,17 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent
-from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMenu, QTabWidget, QWidget
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QPushButton,
+    QTabWidget,
+    QWidget,
+)
 
 from riskreg.errors import RegisterError
 from riskreg.records import Actor, RiskRecord, RiskStatus
@@ -30,6 +40,27 @@ from ui.views.register_view import RegisterView
 from ui.views.risk_editor import RiskEditor
 
 REGISTER_SUFFIX = ".riskreg"
+
+
+class OutsideChangeBar(QWidget):
+    """ "Changed by someone else — Refresh", in the status bar until the user refreshes."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.label = QLabel()
+        self.label.setStyleSheet("color: #663c00;")
+        self.refresh_button = QPushButton("Refresh")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.label)
+        layout.addWidget(self.refresh_button)
+        self.hide()
+
+    def show_change(self, revision: int) -> None:
+        self.label.setText(f"Someone else changed the register (now revision {revision}).")
+        self.show()
+
+
 FIRST_PAGE = 500
 """Risks shown at once when a large register is opened; the rest load in the background."""
 
@@ -37,6 +68,8 @@ FIRST_PAGE = 500
 class MainWindow(QMainWindow):
     progressive_threshold = 5_000
     """Registers with more risks than this are read in the background after a first page."""
+    watch_interval_ms = 4_000
+    """How often the window asks whether another user or program changed the register."""
 
     def __init__(
         self,
@@ -90,6 +123,13 @@ class MainWindow(QMainWindow):
         self.refresh()
         self._restore_layout()
         QTimer.singleShot(0, self.daily_backup)  # after the first paint
+        self.outside_bar = OutsideChangeBar(self)
+        self.outside_bar.refresh_button.clicked.connect(self._refresh_from_outside)
+        self.statusBar().insertPermanentWidget(0, self.outside_bar)
+        self.watch = QTimer(self)
+        self.watch.setInterval(self.watch_interval_ms)
+        self.watch.timeout.connect(self.check_outside_changes)
+        self.watch.start()
 
     # -- building -----------------------------------------------------------------------
     def _install_undo_actions(self) -> None:
@@ -228,6 +268,9 @@ class MainWindow(QMainWindow):
             self.heat_map.refresh()
         if self.tabs.currentWidget() is self.exposure:
             self.exposure.refresh()
+        self._seen_revision = info.revision
+        if hasattr(self, "outside_bar"):
+            self.outside_bar.hide()
         self.setWindowTitle(f"{info.name} — {info.location}[*]")
         self.setWindowModified(not self.document.undo_stack.isClean())
         actor = service.actor
@@ -358,6 +401,22 @@ class MainWindow(QMainWindow):
         self.preferences.add_recent(service.location)
         QTimer.singleShot(0, self.daily_backup)
         return True
+
+    def check_outside_changes(self) -> bool:
+        """Another user or program changed the register: say so and offer to refresh (what
+        is being typed in the editor is kept either way)."""
+        try:
+            revision = self.document.service.revision()
+        except RegisterError:
+            return False  # busy: ask again at the next tick
+        if revision == self._seen_revision:
+            return False
+        self.outside_bar.show_change(revision)
+        return True
+
+    def _refresh_from_outside(self) -> None:
+        self.outside_bar.hide()
+        self.refresh()
 
     def daily_backup(self) -> Path | None:
         """The day's backup copy, on the first opening of the day; a copy that cannot be
