@@ -95,3 +95,22 @@ def blank_window(qtbot: object, service: RegisterService, register_path: Path) -
     qtbot.addWidget(window)  # type: ignore[attr-defined]
     window.show()
     return window
+
+
+def pytest_terminal_summary(terminalreporter: object) -> None:
+    """The fault table: how many hostile cases each class ran (the README copies it)."""
+    import sys
+
+    module = sys.modules.get("tests.test_hostile_workbooks")
+    cases = getattr(module, "CASES", None)
+    if not cases:
+        return
+    failed = [
+        r for r in terminalreporter.stats.get("failed", [])  # type: ignore[attr-defined]
+        if "test_hostile_workbooks" in r.nodeid
+    ]  # fmt: skip
+    verdict = "SOME FAILED" if failed else "each refused or reported, file unchanged, < 5 s"
+    terminalreporter.section("fault table: hostile workbooks, each through both importers")  # type: ignore[attr-defined]
+    for fault, count in cases.items():
+        terminalreporter.write_line(f"{fault}: {count} cases — {verdict}")  # type: ignore[attr-defined]
+    terminalreporter.write_line(f"total: {sum(cases.values())} cases")  # type: ignore[attr-defined]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from riskreg.exchange.columns import Column, fold
@@ -197,6 +197,11 @@ def _date(value: Any, header: str) -> date:
         return value.date()
     if isinstance(value, date):
         return value
+    if isinstance(value, time):
+        raise Unreadable(
+            f"{header.lower()} holds a time of day, not a date (a workbook cannot hold a date "
+            "before 1900; type such a date as text, e.g. 1899-12-31)"
+        )
     if isinstance(value, str):
         text = value.strip()
         for pattern in _DATE_FORMATS:
@@ -234,4 +239,10 @@ def _whole(value: Any, header: str, *, percent: bool) -> int:
 def _shown(value: Any) -> str:
     if isinstance(value, str):
         return f"“{value if len(value) <= 40 else value[:40] + '…'}”"
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ", timespec="minutes")
+    if isinstance(value, date | time):
+        return value.isoformat()
+    if isinstance(value, float):
+        return f"{value:g}"
     return repr(value)

@@ -1,0 +1,179 @@
+"""Hostile and broken workbooks, for the exchange import and the import of another register:
+each is refused or reported with a clear message, within seconds, and the register file is
+left byte for byte as it was. The number of cases each fault class ran is printed at the end
+of the test run (the README's fault table is copied from it)."""
+
+from __future__ import annotations
+
+import io
+import time
+import zipfile
+from collections import Counter
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl import load_workbook
+
+from riskreg.errors import RegisterError
+from riskreg.exchange.export import export_register
+from riskreg.exchange.foreign import plan_foreign
+from riskreg.exchange.importer import plan_import
+from riskreg.exchange.reader import MAX_MEMBER_BYTES
+from riskreg.service import RegisterService
+from tests.conftest import file_digest
+
+CASES: Counter[str] = Counter()
+"""Fault class → cases run; printed by conftest's terminal summary."""
+SECONDS = 5.0
+
+
+def outcome(service: RegisterService, path: Path, register: Path) -> list[str]:
+    """Both importers on one file: what each said. Never a crash, never a write."""
+    before = file_digest(register)
+    said = []
+    runs = (("exchange", lambda: plan_import(service, path)),
+            ("foreign", lambda: plan_foreign(service, path, partner="CNCL")))  # fmt: skip
+    for name, run in runs:
+        started = time.perf_counter()
+        try:
+            plan = run()
+        except RegisterError as exc:
+            message = str(exc)
+            assert message.strip() and "Traceback" not in message
+            said.append(f"{name}: refused: {message}")
+        else:
+            errors = [i.message for i in plan.items if i.kind == "error"]
+            said.append(f"{name}: {len(plan.items)} items, {len(errors)} errors")
+        assert time.perf_counter() - started < SECONDS, name
+    assert file_digest(register) == before
+    return said
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    """A genuine exchange workbook of the demo register, as bytes to damage."""
+    from riskreg.demo import build_demo
+    from tests.conftest import ALICE
+
+    folder = tmp_path_factory.mktemp("hostile")
+    service = build_demo(folder / "demo.riskreg", ALICE)
+    path = folder / "genuine.xlsx"
+    export_register(service, path, "APEX")
+    service.close()
+    return path.read_bytes()
+
+
+def run_case(fault: str, demo: RegisterService, demo_path: Path, tmp_path: Path,
+             name: str, data: bytes) -> list[str]:  # fmt: skip
+    path = tmp_path / name
+    path.write_bytes(data)
+    CASES[fault] += 1
+    return outcome(demo, path, demo_path)
+
+
+QUICK = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=QUICK)
+@given(data=st.binary(min_size=0, max_size=4096))
+def test_random_bytes(demo: RegisterService, demo_path: Path, tmp_path: Path, data: bytes) -> None:
+    said = run_case("random bytes named .xlsx", demo, demo_path, tmp_path, "random.xlsx", data)
+    assert all("refused" in line for line in said)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=QUICK)
+@given(fraction=st.floats(0.0, 0.999))
+def test_truncated_workbooks(
+    demo: RegisterService, demo_path: Path, tmp_path: Path, exported: bytes, fraction: float
+) -> None:
+    cut = exported[: int(len(exported) * fraction)]
+    said = run_case("a genuine workbook truncated", demo, demo_path, tmp_path, "cut.xlsx", cut)
+    assert all("refused" in line for line in said)
+
+
+def rebuilt(source: bytes, changes: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(source)) as old,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as new,
+    ):
+        for item in old.infolist():
+            new.writestr(item.filename, changes.pop(item.filename, old.read(item)))
+        for name, data in changes.items():
+            new.writestr(name, data)
+    return out.getvalue()
+
+
+def edited_cells(source: bytes, tmp_path: Path, values: dict[str, object]) -> bytes:
+    """The genuine workbook with cells of the first risk row set (as a script might)."""
+    path = tmp_path / "edit.xlsx"
+    path.write_bytes(source)
+    book = load_workbook(path)
+    sheet = book["Risks"]
+    headers = [c.value for c in sheet[1]]
+    for header, value in values.items():
+        sheet.cell(2, headers.index(header) + 1).value = value
+    book.save(path)
+    return path.read_bytes()
+
+
+HAND_MADE: dict[str, Callable[[bytes, Path], bytes]] = {
+    "a renamed text file": lambda g, t: b"Minutes of the partnership board\n" * 20,
+    "an XML entity bomb": lambda g, t: rebuilt(g, {"xl/worksheets/sheet2.xml": (
+        b'<?xml version="1.0"?><!DOCTYPE w [<!ENTITY a "aaaaaaaaaa">'
+        + b"".join(b'<!ENTITY %s "%s">' % (bytes([98 + i]), (b"&" + bytes([97 + i]) + b";") * 10)
+                   for i in range(8))
+        + b']><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&i;</t></is></c></row>'
+        b"</sheetData></worksheet>")}),
+    "a zip bomb (a part inflating past the limit)": lambda g, t: rebuilt(
+        g, {"xl/worksheets/sheet9.xml": b"\0" * (MAX_MEMBER_BYTES + 1)}),
+    "a sheet claiming a million rows": lambda g, t: rebuilt(g, {"xl/worksheets/sheet2.xml":
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b'<dimension ref="A1:AF1048576"/><sheetData><row r="1048576"><c r="A1048576" '
+        b't="inlineStr"><is><t>x</t></is></c></row></sheetData></worksheet>'}),
+    "every column the wrong type": lambda g, t: edited_cells(g, t, {
+        "Current likelihood": "very", "Current impact": datetime(2026, 1, 1), "Status": 42,
+        "Target date": "next Tuesday", "Cost exposure (most likely)": "lots",
+        "Shares": "everyone", "Proximity": 3.5, "Category": 12}),
+    "100,000-character text": lambda g, t: edited_cells(g, t, {"Description": "x" * 100_000}),
+    "right-to-left text and emoji": lambda g, t: edited_cells(g, t, {
+        "Title": "שלום עולם — مرحبا 🚧👷‍♀️", "Owner": "‏אבי‏"}),
+    "dates before 1900 and in 9999": lambda g, t: edited_cells(g, t, {
+        "Target date": date(1850, 1, 1), "Next review": date(9999, 12, 31)}),
+    "formulas without cached values": lambda g, t: edited_cells(g, t, {
+        "Title": "=CONCAT(A1,B1)", "Owner": "=1/0"}),
+    "a password-protected (encrypted) workbook": lambda g, t: (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptedPackage".encode("utf-16-le") + bytes(2048)),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("fault", list(HAND_MADE))
+def test_hand_made_hostile_workbooks(
+    fault: str, demo: RegisterService, demo_path: Path, tmp_path: Path
+) -> None:
+    genuine = tmp_path / "genuine.xlsx"
+    export_register(demo, genuine, "APEX")  # from this register, so the merge reads its cells
+    data = HAND_MADE[fault](genuine.read_bytes(), tmp_path)
+    said = run_case(fault, demo, demo_path, tmp_path, "hostile.xlsx", data)
+    assert len(said) == 2
+    exchange = said[0]
+    assert EXPECTED[fault] in exchange, exchange
+
+
+EXPECTED = {
+    "a renamed text file": "refused: hostile.xlsx is not an Excel workbook",
+    "an XML entity bomb": "refused",
+    "a zip bomb (a part inflating past the limit)": "zip bomb",
+    "a sheet claiming a million rows": "refused",
+    "every column the wrong type": "errors",
+    "100,000-character text": "1 errors",
+    "right-to-left text and emoji": "2 items, 0 errors",
+    "dates before 1900 and in 9999": "2 items, 1 errors",  # 1850 cannot be a date cell
+    "formulas without cached values": "2 errors",
+    "a password-protected (encrypted) workbook": "password-protected",
+}
