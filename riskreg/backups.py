@@ -130,3 +130,23 @@ def _named(register: Path, folder: Path | None) -> list[tuple[Path, datetime, st
         taken = datetime.strptime(match["stamp"], _STAMP)
         found.append((path, taken, match["reason"]))
     return found
+
+
+def latest_good(register: Path, *, folder: Path | None = None) -> Backup | None:
+    """The newest copy that opens and passes ``check``."""
+    from riskreg.integrity import check_register
+    from riskreg.store import open_register
+
+    for backup in listing(register, folder=folder):
+        if backup.risks is None:
+            continue
+        try:
+            store = open_register(backup.path, upgrade=False)
+        except RegisterError:
+            continue
+        try:
+            if check_register(store).ok:
+                return backup
+        finally:
+            store.close()
+    return None

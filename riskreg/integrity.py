@@ -31,7 +31,9 @@ class CheckReport:
         return not self.problems
 
 
-def check_register(store: RegisterStore) -> CheckReport:
+def check_register(store: RegisterStore, *, quick: bool = False) -> CheckReport:
+    """``quick`` uses SQLite's quick_check (pages and records, not index contents): the
+    check run each time a register is opened."""
     problems: list[str] = []
     schema = store.schema_revision()
     if schema != head_revision():
@@ -40,7 +42,7 @@ def check_register(store: RegisterStore) -> CheckReport:
         )
     with store.engine.connect() as conn:
         if store.engine.dialect.name == "sqlite":
-            problems += _sqlite_integrity(conn)
+            problems += _sqlite_integrity(conn, quick)
         risks = conn.execute(text("SELECT count(*) FROM risk")).scalar_one()
         actions = conn.execute(text("SELECT count(*) FROM action")).scalar_one()
         problems += _register_row(conn)
@@ -50,9 +52,10 @@ def check_register(store: RegisterStore) -> CheckReport:
     return CheckReport(store.display_name, schema, risks, actions, tuple(problems))
 
 
-def _sqlite_integrity(conn: Connection) -> list[str]:
+def _sqlite_integrity(conn: Connection, quick: bool = False) -> list[str]:
     problems = []
-    results = [row[0] for row in conn.exec_driver_sql("PRAGMA integrity_check").all()]
+    pragma = "PRAGMA quick_check" if quick else "PRAGMA integrity_check"
+    results = [row[0] for row in conn.exec_driver_sql(pragma).all()]
     if results != ["ok"]:
         problems += [f"SQLite integrity: {r}" for r in results[:20]]
     for table, rowid, parent, _ in conn.exec_driver_sql("PRAGMA foreign_key_check").all()[:20]:

@@ -385,6 +385,19 @@ class RegisterService:
             action_count=s.scalar(select(func.count(Action.id))) or 0,
         )
 
+    def check(self, *, quick: bool = True) -> Any:
+        """The register's integrity (``riskreg.integrity.CheckReport``); a file too damaged
+        to read reports that instead of raising."""
+        from sqlalchemy.exc import DatabaseError
+
+        from riskreg.integrity import CheckReport, check_register
+
+        try:
+            return check_register(self._store, quick=quick)
+        except DatabaseError as exc:
+            problem = f"the file is damaged and cannot be read: {exc.orig}"
+            return CheckReport(self.location, None, 0, 0, (problem,))
+
     def revision(self) -> int:
         """The register's revision: one cheap query, polled to notice other users' changes."""
         with self._read() as s:

@@ -100,3 +100,30 @@ def test_file_restore_from_backup_reopens_the_register_as_it_was(
     assert window.restore_backup()
     assert window.register_view.model.rowCount() == 0
     assert "before restore" in [b.reason for b in backups.listing(register_path)]
+
+
+def test_a_register_failing_its_check_on_open_is_offered_the_latest_good_backup(
+    qtbot: QtBot, service: RegisterService, register_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    service.create_risk(RiskDraft("Flood", "CNCL", 3, 3))
+    good = backups.take(at(service, NOON), "before import")
+    service.close()
+    with sqlite3.connect(register_path) as raw:  # damage: a split no longer makes 100 %
+        raw.execute("UPDATE risk_share SET percent = 10")
+    offered: list[tuple[str, ...]] = []
+
+    def accept(self: MainWindow, problems: tuple[str, ...], latest: backups.Backup) -> bool:
+        offered.append(tuple(problems))
+        assert latest.path == good
+        return True
+
+    monkeypatch.setattr(MainWindow, "offer_restore", accept)
+    window = MainWindow(open_service(register_path, ALICE))
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: bool(offered))
+    assert any("add up to 10" in p or "10 %" in p for p in offered[0]), offered
+    assert window.document.service.check().ok
+    assert [r.title for r in window.document.service.list_risks()] == ["Flood"]
+    assert "before restore" in [b.reason for b in backups.listing(register_path)]

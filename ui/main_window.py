@@ -5,8 +5,10 @@ opens dialogs; the views own their widgets and the services own the rules.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent
@@ -122,7 +124,7 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.refresh()
         self._restore_layout()
-        QTimer.singleShot(0, self.daily_backup)  # after the first paint
+        QTimer.singleShot(0, self.after_open)  # after the first paint
         self.outside_bar = OutsideChangeBar(self)
         self.outside_bar.refresh_button.clicked.connect(self._refresh_from_outside)
         self.statusBar().insertPermanentWidget(0, self.outside_bar)
@@ -399,7 +401,7 @@ class MainWindow(QMainWindow):
             return False
         self.document.replace_service(service)
         self.preferences.add_recent(service.location)
-        QTimer.singleShot(0, self.daily_backup)
+        QTimer.singleShot(0, self.after_open)
         return True
 
     def check_outside_changes(self) -> bool:
@@ -417,6 +419,44 @@ class MainWindow(QMainWindow):
     def _refresh_from_outside(self) -> None:
         self.outside_bar.hide()
         self.refresh()
+
+    def after_open(self) -> bool:
+        """Check the register just opened: a sound one gets the day's backup copy; a damaged
+        one is said to be so, and the latest good backup is offered in its place."""
+        from riskreg import backups
+
+        service = self.document.service
+        report = service.check(quick=True)
+        if report.ok:
+            self.daily_backup()
+            return True
+        latest = backups.latest_good(service.path) if service.path is not None else None
+        if latest is not None and self.offer_restore(report.problems, latest):
+            location = service.path
+            assert location is not None
+            self.loader.cancel()
+            self.loader.wait()
+            service.close()
+            backups.restore(latest.path, location)
+            self.open_register(str(location))
+        else:
+            self.statusBar().showMessage(
+                f"This register fails its check: {report.problems[0]}", 60_000
+            )
+        return False
+
+    def offer_restore(self, problems: Sequence[str], latest: Any) -> bool:
+        """Ask whether to put the latest good backup back (tests replace this seam)."""
+        from PySide6.QtWidgets import QMessageBox
+
+        shown = "\n".join(problems[:5])
+        answer = QMessageBox.question(
+            self, "The register fails its check",
+            f"{shown}\n\nThe latest good backup copy is from "
+            f"{latest.taken_at:%d %b %Y %H:%M} ({latest.risks} risks). Put it back? The "
+            "damaged file is kept aside.",
+        )  # fmt: skip
+        return answer == QMessageBox.StandardButton.Yes
 
     def daily_backup(self) -> Path | None:
         """The day's backup copy, on the first opening of the day; a copy that cannot be
