@@ -105,3 +105,25 @@ def test_the_window_notices_another_users_change_and_offers_to_refresh(
     owners = {window.register_view.model.row(r).ref: window.register_view.model.row(r).owner
               for r in range(window.register_view.model.rowCount())}  # fmt: skip
     assert owners["R-003"] == "Bob"
+
+
+def test_a_read_only_register_says_so_and_keeps_what_was_typed(
+    qtbot: QtBot, demo_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.conftest import file_digest
+
+    before = file_digest(demo_path)
+    read_only = open_service(f"sqlite:///file:{demo_path}?mode=ro&uri=true", ALICE)
+    window = MainWindow(read_only)
+    qtbot.addWidget(window)
+    told: list[str] = []
+    monkeypatch.setattr(window, "show_error", lambda title, message: told.append(message))
+    risk = read_only.find_risk("R-001")
+    window.register_view.select_uuid(risk.uuid)
+    form = window.editor.form
+    qtbot.keyClicks(form.title, " (typed on a read-only copy)")
+    assert not window.editor.save()
+    assert told and "read-only" in told[-1] and "Your change was not saved" in told[-1]
+    assert window.editor.is_dirty  # what was typed stays in the editor
+    assert form.title.text().endswith("(typed on a read-only copy)")
+    assert file_digest(demo_path) == before
