@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import String, cast, func, or_, select, type_coerce, update
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -194,6 +194,9 @@ def _is_busy(exc: OperationalError) -> bool:
     return "locked" in message or "busy" in message
 
 
+E = TypeVar("E", Risk, Action)
+
+
 class _Work:
     """One write use case in progress: its session, lookups, and the changes to log."""
 
@@ -265,6 +268,15 @@ class _Work:
         if action is None:
             raise NotFound(f"no action with id {uuid} in this register")
         return action
+
+    def load_many(self, kind: type[E], uuids: Sequence[str]) -> dict[str, E]:
+        """Many risks or actions by uuid, in a few IN-list queries rather than one a row."""
+        column: Any = kind.uuid
+        return {
+            entity.uuid: entity
+            for chunk in _in_chunks(uuids)
+            for entity in self.session.scalars(select(kind).where(column.in_(chunk)))
+        }
 
     def expect_version(self, entity: Risk | Action, version: int) -> None:
         if entity.version == version:
@@ -1278,12 +1290,7 @@ class RegisterService:
                 )
             ctx = w.context()
             if batch.risk_edits:
-                uuids = [uuid for uuid, _ in batch.risk_edits]
-                risks = {
-                    r.uuid: r
-                    for chunk in _in_chunks(uuids)
-                    for r in w.session.scalars(select(Risk).where(Risk.uuid.in_(chunk)))
-                }
+                risks = w.load_many(Risk, [uuid for uuid, _ in batch.risk_edits])
                 for uuid, changes in batch.risk_edits:
                     risk = risks.get(uuid)
                     if risk is None:
@@ -1295,12 +1302,7 @@ class RegisterService:
                     except ValidationError as exc:
                         raise _about(risk.ref, exc) from exc
             if batch.action_edits:
-                uuids = [uuid for uuid, _ in batch.action_edits]
-                actions = {
-                    a.uuid: a
-                    for chunk in _in_chunks(uuids)
-                    for a in w.session.scalars(select(Action).where(Action.uuid.in_(chunk)))
-                }
+                actions = w.load_many(Action, [uuid for uuid, _ in batch.action_edits])
                 for uuid, changes in batch.action_edits:
                     action = actions.get(uuid)
                     if action is None:

@@ -15,17 +15,19 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from riskreg import backups
 from riskreg.errors import RegisterError
 from riskreg.exchange.columns import FOREIGN_NAMES, fold
 from riskreg.exchange.export import column_letter
-from riskreg.exchange.importer import Item, backup_before
+from riskreg.exchange.importer import Item
 from riskreg.exchange.reader import Workbook, WorkbookRefused
 from riskreg.exchange.scales import ScaleChoice, propose, text_of
 from riskreg.exchange.sheets import Table, read_tables
+from riskreg.exchange.values import parse_date
 from riskreg.model import Proximity, Response, RiskStatus
 from riskreg.records import ActionDraft, RiskDraft
 from riskreg.scoring import ScoringScheme
@@ -628,7 +630,7 @@ class _Builder:
         dates: dict[str, date | None] = {}
         for name in ("raised_on", "last_reviewed", "next_review", "target_date"):
             if name in v:
-                found_date = _date(v[name])
+                found_date = parse_date(v[name])
                 if found_date is None:
                     error(name, f"{name.replace('_', ' ')} “{text_of(v[name])}” is not a date")
                 dates[name] = found_date
@@ -718,29 +720,13 @@ def _first_sentence(text: str) -> str:
     return first if len(first) <= 300 else first[:297].rstrip() + "…"
 
 
-def _date(value: Any) -> date | None:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = text_of(value)
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d.%m.%Y", "%d %b %Y", "%d %B %Y",
-                    "%b %Y", "%B %Y", "%Y-%m-%d %H:%M:%S"):  # fmt: skip
-        try:
-            return datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    return None
-
-
 # -- applying and saved mappings ----------------------------------------------------------
 def apply_foreign(service: RegisterService, plan: ForeignPlan) -> list[str]:
     """Write the plan's new risks (and any new categories) as one change set; the uuids."""
     drafts = plan.drafts
     if not drafts:
         return []
-    if service.path is not None:
-        backup_before(service, "import")
+    backups.take(service, "before import")
     actor = replace(service.actor, source=f"import of {plan.workbook}"[:300])
     return service.with_actor(actor).import_risks(
         drafts,

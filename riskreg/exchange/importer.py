@@ -24,6 +24,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from riskreg import backups
 from riskreg.errors import RegisterError
 from riskreg.exchange.columns import ACTION_COLUMNS, RISK_COLUMNS, Column, fold
 from riskreg.exchange.export import EXCHANGE_SHEET, FORMAT_VERSION, column_letter
@@ -671,17 +672,10 @@ def apply_import(
     batch = batch_for(plan, items)
     if batch.empty:
         return plan.register_revision
-    if backup and service.path is not None:
-        backup_before(service, "import")
+    if backup:
+        backups.take(service, "before import")
     source = replace(service.actor, source=f"import of {plan.workbook}"[:300])
     return service.with_actor(source).apply_exchange(batch)
-
-
-def backup_before(service: RegisterService, reason: str) -> Path | None:
-    """A copy of the register beside it, in ``<name> backups/``, before ``reason``."""
-    from riskreg import backups
-
-    return backups.take(service, f"before {reason}")
 
 
 # -- small helpers ------------------------------------------------------------------------

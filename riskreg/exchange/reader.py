@@ -51,23 +51,7 @@ def check_archive(path: Path) -> None:
     """Refuse what is not an OOXML zip, or would inflate beyond sane limits."""
     try:
         with zipfile.ZipFile(path) as archive:
-            members = archive.infolist()
-            if len(members) > MAX_MEMBERS:
-                raise WorkbookRefused(f"{path.name} holds {len(members):,} parts; too many")
-            total = 0
-            for member in members:
-                size = member.file_size
-                total += size
-                ratio = size / max(member.compress_size, 1)
-                if size > MAX_MEMBER_BYTES or (size > 10_000_000 and ratio > MAX_RATIO):
-                    raise WorkbookRefused(
-                        f"{path.name}: part {member.filename} would inflate to "
-                        f"{size / 1e6:,.0f} MB; the file looks like a zip bomb and is not read"
-                    )
-            if total > MAX_TOTAL_BYTES:
-                raise WorkbookRefused(
-                    f"{path.name} would inflate to {total / 1e9:,.1f} GB; too large to read"
-                )
+            members = check_sizes(path.name, archive)
             names = {m.filename for m in members}
             if "xl/workbook.xml" not in names:
                 if "EncryptedPackage" in names or "content.xml" in names:
@@ -77,6 +61,27 @@ def check_archive(path: Path) -> None:
         raise WorkbookRefused(_not_a_zip(path)) from exc
     except OSError as exc:
         raise WorkbookRefused(f"{path.name} cannot be read: {exc.strerror or exc}") from exc
+
+
+def check_sizes(name: str, archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
+    """Refuse a zip whose parts are too many or would inflate beyond the limits (a zip bomb)
+    before any of it is inflated; returns its parts."""
+    members = archive.infolist()
+    if len(members) > MAX_MEMBERS:
+        raise WorkbookRefused(f"{name} holds {len(members):,} parts; too many")
+    total = 0
+    for member in members:
+        size = member.file_size
+        total += size
+        ratio = size / max(member.compress_size, 1)
+        if size > MAX_MEMBER_BYTES or (size > 10_000_000 and ratio > MAX_RATIO):
+            raise WorkbookRefused(
+                f"{name}: part {member.filename} would inflate to "
+                f"{size / 1e6:,.0f} MB; the file looks like a zip bomb and is not read"
+            )
+    if total > MAX_TOTAL_BYTES:
+        raise WorkbookRefused(f"{name} would inflate to {total / 1e9:,.1f} GB; too large to read")
+    return members
 
 
 def _not_a_zip(path: Path) -> str:

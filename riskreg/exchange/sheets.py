@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from riskreg.exchange.reader import WorkbookRefused, check_archive
+from riskreg.exchange.reader import WorkbookRefused, check_archive, check_sizes
 
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 MAX_FILE_BYTES = 200 * 1024 * 1024
@@ -99,32 +99,11 @@ def _check_file(path: Path) -> None:
 def _check_zip(path: Path, required: str) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
-            names = set(archive.namelist())
+            names = {m.filename for m in check_sizes(path.name, archive)}
     except zipfile.BadZipFile as exc:
         raise WorkbookRefused(f"{path.name} is damaged or not a spreadsheet") from exc
     if required not in names:
         raise WorkbookRefused(f"{path.name} is not an OpenDocument spreadsheet")
-    check_sizes(path)
-
-
-def check_sizes(path: Path) -> None:
-    """The zip-bomb limits of the exchange reader, for any zip-based spreadsheet."""
-    from riskreg.exchange.reader import MAX_MEMBER_BYTES, MAX_RATIO, MAX_TOTAL_BYTES
-
-    with zipfile.ZipFile(path) as archive:
-        total = 0
-        for member in archive.infolist():
-            total += member.file_size
-            ratio = member.file_size / max(member.compress_size, 1)
-            if member.file_size > MAX_MEMBER_BYTES or (
-                member.file_size > 10_000_000 and ratio > MAX_RATIO
-            ):
-                raise WorkbookRefused(
-                    f"{path.name}: part {member.filename} would inflate to "
-                    f"{member.file_size / 1e6:,.0f} MB; the file looks like a zip bomb"
-                )
-        if total > MAX_TOTAL_BYTES:
-            raise WorkbookRefused(f"{path.name} would inflate to {total / 1e9:,.1f} GB")
 
 
 def _is_encrypted_package(path: Path) -> bool:

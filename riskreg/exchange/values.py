@@ -23,7 +23,7 @@ FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
 """Text starting with one of these would be taken as a formula by a spreadsheet."""
 
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d.%m.%Y", "%d-%m-%Y", "%d %b %Y",
-                 "%d %B %Y", "%Y/%m/%d")  # fmt: skip
+                 "%d %B %Y", "%Y/%m/%d", "%b %Y", "%B %Y")  # fmt: skip
 _SHARE_PART = re.compile(r"^\s*([A-Za-z0-9_.&-]+)\s*[:=]?\s*(\d+(?:\.\d+)?)\s*%?\s*$")
 _LEVEL_TEXT = re.compile(r"^\s*(\d+(?:\.0+)?)\s*(?:[-–—:(]\s*(.*?)\)?)?\s*$")
 
@@ -202,18 +202,31 @@ def _date(value: Any, header: str) -> date:
             f"{header.lower()} holds a time of day, not a date (a workbook cannot hold a date "
             "before 1900; type such a date as text, e.g. 1899-12-31)"
         )
-    if isinstance(value, str):
-        text = value.strip()
-        for pattern in _DATE_FORMATS:
-            try:
-                return datetime.strptime(text, pattern).date()
-            except ValueError:
-                continue
+    found = parse_date(value)
+    if found is None:
+        raise Unreadable(f"{header.lower()} {_shown(value)} is not a date (e.g. 2026-03-31)")
+    return found
+
+
+def parse_date(value: Any) -> date | None:
+    """A date cell, or date text in the forms people type (2026-03-31, 31/03/2026, 31 Mar
+    2026, Mar 2026); None when it is not one."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    for pattern in _DATE_FORMATS:
         try:
-            return datetime.fromisoformat(text).date()
+            return datetime.strptime(text, pattern).date()
         except ValueError:
-            pass
-    raise Unreadable(f"{header.lower()} {_shown(value)} is not a date (e.g. 2026-03-31)")
+            continue
+    try:
+        return datetime.fromisoformat(text).date()
+    except ValueError:
+        return None
 
 
 def _whole(value: Any, header: str, *, percent: bool) -> int:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor, QStandardItem, QStandardItemModel
+from PySide6.QtGui import QBrush, QColor, QStandardItemModel
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -61,6 +61,7 @@ from riskreg.exchange.scales import text_of
 from riskreg.records import RiskStatus
 from riskreg.scoring import ScoringScheme
 from ui.document import RegisterDocument
+from ui.models.base import text_item
 
 PREVIEW_ROWS = 40
 PREVIEW_COLUMNS = 30
@@ -105,12 +106,6 @@ class ChoiceDelegate(QStyledItemDelegate):
         assert isinstance(editor, QComboBox)
         model.setData(index, editor.currentData(), Role.UserRole)
         model.setData(index, editor.currentText(), Role.DisplayRole)
-
-
-def _cell(text: str, *, editable: bool = False) -> QStandardItem:
-    item = QStandardItem(text)
-    item.setEditable(editable)
-    return item
 
 
 class ForeignImportWizard(QWizard):
@@ -298,7 +293,7 @@ class LayoutPage(QWizardPage):
         self.model.setColumnCount(width)
         self.model.setHorizontalHeaderLabels([column_letter(i + 1) for i in range(width)])
         for index, row in enumerate(rows):
-            cells = [_cell(text_of(row[c]) if c < len(row) else "") for c in range(width)]
+            cells = [text_item(text_of(row[c]) if c < len(row) else "") for c in range(width)]
             if index == layout.header_row:
                 for cell in cells:
                     cell.setBackground(HEADER_BRUSH)
@@ -348,10 +343,12 @@ class ColumnsPage(QWizardPage):
         assert layout is not None
         self.model.removeRows(0, self.model.rowCount())
         for match in layout.columns:
-            field = _cell(FIELD_NAMES.get(match.field or "", NOT_IMPORTED), editable=True)
+            field = text_item(FIELD_NAMES.get(match.field or "", NOT_IMPORTED), editable=True)
             field.setData(match.field, Role.UserRole)
             sure = f"{match.confidence:.0%} — {match.reason}" if match.field else match.reason
-            self.model.appendRow([_cell(match.letter), _cell(match.header), field, _cell(sure)])
+            self.model.appendRow(
+                [text_item(match.letter), text_item(match.header), field, text_item(sure)]
+            )
 
     def set_field(self, row: int, field: str | None) -> None:
         """Choose a column's field (what the drop-down does; tests call it too)."""
@@ -445,9 +442,9 @@ class ValuesPage(QWizardPage):
         self.leads.removeRows(0, self.leads.rowCount())
         for text, rows in sorted(mapping.lead_counts.items()):
             code = mapping.leads.get(text, "")
-            lead = _cell(next((t for t, c in partner_choices if c == code), ""), editable=True)
+            lead = text_item(next((t for t, c in partner_choices if c == code), ""), editable=True)
             lead.setData(code, Role.UserRole)
-            self.leads.appendRow([_cell(text), _cell(str(rows)), lead])
+            self.leads.appendRow([text_item(text), text_item(str(rows)), lead])
         self.lead_table.setItemDelegateForColumn(2, ChoiceDelegate(partner_choices,
                                                                    self.lead_table))  # fmt: skip
         self.model.removeRows(0, self.model.rowCount())
@@ -458,12 +455,14 @@ class ValuesPage(QWizardPage):
             choices = [("— no value —", None)] + [(lv.caption, lv.value) for lv in axis]
             column = 3
             for choice in mapping.scales[name]:
-                level = _cell(next(t for t, v in choices if v == choice.level), editable=True)
+                level = text_item(next(t for t, v in choices if v == choice.level), editable=True)
                 level.setData(choice.level, Role.UserRole)
                 level.setData(choices, Role.UserRole + 1)
                 shown = choice.value or "(empty)"
-                count, why = _cell(str(choice.count)), _cell(choice.reason)
-                self.model.appendRow([_cell(FIELD_NAMES[name]), _cell(shown), count, level, why])
+                count, why = text_item(str(choice.count)), text_item(choice.reason)
+                self.model.appendRow(
+                    [text_item(FIELD_NAMES[name]), text_item(shown), count, level, why]
+                )
             self.table.setItemDelegateForColumn(column, _LevelDelegate(self.table))
 
     def set_level(self, row: int, level: int | None) -> None:
@@ -582,13 +581,13 @@ class PreviewPage(QWizardPage):
         for item in plan.items:
             if item.kind == "new" and item.draft is not None:
                 d: Any = item.draft
-                self.risks.appendRow([_cell(item.cell), _cell(d.title),
-                                      _cell(f"{d.inherent_likelihood}×{d.inherent_impact}"),
-                                      _cell(f"{d.current_likelihood}×{d.current_impact}"),
-                                      _cell(d.owner), _cell(d.category or "")])  # fmt: skip
+                self.risks.appendRow([text_item(item.cell), text_item(d.title),
+                                      text_item(f"{d.inherent_likelihood}×{d.inherent_impact}"),
+                                      text_item(f"{d.current_likelihood}×{d.current_impact}"),
+                                      text_item(d.owner), text_item(d.category or "")])  # fmt: skip
             elif item.kind == "error":
-                self.problems.appendRow([_cell(f"{item.sheet}!{item.cell}"),
-                                         _cell(item.message.split(": ", 1)[-1])])  # fmt: skip
+                self.problems.appendRow([text_item(f"{item.sheet}!{item.cell}"),
+                                         text_item(item.message.split(": ", 1)[-1])])  # fmt: skip
         self.wiz.setButtonText(QWizard.WizardButton.FinishButton, f"Import {new} risks")
 
     def isComplete(self) -> bool:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from riskreg.exchange.importer import ImportPlan, Item, display
+from ui.models.base import text_item
 
 KIND_LABELS = {
     "update": "Update",
@@ -121,7 +122,7 @@ class ImportPreviewDialog(QDialog):
                 font.setBold(True)
                 group.setFont(font)
                 groups[title] = group
-                root.appendRow([group] + [self._cell("") for _ in COLUMNS[1:]])
+                root.appendRow([group] + [text_item("") for _ in COLUMNS[1:]])
             group.appendRow(self._row(item))
 
     @staticmethod
@@ -134,12 +135,6 @@ class ImportPreviewDialog(QDialog):
         if item.kind == "new":
             prefix = "New actions on"
         return f"{prefix} {item.ref}" if item.ref else item.sheet
-
-    @staticmethod
-    def _cell(text: str) -> QStandardItem:
-        cell = QStandardItem(text)
-        cell.setEditable(False)
-        return cell
 
     def _row(self, item: Item) -> list[QStandardItem]:
         kind = QStandardItem(KIND_LABELS[item.kind])
@@ -157,12 +152,12 @@ class ImportPreviewDialog(QDialog):
         where = f"{item.sheet}!{item.cell}" if item.cell else item.sheet
         values = ("" if item.kind in ("new", "missing", "error") else display(item.old),
                   display(item.new) if item.kind not in ("missing", "error") else "")  # fmt: skip
-        details = self._cell(item.message)
+        details = text_item(item.message)
         details.setToolTip(item.message)
-        ours, theirs = self._cell(values[0]), self._cell(values[1])
+        ours, theirs = text_item(values[0]), text_item(values[1])
         ours.setToolTip(values[0])
         theirs.setToolTip(values[1])
-        return [kind, self._cell(where), self._cell(item.field.replace("_", " ")),
+        return [kind, text_item(where), text_item(item.field.replace("_", " ")),
                 ours, theirs, details]  # fmt: skip
 
     # -- choices ------------------------------------------------------------------------

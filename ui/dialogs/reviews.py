@@ -16,7 +16,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtGui import QBrush, QColor, QStandardItem, QStandardItemModel
+from PySide6.QtGui import QBrush, QColor, QStandardItemModel
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -37,15 +37,10 @@ from PySide6.QtWidgets import (
 
 from riskreg.records import Attendee, DecisionRecord, PartnerRecord, ReviewRecord, RiskRecord
 from ui.document import RegisterDocument
+from ui.models.base import text_item
 from ui.views.fields import ErrorLabel
 
 DECISIONS = ("Accepted", "Escalated", "Closed", "Action agreed")
-
-
-def _cell(text: str, *, editable: bool = False) -> QStandardItem:
-    item = QStandardItem(text)
-    item.setEditable(editable)
-    return item
 
 
 class RecordReviewDialog(QDialog):
@@ -140,7 +135,7 @@ class RecordReviewDialog(QDialog):
         if not name:
             self.message.show_message("Type the attendee's name first.")
             return
-        self.attendees.appendRow([_cell(self.attendee_partner.currentData()), _cell(name)])
+        self.attendees.appendRow([text_item(self.attendee_partner.currentData()), text_item(name)])
         self.attendee_name.clear()
         self.message.show_message("")
 
@@ -148,8 +143,8 @@ class RecordReviewDialog(QDialog):
         ref = self.decision_risk.currentData()
         if ref is None:
             return
-        self.decisions.appendRow([_cell(ref), _cell(self.decision.currentText()),
-                                  _cell(self.decision_note.text().strip())])  # fmt: skip
+        self.decisions.appendRow([text_item(ref), text_item(self.decision.currentText()),
+                                  text_item(self.decision_note.text().strip())])  # fmt: skip
         self.decision_note.clear()
 
     def values(self) -> tuple[str, date, list[Attendee], list[DecisionRecord]]:
@@ -202,8 +197,8 @@ class ReviewsDialog(QDialog):
                                                    "Fingerprint (SHA-256)", "Check"])  # fmt: skip
         for review in self.reviews:
             self.list_model.appendRow([
-                _cell(review.held_on.isoformat()), _cell(review.title),
-                _cell(str(review.revision)), _cell(review.fingerprint), _cell(""),
+                text_item(review.held_on.isoformat()), text_item(review.title),
+                text_item(str(review.revision)), text_item(review.fingerprint), text_item(""),
             ])  # fmt: skip
         self.list = QTableView()
         self.list.setModel(self.list_model)
@@ -286,14 +281,21 @@ class ReviewsDialog(QDialog):
         for risk in snapshot["risks"]:
             shares = " / ".join(f"{c} {p}%" for c, p in risk["shares"])
             lik, imp = risk["current"]
-            self.frozen.appendRow([_cell(risk["ref"]), _cell(risk["title"]), _cell(risk["lead"]),
-                                   _cell(shares), _cell(risk["owner"]),
-                                   _cell(f"{lik * imp} ({lik}×{imp})"), _cell(risk["band"]),
-                                   _cell(decisions.get(risk["ref"], ""))])  # fmt: skip
+            texts = (
+                risk["ref"],
+                risk["title"],
+                risk["lead"],
+                shares,
+                risk["owner"],
+                f"{lik * imp} ({lik}×{imp})",
+                risk["band"],
+                decisions.get(risk["ref"], ""),
+            )
+            self.frozen.appendRow([text_item(t) for t in texts])
         self.changes.removeRows(0, self.changes.rowCount())
         for change in self.document.service.compare_review(review.id):
-            self.changes.appendRow([_cell(change.ref), _cell(change.what), _cell(change.then),
-                                    _cell(change.now)])  # fmt: skip
+            cells = (change.ref, change.what, change.then, change.now)
+            self.changes.appendRow([text_item(t) for t in cells])
 
     def verify_all(self) -> list[bool]:
         """Recompute every fingerprint from what the file holds; mark each row."""

@@ -5,10 +5,18 @@ from __future__ import annotations
 from typing import Any, ClassVar, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QStandardItem
 
 Index = QModelIndex | QPersistentModelIndex
 NO_INDEX = QModelIndex()
 Row = TypeVar("Row")
+
+
+def text_item(text: str, *, editable: bool = False) -> QStandardItem:
+    """A cell of a small QStandardItemModel table, read-only unless asked."""
+    item = QStandardItem(text)
+    item.setEditable(editable)
+    return item
 
 
 class ListTableModel(QAbstractTableModel, Generic[Row]):
