@@ -27,6 +27,7 @@ from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from riskreg import store as store_module
+from riskreg.backups import Policy as BackupPolicy
 from riskreg.bulk import insert_rows, new_uuids
 from riskreg.errors import (
     ConflictError,
@@ -304,10 +305,12 @@ class RegisterService:
         actor: Actor,
         *,
         clock: Callable[[], datetime] = _utcnow,
+        backup_policy: BackupPolicy | None = None,
     ) -> None:
         self._store = store
         self.actor = actor
         self._clock = clock
+        self.backup_policy = backup_policy or BackupPolicy()
 
     # -- plumbing -----------------------------------------------------------------------
     @property
@@ -325,10 +328,14 @@ class RegisterService:
         return self._clock().astimezone().date()
 
     def with_actor(self, actor: Actor) -> RegisterService:
-        return RegisterService(self._store, actor, clock=self._clock)
+        return RegisterService(
+            self._store, actor, clock=self._clock, backup_policy=self.backup_policy
+        )
 
     def with_clock(self, clock: Callable[[], datetime]) -> RegisterService:
-        return RegisterService(self._store, self.actor, clock=clock)
+        return RegisterService(
+            self._store, self.actor, clock=clock, backup_policy=self.backup_policy
+        )
 
     def close(self) -> None:
         self._store.close()
@@ -1328,9 +1335,16 @@ class RegisterService:
         return self.register_info().revision
 
 
-def open_service(location: str | Path, actor: Actor, **options: Any) -> RegisterService:
+def open_service(
+    location: str | Path,
+    actor: Actor,
+    *,
+    backup_policy: BackupPolicy | None = None,
+    **options: Any,
+) -> RegisterService:
     """Open an existing register for an actor (see ``riskreg.store.open_register``)."""
-    return RegisterService(store_module.open_register(location, **options), actor)
+    store = store_module.open_register(location, **options)
+    return RegisterService(store, actor, backup_policy=backup_policy)
 
 
 def create_register(

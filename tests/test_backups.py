@@ -37,8 +37,9 @@ def test_copies_are_listed_newest_first_with_their_risk_counts(
 
 
 def test_the_history_is_bounded(service: RegisterService, register_path: Path) -> None:
+    service.backup_policy = backups.Policy(keep=5)
     for hour in range(7):
-        backups.take(at(service, NOON + timedelta(hours=hour)), "before import", keep=5)
+        backups.take(at(service, NOON + timedelta(hours=hour)), "before import")
     kept = backups.listing(register_path)
     assert len(kept) == 5
     assert kept[-1].taken_at.astimezone(UTC).hour == 14  # the two oldest went
@@ -127,3 +128,70 @@ def test_a_register_failing_its_check_on_open_is_offered_the_latest_good_backup(
     assert window.document.service.check().ok
     assert [r.title for r in window.document.service.list_risks()] == ["Flood"]
     assert "before restore" in [b.reason for b in backups.listing(register_path)]
+
+
+def test_backups_go_to_the_folder_and_count_chosen_in_preferences(
+    qtbot: QtBot,
+    blank_window: MainWindow,
+    register_path: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from ui.dialogs.preferences import PreferencesChoice, PreferencesDialog
+    from ui.dialogs.restore import RestoreDialog
+    from ui.dialogs.scheme import SchemeDialog
+
+    window = blank_window
+    chosen_folder = tmp_path / "shared drive" / "register copies"
+
+    def fill_in(cls: type, actor: object, partners: object, parent: object = None,
+                *, backups: backups.Policy) -> PreferencesChoice | None:  # fmt: skip
+        dialog = PreferencesDialog(ALICE, window.document.service.list_partners(),
+                                   backups=backups)  # fmt: skip
+        qtbot.addWidget(dialog)
+        assert dialog.beside.isChecked() and dialog.keep.value() == 30
+        qtbot.keyClicks(dialog.folder, str(chosen_folder))  # typing picks "In this folder"
+        dialog.keep.setValue(2)
+        assert dialog.try_accept()
+        return dialog.choice()
+
+    monkeypatch.setattr(PreferencesDialog, "ask", classmethod(fill_in))
+    window.edit_preferences()
+    assert window.preferences.backup_policy == backups.Policy(chosen_folder, 2)
+
+    for _ in range(3):
+        dialog = SchemeDialog(window.document)
+        qtbot.addWidget(dialog)
+        monkeypatch.setattr(dialog, "confirm", lambda report: True)
+        monkeypatch.setattr(dialog, "scheme", lambda: ScoringScheme.sized(4, 4))
+        assert dialog.try_apply()
+    copies = sorted(p.name for p in chosen_folder.glob("*.riskreg"))
+    assert len(copies) == 2 and all("before scheme change" in n for n in copies)
+    assert not any("before scheme change" in b.reason for b in backups.listing(register_path))
+
+    listed: list[int] = []
+
+    def count(cls: type, offered: list[backups.Backup], parent: object = None) -> None:
+        listed.append(len(offered))
+
+    monkeypatch.setattr(RestoreDialog, "ask", classmethod(count))
+    window.restore_backup()
+    assert listed == [2]  # Restore from backup looks in the chosen folder
+
+
+def test_preferences_refuse_a_backup_folder_that_is_a_file(
+    qtbot: QtBot, service: RegisterService, tmp_path: Path
+) -> None:
+    from ui.dialogs.preferences import PreferencesDialog
+
+    not_a_folder = tmp_path / "notes.txt"
+    not_a_folder.write_text("x")
+    dialog = PreferencesDialog(ALICE, service.list_partners())
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.folder, str(not_a_folder))
+    assert not dialog.try_accept()
+    assert dialog.error.isVisibleTo(dialog)
+    assert "is a file, not a folder" in dialog.error.text()
+    dialog.folder.clear()
+    assert not dialog.try_accept()
+    assert "choose a folder" in dialog.error.text()

@@ -89,7 +89,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(REVIEWS, "&Joint reviews…", None,
                "Earlier reviews: their fingerprints, the register as they saw it, changes since"),
     ActionSpec(PREFERENCES, "Pr&eferences…", Key.Preferences,
-               "Your name and the partner you act for"),
+               "Your name, the partner you act for, and where backup copies go"),
 )  # fmt: skip
 
 

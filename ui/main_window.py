@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent
@@ -34,6 +34,9 @@ from ui.exchange import WORKBOOK_SUFFIXES, ExchangeCommands
 from ui.loader import RiskLoader
 from ui.models.risk_table import TableContext
 from ui.settings import Preferences
+
+if TYPE_CHECKING:
+    from riskreg.backups import Policy as BackupPolicy
 from ui.views.actions_view import AllActionsView, RiskActionsView
 from ui.views.exposure_view import ExposureView
 from ui.views.heatmap_view import HeatMapView
@@ -82,6 +85,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.setObjectName("main_window")
         self.preferences = preferences or Preferences()
+        service.backup_policy = self.preferences.backup_policy
         self.document = RegisterDocument(service, self)
         self.actions_by_id = act.create_actions(self)
         self.loader = RiskLoader(self)
@@ -382,9 +386,16 @@ class MainWindow(QMainWindow):
         from ui.dialogs.preferences import PreferencesDialog
 
         service = self.document.service
-        actor = PreferencesDialog.ask(service.actor, service.list_partners(), self)
-        if actor is not None:
-            self.set_actor(actor)
+        choice = PreferencesDialog.ask(service.actor, service.list_partners(), self,
+                                       backups=self.preferences.backup_policy)  # fmt: skip
+        if choice is not None:
+            self.set_backup_policy(choice.backups)
+            self.set_actor(choice.actor)
+
+    def set_backup_policy(self, policy: BackupPolicy) -> None:
+        """Backup copies go where the user chose, for this register and the next."""
+        self.preferences.backup_policy = policy
+        self.document.service.backup_policy = policy
 
     def set_actor(self, actor: Actor) -> None:
         self.preferences.user_name = actor.user
@@ -395,7 +406,8 @@ class MainWindow(QMainWindow):
         from riskreg.service import open_service
 
         try:
-            service = open_service(location, self.document.service.actor)
+            service = open_service(location, self.document.service.actor,
+                                   backup_policy=self.preferences.backup_policy)  # fmt: skip
         except RegisterError as exc:
             self.show_error("Cannot open register", str(exc))
             return False
@@ -430,14 +442,15 @@ class MainWindow(QMainWindow):
         if report.ok:
             self.daily_backup()
             return True
-        latest = backups.latest_good(service.path) if service.path is not None else None
+        policy = service.backup_policy
+        latest = backups.latest_good(service.path, policy) if service.path is not None else None
         if latest is not None and self.offer_restore(report.problems, latest):
             location = service.path
             assert location is not None
             self.loader.cancel()
             self.loader.wait()
             service.close()
-            backups.restore(latest.path, location)
+            backups.restore(latest.path, location, policy)
             self.open_register(str(location))
         else:
             self.statusBar().showMessage(
@@ -478,7 +491,7 @@ class MainWindow(QMainWindow):
         if service.path is None:
             self.show_error("No backups here", "A register on a server is backed up by the server.")
             return False
-        chosen = RestoreDialog.ask(backups.listing(service.path), self)
+        chosen = RestoreDialog.ask(backups.listing(service.path, service.backup_policy), self)
         if chosen is None:
             return False
         location = service.path
@@ -486,7 +499,7 @@ class MainWindow(QMainWindow):
         self.loader.wait()
         service.close()
         try:
-            backups.restore(chosen, location)
+            backups.restore(chosen, location, service.backup_policy)
         except OSError as exc:
             self.show_error("The backup was not restored", str(exc))
         return self.open_register(str(location))

@@ -5,13 +5,18 @@ Keys live here and nowhere else, so a preference is read and written under one n
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QByteArray, QSettings
+
+from riskreg.backups import KEEP, Policy
 
 MAX_RECENT = 8
 
 
 class Preferences:
-    """Window geometry, dock layout, recent registers, table columns, who the user acts as."""
+    """Window geometry, dock layout, recent registers, table columns, who the user acts as,
+    where backup copies go."""
 
     def __init__(self, settings: QSettings | None = None) -> None:
         self._settings = settings or QSettings()
@@ -88,3 +93,18 @@ class Preferences:
     @heat_map_transposed.setter
     def heat_map_transposed(self, value: bool) -> None:
         self._settings.setValue("heat_map/transposed", "true" if value else "false")
+
+    @property
+    def backup_policy(self) -> Policy:
+        """Where backup copies go (blank: beside each register) and how many are kept."""
+        folder = str(self._settings.value("backups/folder", "") or "")
+        try:
+            keep = int(str(self._settings.value("backups/keep", KEEP)))
+        except ValueError:
+            keep = KEEP
+        return Policy(Path(folder) if folder else None, max(1, keep))
+
+    @backup_policy.setter
+    def backup_policy(self, value: Policy) -> None:
+        self._settings.setValue("backups/folder", str(value.folder) if value.folder else "")
+        self._settings.setValue("backups/keep", value.keep)
