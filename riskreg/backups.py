@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from riskreg.errors import RegisterError
+from riskreg.errors import BackupFailed, RegisterError
 
 if TYPE_CHECKING:
     from riskreg.service import RegisterService
@@ -70,7 +70,12 @@ def take(service: RegisterService, reason: str) -> Path | None:
     while target.exists():  # two in the same second: keep both
         number += 1
         target = target_folder / f"{service.path.stem} {stamp} {label} {number}.riskreg"
-    service.backup_to(target)
+    try:
+        service.backup_to(target)
+    except BackupFailed as exc:
+        if reason.startswith("before "):  # what was to follow the copy
+            raise BackupFailed(f"{exc}, so the {reason[7:]} was not done") from exc
+        raise
     prune(service.path, policy)
     return target
 

@@ -38,6 +38,11 @@ class RegisterReadOnly(RegisterError):
     """The file (or its folder, or the disk) does not accept writes; nothing was saved."""
 
 
+class BackupFailed(RegisterError):
+    """A backup copy could not be made (full disk, folder not writable); what was to follow
+    it (an import, a scheme change) was not done."""
+
+
 class ConflictError(RegisterError):
     """The row changed since the user read it: reload, never overwrite."""
 

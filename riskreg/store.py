@@ -9,6 +9,7 @@ readers ``BEGIN``, writers ``BEGIN IMMEDIATE`` so two writers queue instead of d
 from __future__ import annotations
 
 import contextlib
+import errno
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from riskreg.errors import (
+    BackupFailed,
     NewerSchema,
     NotARegister,
     RegisterError,
@@ -114,19 +116,39 @@ class RegisterStore:
                 "`python -m riskreg copy` instead"
             )
         destination = Path(destination)
-        destination.parent.mkdir(parents=True, exist_ok=True)
         partial = destination.with_name(destination.name + ".part")
-        raw = self.engine.raw_connection()
         try:
-            target = sqlite3.connect(partial)
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            raw = self.engine.raw_connection()
             try:
-                raw.driver_connection.backup(target)  # type: ignore[union-attr]
+                target = sqlite3.connect(partial)
+                try:
+                    raw.driver_connection.backup(target)  # type: ignore[union-attr]
+                finally:
+                    target.close()
             finally:
-                target.close()
-        finally:
-            raw.close()
-        partial.replace(destination)
+                raw.close()
+            partial.replace(destination)
+        except (sqlite3.Error, OSError) as exc:
+            with contextlib.suppress(OSError):
+                partial.unlink(missing_ok=True)  # no half copy left to be mistaken for one
+            raise BackupFailed(
+                f"a backup copy could not be made in {destination.parent} ({_failure_reason(exc)})"
+            ) from exc
         return destination
+
+
+def _failure_reason(exc: BaseException) -> str:
+    """Plain words for why a file could not be written."""
+    if isinstance(exc, OSError) and exc.errno is not None:
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            return "the disk is full"
+        if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            return "the folder cannot be written"
+    text = str(exc)
+    if "disk is full" in text.lower():
+        return "the disk is full"
+    return text or type(exc).__name__
 
 
 def _make_store(url: str, path: Path | None, busy_timeout_ms: int) -> RegisterStore:

@@ -479,7 +479,7 @@ class MainWindow(QMainWindow):
         try:
             return backups.daily(self.document.service)
         except (RegisterError, OSError) as exc:
-            self.statusBar().showMessage(f"Today's backup copy could not be made: {exc}", 20_000)
+            self.statusBar().showMessage(f"Today's backup copy was not taken: {exc}", 20_000)
             return None
 
     def restore_backup(self) -> bool:
