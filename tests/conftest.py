@@ -38,6 +38,17 @@ def _private_qt_settings(tmp_path_factory: pytest.TempPathFactory) -> None:
     QCoreApplication.setOrganizationName("JointRiskRegisterTests")
 
 
+@pytest.fixture(autouse=True)
+def _fresh_qt_settings(_private_qt_settings: None) -> Iterator[None]:
+    """Each test starts from no preferences: one test's choice (a backup folder, acting as
+    another partner) must not steer the next."""
+    from PySide6.QtCore import QSettings
+
+    QSettings().clear()
+    yield
+    QSettings().clear()
+
+
 @pytest.fixture
 def register_path(tmp_path: Path) -> Path:
     return tmp_path / "alliance.riskreg"
@@ -119,6 +130,8 @@ def pytest_terminal_summary(terminalreporter: object) -> None:
     ]  # fmt: skip
     verdict = "SOME FAILED" if failed else "each refused or reported, file unchanged, < 5 s"
     terminalreporter.section("fault table: hostile workbooks, each through both importers")  # type: ignore[attr-defined]
+    peaks = getattr(module, "PEAK_MB", {})
     for fault, count in cases.items():
-        terminalreporter.write_line(f"{fault}: {count} cases — {verdict}")  # type: ignore[attr-defined]
+        peak = f", at most {peaks[fault]:.0f} MB more memory" if fault in peaks else ""
+        terminalreporter.write_line(f"{fault}: {count} cases — {verdict}{peak}")  # type: ignore[attr-defined]
     terminalreporter.write_line(f"total: {sum(cases.values())} cases")  # type: ignore[attr-defined]

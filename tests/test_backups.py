@@ -195,3 +195,36 @@ def test_preferences_refuse_a_backup_folder_that_is_a_file(
     dialog.folder.clear()
     assert not dialog.try_accept()
     assert "choose a folder" in dialog.error.text()
+
+
+def test_the_check_on_opening_runs_while_the_window_answers(
+    qtbot: QtBot, service: RegisterService, register_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a 100,000-risk register the check and the day's copy take seconds: the user can
+    already filter the table while they run on a worker thread."""
+    import threading
+
+    import ui.open_check
+
+    service.create_risk(RiskDraft("Flood", "CNCL", 3, 3))
+    service.create_risk(RiskDraft("Drought", "CNCL", 2, 2))
+    release = threading.Event()
+    ran_on: list[threading.Thread] = []
+    real_check = ui.open_check.check_on_open
+
+    def slow_check(svc: RegisterService) -> ui.open_check.OpenCheck:
+        ran_on.append(threading.current_thread())
+        assert release.wait(10)
+        return real_check(svc)
+
+    monkeypatch.setattr(ui.open_check, "check_on_open", slow_check)
+    window = MainWindow(service)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: bool(ran_on))
+    assert ran_on[0] is not threading.main_thread()
+    qtbot.keyClicks(window.register_view.search, "Flood")  # answered meanwhile
+    assert window.register_view.model.rowCount() == 1
+    assert not backups.listing(register_path)
+    release.set()
+    qtbot.waitUntil(lambda: bool(backups.listing(register_path)))  # then the day's copy

@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -28,29 +29,62 @@ from tests.conftest import file_digest
 
 CASES: Counter[str] = Counter()
 """Fault class → cases run; printed by conftest's terminal summary."""
+PEAK_MB: dict[str, float] = {}
+"""Fault class → the most memory one importer run took above what the process held."""
 SECONDS = 5.0
+MEMORY_MB = 200.0
+"""The bound on what one importer run may take above what the process held before it."""
 
 
-def outcome(service: RegisterService, path: Path, register: Path) -> list[str]:
-    """Both importers on one file: what each said. Never a crash, never a write."""
+def _status_kb(field: str) -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    raise AssertionError(f"/proc/self/status has no {field}")
+
+
+def _measured(run: Callable[[], Any]) -> tuple[Any, RegisterError | None, float]:
+    """Run: what it returned or the refusal it raised, and the peak resident memory it
+    added in MB (the kernel's high-water mark, reset first, so native allocations —
+    calamine's — count as well as Python's)."""
+    Path("/proc/self/clear_refs").write_text("5")  # resets VmHWM to the current RSS
+    held = _status_kb("VmRSS")
+    try:
+        result, refusal = run(), None
+    except RegisterError as exc:
+        result, refusal = None, exc
+    return result, refusal, (_status_kb("VmHWM") - held) / 1024
+
+
+def outcome(service: RegisterService, path: Path, register: Path, fault: str = "") -> list[str]:
+    """Both importers on one file: what each said. Never a crash, never a write, never
+    more than the time and memory bounds."""
     before = file_digest(register)
     said = []
     runs = (("exchange", lambda: plan_import(service, path)),
             ("foreign", lambda: plan_foreign(service, path, partner="CNCL")))  # fmt: skip
     for name, run in runs:
         started = time.perf_counter()
-        try:
-            plan = run()
-        except RegisterError as exc:
-            message = str(exc)
+        plan, refusal, peak = _measured(run)
+        if refusal is not None:
+            message = str(refusal)
             assert message.strip() and "Traceback" not in message
             said.append(f"{name}: refused: {message}")
         else:
             errors = [i.message for i in plan.items if i.kind == "error"]
             said.append(f"{name}: {len(plan.items)} items, {len(errors)} errors")
         assert time.perf_counter() - started < SECONDS, name
+        PEAK_MB[fault] = max(PEAK_MB.get(fault, 0.0), peak)
+        assert peak < MEMORY_MB, f"{name} took {peak:.0f} MB above what the process held"
     assert file_digest(register) == before
     return said
+
+
+class Genuine(bytes):
+    """A workbook's bytes that a failing example prints as one short line."""
+
+    def __repr__(self) -> str:
+        return f"<a genuine exchange workbook of {len(self):,} bytes>"
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +98,7 @@ def exported(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     path = folder / "genuine.xlsx"
     export_register(service, path, "APEX")
     service.close()
-    return path.read_bytes()
+    return Genuine(path.read_bytes())
 
 
 def run_case(fault: str, demo: RegisterService, demo_path: Path, tmp_path: Path,
@@ -72,7 +106,7 @@ def run_case(fault: str, demo: RegisterService, demo_path: Path, tmp_path: Path,
     path = tmp_path / name
     path.write_bytes(data)
     CASES[fault] += 1
-    return outcome(demo, path, demo_path)
+    return outcome(demo, path, demo_path, fault)
 
 
 QUICK = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
@@ -136,6 +170,11 @@ HAND_MADE: dict[str, Callable[[bytes, Path], bytes]] = {
         b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
         b'<dimension ref="A1:AF1048576"/><sheetData><row r="1048576"><c r="A1048576" '
         b't="inlineStr"><is><t>x</t></is></c></row></sheetData></worksheet>'}),
+    "a stray cell at XFD1048576 (the last cell of a sheet)": lambda g, t: rebuilt(g, {
+        "xl/worksheets/sheet2.xml": zipfile.ZipFile(io.BytesIO(g)).read(
+            "xl/worksheets/sheet2.xml").replace(b"</sheetData>",
+            b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'
+            b"</sheetData>")}),
     "every column the wrong type": lambda g, t: edited_cells(g, t, {
         "Current likelihood": "very", "Current impact": datetime(2026, 1, 1), "Status": 42,
         "Target date": "next Tuesday", "Cost exposure (most likely)": "lots",
@@ -161,8 +200,9 @@ def test_hand_made_hostile_workbooks(
     data = HAND_MADE[fault](genuine.read_bytes(), tmp_path)
     said = run_case(fault, demo, demo_path, tmp_path, "hostile.xlsx", data)
     assert len(said) == 2
-    exchange = said[0]
+    exchange, foreign = said
     assert EXPECTED[fault] in exchange, exchange
+    assert EXPECTED_FOREIGN.get(fault, "") in foreign, foreign
 
 
 EXPECTED = {
@@ -170,6 +210,8 @@ EXPECTED = {
     "an XML entity bomb": "refused",
     "a zip bomb (a part inflating past the limit)": "zip bomb",
     "a sheet claiming a million rows": "refused",
+    # Read whole, this sheet would ask for 17 billion cells: the process would end.
+    "a stray cell at XFD1048576 (the last cell of a sheet)": "row 1,048,576 and column 16,384",
     "every column the wrong type": "errors",
     "100,000-character text": "1 errors",
     "right-to-left text and emoji": "2 items, 0 errors",
@@ -177,3 +219,85 @@ EXPECTED = {
     "formulas without cached values": "2 errors",
     "a password-protected (encrypted) workbook": "password-protected",
 }
+EXPECTED_FOREIGN = {
+    "a sheet claiming a million rows": "reaches row 1,048,576",  # refused before reading rows
+    "a stray cell at XFD1048576 (the last cell of a sheet)": "column 16,384",
+}
+
+
+# -- malformed sheet XML, generated ------------------------------------------------------
+PARTS = [
+    "xl/worksheets/sheet2.xml",
+    "xl/worksheets/sheet3.xml",
+    "xl/worksheets/sheet7.xml",
+    "xl/workbook.xml",
+    "xl/styles.xml",
+    "[Content_Types].xml",
+    "xl/_rels/workbook.xml.rels",
+]
+"""Risks, Actions, the hidden _exchange sheet, and the parts that tie them together."""
+FRAGMENTS = [
+    b'<c r="B2" t="s"><v>99999</v></c>', b'<row r="0">', b"</sheetData>", b"<sheetData>",
+    b'<c r="XFE1048577" t="n"><v>1e400</v></c>', b"<v>NaN</v>", b"&undefined;", b"\x00",
+    b'<!DOCTYPE x [<!ENTITY e "x">]>', b'<c r="C2" t="d"><v>not a date</v></c>',
+    b'<c r="D2" t="b"><v>7</v></c>', b'<c r="E2" t="e"><v>#REF!</v></c>', b"<is><t>",
+    b'<row r="2" spans="1:99999999">', b'<mergeCell ref="A1:XFD1048576"/>',
+    b'<dimension ref="A1:ZZZZ99999999"/>', b'<c r="F2" t="inlineStr"><is><t>\xe2\x80\xae'
+    b"evil</t></is></c>", b'<f>HYPERLINK("http://example.invalid")</f>', b"\xff\xfe",
+]  # fmt: skip
+TYPES = ["s", "n", "b", "e", "str", "inlineStr", "d", "", "zz"]
+REFS = ["A0", "0", "ZZZZZZ1", "A-1", "", "B99999999999", "1A", "XFD1048576"]
+
+mutation = st.one_of(
+    st.tuples(st.just("cut"), st.integers(0, 80_000), st.integers(1, 3_000)),
+    st.tuples(st.just("repeat"), st.integers(0, 80_000), st.integers(1, 3_000)),
+    st.tuples(st.just("insert"), st.integers(0, 80_000), st.sampled_from(FRAGMENTS)),
+    st.tuples(st.just("type"), st.integers(0, 400), st.sampled_from(TYPES)),
+    st.tuples(st.just("ref"), st.integers(0, 400), st.sampled_from(REFS)),
+    st.tuples(st.just("value"), st.integers(0, 400), st.text(max_size=40)),
+)
+
+
+def mutated(xml: bytes, changes: list[tuple[str, int, Any]]) -> bytes:
+    """The part's XML with each change applied: spans cut or repeated, fragments put in,
+    the n-th cell's type, reference or value replaced."""
+    import re
+
+    for kind, at, what in changes:
+        if kind in ("cut", "repeat", "insert"):
+            at %= max(len(xml), 1)
+            if kind == "cut":
+                xml = xml[:at] + xml[at + what :]
+            elif kind == "repeat":
+                xml = xml[: at + what] + xml[at : at + what] + xml[at + what :]
+            else:
+                xml = xml[:at] + what + xml[at:]
+            continue
+        pattern = {"type": rb' t="[^"]*"', "ref": rb' r="[^"]*"', "value": rb"<v>[^<]*</v>"}[kind]
+        found = list(re.finditer(pattern, xml))
+        if not found:
+            continue
+        hit = found[at % len(found)]
+        text = what.encode("utf-8", "surrogatepass")
+        new = {"type": b' t="%s"' % text, "ref": b' r="%s"' % text,
+               "value": b"<v>%s</v>" % text}[kind]  # fmt: skip
+        xml = xml[: hit.start()] + new + xml[hit.end() :]
+    return xml
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=QUICK)
+@given(part=st.sampled_from(PARTS), changes=st.lists(mutation, min_size=1, max_size=4))
+def test_malformed_sheet_xml(
+    demo: RegisterService,
+    demo_path: Path,
+    tmp_path: Path,
+    exported: bytes,
+    part: str,
+    changes: list[tuple[str, int, Any]],
+) -> None:
+    with zipfile.ZipFile(io.BytesIO(exported)) as genuine:
+        xml = genuine.read(part)
+    data = rebuilt(exported, {part: mutated(xml, changes)})
+    said = run_case("malformed sheet XML (hypothesis)", demo, demo_path, tmp_path,
+                    "malformed.xlsx", data)  # fmt: skip
+    assert len(said) == 2  # each importer refused it or reported on it; neither crashed

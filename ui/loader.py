@@ -1,29 +1,32 @@
-"""Reading a large register in the background, so the window paints at once.
+"""Work off the GUI thread, so the window paints at once and stays responsive.
 
 Above a few thousand risks the window first shows the first page of the register and
-reads the rest on a worker thread; the result comes back to the GUI thread as a queued
-signal. A newer load (another register, a reload) makes older results stale.
+reads the rest on a worker thread; the check and the day's backup copy on opening run the
+same way. Results come back to the GUI thread as a queued signal; a newer run (another
+register, a reload) makes older results stale.
 """
 
 from __future__ import annotations
 
 import threading
 import traceback
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
 
-from riskreg.service import RegisterService
 
+class BackgroundJob(QObject):
+    """One kind of background work; each run gets a generation number."""
 
-class RiskLoader(QObject):
-    sig_loaded = Signal(int, object)
-    """A load finished: its generation and the list of every risk."""
+    sig_done = Signal(int, object)
+    """A run finished: its generation and what the work returned."""
 
     sig_failed = Signal(int, str)
-    """A load failed: its generation and the reason."""
+    """A run failed: its generation and the reason."""
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, name: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        self._name = name
         self._generation = 0
         self._thread: threading.Thread | None = None
 
@@ -32,14 +35,14 @@ class RiskLoader(QObject):
         return self._generation
 
     @property
-    def is_loading(self) -> bool:
+    def is_running(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
 
-    def start(self, service: RegisterService) -> int:
+    def run(self, work: Callable[[], object]) -> int:
         self._generation += 1
         generation = self._generation
         self._thread = threading.Thread(
-            target=self._run, args=(service, generation), name="risk-loader", daemon=True
+            target=self._run, args=(work, generation), name=self._name, daemon=True
         )
         self._thread.start()
         return generation
@@ -52,10 +55,15 @@ class RiskLoader(QObject):
         if self._thread is not None:
             self._thread.join(timeout)
 
-    def _run(self, service: RegisterService, generation: int) -> None:
+    def stop(self) -> None:
+        """Cancel and wait: before the register under the work is closed or replaced."""
+        self.cancel()
+        self.wait()
+
+    def _run(self, work: Callable[[], object], generation: int) -> None:
         try:
-            risks = service.list_risks()
+            result = work()
         except Exception as exc:  # reported to the GUI thread, never lost in a thread
             self.sig_failed.emit(generation, f"{exc}\n{traceback.format_exc()}")
             return
-        self.sig_loaded.emit(generation, risks)
+        self.sig_done.emit(generation, result)

@@ -31,12 +31,13 @@ from ui import actions as act
 from ui.document import RegisterDocument
 from ui.errors import show_refusal
 from ui.exchange import WORKBOOK_SUFFIXES, ExchangeCommands
-from ui.loader import RiskLoader
+from ui.loader import BackgroundJob
 from ui.models.risk_table import TableContext
 from ui.settings import Preferences
 
 if TYPE_CHECKING:
     from riskreg.backups import Policy as BackupPolicy
+    from ui.open_check import OpenCheck
 from ui.views.actions_view import AllActionsView, RiskActionsView
 from ui.views.exposure_view import ExposureView
 from ui.views.heatmap_view import HeatMapView
@@ -88,7 +89,8 @@ class MainWindow(QMainWindow):
         service.backup_policy = self.preferences.backup_policy
         self.document = RegisterDocument(service, self)
         self.actions_by_id = act.create_actions(self)
-        self.loader = RiskLoader(self)
+        self.loader = BackgroundJob("risk-loader", self)
+        self.open_checker = BackgroundJob("open-check", self)
         self._awaiting_load = False
         self._changed_while_loading: set[str] = set()
         self._install_undo_actions()
@@ -212,7 +214,9 @@ class MainWindow(QMainWindow):
         a[act.RECORD_REVIEW].triggered.connect(self.record_review)
         a[act.REVIEWS].triggered.connect(self.show_reviews)
         doc.sig_changed.connect(self.refresh)
-        self.loader.sig_loaded.connect(self._risks_loaded)
+        self.loader.sig_done.connect(self._risks_loaded)
+        self.open_checker.sig_done.connect(self._open_checked)
+        self.open_checker.sig_failed.connect(self._open_check_failed)
         self.loader.sig_failed.connect(self._risks_not_loaded)
         doc.sig_error.connect(self.show_error)
         doc.undo_stack.cleanChanged.connect(self._clean_changed)
@@ -254,7 +258,7 @@ class MainWindow(QMainWindow):
                 self.register_view.set_risks(
                     service.list_risks(first=FIRST_PAGE), self._context(), info.risk_count
                 )
-                self.loader.start(service)
+                self.loader.run(service.list_risks)
                 self._awaiting_load = True
             else:
                 self.loader.cancel()
@@ -411,8 +415,7 @@ class MainWindow(QMainWindow):
         except RegisterError as exc:
             self.show_error("Cannot open register", str(exc))
             return False
-        self.document.replace_service(service)
-        self.preferences.add_recent(service.location)
+        self._switch_to(service)
         QTimer.singleShot(0, self.after_open)
         return True
 
@@ -432,23 +435,34 @@ class MainWindow(QMainWindow):
         self.outside_bar.hide()
         self.refresh()
 
-    def after_open(self) -> bool:
-        """Check the register just opened: a sound one gets the day's backup copy; a damaged
-        one is said to be so, and the latest good backup is offered in its place."""
-        from riskreg import backups
+    def after_open(self) -> int:
+        """Check the register just opened, and take the day's copy of a sound one, on a
+        worker thread; the answer arrives in ``_open_checked``. Returns the run's number."""
+        from ui.open_check import check_on_open
 
         service = self.document.service
-        report = service.check(quick=True)
+        return self.open_checker.run(lambda: check_on_open(service))
+
+    def _open_checked(self, generation: int, result: OpenCheck) -> None:
+        """A damaged register is said to be so, and the latest good backup is offered."""
+        from riskreg import backups
+
+        if generation != self.open_checker.generation:
+            return  # another register since
+        if result.backup_problem:
+            self.statusBar().showMessage(
+                f"Today's backup copy was not taken: {result.backup_problem}", 20_000
+            )
+        report = result.report
         if report.ok:
-            self.daily_backup()
-            return True
+            return
+        service = self.document.service
         policy = service.backup_policy
         latest = backups.latest_good(service.path, policy) if service.path is not None else None
         if latest is not None and self.offer_restore(report.problems, latest):
             location = service.path
             assert location is not None
-            self.loader.cancel()
-            self.loader.wait()
+            self.loader.stop()
             service.close()
             backups.restore(latest.path, location, policy)
             self.open_register(str(location))
@@ -456,7 +470,12 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(
                 f"This register fails its check: {report.problems[0]}", 60_000
             )
-        return False
+
+    def _open_check_failed(self, generation: int, reason: str) -> None:
+        if generation == self.open_checker.generation:
+            self.statusBar().showMessage(
+                f"The register could not be checked: {reason.splitlines()[0]}", 60_000
+            )
 
     def offer_restore(self, problems: Sequence[str], latest: Any) -> bool:
         """Ask whether to put the latest good backup back (tests replace this seam)."""
@@ -471,17 +490,6 @@ class MainWindow(QMainWindow):
         )  # fmt: skip
         return answer == QMessageBox.StandardButton.Yes
 
-    def daily_backup(self) -> Path | None:
-        """The day's backup copy, on the first opening of the day; a copy that cannot be
-        made is said in the status bar and does not stop the user."""
-        from riskreg import backups
-
-        try:
-            return backups.daily(self.document.service)
-        except (RegisterError, OSError) as exc:
-            self.statusBar().showMessage(f"Today's backup copy was not taken: {exc}", 20_000)
-            return None
-
     def restore_backup(self) -> bool:
         """Put an earlier copy back in place of this register, after keeping it aside."""
         from riskreg import backups
@@ -495,8 +503,8 @@ class MainWindow(QMainWindow):
         if chosen is None:
             return False
         location = service.path
-        self.loader.cancel()
-        self.loader.wait()
+        self.loader.stop()
+        self.open_checker.stop()
         service.close()
         try:
             backups.restore(chosen, location, service.backup_policy)
@@ -526,9 +534,15 @@ class MainWindow(QMainWindow):
         except RegisterError as exc:
             self.show_error("Cannot create the register", str(exc))
             return False
+        self._switch_to(service)
+        return True
+
+    def _switch_to(self, service: RegisterService) -> None:
+        """Show another register; work on the old one (which may be copying it) stops first."""
+        self.open_checker.stop()
+        self.loader.stop()
         self.document.replace_service(service)
         self.preferences.add_recent(service.location)
-        return True
 
     def save_copy(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
@@ -640,7 +654,7 @@ class MainWindow(QMainWindow):
         self.preferences.geometry = self.saveGeometry()
         self.preferences.window_state = self.saveState()
         self.preferences.table_header = self.register_view.header_state()
-        self.loader.cancel()
-        self.loader.wait()
+        self.loader.stop()
+        self.open_checker.stop()
         self.document.close()
         super().closeEvent(event)

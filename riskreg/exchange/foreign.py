@@ -541,6 +541,13 @@ def _warn_uncached(path: Path, layout: Layout, sheet: str, notes: list[str]) -> 
         return
     try:
         empty = book.formulas_without_values(sheet, letters)
+    except WorkbookRefused as exc:  # calamine read the cells; the file's own parts did not
+        notes.append(
+            f"{exc}; cells holding a formula with no saved result (if any) were read as "
+            "empty. Open and save the file in Excel or LibreOffice and import it again to "
+            "be sure"
+        )
+        return
     finally:
         book.close()
     if empty:

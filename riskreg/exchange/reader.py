@@ -13,6 +13,7 @@ import itertools
 import posixpath
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -97,6 +98,104 @@ def _not_a_zip(path: Path) -> str:
     return f"{path.name} is not an Excel workbook (.xlsx): it may be damaged or incomplete"
 
 
+MAX_SHEET_CELLS = 8_000_000
+"""The block from A1 to a sheet's furthest cell, which calamine holds whole (a register of
+100,000 risks is about 3 million); a stray cell at XFD1048576 would ask for 17 billion,
+and a failed allocation there ends the process instead of raising."""
+_CELL_COLUMN = re.compile(rb'<c r="([A-Z]+)')
+_CELL_ROW = re.compile(rb'<c r="[A-Z]+([0-9]+)"')
+
+
+def column_number(letters: str) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - 64
+    return number
+
+
+def sheet_extent(archive: zipfile.ZipFile, part: str) -> tuple[int, int]:
+    """Rows and columns from A1 to the furthest cell a sheet's XML names, in one streamed
+    pass (a set of the distinct column letters and row numbers, so it stays small)."""
+    columns: set[bytes] = set()
+    rows: set[bytes] = set()
+    carry = b""
+    with archive.open(part) as stream:
+        while True:
+            chunk = stream.read(1 << 22)
+            buffer = carry + chunk if carry else chunk
+            if not chunk:
+                cut = len(buffer)
+            else:
+                cut = buffer.rfind(b"<c ")  # a cell tag cut by the chunk waits for the next
+                if cut <= 0:
+                    cut = max(0, len(buffer) - 2)
+            columns.update(_CELL_COLUMN.findall(buffer, 0, cut))
+            rows.update(_CELL_ROW.findall(buffer, 0, cut))
+            carry = buffer[cut:]
+            if not chunk:
+                break
+    widest = max((column_number(c.decode()) for c in columns), default=0)
+    deepest = max((int(r) for r in rows), default=0)
+    return deepest, widest
+
+
+def check_extent(
+    book_name: str, sheet: str, rows: int, columns: int, max_rows: int | None = None
+) -> None:
+    """Refuse a sheet reaching too far before it is read."""
+    if rows * columns > MAX_SHEET_CELLS or (max_rows is not None and rows > max_rows):
+        most = f"{max_rows:,} rows and " if max_rows is not None else ""
+        raise WorkbookRefused(
+            f"{book_name}: sheet “{sheet}” reaches row {rows:,} and column {columns:,}; an "
+            f"import reads sheets of up to {most}{MAX_SHEET_CELLS:,} cells from A1. Delete "
+            "what lies below and to the right of the register (often a stray cell) and "
+            "import again."
+        )
+
+
+def sheet_parts(path: Path) -> dict[str, str]:
+    """Each sheet's name → its part in the archive (``xl/worksheets/sheet2.xml``)."""
+    from defusedxml import DefusedXmlException, ElementTree
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+            rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    except (ElementTree.ParseError, DefusedXmlException, KeyError, zipfile.BadZipFile) as exc:
+        raise WorkbookRefused(
+            f"{path.name} is damaged: its list of sheets cannot be read ({exc})"
+        ) from exc
+    targets = {rel.get("Id"): rel.get("Target", "") for rel in rels.iter(f"{_PKG_REL}Relationship")}
+    parts = {}
+    for sheet in book.iter(f"{_MAIN}sheet"):
+        target = targets.get(sheet.get(f"{_REL}id"), "")
+        if not target:
+            continue
+        if target.startswith("/"):
+            parts[sheet.get("name", "")] = target.lstrip("/")
+        else:
+            parts[sheet.get("name", "")] = posixpath.normpath(posixpath.join("xl", target))
+    return parts
+
+
+def check_sheet_extents(path: Path, names: list[str], max_rows: int | None = None) -> None:
+    """Every named sheet of an .xlsx/.xlsm measured from its XML before calamine loads it."""
+    parts = sheet_parts(path)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for name in names:
+                part = parts.get(name)
+                if part is None:
+                    continue
+                try:
+                    rows, columns = sheet_extent(archive, part)
+                except KeyError:
+                    continue  # no such part: calamine reports the sheet as it finds it
+                check_extent(path.name, name, rows, columns, max_rows)
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        raise WorkbookRefused(f"{path.name} is damaged: {exc}") from exc
+
+
 class Workbook:
     """An opened, checked workbook: its sheets by name, read on demand."""
 
@@ -120,6 +219,7 @@ class Workbook:
     def sheet(self, name: str, head: int = 10) -> SheetData | None:
         if name not in self.visible:
             return None
+        check_sheet_extents(self.path, [name])
         try:
             data = self._book.get_sheet_by_name(name)
             start_column = (data.start or (0, 0))[1]
@@ -152,31 +252,20 @@ class Workbook:
         )
         found: set[str] = set()
         carry = b""
-        with zipfile.ZipFile(self.path) as archive, archive.open(part) as stream:
-            while chunk := stream.read(1 << 20):  # streamed: a big sheet is never held whole
-                buffer = carry + chunk if carry else chunk
-                cut = buffer.rfind(b"</c>") + 4
-                if cut < 4:
-                    carry = buffer
-                    continue
-                if buffer.find(b"<f", 0, cut) != -1:
-                    found.update(m.group(1).decode() for m in pattern.finditer(buffer, 0, cut))
-                carry = buffer[cut:]
+        try:
+            with zipfile.ZipFile(self.path) as archive, archive.open(part) as stream:
+                while chunk := stream.read(1 << 20):  # streamed: never held whole
+                    buffer = carry + chunk if carry else chunk
+                    cut = buffer.rfind(b"</c>") + 4
+                    if cut < 4:
+                        carry = buffer
+                        continue
+                    if buffer.find(b"<f", 0, cut) != -1:
+                        found.update(m.group(1).decode() for m in pattern.finditer(buffer, 0, cut))
+                    carry = buffer[cut:]
+        except (KeyError, zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+            raise WorkbookRefused(f"{self.path.name} is damaged: {exc}") from exc
         return found
 
     def _sheet_part(self, sheet_name: str) -> str | None:
-        from defusedxml import ElementTree
-
-        with zipfile.ZipFile(self.path) as archive:
-            book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-            rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-        targets = {
-            rel.get("Id"): rel.get("Target", "") for rel in rels.iter(f"{_PKG_REL}Relationship")
-        }
-        for sheet in book.iter(f"{_MAIN}sheet"):
-            if sheet.get("name") == sheet_name:
-                target = targets.get(sheet.get(f"{_REL}id"), "")
-                if target.startswith("/"):
-                    return target.lstrip("/")
-                return posixpath.normpath(posixpath.join("xl", target))
-        return None
+        return sheet_parts(self.path).get(sheet_name)

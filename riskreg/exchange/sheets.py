@@ -13,10 +13,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from riskreg.exchange.reader import WorkbookRefused, check_archive, check_sizes
+from riskreg.exchange.reader import (
+    WorkbookRefused,
+    check_archive,
+    check_extent,
+    check_sheet_extents,
+    check_sizes,
+)
 
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 MAX_FILE_BYTES = 200 * 1024 * 1024
+MAX_ROWS = 200_000
+"""Rows of one sheet turned into Python rows (another register of 100,000 risks fits
+twice over); a sheet reaching further, often one stray cell far below, is refused."""
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
@@ -50,12 +59,20 @@ def read_tables(path: Path) -> list[Table]:
         raise WorkbookRefused(f"{path.name} cannot be read as a spreadsheet: {text}") from exc
     tables = []
     try:
+        if path.suffix.lower() in (".xlsx", ".xlsm"):  # measured before calamine loads them
+            check_sheet_extents(path, [m.name for m in book.sheets_metadata], MAX_ROWS)
         for meta in book.sheets_metadata:
             try:
                 sheet = book.get_sheet_by_name(meta.name)
+            except Exception:  # a chart sheet or a damaged sheet: not a table
+                continue
+            if sheet.end is not None:  # .xls and .ods: measured once loaded
+                height, width = sheet.end[0] + 1, sheet.end[1] + 1
+                check_extent(path.name, meta.name, height, width, MAX_ROWS)
+            try:
                 rows = sheet.to_python(skip_empty_area=False)
                 merged = sheet.merged_cell_ranges or []
-            except Exception:  # a chart sheet or a damaged sheet: not a table
+            except Exception:
                 continue
             table = Table(
                 meta.name, [list(r) for r in rows], meta.visible == SheetVisibleEnum.Visible
