@@ -49,16 +49,58 @@ def _fresh_qt_settings(_private_qt_settings: None) -> Iterator[None]:
     QSettings().clear()
 
 
-@pytest.fixture
-def register_path(tmp_path: Path) -> Path:
-    return tmp_path / "alliance.riskreg"
+# -- backends: the service and exchange tests run on a file and on a PostgreSQL server ----
+SERVER_MODULES = {
+    "test_service_risks", "test_service_partners_actions", "test_service_scheme_history",
+    "test_exchange", "test_exchange_properties", "test_exchange_safety", "test_governance",
+    "test_heatmap", "test_redaction", "test_text_fidelity", "test_foreign", "test_two_users",
+    "test_server",
+}  # fmt: skip
+FILE_FIXTURES = {"register_path", "demo_path", "blank_window", "qtbot"}
+"""A test asking for one of these works on the file itself, so it runs on SQLite only."""
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Tests of the listed modules that reach the register only through the services run
+    twice: on a register file and on a database of the test server."""
+    if "backend" not in metafunc.fixturenames:
+        return
+    module = metafunc.module.__name__.rpartition(".")[2]
+    backends = ["sqlite"]
+    if module in SERVER_MODULES and not FILE_FIXTURES & set(metafunc.fixturenames):
+        backends.append("postgresql")
+    metafunc.parametrize("backend", backends, indirect=True)
 
 
 @pytest.fixture
-def service(register_path: Path) -> Iterator[RegisterService]:
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(getattr(request, "param", "sqlite"))
+
+
+@pytest.fixture
+def register_path(register_location: str | Path) -> Path:
+    """The register file itself (tests asking for it run on SQLite only)."""
+    assert isinstance(register_location, Path)
+    return register_location
+
+
+@pytest.fixture
+def register_location(backend: str, tmp_path: Path) -> Iterator[str | Path]:
+    """Where a new register goes: a file, or a new empty database on the test server."""
+    if backend == "sqlite":
+        yield tmp_path / "alliance.riskreg"
+        return
+    from tests.pg_server import scratch_database
+
+    with scratch_database() as url:
+        yield url
+
+
+@pytest.fixture
+def service(register_location: str | Path) -> Iterator[RegisterService]:
     """A small register: three partners, two categories, default 5×5 scheme."""
     svc = create_register(
-        register_path,
+        register_location,
         ALICE,
         name="Test alliance",
         partners=[
@@ -83,16 +125,30 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def demo_path(demo_template: Path, tmp_path: Path) -> Path:
-    """A private copy of the demo register, so a test may change it."""
-    path = tmp_path / "demo.riskreg"
-    shutil.copyfile(demo_template, path)
-    return path
+def demo_path(demo_location: str | Path) -> Path:
+    """The private copy of the demo register as a file (tests asking for it run on SQLite
+    only)."""
+    assert isinstance(demo_location, Path)
+    return demo_location
 
 
 @pytest.fixture
-def demo(demo_path: Path) -> Iterator[RegisterService]:
-    svc = open_service(demo_path, ALICE)
+def demo_location(backend: str, demo_template: Path, tmp_path: Path) -> Iterator[str | Path]:
+    """A private copy of the demo register: a file, or a database on the test server."""
+    if backend == "sqlite":
+        path = tmp_path / "demo.riskreg"
+        shutil.copyfile(demo_template, path)
+        yield path
+        return
+    from tests.pg_server import scratch_database
+
+    with scratch_database(template="demo") as url:
+        yield url
+
+
+@pytest.fixture
+def demo(demo_location: str | Path) -> Iterator[RegisterService]:
+    svc = open_service(demo_location, ALICE)
     yield svc
     svc.close()
 
@@ -135,3 +191,12 @@ def pytest_terminal_summary(terminalreporter: object) -> None:
         peak = f", at most {peaks[fault]:.0f} MB more memory" if fault in peaks else ""
         terminalreporter.write_line(f"{fault}: {count} cases — {verdict}{peak}")  # type: ignore[attr-defined]
     terminalreporter.write_line(f"total: {sum(cases.values())} cases")  # type: ignore[attr-defined]
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Drop the template databases made on the test server."""
+    import sys
+
+    server = sys.modules.get("tests.pg_server")
+    if server is not None:
+        server.drop_templates()
