@@ -80,6 +80,17 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="integrity, schema version and invariants")
     check.add_argument("register", metavar="REGISTER")
 
+    copy = commands.add_parser(
+        "copy", help="copy a whole register between a file and a server, then compare them"
+    )
+    copy.add_argument("source", metavar="SOURCE", help="a register file or a database URL")
+    copy.add_argument("destination", metavar="DEST", help="a new file or an empty database")
+
+    setup = commands.add_parser(
+        "server-setup", help="partner roles and row-level security on a PostgreSQL register"
+    )
+    setup.add_argument("url", metavar="URL", help="postgresql+psycopg://owner@host/database")
+
     report = commands.add_parser("report", help="the meeting pack as one PDF")
     report.add_argument("register", metavar="REGISTER")
     report.add_argument("out", type=Path, metavar="OUT.pdf")
@@ -219,6 +230,33 @@ def _check(args: argparse.Namespace) -> int:
     for problem in report.problems:
         print(f"{report.location}: {problem}", file=sys.stderr)
     return EXIT_REFUSED
+
+
+def _copy(args: argparse.Namespace) -> int:
+    from riskreg.copying import copy_register
+
+    report = copy_register(args.source, args.destination)
+    total = sum(report.rows.values())
+    if report.differences:
+        for table in report.differences:
+            print(f"copy: {table} differs between {report.source} and {report.destination}",
+                  file=sys.stderr)  # fmt: skip
+        return EXIT_REFUSED
+    print(f"copied {report.source} to {report.destination}: {total:,} rows in "
+          f"{len(report.rows)} tables ({report.rows.get('risk', 0):,} risks, "
+          f"{report.rows.get('change', 0):,} changes); every table compared equal")  # fmt: skip
+    return EXIT_OK
+
+
+def _server_setup(args: argparse.Namespace) -> int:
+    from riskreg.server import setup_server
+
+    report = setup_server(args.url)
+    print(f"{args.url}: {len(report.roles)} partner roles ({', '.join(report.roles)}), "
+          f"{report.policies} row-level security policies. Make each person's login a "
+          "member of their partner's role, e.g. CREATE ROLE jo LOGIN PASSWORD '…' IN ROLE "
+          f"{report.roles[0] if report.roles else 'riskreg_<partner>'};")  # fmt: skip
+    return EXIT_OK
 
 
 def _report(args: argparse.Namespace) -> int:
@@ -511,6 +549,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "verify": _verify,
         "heatmap": _heatmap,
         "report": _report,
+        "copy": _copy,
+        "server-setup": _server_setup,
     }
     try:
         return handlers[args.command](args)

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import String, cast, func, or_, select, type_coerce, update
+from sqlalchemy import text as sql_text
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
@@ -235,6 +236,31 @@ class _Work:
     def log(self, entity: str, uuid: str, ref: str, field: str, old: Any, new: Any) -> None:
         self.changes.append((entity, uuid, ref, field, _text(old), _text(new)))
 
+    def expect_partner_may_change(self, entity: Risk | Action) -> None:
+        """On a server with partner rules (row-level security), say plainly what the server
+        would refuse anyway: a risk the login's partner neither leads nor shares, an action
+        it does not own."""
+        if self.service.login is None:
+            return
+        active = self.session.execute(sql_text("SELECT row_security_active('risk')")).scalar()
+        if not active:
+            return  # the owner of the tables, or a server without partner rules
+        if isinstance(entity, Risk):
+            allowed = self.session.execute(
+                sql_text("SELECT riskreg_may_change_risk(:id)"), {"id": entity.id}
+            ).scalar()
+            what = "its partner neither leads nor shares it"
+        else:
+            allowed = self.session.execute(
+                sql_text("SELECT :p IN (SELECT riskreg_my_partners())"), {"p": entity.partner_id}
+            ).scalar()
+            what = "its partner does not own it"
+        if not allowed:
+            raise RuleError(
+                f"{entity.ref} cannot be changed by the login {self.service.login}: {what} "
+                "(the server's partner rules)"
+            )
+
     def finish(self, summary: str) -> None:
         if not self.changes:
             return
@@ -243,7 +269,7 @@ class _Work:
         change_set = ChangeSet(
             revision=self.register.revision,
             at=self.service.now().astimezone(UTC).replace(tzinfo=None),
-            user=actor.user,
+            user=self.service.login or actor.user,
             partner_code=actor.partner_code,
             source=actor.source,
             summary=summary[:300],
@@ -281,6 +307,7 @@ class _Work:
 
     def expect_version(self, entity: Risk | Action, version: int) -> None:
         if entity.version == version:
+            self.expect_partner_may_change(entity)
             return
         last = self.session.execute(
             select(ChangeSet.user, ChangeSet.at, ChangeSet.source)
@@ -320,6 +347,11 @@ class RegisterService:
     @property
     def path(self) -> Path | None:
         return self._store.path
+
+    @property
+    def login(self) -> str | None:
+        """The database login on a server (the change log records it); None for a file."""
+        return self._store.server_login
 
     def now(self) -> datetime:
         return self._clock()

@@ -101,6 +101,13 @@ class RegisterStore:
     def display_name(self) -> str:
         return str(self.path) if self.path else make_url(self.url).render_as_string()
 
+    @property
+    def server_login(self) -> str | None:
+        """The database login of a register on a server (what its change log records)."""
+        if self.path is not None:
+            return None
+        return make_url(self.url).username or None
+
     def close(self) -> None:
         self.engine.dispose()
 
@@ -188,6 +195,18 @@ def create_register_file(
             raise RegisterExists(f"{path} already exists; choose another name or open it")
         path.parent.mkdir(parents=True, exist_ok=True)
     store = _make_store(url, path, busy_timeout_ms)
+    if path is None:
+        try:
+            with store.engine.connect() as conn:
+                held = inspect(conn).get_table_names()
+        except (DatabaseError, OperationalError) as exc:
+            store.close()
+            raise NotARegister(f"{store.display_name} cannot be reached: {exc.orig}") from exc
+        if "register" in held:
+            store.close()
+            raise RegisterExists(
+                f"{store.display_name} already holds a register; choose an empty database"
+            )
     try:
         _upgrade(store)
     except BaseException:

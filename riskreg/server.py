@@ -1,0 +1,141 @@
+"""A register on a PostgreSQL server: partner roles with row-level security, and copying a
+whole register between a file and a server.
+
+Each partner gets a group role ``riskreg_<code>`` (lower case); a person's login is made a
+member of their partner's role. Row-level security then lets that login see every joint
+risk but only its own partner's internal ones, change only the risks its partner leads or
+shares and the actions its partner owns, and see the change log only of what it can see —
+enforced by the server, so any client with the same login meets the same rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, select, text
+
+from riskreg.errors import RegisterError
+
+ROLE_PREFIX = "riskreg_"
+_TABLES = ("register", "partner", "category", "risk", "risk_share", "action", "change_set",
+           "change", "export_log", "partner_appetite", "review")  # fmt: skip
+
+
+def partner_role(code: str) -> str:
+    return ROLE_PREFIX + "".join(ch for ch in code.lower() if ch.isalnum() or ch == "_")
+
+
+# The partners whose roles the current login holds (SECURITY DEFINER: a login may not
+# be able to read pg_auth_members itself).
+_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION riskreg_my_partners() RETURNS SETOF integer
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_catalog AS $$
+    SELECT p.id FROM partner p
+    WHERE EXISTS (SELECT 1 FROM pg_roles r
+                  WHERE r.rolname = '{ROLE_PREFIX}' || regexp_replace(lower(p.code), '[^a-z0-9_]', '', 'g')
+                    AND pg_has_role(session_user, r.oid, 'MEMBER'))
+$$;
+CREATE OR REPLACE FUNCTION riskreg_may_change_risk(rid integer) RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_catalog AS $$
+    SELECT EXISTS (SELECT 1 FROM risk r WHERE r.id = rid
+                   AND (r.lead_partner_id IN (SELECT riskreg_my_partners())
+                        OR EXISTS (SELECT 1 FROM risk_share s WHERE s.risk_id = r.id
+                                   AND s.partner_id IN (SELECT riskreg_my_partners()))))
+$$;
+"""  # noqa: E501
+
+_SEES_RISK = "(visibility <> 'Internal' OR lead_partner_id IN (SELECT riskreg_my_partners()))"
+_POLICIES: dict[str, list[tuple[str, str, str | None, str | None]]] = {
+    "risk": [
+        ("riskreg_risk_read", "SELECT", _SEES_RISK, None),
+        ("riskreg_risk_add", "INSERT", None, "lead_partner_id IN (SELECT riskreg_my_partners())"),
+        ("riskreg_risk_change", "UPDATE", "riskreg_may_change_risk(id)",
+         "riskreg_may_change_risk(id) OR lead_partner_id IN (SELECT riskreg_my_partners())"),
+        ("riskreg_risk_remove", "DELETE", "lead_partner_id IN (SELECT riskreg_my_partners())",
+         None),
+    ],
+    "risk_share": [
+        ("riskreg_share_read", "SELECT", "EXISTS (SELECT 1 FROM risk r WHERE r.id = risk_id)",
+         None),
+        ("riskreg_share_write", "ALL", "riskreg_may_change_risk(risk_id)",
+         "riskreg_may_change_risk(risk_id) OR EXISTS (SELECT 1 FROM risk r WHERE r.id = risk_id"
+         " AND r.lead_partner_id IN (SELECT riskreg_my_partners()))"),
+    ],
+    "action": [
+        ("riskreg_action_read", "SELECT", "EXISTS (SELECT 1 FROM risk r WHERE r.id = risk_id)",
+         None),
+        ("riskreg_action_add", "INSERT", None, "partner_id IN (SELECT riskreg_my_partners())"),
+        ("riskreg_action_change", "UPDATE", "partner_id IN (SELECT riskreg_my_partners())",
+         "partner_id IN (SELECT riskreg_my_partners())"),
+        ("riskreg_action_remove", "DELETE", "partner_id IN (SELECT riskreg_my_partners())",
+         None),
+    ],
+    "change": [  # the history of a risk or action the login cannot see is not shown either
+        ("riskreg_change_read", "SELECT",
+         "(entity <> 'risk' OR EXISTS (SELECT 1 FROM risk r WHERE r.uuid = entity_uuid))"
+         " AND (entity <> 'action' OR EXISTS (SELECT 1 FROM action a"
+         " WHERE a.uuid = entity_uuid))", None),
+        ("riskreg_change_add", "INSERT", None, "true"),
+    ],
+}  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class SetupReport:
+    roles: tuple[str, ...]
+    policies: int
+
+
+def setup_server(location: str) -> SetupReport:
+    """Create or bring up to date the register's schema, a role per partner and the
+    row-level security policies. Run by the login that owns the register's tables."""
+    from riskreg.model import Partner
+    from riskreg.store import create_register_file, open_register
+
+    if "://" not in location or not location.startswith("postgresql"):
+        raise RegisterError("server-setup needs a PostgreSQL URL (postgresql+psycopg://…)")
+    try:
+        store = open_register(location)
+    except RegisterError:
+        store = create_register_file(location)
+    try:
+        with store.engine.begin() as conn:
+            codes = conn.execute(select(Partner.code)).scalars().all()
+            roles = tuple(_ensure_role(conn, code) for code in codes)
+            conn.execute(text(_FUNCTION))
+            count = _install_policies(conn, roles)
+    finally:
+        store.close()
+    return SetupReport(roles, count)
+
+
+def _ensure_role(conn: Connection, code: str) -> str:
+    role = partner_role(code)
+    exists = conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role})
+    if exists.first() is None:
+        conn.execute(text(f'CREATE ROLE "{role}" NOLOGIN'))
+    return role
+
+
+def _install_policies(conn: Connection, roles: Sequence[str]) -> int:
+    grantees = ", ".join(f'"{r}"' for r in roles)
+    count = 0
+    if grantees:
+        conn.execute(text(f"GRANT USAGE ON SCHEMA public TO {grantees}"))
+        conn.execute(text(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {', '.join(_TABLES)}, "
+                          f"alembic_version TO {grantees}"))  # fmt: skip
+        conn.execute(text(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {grantees}"))
+        conn.execute(text(f"REVOKE UPDATE, DELETE, INSERT ON alembic_version FROM {grantees}"))
+    for table, policies in _POLICIES.items():
+        conn.execute(text(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY"))
+        for name, command, using, check in policies:
+            conn.execute(text(f"DROP POLICY IF EXISTS {name} ON {table}"))
+            clause = f"CREATE POLICY {name} ON {table} FOR {command}"
+            if using:
+                clause += f" USING ({using})"
+            if check:
+                clause += f" WITH CHECK ({check})"
+            conn.execute(text(clause))
+            count += 1
+    return count
