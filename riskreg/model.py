@@ -245,6 +245,8 @@ class ChangeSet(Base):
     partner_code: Mapped[str] = mapped_column(String(12), default="")
     source: Mapped[str] = mapped_column(String(300))
     summary: Mapped[str] = mapped_column(String(300))
+    login: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    """The database login that made it, on a server (what the server authenticated)."""
 
 
 class Change(Base):

@@ -204,6 +204,8 @@ class ChangeRecord:
     field: str
     old: str | None
     new: str | None
+    login: str = ""
+    """The database login, for a register on a server."""
 
 
 @dataclass(frozen=True, slots=True)

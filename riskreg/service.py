@@ -193,7 +193,7 @@ def _unwritable(exc: OperationalError) -> str:
 
 def _is_busy(exc: OperationalError) -> bool:
     message = str(exc.orig).lower()
-    return "locked" in message or "busy" in message
+    return "locked" in message or "busy" in message or "lock timeout" in message
 
 
 E = TypeVar("E", Risk, Action)
@@ -206,7 +206,9 @@ class _Work:
         self.session = session
         self.service = service
         self.changes: list[tuple[str, str, str, str, str | None, str | None]] = []
-        register = session.scalars(select(Register)).one()
+        # On a server the register row is locked first, so writers queue as they do on a
+        # file (BEGIN IMMEDIATE): the revision and the ref counters are never raced.
+        register = session.scalars(select(Register).with_for_update()).one()
         self.register = register
         self.scheme = ScoringScheme.from_json(register.scheme_json)
         self._partner_ids: dict[str, int] | None = None
@@ -269,7 +271,8 @@ class _Work:
         change_set = ChangeSet(
             revision=self.register.revision,
             at=self.service.now().astimezone(UTC).replace(tzinfo=None),
-            user=self.service.login or actor.user,
+            user=actor.user,
+            login=self.service.login or "",
             partner_code=actor.partner_code,
             source=actor.source,
             summary=summary[:300],
@@ -1472,7 +1475,7 @@ def _change_query() -> Any:
     return select(
         ChangeSet.revision, ChangeSet.at, ChangeSet.user, ChangeSet.partner_code,
         ChangeSet.source, ChangeSet.summary, Change.entity, Change.entity_ref, Change.field,
-        Change.old, Change.new,
+        Change.old, Change.new, ChangeSet.login,
     ).join(ChangeSet, Change.change_set_id == ChangeSet.id)  # fmt: skip
 
 

@@ -159,7 +159,12 @@ def _failure_reason(exc: BaseException) -> str:
 
 
 def _make_store(url: str, path: Path | None, busy_timeout_ms: int) -> RegisterStore:
-    engine = create_engine(url)
+    options: dict[str, Any] = {}
+    if make_url(url).get_backend_name() == "postgresql":
+        # A writer waits for another's lock as long as on a file, then "the register is busy".
+        options["connect_args"] = {"options": f"-c lock_timeout={int(busy_timeout_ms)}"}
+        options["pool_pre_ping"] = True  # a server restarted overnight is reconnected
+    engine = create_engine(url, **options)
     if engine.dialect.name == "sqlite":
         _install_sqlite_pragmas(engine, busy_timeout_ms)
     writer = engine.execution_options(riskreg_begin="IMMEDIATE")

@@ -104,7 +104,7 @@ def test_a_partner_login_changes_what_it_shares_and_the_log_names_the_login(
         service.edit_risk(risk.uuid, risk.version, {"owner": "Jo Whitfield"})
         assert service.find_risk(shared).owner == "Jo Whitfield"
         latest = service.history(risk.uuid)[-1]
-        assert latest.user == make_url(apex_login).username
+        assert (latest.user, latest.login) == ("Jo Whitfield", make_url(apex_login).username)
         other = refs_where(server_demo, f"r.lead_partner_id <> (SELECT id FROM partner WHERE "
                                         f"code = 'APEX') AND NOT {APEX_IN}")[0]  # fmt: skip
         theirs = service.find_risk(other)
