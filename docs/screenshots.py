@@ -80,7 +80,30 @@ def main() -> None:
         exchange_pictures(app, Path(tmp))
         wizard_pictures(app, Path(tmp))
         governance_pictures(app, Path(tmp))
+        settings_pictures(app)
     print("screenshots written to", HERE)
+
+
+def settings_pictures(app: QApplication) -> None:
+    """The Open dialog's Server tab and the Preferences with their backup choices."""
+    from riskreg.backups import Policy
+    from riskreg.records import Actor, PartnerRecord
+    from ui.dialogs.open_register import OpenRegisterDialog
+    from ui.dialogs.preferences import PreferencesDialog
+
+    dialog = OpenRegisterDialog()
+    dialog.show_server("postgresql+psycopg://jo.whitfield@risks.a38alliance.org:5432/a38_register")
+    dialog.show()
+    app.processEvents()
+    dialog.grab().save(str(HERE / "open-server.png"))
+    dialog.close()
+    partners = [PartnerRecord("CNCL", "Northshire County Council")]
+    prefs = PreferencesDialog(Actor("Priya Shah", "CNCL"), partners,
+                              backups=Policy(Path("/mnt/shared/register copies"), 60))  # fmt: skip
+    prefs.show()
+    app.processEvents()
+    prefs.grab().save(str(HERE / "preferences.png"))
+    prefs.close()
 
 
 def exchange_pictures(app: QApplication, tmp: Path) -> None:

@@ -457,6 +457,39 @@ class RegisterService:
         with self._read() as s:
             return int(s.scalar(select(Register.revision)) or 0)
 
+    def changed_since(self, revision: int, *, most: int = 2_000) -> dict[str, str] | None:
+        """The risks (uuid → ref) whose rows changed after ``revision`` (their own fields, shares or
+        actions), so a window can bring in another user's edits row by row; None when a
+        change reaches further (partners, categories, the scheme, removals) or touches more
+        than ``most`` risks, and everything should be read again."""
+        with self._read() as s:
+            rows = s.execute(
+                select(Change.entity, Change.entity_uuid)
+                .join(ChangeSet, Change.change_set_id == ChangeSet.id)
+                .where(ChangeSet.revision > revision)
+                .distinct()
+                .limit(most + 1)
+            ).all()
+            if len(rows) > most or any(entity not in ("risk", "action") for entity, _ in rows):
+                return None
+            risks = {uuid for entity, uuid in rows if entity == "risk"}
+            actions = {uuid for entity, uuid in rows if entity == "action"}
+            if actions:
+                found = s.execute(
+                    select(Action.uuid, Risk.uuid)
+                    .join(Risk, Action.risk_id == Risk.id)
+                    .where(Action.uuid.in_(actions))
+                ).all()
+                if len(found) < len(actions):
+                    return None  # an action was removed
+                risks.update(risk_uuid for _, risk_uuid in found)
+            known = dict(
+                s.execute(select(Risk.uuid, Risk.ref).where(Risk.uuid.in_(risks))).all()
+            ) if risks else {}  # fmt: skip
+            if set(known) != risks:
+                return None  # a risk was removed (or is no longer visible to this login)
+            return known
+
     def scheme(self) -> ScoringScheme:
         with self._read() as s:
             return ScoringScheme.from_json(s.scalars(select(Register.scheme_json)).one())

@@ -99,7 +99,10 @@ class RegisterStore:
 
     @property
     def display_name(self) -> str:
-        return str(self.path) if self.path else make_url(self.url).render_as_string()
+        if self.path:
+            return str(self.path)
+        # A server's URL without its password: shown in the title and kept in recent lists.
+        return make_url(self.url).set(password=None).render_as_string()
 
     @property
     def server_login(self) -> str | None:

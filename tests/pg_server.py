@@ -29,7 +29,7 @@ def url_for(database: str) -> str:
     return make_url(admin_url()).set(database=database).render_as_string(hide_password=False)
 
 
-def _execute(statement: str) -> None:
+def execute(statement: str) -> None:
     import psycopg
     from sqlalchemy.engine import make_url
 
@@ -47,7 +47,7 @@ def _template(name: str) -> str:
         from tests.conftest import ALICE
 
         database = f"riskreg_template_{name}_{uuid.uuid4().hex[:8]}"
-        _execute(f'CREATE DATABASE "{database}"')
+        execute(f'CREATE DATABASE "{database}"')
         build_demo(url_for(database), ALICE, today=date.today()).close()
         _templates[name] = database
     return _templates[name]
@@ -58,14 +58,14 @@ def scratch_database(template: str | None = None) -> Iterator[str]:
     """A new database (empty, or a copy of a template register); its URL."""
     database = f"riskreg_test_{uuid.uuid4().hex[:12]}"
     copy = f' TEMPLATE "{_template(template)}"' if template else ""
-    _execute(f'CREATE DATABASE "{database}"{copy}')
+    execute(f'CREATE DATABASE "{database}"{copy}')
     try:
         yield url_for(database)
     finally:
-        _execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
 
 
 def drop_templates() -> None:
     for database in _templates.values():
-        _execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
     _templates.clear()

@@ -16,7 +16,7 @@ from riskreg.copying import compare_registers, copy_register
 from riskreg.errors import RegisterExists, RuleError
 from riskreg.records import Actor, RiskDraft, Visibility
 from riskreg.service import open_service
-from tests.pg_server import _execute, scratch_database
+from tests.pg_server import execute, scratch_database
 
 
 @pytest.fixture
@@ -31,9 +31,10 @@ def server_demo() -> Iterator[str]:
 def apex_login(server_demo: str) -> Iterator[str]:
     """A person at Apex Civils: a login in the APEX partner role; its URL."""
     login = f"apex_{uuid.uuid4().hex[:8]}"
-    _execute(f"CREATE ROLE {login} LOGIN IN ROLE riskreg_apex")
-    yield make_url(server_demo).set(username=login).render_as_string(hide_password=False)
-    _execute(f"DROP ROLE IF EXISTS {login}")
+    execute(f"CREATE ROLE {login} LOGIN PASSWORD 'apex-secret' IN ROLE riskreg_apex")
+    url = make_url(server_demo).set(username=login, password="apex-secret")
+    yield url.render_as_string(hide_password=False)
+    execute(f"DROP ROLE IF EXISTS {login}")
 
 
 def raw(url: str) -> psycopg.Connection:

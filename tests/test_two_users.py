@@ -98,13 +98,31 @@ def test_the_window_notices_another_users_change_and_offers_to_refresh(
     assert not window.check_outside_changes()
     finished(other_user(demo_path, set_owner("R-003", "Bob")))
     qtbot.waitUntil(window.check_outside_changes, timeout=5_000)
-    assert window.outside_bar.isVisible()
-    assert "Someone else changed the register" in window.outside_bar.label.text()
-    qtbot.mouseClick(window.outside_bar.refresh_button, Qt.MouseButton.LeftButton)
-    assert not window.outside_bar.isVisible()
+    assert window.outside_bar.isVisible()  # said, and brought in without a click
+    assert "Brought in another user's changes: R-003" in window.outside_bar.label.text()
     owners = {window.register_view.model.row(r).ref: window.register_view.model.row(r).owner
               for r in range(window.register_view.model.rowCount())}  # fmt: skip
     assert owners["R-003"] == "Bob"
+    qtbot.mouseClick(window.outside_bar.refresh_button, Qt.MouseButton.LeftButton)
+    assert not window.outside_bar.isVisible()  # Refresh all reads everything again
+
+
+def test_another_users_change_comes_in_and_the_risk_being_edited_keeps_its_typing(
+    qtbot: QtBot, demo_path: Path
+) -> None:
+    window = MainWindow(open_service(demo_path, ALICE))
+    qtbot.addWidget(window)
+    window.show()
+    editing = window.document.service.find_risk("R-001")
+    window.register_view.select_uuid(editing.uuid)
+    qtbot.keyClicks(window.editor.form.title, " (being typed)")
+    finished(other_user(demo_path, set_owner("R-003", "Bob")))
+    qtbot.waitUntil(window.check_outside_changes, timeout=5_000)
+    model = window.register_view.model
+    assert model.row(model.row_of(window.document.service.find_risk("R-003").uuid)).owner == "Bob"
+    assert window.editor.is_dirty
+    assert window.editor.form.title.text().endswith("(being typed)")
+    assert window.register_view.selected_uuid() == editing.uuid
 
 
 def test_a_read_only_register_says_so_and_keeps_what_was_typed(

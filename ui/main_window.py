@@ -49,21 +49,23 @@ REGISTER_SUFFIX = ".riskreg"
 
 
 class OutsideChangeBar(QWidget):
-    """ "Changed by someone else — Refresh", in the status bar until the user refreshes."""
+    """ "Brought in another user's changes — Refresh all", in the status bar until the
+    user's next refresh: says what changed under them, offers a full reload."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.label = QLabel()
         self.label.setStyleSheet("color: #663c00;")
-        self.refresh_button = QPushButton("Refresh")
+        self.refresh_button = QPushButton("Refresh all")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.label)
         layout.addWidget(self.refresh_button)
         self.hide()
 
-    def show_change(self, revision: int) -> None:
-        self.label.setText(f"Someone else changed the register (now revision {revision}).")
+    def show_change(self, revision: int, refs: str) -> None:
+        what = f": {refs}" if refs else ""
+        self.label.setText(f"Brought in another user's changes{what} (revision {revision}).")
         self.show()
 
 
@@ -413,6 +415,9 @@ class MainWindow(QMainWindow):
             service = open_service(location, self.document.service.actor,
                                    backup_policy=self.preferences.backup_policy)  # fmt: skip
         except RegisterError as exc:
+            if "://" in location and _login_refused(str(exc)):
+                again = self.ask_server_login(location, f"The server refused the login: {exc}")
+                return again is not None and self.open_register(again)
             self.show_error("Cannot open register", str(exc))
             return False
         self._switch_to(service)
@@ -420,15 +425,25 @@ class MainWindow(QMainWindow):
         return True
 
     def check_outside_changes(self) -> bool:
-        """Another user or program changed the register: say so and offer to refresh (what
-        is being typed in the editor is kept either way)."""
+        """Another user or program changed the register: bring their changes in (only the
+        rows they touched, where the change log says which), say so, and keep the risk being
+        edited and whatever is typed in the editor."""
+        service = self.document.service
         try:
-            revision = self.document.service.revision()
+            revision = service.revision()
+            if revision == self._seen_revision:
+                return False
+            changed = service.changed_since(self._seen_revision)
         except RegisterError:
             return False  # busy: ask again at the next tick
-        if revision == self._seen_revision:
-            return False
-        self.outside_bar.show_change(revision)
+        self.refresh(None if changed is None else frozenset(changed))
+        self._seen_revision = revision
+        if changed is not None:
+            refs = sorted(changed.values())
+            shown = ", ".join(refs[:6]) + (f" and {len(refs) - 6} more" if len(refs) > 6 else "")
+            self.outside_bar.show_change(revision, shown)
+        else:
+            self.outside_bar.show_change(revision, "")
         return True
 
     def _refresh_from_outside(self) -> None:
@@ -583,13 +598,22 @@ class MainWindow(QMainWindow):
                 self.show_error("The meeting pack was not written", str(exc))
 
     def _choose_and_open(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Open register", self.preferences.last_folder,
-            f"Risk registers (*{REGISTER_SUFFIX});;All files (*)",
-        )  # fmt: skip
-        if path:
-            self.preferences.last_folder = str(Path(path).parent)
-            self.open_register(path)
+        from ui.dialogs.open_register import OpenRegisterDialog
+
+        location = OpenRegisterDialog.ask(self.preferences.last_folder, self)
+        if location is None:
+            return
+        if "://" not in location:
+            self.preferences.last_folder = str(Path(location).parent)
+        self.open_register(location)
+
+    def ask_server_login(self, location: str, problem: str) -> str | None:
+        """A server refused the login (no or a wrong password): ask again, the server tab
+        filled in (tests replace this seam)."""
+        from ui.dialogs.open_register import OpenRegisterDialog
+
+        return OpenRegisterDialog.ask(self.preferences.last_folder, self, server=location,
+                                      problem=problem)  # fmt: skip
 
     def _fill_recent_menu(self) -> None:
         self.recent_menu.clear()
@@ -658,3 +682,8 @@ class MainWindow(QMainWindow):
         self.open_checker.stop()
         self.document.close()
         super().closeEvent(event)
+
+
+def _login_refused(message: str) -> bool:
+    lowered = message.lower()
+    return "password" in lowered or "authentication failed" in lowered

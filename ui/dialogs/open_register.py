@@ -1,0 +1,160 @@
+"""Open a register: a file on this computer or a network drive, or a database on a
+PostgreSQL server (for partnerships that have outgrown a shared file)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from riskreg.store import SUFFIX
+
+DEFAULT_PORT = 5432
+
+
+def server_url(host: str, port: int, database: str, user: str, password: str = "") -> str:
+    from sqlalchemy.engine import URL
+
+    return URL.create(
+        "postgresql+psycopg", username=user or None, password=password or None,
+        host=host, port=port, database=database,
+    ).render_as_string(hide_password=False)  # fmt: skip
+
+
+class OpenRegisterDialog(QDialog):
+    def __init__(self, folder: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Open register")
+        self.setMinimumWidth(520)
+        self._folder = folder
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._file_tab(), "File")
+        self.tabs.addTab(self._server_tab(), "Server")
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #b00020;")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Open | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self.try_accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+
+    def _file_tab(self) -> QWidget:
+        page = QWidget()
+        self.path = QLineEdit()
+        self.path.setPlaceholderText(f"a register file (*{SUFFIX})")
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self._browse)
+        row = QHBoxLayout()
+        row.addWidget(self.path, 1)
+        row.addWidget(browse)
+        note = QLabel("A register kept in one file, on this computer or a shared drive.")
+        note.setWordWrap(True)
+        layout = QVBoxLayout(page)
+        layout.addLayout(row)
+        layout.addWidget(note)
+        layout.addStretch(1)
+        return page
+
+    def _server_tab(self) -> QWidget:
+        page = QWidget()
+        self.host = QLineEdit(placeholderText="risks.example.org")
+        self.port = QSpinBox()
+        self.port.setRange(1, 65535)
+        self.port.setValue(DEFAULT_PORT)
+        self.database = QLineEdit(placeholderText="joint_register")
+        self.user = QLineEdit(placeholderText="your login on the server")
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setPlaceholderText("kept for this session only")
+        form = QFormLayout(page)
+        form.addRow("Server", self.host)
+        form.addRow("Port", self.port)
+        form.addRow("Database", self.database)
+        form.addRow("Login", self.user)
+        form.addRow("Password", self.password)
+        note = QLabel(
+            "A register on a PostgreSQL server: what your login may see and change is set "
+            "by your partner's role on the server."
+        )
+        note.setWordWrap(True)
+        form.addRow(note)
+        return page
+
+    def _browse(self) -> None:
+        chosen, _ = QFileDialog.getOpenFileName(
+            self, "Open register", self.path.text() or self._folder,
+            f"Risk registers (*{SUFFIX});;All files (*)",
+        )  # fmt: skip
+        if chosen:
+            self.path.setText(chosen)
+
+    def show_server(self, location: str, problem: str = "") -> None:
+        """Fill the server tab from a URL (a recent register, a refused login)."""
+        from sqlalchemy.engine import make_url
+
+        url = make_url(location)
+        self.host.setText(url.host or "")
+        self.port.setValue(url.port or DEFAULT_PORT)
+        self.database.setText(url.database or "")
+        self.user.setText(url.username or "")
+        self.tabs.setCurrentIndex(1)
+        if problem:
+            self._refuse(problem)
+            self.password.setFocus()
+
+    def location(self) -> str | None:
+        """What to open, or None with the reason shown."""
+        if self.tabs.currentIndex() == 0:
+            text = self.path.text().strip()
+            if not text:
+                self._refuse("Choose a register file.")
+                return None
+            if not Path(text).expanduser().is_file():
+                self._refuse(f"There is no file “{text}”.")
+                return None
+            return str(Path(text).expanduser())
+        host, database = self.host.text().strip(), self.database.text().strip()
+        if not host or not database:
+            self._refuse("Name the server and the database.")
+            return None
+        return server_url(host, self.port.value(), database, self.user.text().strip(),
+                          self.password.text())  # fmt: skip
+
+    def _refuse(self, message: str) -> None:
+        self.error.setText(message)
+        self.error.show()
+
+    def try_accept(self) -> bool:
+        if self.location() is None:
+            return False
+        self.accept()
+        return True
+
+    @classmethod
+    def ask(cls, folder: str = "", parent: QWidget | None = None, *, server: str = "",
+            problem: str = "") -> str | None:  # fmt: skip
+        dialog = cls(folder, parent)
+        if server:
+            dialog.show_server(server, problem)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            return dialog.location()
+        return None
