@@ -7,6 +7,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from riskreg.exchange.export import export_register
 from riskreg.exchange.importer import ImportRefused, plan_import
@@ -96,3 +98,38 @@ def test_extra_sheets_and_macros_are_ignored(demo: RegisterService, workbook: Pa
     book.save(workbook)
     rewrite(workbook, {"xl/vbaProject.bin": b"\x00not really a macro project"})
     assert plan_import(demo, workbook).items == ()
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    cells=st.lists(
+        st.tuples(st.integers(1, 16_384), st.integers(1, 1_048_576), st.integers(1, 1_048_576)),
+        min_size=1, max_size=60,
+    ),
+    chunk_pad=st.integers(0, 3_000_000),
+)  # fmt: skip
+def test_a_sheets_extent_is_measured_exactly_from_its_xml(
+    cells: list[tuple[int, int, int]], chunk_pad: int
+) -> None:
+    """However cells are ordered, and whatever row element holds them, the furthest row and
+    column are found (padding moves the chunk boundaries of the streamed pass); a row
+    element's own number counts too, so the measure never falls short of calamine's."""
+    import io
+    import zipfile
+
+    from riskreg.exchange.export import column_letter
+    from riskreg.exchange.reader import sheet_extent
+
+    body = b"".join(
+        b'<row r="%d"><c r="%s%d"><v>1</v></c></row>' % (row, column_letter(col).encode(), cell_row)
+        for col, row, cell_row in cells
+    )
+    padding = b"<!--" + b"x" * chunk_pad + b"-->"
+    xml = b"<worksheet><sheetData>" + padding + body + b"</sheetData></worksheet>"
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as out:
+        out.writestr("sheet.xml", xml)
+    with zipfile.ZipFile(archive) as read:
+        rows, columns = sheet_extent(read, "sheet.xml")
+    assert rows == max(max(row, cell_row) for _, row, cell_row in cells)
+    assert columns == max(col for col, _, _ in cells)

@@ -9,6 +9,7 @@ by a scan of the sheet's XML, so that they are reported instead of read as empty
 
 from __future__ import annotations
 
+import functools
 import itertools
 import posixpath
 import re
@@ -102,8 +103,9 @@ MAX_SHEET_CELLS = 8_000_000
 """The block from A1 to a sheet's furthest cell, which calamine holds whole (a register of
 100,000 risks is about 3 million); a stray cell at XFD1048576 would ask for 17 billion,
 and a failed allocation there ends the process instead of raising."""
-_CELL_COLUMN = re.compile(rb'<c r="([A-Z]+)')
-_CELL_ROW = re.compile(rb'<c r="[A-Z]+([0-9]+)"')
+_ROW_NUMBER = re.compile(rb'<row r="([0-9]+)"')
+_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_DIGITS = "0123456789"
 
 
 def column_number(letters: str) -> int:
@@ -113,30 +115,56 @@ def column_number(letters: str) -> int:
     return number
 
 
+def _greater(seed: str, alphabet: str) -> str:
+    """A pattern for strings over ``alphabet`` greater than ``seed`` (no leading zeros):
+    longer ones, or as long and greater at the first place they differ."""
+    every = f"[{alphabet[0]}-{alphabet[-1]}]"
+    options = [f"{every}{{{len(seed) + 1},}}"]
+    for place, character in enumerate(seed):
+        following = alphabet.index(character) + 1
+        if following < len(alphabet):
+            rest = len(seed) - place - 1
+            tail = f"{every}{{{rest}}}" if rest else ""
+            options.append(f"{seed[:place]}[{alphabet[following]}-{alphabet[-1]}]{tail}")
+    return "|".join(options)
+
+
+@functools.lru_cache(maxsize=256)
+def _beyond(column: str, row: int) -> re.Pattern[bytes]:
+    """Cells to the right of ``column`` or below ``row``: on an ordinary sheet, once the
+    first rows are read, none — so the pass over a large sheet matches almost nothing."""
+    wider = _greater(column, _LETTERS)
+    deeper = _greater(str(row), _DIGITS)
+    return re.compile(f'<c r="(?=(?:{wider})[0-9]|[A-Z]+(?:{deeper})")([A-Z]+)([0-9]+)"'.encode())
+
+
 def sheet_extent(archive: zipfile.ZipFile, part: str) -> tuple[int, int]:
     """Rows and columns from A1 to the furthest cell a sheet's XML names, in one streamed
-    pass (a set of the distinct column letters and row numbers, so it stays small)."""
-    columns: set[bytes] = set()
-    rows: set[bytes] = set()
+    pass: the deepest row element, then only the cells beyond what is known so far."""
+    widest, deepest = "A", 0
     carry = b""
     with archive.open(part) as stream:
         while True:
-            chunk = stream.read(1 << 22)
+            chunk = stream.read(1 << 20)
             buffer = carry + chunk if carry else chunk
-            if not chunk:
-                cut = len(buffer)
-            else:
-                cut = buffer.rfind(b"<c ")  # a cell tag cut by the chunk waits for the next
+            if chunk:  # a tag cut by the chunk's end waits for the next chunk
+                cut = max(buffer.rfind(b"<c "), buffer.rfind(b"<row "))
                 if cut <= 0:
-                    cut = max(0, len(buffer) - 2)
-            columns.update(_CELL_COLUMN.findall(buffer, 0, cut))
-            rows.update(_CELL_ROW.findall(buffer, 0, cut))
+                    cut = max(0, len(buffer) - 4)
+            else:
+                cut = len(buffer)
+            rows = _ROW_NUMBER.findall(buffer, 0, cut)
+            if rows:
+                deepest = max(deepest, max(map(int, rows)))
+            found = _beyond(widest, deepest).findall(buffer, 0, cut)
+            if found:  # each cell beyond in either direction, with its column and row
+                letters = {w.decode() for w, _ in found}
+                widest = max([widest, *letters], key=lambda c: (len(c), c))
+                deepest = max([deepest, *(int(d) for _, d in found)])
             carry = buffer[cut:]
             if not chunk:
                 break
-    widest = max((column_number(c.decode()) for c in columns), default=0)
-    deepest = max((int(r) for r in rows), default=0)
-    return deepest, widest
+    return deepest, column_number(widest) if deepest else 0
 
 
 def check_extent(
