@@ -138,3 +138,37 @@ def test_other_partners_internal_risks_and_their_history_are_hidden(
                             [hidden.uuid]).fetchone() == (0,)  # fmt: skip
         assert conn.execute("SELECT count(*) FROM action a JOIN risk r ON r.id = a.risk_id "
                             "WHERE r.uuid = %s", [hidden.uuid]).fetchone() == (0,)  # fmt: skip
+
+
+def test_the_same_migrations_build_and_upgrade_a_register_on_a_server() -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlalchemy import text
+
+    from riskreg import store
+    from riskreg.model import Base
+    from riskreg.scoring import ScoringScheme
+
+    with scratch_database() as url:
+        old = store._make_store(url, None, 1000)
+        store.upgrade_to(old, "0001")
+        with old.engine.begin() as conn:
+            conn.execute(
+                text("INSERT INTO register (id, uuid, name, scheme_json, revision, "
+                     "next_risk_number, next_action_number, created_at) VALUES (1, 'u-1', "
+                     "'Old register', :scheme, 0, 1, 1, '2025-01-01 00:00:00')"),
+                {"scheme": ScoringScheme.default().to_json()},
+            )  # fmt: skip
+        old.close()
+        service = open_service(url, Actor("alice", "CNCL"))
+        try:
+            info = service.register_info()
+            assert (info.schema_version, info.name) == (store.head_revision(), "Old register")
+        finally:
+            service.close()
+        upgraded = store.open_register(url)
+        try:
+            with upgraded.engine.connect() as conn:
+                assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+        finally:
+            upgraded.close()
