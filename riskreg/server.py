@@ -4,8 +4,10 @@ whole register between a file and a server.
 Each partner gets a group role ``riskreg_<code>`` (lower case); a person's login is made a
 member of their partner's role. Row-level security then lets that login see every joint
 risk but only its own partner's internal ones, change only the risks its partner leads or
-shares and the actions its partner owns, and see the change log only of what it can see —
-enforced by the server, so any client with the same login meets the same rules.
+shares and the actions its partner owns, and see the change log only of what it can see;
+the partnership's settings (name, scoring scheme, partners, categories, appetites) are
+changed only by the partner keeping the register — enforced by the server, so any client
+with the same login meets the same rules.
 """
 
 from __future__ import annotations
@@ -36,6 +38,30 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_catalog AS $$
                   WHERE r.rolname = '{ROLE_PREFIX}' || regexp_replace(lower(p.code), '[^a-z0-9_]', '', 'g')
                     AND pg_has_role(session_user, r.oid, 'MEMBER'))
 $$;
+CREATE OR REPLACE FUNCTION riskreg_is_keeper() RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_catalog AS $$
+    SELECT EXISTS (SELECT 1 FROM register g
+                   WHERE g.keeper_partner_id IN (SELECT riskreg_my_partners()))
+        OR pg_has_role(session_user, (SELECT c.relowner FROM pg_class c
+                                      WHERE c.oid = 'register'::regclass), 'MEMBER')
+$$;
+CREATE OR REPLACE FUNCTION riskreg_keeper_settings() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF (NEW.name, NEW.scheme_json, NEW.keeper_partner_id, NEW.escalate_after_days)
+       IS DISTINCT FROM
+       (OLD.name, OLD.scheme_json, OLD.keeper_partner_id, OLD.escalate_after_days)
+       AND NOT riskreg_is_keeper() THEN
+        RAISE EXCEPTION 'only the partner keeping the register changes its name, scoring '
+                        'scheme, keeper and escalation period'
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN NEW;
+END
+$$;
+DROP TRIGGER IF EXISTS riskreg_keeper_settings ON register;
+CREATE TRIGGER riskreg_keeper_settings BEFORE UPDATE ON register
+    FOR EACH ROW EXECUTE FUNCTION riskreg_keeper_settings();
 CREATE OR REPLACE FUNCTION riskreg_may_change_risk(rid integer) RETURNS boolean
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_catalog AS $$
     SELECT EXISTS (SELECT 1 FROM risk r WHERE r.id = rid
@@ -71,6 +97,10 @@ _POLICIES: dict[str, list[tuple[str, str, str | None, str | None]]] = {
         ("riskreg_action_remove", "DELETE", "partner_id IN (SELECT riskreg_my_partners())",
          None),
     ],
+    # The partnership's own lists: everyone reads them, the keeping partner changes them.
+    **{table: [(f"riskreg_{table}_read", "SELECT", "true", None),
+               (f"riskreg_{table}_keep", "ALL", "riskreg_is_keeper()", "riskreg_is_keeper()")]
+       for table in ("partner", "category", "partner_appetite")},
     "change": [  # the history of a risk or action the login cannot see is not shown either
         ("riskreg_change_read", "SELECT",
          "(entity <> 'risk' OR EXISTS (SELECT 1 FROM risk r WHERE r.uuid = entity_uuid))"

@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import String, cast, func, or_, select, type_coerce, update
 from sqlalchemy import text as sql_text
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
@@ -263,6 +263,35 @@ class _Work:
                 "(the server's partner rules)"
             )
 
+    def expect_keeper(self) -> None:
+        """Say plainly what the server would refuse anyway (and, for a scheme change that
+        re-bands every risk, refuse before the first row)."""
+        if self.service.login is None:
+            return
+        if not self.session.execute(sql_text("SELECT row_security_active('risk')")).scalar():
+            return
+        if not self.session.execute(sql_text("SELECT riskreg_is_keeper()")).scalar():
+            raise RuleError(
+                f"the login {self.service.login} cannot change this: only the partner keeping "
+                "the register changes its name, scoring scheme, partners, categories, "
+                "appetites and escalation period (the server's partner rules)"
+            )
+
+    def login_partner(self) -> str | None:
+        """On a server with partner rules, the partner whose role the login holds (what the
+        change log records, whatever partner the user chose to act for); else None."""
+        if self.service.login is None:
+            return None
+        rules = self.session.execute(
+            sql_text("SELECT to_regprocedure('riskreg_my_partners()') IS NOT NULL")
+        ).scalar()
+        if not rules:
+            return None
+        codes = self.session.scalars(
+            sql_text("SELECT code FROM partner WHERE id IN (SELECT riskreg_my_partners())")
+        ).all()
+        return codes[0] if len(codes) == 1 else None
+
     def finish(self, summary: str) -> None:
         if not self.changes:
             return
@@ -273,7 +302,7 @@ class _Work:
             at=self.service.now().astimezone(UTC).replace(tzinfo=None),
             user=actor.user,
             login=self.service.login or "",
-            partner_code=actor.partner_code,
+            partner_code=self.login_partner() or actor.partner_code,
             source=actor.source,
             summary=summary[:300],
         )
@@ -391,33 +420,50 @@ class RegisterService:
             raise
 
     @contextlib.contextmanager
-    def _write(self, summary: str, *, new_register: Register | None = None) -> Iterator[_Work]:
-        """One use case's transaction; ``new_register`` is the first row of a new file."""
+    def _write(
+        self, summary: str, *, new_register: Register | None = None, keeper_only: bool = False
+    ) -> Iterator[_Work]:
+        """One use case's transaction; ``new_register`` is the first row of a new file;
+        ``keeper_only``: the partnership's settings, which on a server with partner rules
+        only the keeping partner changes."""
         try:
             with self._store.write_session() as session, session.begin():
                 if new_register is not None:
                     session.add(new_register)
                     session.flush()
                 work = _Work(session, self)
+                if keeper_only:
+                    work.expect_keeper()
                 yield work
                 work.finish(summary)
         except StaleDataError as exc:
             raise ConflictError(
                 "someone else saved a change to the same row at the same moment; reload and retry"
             ) from exc
-        except OperationalError as exc:
-            if _is_busy(exc):
-                raise RegisterBusy(
-                    f"the register is busy: another program has been writing {self.location} "
-                    "for too long. Your change was not saved; try again in a moment."
+        except DBAPIError as exc:
+            if getattr(exc.orig, "sqlstate", None) == "42501":  # the server's partner rules
+                reason = str(exc.orig).splitlines()[0]
+                raise RuleError(
+                    f"the server refused the change: {reason}. Nothing was saved."
                 ) from exc
-            reason = _unwritable(exc)
-            if reason:
-                raise RegisterReadOnly(
-                    f"{self.location} cannot be written ({reason}). Your change was not "
-                    "saved; check the file's permissions, the network drive or free space."
-                ) from exc
+            if not isinstance(exc, OperationalError):
+                raise
+            self._refuse_operational(exc)
             raise
+
+    def _refuse_operational(self, exc: OperationalError) -> None:
+        """A busy, read-only or full register said in plain words."""
+        if _is_busy(exc):
+            raise RegisterBusy(
+                f"the register is busy: another program has been writing {self.location} "
+                "for too long. Your change was not saved; try again in a moment."
+            ) from exc
+        reason = _unwritable(exc)
+        if reason:
+            raise RegisterReadOnly(
+                f"{self.location} cannot be written ({reason}). Your change was not "
+                "saved; check the file's permissions, the network drive or free space."
+            ) from exc
 
     # -- the register -------------------------------------------------------------------
     def register_info(self) -> RegisterInfo:
@@ -499,13 +545,13 @@ class RegisterService:
             raise ValidationError.single("name", "the register needs a name")
         if len(name) > 200:
             raise ValidationError.single("name", "a register name can be at most 200 characters")
-        with self._write("Rename register") as w:
+        with self._write("Rename register", keeper_only=True) as w:
             if w.register.name != name:
                 w.log("register", w.register.uuid, "register", "name", w.register.name, name)
                 w.register.name = name
 
     def set_keeper(self, code: str) -> None:
-        with self._write("Change keeper") as w:
+        with self._write("Change keeper", keeper_only=True) as w:
             if code not in w.partner_ids:
                 raise ValidationError.single("keeper", f"{code!r} is not a partner")
             old = w.partner_codes.get(w.register.keeper_partner_id or -1)
@@ -522,7 +568,7 @@ class RegisterService:
         problems = _partner_problems(partner)
         if problems:
             raise ValidationError(problems)
-        with self._write(f"Add partner {partner.code}") as w:
+        with self._write(f"Add partner {partner.code}", keeper_only=True) as w:
             if partner.code in w.partner_ids:
                 raise ValidationError.single("code", f"there is already a partner {partner.code}")
             w.session.add(
@@ -542,7 +588,7 @@ class RegisterService:
         unknown = set(changes) - allowed
         if unknown:
             raise ValidationError([Problem(f, "is not a partner field") for f in sorted(unknown)])
-        with self._write(f"Edit partner {code}") as w:
+        with self._write(f"Edit partner {code}", keeper_only=True) as w:
             partner = w.session.scalars(select(Partner).where(Partner.code == code)).one_or_none()
             if partner is None:
                 raise NotFound(f"there is no partner {code}")
@@ -563,7 +609,7 @@ class RegisterService:
             return after
 
     def remove_partner(self, code: str) -> None:
-        with self._write(f"Remove partner {code}") as w:
+        with self._write(f"Remove partner {code}", keeper_only=True) as w:
             partner = w.session.scalars(select(Partner).where(Partner.code == code)).one_or_none()
             if partner is None:
                 raise NotFound(f"there is no partner {code}")
@@ -595,14 +641,14 @@ class RegisterService:
             return [CategoryRecord(*row) for row in rows]
 
     def add_category(self, category: CategoryRecord) -> CategoryRecord:
-        with self._write(f"Add category {category.name}") as w:
+        with self._write(f"Add category {category.name}", keeper_only=True) as w:
             self._check_category(w, category, existing=None)
             w.session.add(Category(name=category.name, appetite=category.appetite))
             w.log("category", category.name, category.name, CREATED, None, category.name)
         return category
 
     def edit_category(self, name: str, updated: CategoryRecord) -> CategoryRecord:
-        with self._write(f"Edit category {name}") as w:
+        with self._write(f"Edit category {name}", keeper_only=True) as w:
             row = w.session.scalars(select(Category).where(Category.name == name)).one_or_none()
             if row is None:
                 raise NotFound(f"there is no category {name!r}")
@@ -615,7 +661,7 @@ class RegisterService:
         return updated
 
     def remove_category(self, name: str) -> None:
-        with self._write(f"Remove category {name}") as w:
+        with self._write(f"Remove category {name}", keeper_only=True) as w:
             row = w.session.scalars(select(Category).where(Category.name == name)).one_or_none()
             if row is None:
                 raise NotFound(f"there is no category {name!r}")
@@ -750,7 +796,7 @@ class RegisterService:
     def change_scheme(self, new: ScoringScheme) -> SchemeChangeReport:
         """Adopt a new scheme: move levels onto new axes, re-band, and log both."""
         new.validate()
-        with self._write(f"Change scoring scheme to {new.name}") as w:
+        with self._write(f"Change scoring scheme to {new.name}", keeper_only=True) as w:
             old = w.scheme
             level_fields = (
                 ("inherent_likelihood", "l"), ("inherent_impact", "i"),
@@ -1033,7 +1079,7 @@ class RegisterService:
     def set_escalate_after(self, days: int) -> None:
         if days < 1:
             raise ValidationError.single("days", "give a number of days of 1 or more")
-        with self._write("Escalation period") as w:
+        with self._write("Escalation period", keeper_only=True) as w:
             w.log("register", w.register.uuid, w.register.name, "escalate_after_days",
                   w.register.escalate_after_days, days)  # fmt: skip
             w.register.escalate_after_days = days
@@ -1051,7 +1097,7 @@ class RegisterService:
 
     def set_partner_appetite(self, code: str, category: str, band: str | None) -> None:
         """The highest band ``code`` accepts in ``category``; None removes it."""
-        with self._write(f"Appetite of {code} for {category}") as w:
+        with self._write(f"Appetite of {code} for {category}", keeper_only=True) as w:
             if code not in w.partner_ids:
                 raise NotFound(f"there is no partner {code}")
             if category not in w.category_ids:

@@ -106,6 +106,7 @@ def test_a_partner_login_changes_what_it_shares_and_the_log_names_the_login(
         assert service.find_risk(shared).owner == "Jo Whitfield"
         latest = service.history(risk.uuid)[-1]
         assert (latest.user, latest.login) == ("Jo Whitfield", make_url(apex_login).username)
+        assert latest.partner_code == "APEX"
         other = refs_where(server_demo, f"r.lead_partner_id <> (SELECT id FROM partner WHERE "
                                         f"code = 'APEX') AND NOT {APEX_IN}")[0]  # fmt: skip
         theirs = service.find_risk(other)
@@ -172,3 +173,33 @@ def test_the_same_migrations_build_and_upgrade_a_register_on_a_server() -> None:
                 assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
         finally:
             upgraded.close()
+
+
+def test_only_the_keeping_partner_changes_the_partnerships_settings(
+    server_demo: str, apex_login: str
+) -> None:
+    from riskreg.scoring import ScoringScheme
+
+    apex = open_service(apex_login, Actor("Jo Whitfield", "CNCL"))  # says CNCL, logs in as APEX
+    try:
+        before = apex.scheme()
+        with pytest.raises(RuleError, match="only the partner keeping the register changes"):
+            apex.change_scheme(ScoringScheme.sized(4, 4))
+        assert apex.scheme() == before
+        assert apex.check().ok
+    finally:
+        apex.close()
+    with raw(apex_login) as conn:
+        done = conn.execute("UPDATE partner SET name = 'Renamed by Apex' WHERE code = 'CNCL'")
+        assert done.rowcount == 0
+        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="row-level security"):
+            conn.execute("INSERT INTO category (name, appetite) VALUES ('Apex only', 'High')")
+        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="partner keeping"):
+            conn.execute("UPDATE register SET name = 'The Apex register'")
+        conn.execute("UPDATE register SET revision = revision")  # every write bumps it
+    keeper = open_service(server_demo, Actor("alice", "CNCL"))  # the tables' owner may
+    try:
+        keeper.change_scheme(ScoringScheme.sized(4, 4))
+        assert keeper.scheme().size == (4, 4) and keeper.check().ok
+    finally:
+        keeper.close()
