@@ -34,6 +34,11 @@ class RegisterBusy(RegisterError):
     """Another program holds the register file for writing longer than we wait."""
 
 
+class RegisterUnavailable(RegisterError):
+    """The register cannot be read at the moment: a server that does not answer or refuses
+    the login, a network drive gone."""
+
+
 class RegisterReadOnly(RegisterError):
     """The file (or its folder, or the disk) does not accept writes; nothing was saved."""
 

@@ -36,6 +36,7 @@ from riskreg.errors import (
     Problem,
     RegisterBusy,
     RegisterReadOnly,
+    RegisterUnavailable,
     RuleError,
     ValidationError,
 )
@@ -417,7 +418,8 @@ class RegisterService:
                 raise RegisterBusy(
                     f"{self.location} is busy: another program is writing it"
                 ) from exc
-            raise
+            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+            raise RegisterUnavailable(f"{self.location} cannot be read now: {reason}") from exc
 
     @contextlib.contextmanager
     def _write(

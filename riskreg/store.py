@@ -30,7 +30,6 @@ from riskreg.errors import (
     RegisterNotFound,
 )
 
-SUFFIX = ".riskreg"
 SQLITE_MAGIC = b"SQLite format 3\x00"
 DEFAULT_BUSY_TIMEOUT_MS = 10_000
 

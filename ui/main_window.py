@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from riskreg.errors import RegisterError
+from riskreg.locations import SUFFIX, is_server
 from riskreg.records import Actor, RiskRecord, RiskStatus
 from riskreg.service import RegisterService
 from ui import actions as act
@@ -45,7 +46,7 @@ from ui.views.history_view import HistoryView
 from ui.views.register_view import RegisterView
 from ui.views.risk_editor import RiskEditor
 
-REGISTER_SUFFIX = ".riskreg"
+REGISTER_SUFFIX = SUFFIX
 
 
 class OutsideChangeBar(QWidget):
@@ -415,7 +416,7 @@ class MainWindow(QMainWindow):
             service = open_service(location, self.document.service.actor,
                                    backup_policy=self.preferences.backup_policy)  # fmt: skip
         except RegisterError as exc:
-            if "://" in location and _login_refused(str(exc)):
+            if is_server(location) and _login_refused(str(exc)):
                 again = self.ask_server_login(location, f"The server refused the login: {exc}")
                 return again is not None and self.open_register(again)
             self.show_error("Cannot open register", str(exc))
@@ -603,7 +604,7 @@ class MainWindow(QMainWindow):
         location = OpenRegisterDialog.ask(self.preferences.last_folder, self)
         if location is None:
             return
-        if "://" not in location:
+        if not is_server(location):
             self.preferences.last_folder = str(Path(location).parent)
         self.open_register(location)
 
@@ -678,6 +679,7 @@ class MainWindow(QMainWindow):
         self.preferences.geometry = self.saveGeometry()
         self.preferences.window_state = self.saveState()
         self.preferences.table_header = self.register_view.header_state()
+        self.watch.stop()
         self.loader.stop()
         self.open_checker.stop()
         self.document.close()

@@ -20,18 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from riskreg.store import SUFFIX
-
-DEFAULT_PORT = 5432
-
-
-def server_url(host: str, port: int, database: str, user: str, password: str = "") -> str:
-    from sqlalchemy.engine import URL
-
-    return URL.create(
-        "postgresql+psycopg", username=user or None, password=password or None,
-        host=host, port=port, database=database,
-    ).render_as_string(hide_password=False)  # fmt: skip
+from riskreg.locations import DEFAULT_PORT, SUFFIX, ServerAddress, server_address, server_url
 
 
 class OpenRegisterDialog(QDialog):
@@ -109,13 +98,11 @@ class OpenRegisterDialog(QDialog):
 
     def show_server(self, location: str, problem: str = "") -> None:
         """Fill the server tab from a URL (a recent register, a refused login)."""
-        from sqlalchemy.engine import make_url
-
-        url = make_url(location)
-        self.host.setText(url.host or "")
-        self.port.setValue(url.port or DEFAULT_PORT)
-        self.database.setText(url.database or "")
-        self.user.setText(url.username or "")
+        address = server_address(location)
+        self.host.setText(address.host)
+        self.port.setValue(address.port)
+        self.database.setText(address.database)
+        self.user.setText(address.user)
         self.tabs.setCurrentIndex(1)
         if problem:
             self._refuse(problem)
@@ -136,8 +123,8 @@ class OpenRegisterDialog(QDialog):
         if not host or not database:
             self._refuse("Name the server and the database.")
             return None
-        return server_url(host, self.port.value(), database, self.user.text().strip(),
-                          self.password.text())  # fmt: skip
+        address = ServerAddress(host, self.port.value(), database, self.user.text().strip())
+        return server_url(address, self.password.text())
 
     def _refuse(self, message: str) -> None:
         self.error.setText(message)
