@@ -65,7 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     init = commands.add_parser("init", help="create a register file")
-    init.add_argument("register", type=Path, metavar="REGISTER")
+    init.add_argument("register", metavar="REGISTER", help="a new file or an empty database URL")
     init.add_argument("--name", help="the register's name")
     init.add_argument(
         "--partner",
@@ -199,7 +199,7 @@ def _init(args: argparse.Namespace) -> int:
         service = create_register(
             args.register,
             actor,
-            name=args.name or args.register.stem,
+            name=args.name or _default_name(args.register),
             partners=partners,
             keeper=partners[0].code if partners else None,
         )
@@ -210,6 +210,12 @@ def _init(args: argparse.Namespace) -> int:
         f"{info.action_count} actions, schema {info.schema_version}"
     )
     return EXIT_OK
+
+
+def _default_name(location: str) -> str:
+    from riskreg.locations import is_server, server_address
+
+    return server_address(location).database if is_server(location) else Path(location).stem
 
 
 def _check(args: argparse.Namespace) -> int:

@@ -203,3 +203,18 @@ def test_only_the_keeping_partner_changes_the_partnerships_settings(
         assert keeper.scheme().size == (4, 4) and keeper.check().ok
     finally:
         keeper.close()
+
+
+def test_the_command_line_takes_a_server_url_wherever_it_takes_a_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with scratch_database() as url:
+        assert cli(["init", url, "--partner", "CNCL:County Council", "--partner", "APEX:Apex"]) == 0
+        assert "created" in capsys.readouterr().out
+        assert cli(["check", url]) == 0
+        workbook = tmp_path / "joint.xlsx"
+        assert cli(["export", url, str(workbook)]) == 0
+        assert cli(["import", url, str(workbook), "--dry-run"]) == 0
+        assert cli(["heatmap", url, str(tmp_path / "map.png")]) == 0
+        assert cli(["report", url, str(tmp_path / "pack.pdf")]) == 0
+        assert (tmp_path / "map.png").stat().st_size > 0 and workbook.stat().st_size > 0
