@@ -38,6 +38,10 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_catalog AS $$
                   WHERE r.rolname = '{ROLE_PREFIX}' || regexp_replace(lower(p.code), '[^a-z0-9_]', '', 'g')
                     AND pg_has_role(session_user, r.oid, 'MEMBER'))
 $$;
+CREATE OR REPLACE FUNCTION riskreg_change_set_empty(sid integer) RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_catalog AS $$
+    SELECT NOT EXISTS (SELECT 1 FROM change c WHERE c.change_set_id = sid)
+$$;
 CREATE OR REPLACE FUNCTION riskreg_is_keeper() RETURNS boolean
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_catalog AS $$
     SELECT EXISTS (SELECT 1 FROM register g
@@ -101,6 +105,19 @@ _POLICIES: dict[str, list[tuple[str, str, str | None, str | None]]] = {
     **{table: [(f"riskreg_{table}_read", "SELECT", "true", None),
                (f"riskreg_{table}_keep", "ALL", "riskreg_is_keeper()", "riskreg_is_keeper()")]
        for table in ("partner", "category", "partner_appetite")},
+    # A change set's summary may name a risk ("New risk: …"): shown only with a change the
+    # login may see. A joint review's frozen snapshot holds every risk, internal ones too:
+    # the keeping partner reads it.
+    "change_set": [
+        ("riskreg_change_set_read", "SELECT",
+         "EXISTS (SELECT 1 FROM change c WHERE c.change_set_id = change_set.id)"
+         " OR riskreg_change_set_empty(id)", None),  # empty: being written, before its changes
+        ("riskreg_change_set_add", "INSERT", None, "true"),
+    ],
+    "review": [
+        ("riskreg_review_read", "SELECT", "riskreg_is_keeper()", None),
+        ("riskreg_review_keep", "ALL", "riskreg_is_keeper()", "riskreg_is_keeper()"),
+    ],
     "change": [  # the history of a risk or action the login cannot see is not shown either
         ("riskreg_change_read", "SELECT",
          "(entity <> 'risk' OR EXISTS (SELECT 1 FROM risk r WHERE r.uuid = entity_uuid))"

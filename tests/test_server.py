@@ -119,11 +119,16 @@ def test_a_partner_login_changes_what_it_shares_and_the_log_names_the_login(
 def test_other_partners_internal_risks_and_their_history_are_hidden(
     server_demo: str, apex_login: str
 ) -> None:
+    from datetime import date
+
     owner = open_service(server_demo, Actor("alice", "CNCL"))
     try:
         joint = [r for r in owner.list_risks() if r.visibility is not Visibility.INTERNAL]
         hidden = next(r for r in joint if r.lead_partner != "APEX")
         owner.edit_risk(hidden.uuid, hidden.version, {"visibility": Visibility.INTERNAL})
+        secret = owner.create_risk(RiskDraft("Council-only: members' pay claim", "CNCL", 3, 3,
+                                             visibility=Visibility.INTERNAL))  # fmt: skip
+        owner.record_joint_review("Board", date(2026, 11, 27))  # its snapshot holds them all
         everything = len(owner.list_risks())
     finally:
         owner.close()
@@ -139,6 +144,11 @@ def test_other_partners_internal_risks_and_their_history_are_hidden(
                             [hidden.uuid]).fetchone() == (0,)  # fmt: skip
         assert conn.execute("SELECT count(*) FROM action a JOIN risk r ON r.id = a.risk_id "
                             "WHERE r.uuid = %s", [hidden.uuid]).fetchone() == (0,)  # fmt: skip
+        assert conn.execute("SELECT count(*) FROM change_set WHERE summary LIKE %s",
+                            ["%members' pay%"]).fetchone() == (0,)  # fmt: skip
+        assert conn.execute("SELECT count(*) FROM review").fetchone() == (0,)
+        assert conn.execute("SELECT count(*) FROM risk WHERE uuid = %s",
+                            [secret.uuid]).fetchone() == (0,)  # fmt: skip
 
 
 def test_the_same_migrations_build_and_upgrade_a_register_on_a_server() -> None:
@@ -206,7 +216,7 @@ def test_only_the_keeping_partner_changes_the_partnerships_settings(
 
 
 def test_the_command_line_takes_a_server_url_wherever_it_takes_a_file(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], qapp: object
 ) -> None:
     with scratch_database() as url:
         assert cli(["init", url, "--partner", "CNCL:County Council", "--partner", "APEX:Apex"]) == 0
