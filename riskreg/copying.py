@@ -4,13 +4,17 @@ compared table by table."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Table, func, select, text
 
 from riskreg.errors import RegisterError
+
+if TYPE_CHECKING:
+    from riskreg.store import RegisterStore
 
 CHUNK = 20_000
 
@@ -38,6 +42,7 @@ def copy_register(source: str | Path, destination: str | Path) -> CopyReport:
 
     source_store = open_register(source)
     try:
+        _expect_whole(source_store)
         destination_store = create_register_file(destination)
     except RegisterError:
         source_store.close()
@@ -64,6 +69,20 @@ def copy_register(source: str | Path, destination: str | Path) -> CopyReport:
         destination_store.close()
 
 
+def _expect_whole(store: RegisterStore) -> None:
+    """A partner's login on a server sees only its part: a copy made through it would be
+    a partial register passing for a whole one."""
+    if store.engine.dialect.name != "postgresql":
+        return
+    with store.engine.connect() as conn:
+        partial = conn.execute(text("SELECT row_security_active('risk')")).scalar()
+    if partial:
+        raise RegisterError(
+            f"{store.display_name}: this login sees only its partner's part of the register; "
+            "copy with the login that owns the register's tables"
+        )
+
+
 def _chunks(conn: Connection, table: Table) -> Iterator[list[tuple[object, ...]]]:
     order = list(table.primary_key.columns)
     result = conn.execution_options(yield_per=CHUNK).execute(select(table).order_by(*order))
@@ -85,10 +104,10 @@ def _reset_sequences(conn: Connection) -> None:
                          {"s": sequence, "v": top or 1, "called": top is not None})  # fmt: skip
 
 
-def compare(connect_a: object, connect_b: object) -> list[str]:
+def compare(connect_a: Callable[[], Connection], connect_b: Callable[[], Connection]) -> list[str]:
     """Tables whose rows differ (compared chunk by chunk in primary-key order)."""
     differences = []
-    with connect_a() as a, connect_b() as b:  # type: ignore[operator]
+    with connect_a() as a, connect_b() as b:
         for table in _tables():
             left, right = _chunks(a, table), _chunks(b, table)
             while True:

@@ -74,6 +74,7 @@ def test_a_register_on_a_server_opens_from_the_server_tab(
     assert window.register_view.model.rowCount() == 41
     shown = window.windowTitle()
     assert user in shown and "open-sesame" not in shown
+    assert f"login {user}" in window.statusBar().currentMessage()
     recent = window.preferences.recent_registers[0]
     assert recent.startswith("postgresql+psycopg://") and "open-sesame" not in recent
 

@@ -13,7 +13,7 @@ from sqlalchemy.engine import make_url
 
 from riskreg.cli import main as cli
 from riskreg.copying import compare_registers, copy_register
-from riskreg.errors import RegisterExists, RuleError
+from riskreg.errors import RegisterError, RegisterExists, RuleError
 from riskreg.records import Actor, RiskDraft, Visibility
 from riskreg.service import open_service
 from tests.pg_server import execute, scratch_database
@@ -73,6 +73,14 @@ def test_a_register_copied_to_a_server_and_back_is_equal_and_checks(
             service.close()
         with pytest.raises(RegisterExists, match="already holds a register"):
             copy_register(demo_path, url)
+
+
+def test_a_copy_through_a_partner_login_is_refused_as_partial(
+    server_demo: str, apex_login: str, tmp_path: Path
+) -> None:
+    with pytest.raises(RegisterError, match="sees only its partner's part"):
+        copy_register(apex_login, tmp_path / "partial.riskreg")
+    assert not (tmp_path / "partial.riskreg").exists()
 
 
 def test_a_partner_login_cannot_update_another_partners_risk_with_plain_sql(

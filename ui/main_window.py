@@ -288,6 +288,8 @@ class MainWindow(QMainWindow):
         self.setWindowModified(not self.document.undo_stack.isClean())
         actor = service.actor
         acting = f"{actor.user} ({actor.partner_code})" if actor.partner_code else actor.user
+        if service.login:  # on a server: the login the server knows the user by
+            acting += f", login {service.login}"
         self.statusBar().showMessage(
             f"{info.risk_count:,} risks · {info.action_count:,} actions · "
             f"revision {info.revision} · acting as {acting}"
