@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtWidgets import QComboBox
 
 from ui.main_window import MainWindow
@@ -38,3 +40,20 @@ def choose(combo: QComboBox, data: object) -> None:
     assert index >= 0, f"{data!r} is not offered"
     combo.setCurrentIndex(index)
     combo.activated.emit(index)
+
+
+def another_user_sets_r003_owner_while_r001_is_edited(
+    qtbot: object, window: MainWindow, another_user: Callable[[], None]
+) -> None:
+    """Type into R-001's editor, let ``another_user`` set R-003's owner to Bob elsewhere,
+    and check the window brings that in without losing the typing or the selection."""
+    editing = window.document.service.find_risk("R-001")
+    window.register_view.select_uuid(editing.uuid)
+    qtbot.keyClicks(window.editor.form.title, " (being typed)")  # type: ignore[attr-defined]
+    another_user()
+    qtbot.waitUntil(window.check_outside_changes, timeout=5_000)  # type: ignore[attr-defined]
+    assert "R-003" in window.outside_bar.label.text()
+    assert cell_text(window, "R-003", "owner") == "Bob"
+    assert window.editor.is_dirty
+    assert window.editor.form.title.text().endswith("(being typed)")
+    assert window.register_view.selected_uuid() == editing.uuid

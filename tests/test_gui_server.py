@@ -14,6 +14,7 @@ from sqlalchemy.engine import make_url
 
 from riskreg.service import open_service
 from tests.conftest import ALICE
+from tests.gui_helpers import another_user_sets_r003_owner_while_r001_is_edited
 from tests.pg_server import execute, scratch_database
 from ui.dialogs.open_register import OpenRegisterDialog
 from ui.main_window import MainWindow
@@ -123,18 +124,13 @@ def test_another_users_change_on_the_server_comes_into_the_window(
     window = MainWindow(open_service(server_register, ALICE))
     qtbot.addWidget(window)
     window.show()
-    editing = window.document.service.find_risk("R-001")
-    window.register_view.select_uuid(editing.uuid)
-    qtbot.keyClicks(window.editor.form.title, " (being typed)")
-    other = open_service(server_register, Actor("bob", "APEX", "another computer"))
-    try:
-        risk = other.find_risk("R-003")
-        other.edit_risk(risk.uuid, risk.version, {"owner": "Bob"})
-    finally:
-        other.close()
-    qtbot.waitUntil(window.check_outside_changes, timeout=5_000)
-    model = window.register_view.model
-    assert model.row(model.row_of(risk.uuid)).owner == "Bob"
-    assert "R-003" in window.outside_bar.label.text()
-    assert window.editor.form.title.text().endswith("(being typed)")
-    assert window.register_view.selected_uuid() == editing.uuid
+
+    def bob_on_another_computer() -> None:
+        other = open_service(server_register, Actor("bob", "APEX", "another computer"))
+        try:
+            risk = other.find_risk("R-003")
+            other.edit_risk(risk.uuid, risk.version, {"owner": "Bob"})
+        finally:
+            other.close()
+
+    another_user_sets_r003_owner_while_r001_is_edited(qtbot, window, bob_on_another_computer)

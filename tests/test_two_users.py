@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 from riskreg.errors import ConflictError, RegisterBusy
 from riskreg.service import RegisterService, open_service
 from tests.conftest import ALICE
+from tests.gui_helpers import another_user_sets_r003_owner_while_r001_is_edited
 from ui.main_window import MainWindow
 
 ROOT = Path(__file__).parents[1]
@@ -113,16 +114,9 @@ def test_another_users_change_comes_in_and_the_risk_being_edited_keeps_its_typin
     window = MainWindow(open_service(demo_path, ALICE))
     qtbot.addWidget(window)
     window.show()
-    editing = window.document.service.find_risk("R-001")
-    window.register_view.select_uuid(editing.uuid)
-    qtbot.keyClicks(window.editor.form.title, " (being typed)")
-    finished(other_user(demo_path, set_owner("R-003", "Bob")))
-    qtbot.waitUntil(window.check_outside_changes, timeout=5_000)
-    model = window.register_view.model
-    assert model.row(model.row_of(window.document.service.find_risk("R-003").uuid)).owner == "Bob"
-    assert window.editor.is_dirty
-    assert window.editor.form.title.text().endswith("(being typed)")
-    assert window.register_view.selected_uuid() == editing.uuid
+    another_user_sets_r003_owner_while_r001_is_edited(
+        qtbot, window, lambda: finished(other_user(demo_path, set_owner("R-003", "Bob")))
+    )
 
 
 def test_a_read_only_register_says_so_and_keeps_what_was_typed(
