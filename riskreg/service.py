@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import enum
+import functools
 import gc
 import json
 import uuid as uuidlib
@@ -239,15 +240,21 @@ class _Work:
     def log(self, entity: str, uuid: str, ref: str, field: str, old: Any, new: Any) -> None:
         self.changes.append((entity, uuid, ref, field, _text(old), _text(new)))
 
+    @functools.cached_property
+    def partner_rules(self) -> bool:
+        """Whether the server's partner rules (row-level security) bind this login; asked
+        once per write. False on a file, for the tables' owner, or before server-setup."""
+        if self.service.login is None:
+            return False
+        active = self.session.execute(sql_text("SELECT row_security_active('risk')")).scalar()
+        return bool(active)
+
     def expect_partner_may_change(self, entity: Risk | Action) -> None:
         """On a server with partner rules (row-level security), say plainly what the server
         would refuse anyway: a risk the login's partner neither leads nor shares, an action
         it does not own."""
-        if self.service.login is None:
+        if not self.partner_rules:
             return
-        active = self.session.execute(sql_text("SELECT row_security_active('risk')")).scalar()
-        if not active:
-            return  # the owner of the tables, or a server without partner rules
         if isinstance(entity, Risk):
             allowed = self.session.execute(
                 sql_text("SELECT riskreg_may_change_risk(:id)"), {"id": entity.id}
@@ -267,9 +274,7 @@ class _Work:
     def expect_keeper(self) -> None:
         """Say plainly what the server would refuse anyway (and, for a scheme change that
         re-bands every risk, refuse before the first row)."""
-        if self.service.login is None:
-            return
-        if not self.session.execute(sql_text("SELECT row_security_active('risk')")).scalar():
+        if not self.partner_rules:
             return
         if not self.session.execute(sql_text("SELECT riskreg_is_keeper()")).scalar():
             raise RuleError(
@@ -281,12 +286,7 @@ class _Work:
     def login_partner(self) -> str | None:
         """On a server with partner rules, the partner whose role the login holds (what the
         change log records, whatever partner the user chose to act for); else None."""
-        if self.service.login is None:
-            return None
-        rules = self.session.execute(
-            sql_text("SELECT to_regprocedure('riskreg_my_partners()') IS NOT NULL")
-        ).scalar()
-        if not rules:
+        if not self.partner_rules:
             return None
         codes = self.session.scalars(
             sql_text("SELECT code FROM partner WHERE id IN (SELECT riskreg_my_partners())")
@@ -439,8 +439,14 @@ class RegisterService:
                 yield work
                 work.finish(summary)
         except StaleDataError as exc:
+            rules = (
+                ", or the server's partner rules do not let this login change that row"
+                if self.login is not None
+                else ""
+            )  # a bulk write (an import) is not checked row by row against them beforehand
             raise ConflictError(
-                "someone else saved a change to the same row at the same moment; reload and retry"
+                "someone else saved a change to the same row at the same moment"
+                f"{rules}; reload and retry"
             ) from exc
         except DBAPIError as exc:
             if getattr(exc.orig, "sqlstate", None) == "42501":  # the server's partner rules

@@ -271,7 +271,11 @@ class MainWindow(QMainWindow):
         else:
             if self._awaiting_load:  # the list being read may predate this change
                 self._changed_while_loading |= changed
-            changed_records = [service.get_risk(uuid) for uuid in sorted(changed)]
+            found = service.risks_among(sorted(changed))  # one read, however many changed
+            if len(found) != len(changed):  # one is gone: show the register as it is
+                self.refresh(None)
+                return
+            changed_records = [found[uuid] for uuid in sorted(changed)]
             self.register_view.update_risks(changed_records, self._context())
         self.editor.reload_if_clean()
         self.risk_actions.refresh()
@@ -306,7 +310,7 @@ class MainWindow(QMainWindow):
         self._changed_while_loading = set()
         if changed:  # edits made while it was read may be older in the list
             self.register_view.update_risks(
-                [service.get_risk(uuid) for uuid in changed], self._context()
+                list(service.risks_among(changed).values()), self._context()
             )
 
     def _cell_clicked(self, likelihood: int, impact: int) -> None:

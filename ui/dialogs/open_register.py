@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from riskreg.locations import DEFAULT_PORT, SUFFIX, ServerAddress, server_address, server_url
+from ui.views.fields import ErrorLabel
 
 
 class OpenRegisterDialog(QDialog):
@@ -32,10 +33,7 @@ class OpenRegisterDialog(QDialog):
         self.tabs = QTabWidget()
         self.tabs.addTab(self._file_tab(), "File")
         self.tabs.addTab(self._server_tab(), "Server")
-        self.error = QLabel()
-        self.error.setStyleSheet("color: #b00020;")
-        self.error.setWordWrap(True)
-        self.error.hide()
+        self.error = ErrorLabel()
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Open | QDialogButtonBox.StandardButton.Cancel
         )
@@ -127,8 +125,7 @@ class OpenRegisterDialog(QDialog):
         return server_url(address, self.password.text())
 
     def _refuse(self, message: str) -> None:
-        self.error.setText(message)
-        self.error.show()
+        self.error.show_message(message)
 
     def try_accept(self) -> bool:
         if self.location() is None:

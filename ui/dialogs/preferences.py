@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from riskreg.backups import BESIDE, Policy
 from riskreg.records import Actor, PartnerRecord
+from ui.views.fields import ErrorLabel
 
 MAX_KEPT = 999
 
@@ -61,11 +62,7 @@ class PreferencesDialog(QDialog):
         form.addRow("Acting for partner", self.partner)
         note = QLabel("Both are written into the change log with every change you make.")
         note.setWordWrap(True)
-        self.error = QLabel()
-        self.error.setObjectName("error")
-        self.error.setStyleSheet("color: #b00020;")
-        self.error.setWordWrap(True)
-        self.error.hide()
+        self.error = ErrorLabel()
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -143,8 +140,7 @@ class PreferencesDialog(QDialog):
         return Policy(folder, self.keep.value())
 
     def _refuse(self, message: str) -> None:
-        self.error.setText(message)
-        self.error.show()
+        self.error.show_message(message)
 
     def choice(self) -> PreferencesChoice | None:
         policy = self.policy()
