@@ -197,7 +197,7 @@ def governance_pictures(app: QApplication, tmp: Path) -> None:
     """The review dialog, a review compared with now, and the exposure chart."""
     from datetime import timedelta
 
-    from riskreg.model import Decision
+    from riskreg.choices import Decision
     from riskreg.records import Actor, Attendee, DecisionRecord
     from riskreg.service import open_service
     from ui.dialogs.reviews import RecordReviewDialog, ReviewsDialog

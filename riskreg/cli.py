@@ -414,6 +414,7 @@ def _print_plan(plan: Any, applied: bool, revision: int, args: argparse.Namespac
 
 
 def _import_foreign(args: argparse.Namespace) -> int:
+    from riskreg.choices import RiskStatus
     from riskreg.exchange.foreign import (
         ForeignRefused,
         apply_foreign,
@@ -421,7 +422,6 @@ def _import_foreign(args: argparse.Namespace) -> int:
         plan_foreign,
         read_workbook,
     )
-    from riskreg.model import RiskStatus
     from riskreg.service import open_service
 
     service = open_service(args.register, _actor(args.partner or ""))  # type: ignore[arg-type]
@@ -486,7 +486,7 @@ def _print_foreign(plan: Any, applied: bool) -> None:
 
 
 def _review(args: argparse.Namespace) -> int:
-    from riskreg.model import Decision
+    from riskreg.choices import Decision
     from riskreg.records import Attendee, DecisionRecord
     from riskreg.service import open_service
 

@@ -13,7 +13,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from riskreg.model import ActionStatus, Proximity, Response, RiskStatus, Visibility
+from riskreg.choices import ActionStatus, Proximity, Response, RiskStatus, Visibility
 from riskreg.records import (
     ActionDraft,
     Actor,

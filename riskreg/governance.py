@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from riskreg.model import RiskStatus, Visibility
+from riskreg.choices import RiskStatus, Visibility
 from riskreg.records import (
     ActionRecord,
     Attendee,

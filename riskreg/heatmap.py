@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from riskreg.model import RiskStatus, Visibility
+from riskreg.choices import RiskStatus, Visibility
 from riskreg.scoring import ScoringScheme
 
 

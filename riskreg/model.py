@@ -24,6 +24,15 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from riskreg.choices import (
+    ActionStatus,
+    EscalationLevel,
+    Proximity,
+    Response,
+    RiskStatus,
+    Visibility,
+)
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -35,59 +44,6 @@ NAMING = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
-
-
-class RiskStatus(enum.StrEnum):
-    DRAFT = "Draft"
-    OPEN = "Open"
-    ESCALATED = "Escalated"
-    CLOSED = "Closed"
-
-
-class Visibility(enum.StrEnum):
-    JOINT = "Joint"
-    INTERNAL = "Internal"
-
-
-class Response(enum.StrEnum):
-    TREAT = "Treat"
-    TOLERATE = "Tolerate"
-    TRANSFER = "Transfer"
-    TERMINATE = "Terminate"
-    EXPLOIT = "Exploit"
-
-
-class Proximity(enum.StrEnum):
-    """When the risk could happen: drives urgency beside the score."""
-
-    IMMINENT = "Imminent (within a month)"
-    NEAR = "Within 6 months"
-    YEAR = "Within 12 months"
-    LATER = "Beyond 12 months"
-
-
-class ActionStatus(enum.StrEnum):
-    NOT_STARTED = "Not started"
-    IN_PROGRESS = "In progress"
-    DONE = "Done"
-    CANCELLED = "Cancelled"
-
-
-class EscalationLevel(enum.StrEnum):
-    """The route from the working level to each partner's senior executive (ISO 44001)."""
-
-    OPERATIONAL = "Operational"
-    JOINT_MANAGEMENT = "Joint management team"
-    SENIOR_EXECUTIVE = "Senior executive responsible"
-
-
-class Decision(enum.StrEnum):
-    """What a joint review decided about a risk it discussed."""
-
-    ACCEPTED = "Accepted"
-    ESCALATED = "Escalated"
-    CLOSED = "Closed"
-    ACTION_AGREED = "Action agreed"
 
 
 def _enum(kind: type[enum.Enum], length: int) -> Enum:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import NamedTuple
 
-from riskreg.model import (
+from riskreg.choices import (
     ActionStatus,
     Decision,
     EscalationLevel,

@@ -28,9 +28,16 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
+from riskreg import risk_rows
 from riskreg import store as store_module
 from riskreg.backups import Policy as BackupPolicy
 from riskreg.bulk import insert_rows, new_uuids
+from riskreg.choices import (
+    ActionStatus,
+    EscalationLevel,
+    RiskStatus,
+    Visibility,
+)
 from riskreg.errors import (
     ConflictError,
     NotFound,
@@ -52,23 +59,17 @@ from riskreg.heatmap import (
 )
 from riskreg.model import (
     Action,
-    ActionStatus,
     Base,
     Category,
     Change,
     ChangeSet,
-    EscalationLevel,
     ExportLog,
     Partner,
     PartnerAppetite,
-    Proximity,
     Register,
-    Response,
     Review,
     Risk,
     RiskShare,
-    RiskStatus,
-    Visibility,
 )
 from riskreg.records import (
     ActionDraft,
@@ -110,24 +111,12 @@ from riskreg.validation import (
 CREATED = "*"
 """The change-log field name that records the creation of an entity."""
 
-# Columns in RiskRecord's field order, with ids where the record holds names; enums are
-# read as plain text and mapped by dict, which is 3× faster than per-value type processing.
+# The risk row of ``risk_rows``: enums read as plain text (mapped by dict, 3× faster).
 _R = Risk.__table__.c
-_RISK_COLUMNS = (
-    _R.id, _R.uuid, _R.ref, _R.number, _R.title, _R.description, _R.cause, _R.consequence,
-    _R.category_id, type_coerce(_R.status, String), _R.lead_partner_id, _R.owner,
-    type_coerce(_R.visibility, String), type_coerce(_R.response, String), _R.controls,
-    _R.inherent_likelihood, _R.inherent_impact, _R.current_likelihood, _R.current_impact,
-    _R.target_likelihood, _R.target_impact, _R.target_date, type_coerce(_R.proximity, String),
-    _R.cost_min, _R.cost_likely, _R.cost_max, _R.raised_on, _R.last_reviewed, _R.next_review,
-    _R.closed_on, _R.version, type_coerce(_R.escalation, String),
-)  # fmt: skip
-_STATUS_BY_VALUE = {m.value: m for m in RiskStatus}
-_VISIBILITY_BY_VALUE = {m.value: m for m in Visibility}
-_RESPONSE_BY_VALUE = {m.value: m for m in Response}
-_PROXIMITY_BY_VALUE: dict[str | None, Proximity | None] = {m.value: m for m in Proximity}
-_PROXIMITY_BY_VALUE[None] = None
-_ESCALATION_BY_VALUE = {m.value: m for m in EscalationLevel}
+_RISK_COLUMNS = tuple(
+    type_coerce(_R[name], String) if name in risk_rows.ENUM_COLUMNS else _R[name]
+    for name in risk_rows.COLUMNS
+)
 _SCORE_FIELDS = ("current_likelihood", "current_impact")
 _RISK_TABLE = Base.metadata.tables["risk"]
 _ACTION_TABLE = Base.metadata.tables["action"]
@@ -1644,8 +1633,7 @@ def _select_risks_where(s: Session, condition: Any, first: int | None) -> list[R
         conn.execute(select(Category.id, Category.name)).all()
     )
     categories[None] = None
-    # Each risk's split comes back as one text ("APEX:60 CNCL:40") and is parsed once per
-    # distinct split: registers repeat a handful of splits, and the parsed tuples are shared.
+    # Each risk's split comes back as one text ("APEX:60 CNCL:40").
     share_query = (
         select(
             RiskShare.risk_id,
@@ -1662,36 +1650,9 @@ def _select_risks_where(s: Session, condition: Any, first: int | None) -> list[R
         risk_query = risk_query.limit(first)
         page = select(_R.id).order_by(_R.number).limit(first).scalar_subquery()
         share_query = share_query.where(RiskShare.risk_id.in_(page))
-    parsed: dict[str, Shares] = {}
-    shares: dict[int, Shares] = {}
-    for risk_id, text in conn.execute(share_query).all():
-        split = parsed.get(text)
-        if split is None:
-            split = parsed[text] = _parse_split(text)
-        shares[risk_id] = split
-    no_shares: Shares = ()
-    status, visibility = _STATUS_BY_VALUE, _VISIBILITY_BY_VALUE
-    response, proximity = _RESPONSE_BY_VALUE, _PROXIMITY_BY_VALUE
-    escalation = _ESCALATION_BY_VALUE
+    shares = risk_rows.parse_splits(conn.execute(share_query).all())
     rows: Any = conn.execute(risk_query).all()
-    return [
-        RiskRecord(
-            r[1], r[2], r[3], r[4], r[5], r[6], r[7], categories[r[8]], status[r[9]],
-            codes[r[10]], r[11],
-            shares.get(r[0], no_shares),
-            visibility[r[12]], response[r[13]], r[14], r[15], r[16], r[17], r[18], r[19],
-            r[20], r[21], proximity[r[22]], r[23], r[24], r[25], r[26], r[27], r[28], r[29],
-            r[30], r[15] * r[16], r[17] * r[18],
-            r[19] * r[20] if r[19] is not None and r[20] is not None else None,
-            escalation[r[31]],
-        )
-        for r in rows
-    ]  # fmt: skip
-
-
-def _parse_split(text: str) -> Shares:
-    parts = (part.rpartition(":") for part in text.split(" "))
-    return tuple(sorted((code, int(percent)) for code, _, percent in parts))
+    return risk_rows.build_records(rows, codes, categories, shares)
 
 
 def _select_actions(

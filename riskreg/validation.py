@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from riskreg.choices import ActionStatus, Proximity, Response, RiskStatus, Visibility
 from riskreg.errors import Problem
-from riskreg.model import ActionStatus, Proximity, Response, RiskStatus, Visibility
 from riskreg.records import Shares
 from riskreg.scoring import ScoringScheme
 

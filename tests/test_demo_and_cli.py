@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from riskreg.choices import RiskStatus, Visibility
 from riskreg.cli import main
 from riskreg.demo import load_demo_content
 from riskreg.integrity import check_register
-from riskreg.model import RiskStatus, Visibility
 from riskreg.service import RegisterService
 from riskreg.store import open_register
 

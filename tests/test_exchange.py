@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from riskreg.choices import RiskStatus, Visibility
 from riskreg.cli import main as cli
 from riskreg.exchange.export import export_register
 from riskreg.exchange.importer import ImportRefused, apply_import, plan_import
-from riskreg.model import RiskStatus, Visibility
 from riskreg.records import RiskRecord
 from riskreg.service import RegisterService
 from tests.conftest import file_digest

@@ -12,11 +12,11 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
+from riskreg.choices import ActionStatus, Proximity, Response, RiskStatus, Visibility
 from riskreg.exchange.columns import ACTION_COLUMNS, RISK_COLUMNS, Column
 from riskreg.exchange.export import export_register
 from riskreg.exchange.importer import plan_import
 from riskreg.exchange.values import read
-from riskreg.model import ActionStatus, Proximity, Response, RiskStatus, Visibility
 from riskreg.records import ActionDraft, CategoryRecord, PartnerRecord, RiskDraft
 from riskreg.scoring import ScoringScheme
 from riskreg.service import RegisterService, create_register

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from openpyxl import Workbook
 
+from riskreg.choices import Proximity, RiskStatus
 from riskreg.cli import main as cli
 from riskreg.exchange.foreign import (
     ForeignPlan,
@@ -22,7 +23,6 @@ from riskreg.exchange.foreign import (
     plan_foreign,
     read_workbook,
 )
-from riskreg.model import Proximity, RiskStatus
 from riskreg.records import RiskDraft
 from riskreg.service import RegisterService
 from tests.conftest import file_digest

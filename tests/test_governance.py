@@ -12,10 +12,17 @@ from pathlib import Path
 
 import pytest
 
+from riskreg.choices import (
+    ActionStatus,
+    Decision,
+    EscalationLevel,
+    Response,
+    RiskStatus,
+    Visibility,
+)
 from riskreg.cli import main as cli
 from riskreg.errors import ValidationError
 from riskreg.governance import canonical, fingerprint, snapshot_document
-from riskreg.model import ActionStatus, Decision, EscalationLevel, Response, RiskStatus, Visibility
 from riskreg.records import (
     ActionRecord,
     Attendee,

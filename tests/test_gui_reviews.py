@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
-from riskreg.model import Decision
+from riskreg.choices import Decision
 from riskreg.records import Attendee, DecisionRecord
 from riskreg.service import RegisterService, open_service
 from tests.conftest import ALICE
@@ -104,7 +104,7 @@ def test_the_exposure_tab_sums_each_partners_share(window: MainWindow) -> None:
 def test_the_editor_shows_appetite_reasons_marks_reviews_and_escalates_with_a_reason(
     qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from riskreg.model import EscalationLevel
+    from riskreg.choices import EscalationLevel
     from ui.dialogs.escalation import EscalationDialog
 
     service = window.document.service
@@ -165,7 +165,7 @@ def test_partner_appetite_and_the_escalation_period_are_set_in_categories(
 
 
 def test_the_escalated_filter_lists_the_escalated_risks(window: MainWindow) -> None:
-    from riskreg.model import EscalationLevel
+    from riskreg.choices import EscalationLevel
 
     service = window.document.service
     risk = service.find_risk("R-006")

@@ -66,7 +66,7 @@ def test_report_refuses_a_non_pdf_and_a_bad_date(
 def test_the_pack_shows_governance_and_counts_changes_from_the_last_review(
     demo_path: Path, tmp_path: Path, demo: RegisterService
 ) -> None:
-    from riskreg.model import EscalationLevel
+    from riskreg.choices import EscalationLevel
 
     review = demo.record_joint_review("Q3 partnership board", date.today() - timedelta(days=20))
     risk = demo.find_risk("R-001")

@@ -10,8 +10,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from riskreg.choices import Visibility
 from riskreg.exchange.export import export_register
-from riskreg.model import Visibility
 from riskreg.records import ActionDraft, PartnerRecord, RiskDraft
 from riskreg.service import create_register
 from tests.conftest import ALICE

@@ -6,8 +6,8 @@ from datetime import date, timedelta
 
 import pytest
 
+from riskreg.choices import ActionStatus
 from riskreg.errors import ConflictError, RuleError, ValidationError
-from riskreg.model import ActionStatus
 from riskreg.records import ActionDraft, CategoryRecord, PartnerRecord, RiskDraft
 from riskreg.service import RegisterService
 

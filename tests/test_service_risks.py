@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from riskreg.choices import RiskStatus, Visibility
 from riskreg.errors import ConflictError, RuleError, ValidationError
-from riskreg.model import RiskStatus, Visibility
 from riskreg.records import RiskDraft
 from riskreg.service import RegisterService, open_service
 from tests.conftest import BOB, file_digest

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from riskreg.model import RiskStatus
+from riskreg.choices import RiskStatus
 from riskreg.records import RiskDraft
 from riskreg.scoring import ScoringScheme
 from riskreg.service import RegisterService

@@ -8,7 +8,7 @@ Views never call each other.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
@@ -23,7 +23,9 @@ from riskreg.records import (
     RiskDraft,
     RiskRecord,
 )
-from riskreg.service import RegisterService
+
+if TYPE_CHECKING:
+    from riskreg.service import RegisterService
 
 T = TypeVar("T")
 
@@ -39,28 +41,41 @@ class RegisterDocument(QObject):
     sig_opened = Signal()
     """Another register was opened in this window."""
 
-    def __init__(self, service: RegisterService, parent: QObject | None = None) -> None:
+    def __init__(self, service: RegisterService | None, parent: QObject | None = None) -> None:
+        """``service`` is None while the window shows a first look and the register is
+        still being opened; ``attach`` hands it over."""
         super().__init__(parent)
         self._service = service
         self.undo_stack = QUndoStack(self)
 
     @property
     def service(self) -> RegisterService:
+        if self._service is None:
+            raise RuntimeError("the register is still being opened")
         return self._service
 
+    @property
+    def is_open(self) -> bool:
+        return self._service is not None
+
+    def attach(self, service: RegisterService) -> None:
+        """The register the first look showed is open now."""
+        self._service = service
+
     def replace_service(self, service: RegisterService) -> None:
-        self._service.close()
+        self.service.close()
         self._service = service
         self.undo_stack.clear()
         self.sig_opened.emit()
         self.sig_changed.emit(None)
 
     def close(self) -> None:
-        self._service.close()
+        if self._service is not None:
+            self._service.close()
 
     def replace_actor(self, actor: Actor) -> None:
         """Act as another user or partner from now on (Preferences)."""
-        self._service = self._service.with_actor(actor)
+        self._service = self.service.with_actor(actor)
         self.sig_changed.emit(None)
 
     def attempt(self, title: str, use_case: Callable[[], T]) -> T | None:
@@ -75,7 +90,7 @@ class RegisterDocument(QObject):
 
     # -- risks --------------------------------------------------------------------------
     def create_risk(self, draft: RiskDraft) -> RiskRecord | None:
-        record = self.attempt("Cannot add the risk", lambda: self._service.create_risk(draft))
+        record = self.attempt("Cannot add the risk", lambda: self.service.create_risk(draft))
         if record is not None:
             self.sig_changed.emit(frozenset({record.uuid}))
         return record
@@ -88,7 +103,7 @@ class RegisterDocument(QObject):
         before = {k: getattr(record, k) for k in changes}
         updated = self.attempt(
             f"Cannot save {record.ref}",
-            lambda: self._service.edit_risk(record.uuid, record.version, changes),
+            lambda: self.service.edit_risk(record.uuid, record.version, changes),
         )
         if updated is None:
             return None
@@ -102,8 +117,8 @@ class RegisterDocument(QObject):
 
     def mark_reviewed(self, record: RiskRecord) -> RiskRecord | None:
         """Reviewed today: the next review follows the band's cadence (an undoable edit)."""
-        today = self._service.today()
-        scheme = self._service.scheme()
+        today = self.service.today()
+        scheme = self.service.scheme()
         due = scheme.next_review(record.current_likelihood, record.current_impact, today)
         return self.edit_risk(record, {"last_reviewed": today, "next_review": due})
 
@@ -114,7 +129,7 @@ class RegisterDocument(QObject):
         back needs its own reason)."""
         updated = self.attempt(
             f"Cannot change the escalation of {record.ref}",
-            lambda: self._service.escalate(record.uuid, record.version, level, reason),
+            lambda: self.service.escalate(record.uuid, record.version, level, reason),
         )
         if updated is not None:
             self.sig_changed.emit(frozenset({record.uuid}))
@@ -123,7 +138,7 @@ class RegisterDocument(QObject):
     # -- actions ------------------------------------------------------------------------
     def add_action(self, risk_uuid: str, draft: ActionDraft) -> ActionRecord | None:
         action = self.attempt(
-            "Cannot add the action", lambda: self._service.add_action(risk_uuid, draft)
+            "Cannot add the action", lambda: self.service.add_action(risk_uuid, draft)
         )
         if action is not None:
             self.sig_changed.emit(frozenset({risk_uuid}))
@@ -135,7 +150,7 @@ class RegisterDocument(QObject):
             return action
         updated = self.attempt(
             f"Cannot save {action.ref}",
-            lambda: self._service.edit_action(action.uuid, action.version, changes),
+            lambda: self.service.edit_action(action.uuid, action.version, changes),
         )
         if updated is None:
             return None
@@ -154,9 +169,9 @@ class RegisterDocument(QObject):
 
     # -- partners -----------------------------------------------------------------------
     def edit_partner(self, code: str, **changes: Any) -> PartnerRecord | None:
-        before = next((p for p in self._service.list_partners() if p.code == code), None)
+        before = next((p for p in self.service.list_partners() if p.code == code), None)
         updated = self.attempt(
-            f"Cannot change {code}", lambda: self._service.edit_partner(code, **changes)
+            f"Cannot change {code}", lambda: self.service.edit_partner(code, **changes)
         )
         if updated is None or before is None:
             return None

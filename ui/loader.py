@@ -14,6 +14,8 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
 
+from riskreg.errors import RegisterError
+
 
 class BackgroundJob(QObject):
     """One kind of background work; each run gets a generation number."""
@@ -22,7 +24,8 @@ class BackgroundJob(QObject):
     """A run finished: its generation and what the work returned."""
 
     sig_failed = Signal(int, str)
-    """A run failed: its generation and the reason."""
+    """A run failed: its generation and the reason (a refusal the services explain, a
+    ``RegisterError``, as its message alone; anything else with its traceback)."""
 
     def __init__(self, name: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -63,6 +66,9 @@ class BackgroundJob(QObject):
     def _run(self, work: Callable[[], object], generation: int) -> None:
         try:
             result = work()
+        except RegisterError as exc:
+            self.sig_failed.emit(generation, str(exc))
+            return
         except Exception as exc:  # reported to the GUI thread, never lost in a thread
             self.sig_failed.emit(generation, f"{exc}\n{traceback.format_exc()}")
             return

@@ -5,7 +5,7 @@ opens dialogs; the views own their widgets and the services own the rules.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
 )
 
 from riskreg.errors import RegisterError
+from riskreg.first_look import FirstLook
 from riskreg.locations import SUFFIX, is_server
 from riskreg.records import Actor, RiskRecord, RiskStatus
-from riskreg.service import RegisterService
 from ui import actions as act
 from ui.document import RegisterDocument
 from ui.errors import show_refusal
@@ -38,6 +38,7 @@ from ui.settings import Preferences
 
 if TYPE_CHECKING:
     from riskreg.backups import Policy as BackupPolicy
+    from riskreg.service import RegisterService
     from ui.open_check import OpenCheck
 from ui.views.actions_view import AllActionsView, RiskActionsView
 from ui.views.exposure_view import ExposureView
@@ -47,6 +48,15 @@ from ui.views.register_view import RegisterView
 from ui.views.risk_editor import RiskEditor
 
 REGISTER_SUFFIX = SUFFIX
+_NEEDS_REGISTER = frozenset(spec.id for spec in act.ACTIONS) - {
+    act.CLOSE,
+    act.QUIT,
+    act.FIND,
+    act.UNDO,
+    act.REDO,
+}
+"""Commands that wait while a first look shows (closing and searching the table work, and
+undo follows its own stack)."""
 
 
 class OutsideChangeBar(QWidget):
@@ -82,25 +92,39 @@ class MainWindow(QMainWindow):
 
     def __init__(
         self,
-        service: RegisterService,
+        service: RegisterService | None = None,
         preferences: Preferences | None = None,
         parent: QWidget | None = None,
+        *,
+        first_look: FirstLook | None = None,
     ) -> None:
+        """A window on an open register (``service``), or on a ``first_look`` at one that
+        is still being opened: its risks show and can be searched and sorted, the rest
+        waits for ``attach``."""
         super().__init__(parent)
+        if (service is None) == (first_look is None):
+            raise ValueError("a window shows either an open register or a first look at one")
         self.setObjectName("main_window")
         self.preferences = preferences or Preferences()
-        service.backup_policy = self.preferences.backup_policy
         self.document = RegisterDocument(service, self)
         self.actions_by_id = act.create_actions(self)
         self.loader = BackgroundJob("risk-loader", self)
         self.open_checker = BackgroundJob("open-check", self)
+        self.opener = BackgroundJob("register-opener", self)
+        self._opener_fn: Callable[[], RegisterService] | None = None
+        self.failed_to_open = False
+        """The register a first look showed could not be opened (the window then closes)."""
         self._awaiting_load = False
         self._changed_while_loading: set[str] = set()
         self._install_undo_actions()
 
-        self.register_view = RegisterView(
-            TableContext(service.scheme(), service.today()), self
-        )  # the full context (trends, overdue actions) arrives with refresh()
+        if service is not None:
+            scheme, today = service.scheme(), service.today()
+        else:
+            assert first_look is not None
+            scheme, today = first_look.scheme, date.today()
+        # the full context (trends, overdue actions) arrives with refresh()
+        self.register_view = RegisterView(TableContext(scheme, today), self)
         self.editor = RiskEditor(self.document, self)
         self.risk_actions = RiskActionsView(self.document, self)
         self.history = HistoryView(self.document, self)
@@ -129,17 +153,86 @@ class MainWindow(QMainWindow):
         self.recent_menu = QMenu("Open &recent", self)
         self.exchange = ExchangeCommands(self.document, self.preferences, self)
         self._build_menus()
-        self._connect()
-        self.setAcceptDrops(True)
-        self.refresh()
-        self._restore_layout()
-        QTimer.singleShot(0, self.after_open)  # after the first paint
+        self._connect_window()
         self.outside_bar = OutsideChangeBar(self)
         self.outside_bar.refresh_button.clicked.connect(self._refresh_from_outside)
         self.statusBar().insertPermanentWidget(0, self.outside_bar)
         self.watch = QTimer(self)
         self.watch.setInterval(self.watch_interval_ms)
         self.watch.timeout.connect(self.check_outside_changes)
+        self._restore_layout()
+        if service is not None:
+            self.attach(service)
+        else:
+            assert first_look is not None
+            self._show_first_look(first_look)
+
+    def _show_first_look(self, look: FirstLook) -> None:
+        """The register as read at start-up, before it is open: the commands that need the
+        open register wait (disabled) and the other tabs are not yet shown."""
+        view = self.register_view
+        view.set_choices(look.partners, look.categories, [s.value for s in RiskStatus],
+                         look.scheme.band_names)  # fmt: skip
+        shown = len(look.risks)
+        view.set_risks(look.risks, view.model.context,
+                       look.risk_count if shown < look.risk_count else None)  # fmt: skip
+        for key in _NEEDS_REGISTER:
+            self.actions_by_id[key].setEnabled(False)
+        self.recent_menu.setEnabled(False)
+        for tab in (self.heat_map, self.exposure):
+            self.tabs.setTabEnabled(self.tabs.indexOf(tab), False)
+        self.setWindowTitle(f"{look.name} — {look.location}[*]")
+        self.statusBar().showMessage(
+            f"Opening the register… {look.risk_count:,} risks · {look.action_count:,} actions "
+            f"· revision {look.revision}"
+        )
+
+    def open_in_background(self, opener: Callable[[], RegisterService]) -> None:
+        """Open the register the first look shows on a worker thread, once the window has
+        painted; ``attach`` follows."""
+        self.opener.sig_done.connect(self._opened)
+        self.opener.sig_failed.connect(self._not_opened)
+        self._opener_fn = opener
+        QTimer.singleShot(0, self._start_opening)
+
+    def _start_opening(self) -> None:
+        if self._opener_fn is not None and not self.failed_to_open:
+            self.opener.run(self._opener_fn)
+
+    def _opened(self, generation: int, service: RegisterService) -> None:
+        if generation != self.opener.generation or self.document.is_open:
+            service.close()  # the window was closed while it was opened
+            return
+        self.attach(service)
+
+    def _not_opened(self, generation: int, reason: str) -> None:
+        """The register could not be opened after all (locked, changed, unreadable): say
+        why and close the window, as a start-up that fails before showing one does."""
+        if generation != self.opener.generation:
+            return
+        self.failed_to_open = True
+        self.show_error("Cannot open register", reason)
+        self.close()
+
+    def attach(self, service: RegisterService) -> None:
+        """The register is open: every command works from now on, and the window shows the
+        whole register (flags, trends, other tabs) as it is now."""
+        service.backup_policy = self.preferences.backup_policy
+        if not self.document.is_open:
+            self.document.attach(service)
+            for key in _NEEDS_REGISTER:
+                self.actions_by_id[key].setEnabled(True)
+            self.recent_menu.setEnabled(True)
+            for tab in (self.heat_map, self.exposure):
+                self.tabs.setTabEnabled(self.tabs.indexOf(tab), True)
+        self._connect_register()
+        self.setAcceptDrops(True)
+        self.refresh()
+        selected = self.register_view.selected_uuid()
+        if selected:  # chosen while the register was being opened
+            self._risk_selected(selected)
+        self.heat_map.set_filter(self.register_view.current_filter)
+        QTimer.singleShot(0, self.after_open)  # after the first paint
         self.watch.start()
 
     # -- building -----------------------------------------------------------------------
@@ -191,7 +284,19 @@ class MainWindow(QMainWindow):
             toolbar.addAction(a[key])
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
 
-    def _connect(self) -> None:
+    def _connect_window(self) -> None:
+        """What works before the register is open: closing, and the table's own search."""
+        a = self.actions_by_id
+        a[act.CLOSE].triggered.connect(self.close)
+        a[act.QUIT].triggered.connect(self.close)
+        a[act.FIND].triggered.connect(self.register_view.search.setFocus)
+        self.register_view.sig_risk_activated.connect(self._raise_editor)
+        self.loader.sig_done.connect(self._risks_loaded)
+        self.loader.sig_failed.connect(self._risks_not_loaded)
+        self.open_checker.sig_done.connect(self._open_checked)
+        self.open_checker.sig_failed.connect(self._open_check_failed)
+
+    def _connect_register(self) -> None:
         a = self.actions_by_id
         doc = self.document
         a[act.NEW].triggered.connect(self.new_register)
@@ -204,9 +309,6 @@ class MainWindow(QMainWindow):
         a[act.IMPORT_FOREIGN].triggered.connect(self.exchange.import_foreign)
         a[act.RESTORE].triggered.connect(self.restore_backup)
         a[act.RELOAD].triggered.connect(doc.changed)
-        a[act.CLOSE].triggered.connect(self.close)
-        a[act.QUIT].triggered.connect(self.close)
-        a[act.FIND].triggered.connect(self.register_view.search.setFocus)
         a[act.NEW_RISK].triggered.connect(self.new_risk)
         a[act.SAVE_RISK].triggered.connect(self.editor.save)
         a[act.ADD_ACTION].triggered.connect(self.risk_actions.add_action)
@@ -217,10 +319,6 @@ class MainWindow(QMainWindow):
         a[act.RECORD_REVIEW].triggered.connect(self.record_review)
         a[act.REVIEWS].triggered.connect(self.show_reviews)
         doc.sig_changed.connect(self.refresh)
-        self.loader.sig_done.connect(self._risks_loaded)
-        self.open_checker.sig_done.connect(self._open_checked)
-        self.open_checker.sig_failed.connect(self._open_check_failed)
-        self.loader.sig_failed.connect(self._risks_not_loaded)
         doc.sig_error.connect(self.show_error)
         doc.undo_stack.cleanChanged.connect(self._clean_changed)
         view = self.register_view
@@ -228,7 +326,6 @@ class MainWindow(QMainWindow):
         view.sig_filter_changed.connect(self.heat_map.set_filter)
         self.heat_map.canvas.sig_cell_clicked.connect(self._cell_clicked)
         self.tabs.currentChanged.connect(self._tab_changed)
-        view.sig_risk_activated.connect(self._raise_editor)
 
     # -- what the window shows ----------------------------------------------------------
     def _context(self) -> TableContext:
@@ -686,6 +783,7 @@ class MainWindow(QMainWindow):
         self.preferences.window_state = self.saveState()
         self.preferences.table_header = self.register_view.header_state()
         self.watch.stop()
+        self.opener.cancel()  # a register still being opened is closed when it arrives
         self.loader.stop()
         self.open_checker.stop()
         self.document.close()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from riskreg.model import ActionStatus, Proximity, Response, RiskStatus, Visibility
+from riskreg.choices import ActionStatus, Proximity, Response, RiskStatus, Visibility
 from riskreg.validation import ACTION_FIELDS, RISK_FIELDS, FieldSpec
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from riskreg import backups
+from riskreg.choices import Proximity, Response, RiskStatus
 from riskreg.errors import RegisterError
 from riskreg.exchange.columns import FOREIGN_NAMES, fold
 from riskreg.exchange.export import column_letter
@@ -28,7 +29,6 @@ from riskreg.exchange.reader import Workbook, WorkbookRefused
 from riskreg.exchange.scales import ScaleChoice, propose, text_of
 from riskreg.exchange.sheets import Table, read_tables
 from riskreg.exchange.values import parse_date
-from riskreg.model import Proximity, Response, RiskStatus
 from riskreg.records import ActionDraft, RiskDraft
 from riskreg.scoring import ScoringScheme
 from riskreg.validation import RISK_FIELDS, Context, check_fields, check_risk_consistency

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from riskreg import backups
+from riskreg.choices import ActionStatus, RiskStatus
 from riskreg.errors import RegisterError
 from riskreg.exchange.columns import ACTION_COLUMNS, RISK_COLUMNS, Column, fold
 from riskreg.exchange.export import EXCHANGE_SHEET, FORMAT_VERSION, column_letter
@@ -37,7 +38,6 @@ from riskreg.exchange.values import (
     is_empty,
     read,
 )
-from riskreg.model import ActionStatus, RiskStatus
 from riskreg.records import ActionDraft, ActionRecord, ExchangeBatch, RiskDraft, RiskRecord
 from riskreg.validation import (
     ACTION_FIELDS,

@@ -15,7 +15,7 @@ import uuid
 from datetime import date, timedelta
 from pathlib import Path
 
-from riskreg.model import ActionStatus, Response, RiskStatus, Visibility
+from riskreg.choices import ActionStatus, Response, RiskStatus, Visibility
 from riskreg.records import ActionDraft, Actor, PartnerRecord, RiskDraft
 from riskreg.service import create_register
 from riskreg.store import create_register_file

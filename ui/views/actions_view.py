@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -69,9 +71,11 @@ class RiskActionsView(QWidget):
 
     def show_risk(self, uuid: str) -> None:
         self._risk_uuid = uuid
-        service = self._document.service
-        rows = service.list_actions(uuid) if uuid else []
-        self.model.set_rows(rows, service.today())
+        if uuid:
+            service = self._document.service
+            self.model.set_rows(service.list_actions(uuid), service.today())
+        else:  # nothing to ask the register (which may still be being opened)
+            self.model.set_rows([], date.today())
         self._update_buttons()
 
     def refresh(self) -> None:
@@ -162,7 +166,7 @@ class AllActionsView(QWidget):
     def set_shown(self, shown: bool) -> None:
         """Its dock became visible (its tab raised) or hidden."""
         self._shown = shown
-        if shown and self._stale:
+        if shown and self._stale and self._document.is_open:
             self.refresh()
 
     def refresh(self) -> None:

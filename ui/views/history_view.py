@@ -33,11 +33,11 @@ class HistoryView(QWidget):
 
     def show_risk(self, uuid: str) -> None:
         self._uuid = uuid
-        service = self._document.service
         if not uuid:
             self.model.set_rows([])
             self.trend_label.setText("Select a risk to see its history.")
             return
+        service = self._document.service
         changes = service.history(uuid)
         self.model.set_rows(changes)
         record = service.get_risk(uuid)

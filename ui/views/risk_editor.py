@@ -70,7 +70,8 @@ class RiskEditor(QWidget):
         self.save_button.clicked.connect(self.save)
         self.revert_button.clicked.connect(self.revert)
         self.form.sig_edited.connect(self._edited)
-        self.refresh_choices()
+        if document.is_open:  # otherwise the window refreshes it once the register is open
+            self.refresh_choices()
         self.show_risk("")
 
     @property

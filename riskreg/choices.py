@@ -1,0 +1,63 @@
+"""The fixed lists a field of the register chooses from (status, response, …).
+
+Kept apart from the ORM classes so that the records, the window and the first look at a
+register can name them without importing SQLAlchemy (a third of a second at start-up).
+Stored by value, so a register file reads the same in any SQLite browser.
+"""
+
+from __future__ import annotations
+
+import enum
+
+
+class RiskStatus(enum.StrEnum):
+    DRAFT = "Draft"
+    OPEN = "Open"
+    ESCALATED = "Escalated"
+    CLOSED = "Closed"
+
+
+class Visibility(enum.StrEnum):
+    JOINT = "Joint"
+    INTERNAL = "Internal"
+
+
+class Response(enum.StrEnum):
+    TREAT = "Treat"
+    TOLERATE = "Tolerate"
+    TRANSFER = "Transfer"
+    TERMINATE = "Terminate"
+    EXPLOIT = "Exploit"
+
+
+class Proximity(enum.StrEnum):
+    """When the risk could happen: drives urgency beside the score."""
+
+    IMMINENT = "Imminent (within a month)"
+    NEAR = "Within 6 months"
+    YEAR = "Within 12 months"
+    LATER = "Beyond 12 months"
+
+
+class ActionStatus(enum.StrEnum):
+    NOT_STARTED = "Not started"
+    IN_PROGRESS = "In progress"
+    DONE = "Done"
+    CANCELLED = "Cancelled"
+
+
+class EscalationLevel(enum.StrEnum):
+    """The route from the working level to each partner's senior executive (ISO 44001)."""
+
+    OPERATIONAL = "Operational"
+    JOINT_MANAGEMENT = "Joint management team"
+    SENIOR_EXECUTIVE = "Senior executive responsible"
+
+
+class Decision(enum.StrEnum):
+    """What a joint review decided about a risk it discussed."""
+
+    ACCEPTED = "Accepted"
+    ESCALATED = "Escalated"
+    CLOSED = "Closed"
+    ACTION_AGREED = "Action agreed"
