@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import getpass
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -90,13 +90,19 @@ def first_look_at_startup(argv: Sequence[str]) -> FirstLook | None:
     return look_at(location, HEAD, page=FIRST_PAGE, whole_up_to=MainWindow.progressive_threshold)
 
 
-def start_window(argv: Sequence[str]) -> MainWindow | None:
+def tell_cannot_open(message: str) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    QMessageBox.critical(None, APP_NAME, message)
+
+
+def start_window(
+    argv: Sequence[str], tell: Callable[[str], None] = tell_cannot_open
+) -> MainWindow | None:
     """The application's window, shown. A register file at this version's schema shows at
     once from a first look while it is opened on a worker thread (SQLAlchemy's import alone
     takes a third of a second); anything else is opened first. None when it cannot be
-    opened (the user has been told why)."""
-    from PySide6.QtWidgets import QMessageBox
-
+    opened (the user has been ``tell``-ed why; tests answer there)."""
     from riskreg.errors import RegisterError
     from ui.errors import install_excepthook
     from ui.main_window import MainWindow
@@ -118,7 +124,7 @@ def start_window(argv: Sequence[str]) -> MainWindow | None:
         try:
             service = open_startup_register(argv)
         except RegisterError as exc:
-            QMessageBox.critical(None, APP_NAME, str(exc))
+            tell(str(exc))
             return None
         window = MainWindow(service, preferences)
     install_excepthook(window)

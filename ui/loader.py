@@ -12,7 +12,8 @@ import threading
 import traceback
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtWidgets import QWidget
 
 from riskreg.errors import RegisterError
 
@@ -73,3 +74,27 @@ class BackgroundJob(QObject):
             self.sig_failed.emit(generation, f"{exc}\n{traceback.format_exc()}")
             return
         self.sig_done.emit(generation, result)
+
+
+class AfterFirstPaint(QObject):
+    """Calls back once ``widget`` has painted for the first time (or after ``fallback_ms``
+    if it never does, being hidden): work started on a thread before that would share the
+    interpreter with the painting and delay it."""
+
+    def __init__(self, widget: QWidget, callback: Callable[[], None], fallback_ms: int) -> None:
+        super().__init__(widget)
+        self._widget = widget
+        self._callback: Callable[[], None] | None = callback
+        widget.installEventFilter(self)
+        QTimer.singleShot(fallback_ms, self._call)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and self._callback is not None:
+            QTimer.singleShot(0, self._call)  # once this paint is done
+        return False
+
+    def _call(self) -> None:
+        callback, self._callback = self._callback, None
+        if callback is not None:
+            self._widget.removeEventFilter(self)
+            callback()

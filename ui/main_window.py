@@ -32,7 +32,7 @@ from ui import actions as act
 from ui.document import RegisterDocument
 from ui.errors import show_refusal
 from ui.exchange import WORKBOOK_SUFFIXES, ExchangeCommands
-from ui.loader import BackgroundJob
+from ui.loader import AfterFirstPaint, BackgroundJob
 from ui.models.risk_table import TableContext
 from ui.settings import Preferences
 
@@ -193,11 +193,12 @@ class MainWindow(QMainWindow):
         self.opener.sig_done.connect(self._opened)
         self.opener.sig_failed.connect(self._not_opened)
         self._opener_fn = opener
-        QTimer.singleShot(0, self._start_opening)
+        AfterFirstPaint(self.register_view.table.viewport(), self._start_opening, 500)
 
     def _start_opening(self) -> None:
-        if self._opener_fn is not None and not self.failed_to_open:
-            self.opener.run(self._opener_fn)
+        opener, self._opener_fn = self._opener_fn, None
+        if opener is not None and not self.failed_to_open:
+            self.opener.run(opener)
 
     def _opened(self, generation: int, service: RegisterService) -> None:
         if generation != self.opener.generation or self.document.is_open:
