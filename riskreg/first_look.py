@@ -14,7 +14,6 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from urllib.parse import quote
 
 from riskreg import risk_rows
 from riskreg.records import CategoryRecord, PartnerRecord, RiskRecord
@@ -58,9 +57,7 @@ def look_at(location: str | Path, schema: str, *, page: int, whole_up_to: int) -
     if not path.is_file():
         return None
     try:
-        connection = sqlite3.connect(
-            f"file:{quote(str(path))}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S
-        )
+        connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
     except sqlite3.Error:
         return None
     try:

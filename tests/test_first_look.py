@@ -141,3 +141,39 @@ def test_the_window_and_the_first_look_import_no_sqlalchemy(demo_path: Path) -> 
         [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_a_register_left_half_written_is_not_shown_half_written(demo_path: Path) -> None:
+    """A writer died mid-transaction and left its journal: the look cannot roll it back (it
+    never writes), so it leaves the register to the services, which do."""
+    crash = (
+        "import os, sqlite3, sys\n"
+        "db = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+        "db.execute('PRAGMA cache_size = 2')\n"
+        "db.execute('BEGIN IMMEDIATE')\n"
+        "db.execute(\"UPDATE risk SET title = title || ' (half-written)'\")\n"
+        "os._exit(0)\n"
+    )
+    subprocess.run([sys.executable, "-c", crash, str(demo_path)], check=True)
+    journal = demo_path.with_name(demo_path.name + "-journal")
+    assert journal.exists() and journal.stat().st_size > 0
+
+    assert look_at(demo_path, HEAD, page=10, whole_up_to=100) is None
+
+    service = open_service(demo_path, ALICE)
+    try:
+        assert not any(r.title.endswith("(half-written)") for r in service.list_risks())
+    finally:
+        service.close()
+    assert look_at(demo_path, HEAD, page=10, whole_up_to=100) is not None
+
+
+def test_a_register_whose_path_has_spaces_and_url_characters_is_looked_at(
+    demo_path: Path, tmp_path: Path
+) -> None:
+    odd = tmp_path / "Joint risks #2 ? 50% (draft)" / "A38 register.riskreg"
+    odd.parent.mkdir()
+    odd.write_bytes(demo_path.read_bytes())
+    look = look_at(odd, HEAD, page=10, whole_up_to=100)
+    assert look is not None
+    assert look.location == str(odd) and look.risk_count == 41

@@ -147,3 +147,14 @@ def test_a_file_that_is_not_a_register_is_refused_before_any_window(
     told: list[str] = []
     assert app_module.start_window(["main.py", str(notes)], tell=told.append) is None
     assert told == [f"{notes} is not a register file (it is not an SQLite database)"]
+
+
+def test_start_up_acts_for_the_partner_chosen_in_preferences(qtbot: QtBot, demo_path: Path) -> None:
+    from ui.settings import Preferences
+
+    Preferences().partner_code = "APEX"
+    window = started(qtbot, ["main.py", str(demo_path)])
+    qtbot.waitUntil(lambda: window.document.is_open, timeout=10_000)
+    assert window.document.service.actor.partner_code == "APEX"
+    assert "acting as" in window.statusBar().currentMessage()
+    assert "(APEX)" in window.statusBar().currentMessage()

@@ -46,12 +46,11 @@ def startup_actor(preferences: Preferences) -> Actor:
     return Actor(user=preferences.user_name or os_user(), source="GUI")
 
 
-def acting_for_partner(service: RegisterService, preferences: Preferences) -> RegisterService:
+def acting_for_partner(service: RegisterService, partner: str) -> RegisterService:
     """The service acting for the partner chosen in Preferences, or for the keeping partner
     when that one is not in this register."""
     from riskreg.records import Actor
 
-    partner = preferences.partner_code
     known = {p.code for p in service.list_partners()}
     if partner not in known:
         partner = service.register_info().keeper_code or ""
@@ -77,7 +76,7 @@ def open_startup_register(argv: Sequence[str]) -> RegisterService:
             from riskreg.demo import build_demo
 
             service = build_demo(location, actor)
-    return acting_for_partner(service, preferences)
+    return acting_for_partner(service, preferences.partner_code)
 
 
 def first_look_at_startup(argv: Sequence[str]) -> FirstLook | None:
@@ -111,12 +110,14 @@ def start_window(
     preferences = Preferences()
     look = first_look_at_startup(argv)
     if look is not None:
+        # read here: the settings object belongs to this thread, not the worker's
         location, actor = look.location, startup_actor(preferences)
+        partner = preferences.partner_code
 
         def open_it() -> RegisterService:
             from riskreg.service import open_service
 
-            return acting_for_partner(open_service(location, actor), preferences)
+            return acting_for_partner(open_service(location, actor), partner)
 
         window = MainWindow(first_look=look, preferences=preferences)
         window.open_in_background(open_it)
