@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import shutil
@@ -58,6 +59,24 @@ SERVER_MODULES = {
 }  # fmt: skip
 FILE_FIXTURES = {"register_path", "demo_path", "blank_window", "qtbot"}
 """A test asking for one of these works on the file itself, so it runs on SQLite only."""
+
+
+@pytest.fixture(autouse=True)
+def _cycles_collected_in_the_gui_thread(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Window tests run as the application does: reference cycles are collected only in
+    the GUI thread (see ``ui.collector``), and the last test's windows are collected here
+    rather than by the next test's worker thread."""
+    if "qtbot" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("qapp")
+    from ui.collector import GuiThreadCollector
+
+    gc.collect()
+    collector = GuiThreadCollector()
+    yield
+    collector.stop()  # after pytest-qt has closed the test's widgets
+    collector.deleteLater()
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

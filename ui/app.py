@@ -141,6 +141,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     assert isinstance(app, QApplication)
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(ORGANISATION)
+    from ui.collector import GuiThreadCollector
+
+    GuiThreadCollector(app)  # before any worker thread starts
     window = start_window(argv)
     if window is None:
         return 1

@@ -47,6 +47,9 @@ class RegisterDocument(QObject):
         super().__init__(parent)
         self._service = service
         self.undo_stack = QUndoStack(self)
+        release = self._release = _Release(service)
+        # a lambda holding the release: Qt keeps it, where a bound method would go with us
+        self.destroyed.connect(lambda: release.close())
 
     @property
     def service(self) -> RegisterService:
@@ -60,22 +63,21 @@ class RegisterDocument(QObject):
 
     def attach(self, service: RegisterService) -> None:
         """The register the first look showed is open now."""
-        self._service = service
+        self._service = self._release.service = service
 
     def replace_service(self, service: RegisterService) -> None:
         self.service.close()
-        self._service = service
+        self._service = self._release.service = service
         self.undo_stack.clear()
         self.sig_opened.emit()
         self.sig_changed.emit(None)
 
     def close(self) -> None:
-        if self._service is not None:
-            self._service.close()
+        self._release.close()
 
     def replace_actor(self, actor: Actor) -> None:
         """Act as another user or partner from now on (Preferences)."""
-        self._service = self.service.with_actor(actor)
+        self._service = self._release.service = self.service.with_actor(actor)
         self.sig_changed.emit(None)
 
     def attempt(self, title: str, use_case: Callable[[], T]) -> T | None:
@@ -186,6 +188,19 @@ class RegisterDocument(QObject):
     def changed(self) -> None:
         """Tell the views that something outside the undo stack changed the register."""
         self.sig_changed.emit(None)
+
+
+class _Release:
+    """Closes the open register once: when the window closes, or when it is destroyed
+    without closing (a plain object, so the call needs nothing of the dying window)."""
+
+    def __init__(self, service: RegisterService | None) -> None:
+        self.service = service
+
+    def close(self) -> None:
+        service, self.service = self.service, None
+        if service is not None:
+            service.close()
 
 
 def _label(field: str) -> str:

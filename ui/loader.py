@@ -12,7 +12,7 @@ import threading
 import traceback
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal, SignalInstance
 from PySide6.QtWidgets import QWidget
 
 from riskreg.errors import RegisterError
@@ -33,6 +33,8 @@ class BackgroundJob(QObject):
         self._name = name
         self._generation = 0
         self._thread: threading.Thread | None = None
+        gone = self._gone = threading.Event()
+        self.destroyed.connect(lambda: gone.set())  # holds the event, not this object
 
     @property
     def generation(self) -> int:
@@ -68,12 +70,22 @@ class BackgroundJob(QObject):
         try:
             result = work()
         except RegisterError as exc:
-            self.sig_failed.emit(generation, str(exc))
-            return
+            self._answer(self.sig_failed, generation, str(exc))
         except Exception as exc:  # reported to the GUI thread, never lost in a thread
-            self.sig_failed.emit(generation, f"{exc}\n{traceback.format_exc()}")
+            self._answer(self.sig_failed, generation, f"{exc}\n{traceback.format_exc()}")
+        else:
+            self._answer(self.sig_done, generation, result)
+
+    def _answer(self, signal: SignalInstance, generation: int, result: object) -> None:
+        """Send the result, unless the window that asked has gone without waiting (freed
+        rather than closed): nobody is left to want it."""
+        if self._gone.is_set():
             return
-        self.sig_done.emit(generation, result)
+        try:
+            signal.emit(generation, result)
+        except RuntimeError:  # deleted between the check and the emit
+            if not self._gone.is_set():
+                raise
 
 
 class AfterFirstPaint(QObject):

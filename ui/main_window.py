@@ -114,6 +114,7 @@ class MainWindow(QMainWindow):
         self._opener_fn: Callable[[], RegisterService] | None = None
         self.failed_to_open = False
         """The register a first look showed could not be opened (the window then closes)."""
+        self._closed = False
         self._awaiting_load = False
         self._changed_while_loading: set[str] = set()
         self._install_undo_actions()
@@ -197,7 +198,7 @@ class MainWindow(QMainWindow):
 
     def _start_opening(self) -> None:
         opener, self._opener_fn = self._opener_fn, None
-        if opener is not None and not self.failed_to_open:
+        if opener is not None and not self._closed:
             self.opener.run(opener)
 
     def _opened(self, generation: int, service: RegisterService) -> None:
@@ -560,6 +561,8 @@ class MainWindow(QMainWindow):
         worker thread; the answer arrives in ``_open_checked``. Returns the run's number."""
         from ui.open_check import check_on_open
 
+        if self._closed:  # closed before the event loop came round to this
+            return self.open_checker.generation
         service = self.document.service
         return self.open_checker.run(lambda: check_on_open(service))
 
@@ -783,6 +786,7 @@ class MainWindow(QMainWindow):
         self.preferences.geometry = self.saveGeometry()
         self.preferences.window_state = self.saveState()
         self.preferences.table_header = self.register_view.header_state()
+        self._closed = True
         self.watch.stop()
         self.opener.cancel()  # a register still being opened is closed when it arrives
         self.loader.stop()
