@@ -1,7 +1,7 @@
-"""Render the README's screenshots offscreen: python docs/screenshots.py
+"""Render the README's screenshots offscreen: python docs/screenshots.py [opening]
 
 Builds a fresh demo register in a temporary folder, so the pictures show what a new user
-sees, and writes PNGs beside this file.
+sees, and writes PNGs beside this file (``opening``: only the window at start-up).
 """
 
 from __future__ import annotations
@@ -26,6 +26,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         QSettings.setDefaultFormat(QSettings.Format.IniFormat)
         QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, tmp)
+        if sys.argv[1:] == ["opening"]:
+            opening_picture(app, Path(tmp))
+            return
         from riskreg.demo import build_demo
         from riskreg.records import Actor
         from ui.dialogs.scheme import SchemeDialog
@@ -81,7 +84,28 @@ def main() -> None:
         wizard_pictures(app, Path(tmp))
         governance_pictures(app, Path(tmp))
         settings_pictures(app)
+        opening_picture(app, Path(tmp))
     print("screenshots written to", HERE)
+
+
+def opening_picture(app: QApplication, tmp: Path) -> None:
+    """The window at start-up: the first look shown while the register is being opened."""
+    from riskreg.demo import build_demo
+    from riskreg.first_look import look_at
+    from riskreg.migrations import HEAD
+    from riskreg.records import Actor
+    from ui.main_window import MainWindow
+
+    path = tmp / "opening.riskreg"
+    build_demo(path, Actor("Priya Shah", "CNCL", "GUI")).close()
+    look = look_at(path, HEAD, page=500, whole_up_to=5_000)
+    assert look is not None
+    window = MainWindow(first_look=look)
+    window.resize(1366, 768)
+    window.show()
+    app.processEvents()
+    window.grab().save(str(HERE / "opening.png"))
+    window.close()
 
 
 def settings_pictures(app: QApplication) -> None:
