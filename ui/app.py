@@ -48,12 +48,16 @@ def startup_actor(preferences: Preferences) -> Actor:
 
 def acting_for_partner(service: RegisterService, partner: str) -> RegisterService:
     """The service acting for the partner chosen in Preferences, or for the keeping partner
-    when that one is not in this register."""
+    when that one is not in this register (closed again if it cannot be read)."""
     from riskreg.records import Actor
 
-    known = {p.code for p in service.list_partners()}
-    if partner not in known:
-        partner = service.register_info().keeper_code or ""
+    try:
+        known = {p.code for p in service.list_partners()}
+        if partner not in known:
+            partner = service.register_info().keeper_code or ""
+    except BaseException:
+        service.close()
+        raise
     actor = service.actor
     return service.with_actor(Actor(actor.user, partner, "GUI"))
 

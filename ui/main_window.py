@@ -80,6 +80,9 @@ class OutsideChangeBar(QWidget):
         self.show()
 
 
+OPEN_UNPAINTED_AFTER_MS = 500
+"""A window that has not painted by then (started hidden) opens its register anyway."""
+
 FIRST_PAGE = 500
 """Risks shown at once when a large register is opened; the rest load in the background."""
 
@@ -191,10 +194,9 @@ class MainWindow(QMainWindow):
     def open_in_background(self, opener: Callable[[], RegisterService]) -> None:
         """Open the register the first look shows on a worker thread, once the window has
         painted; ``attach`` follows."""
-        self.opener.sig_done.connect(self._opened)
-        self.opener.sig_failed.connect(self._not_opened)
         self._opener_fn = opener
-        AfterFirstPaint(self.register_view.table.viewport(), self._start_opening, 500)
+        AfterFirstPaint(self.register_view.table.viewport(), self._start_opening,
+                        OPEN_UNPAINTED_AFTER_MS)  # fmt: skip
 
     def _start_opening(self) -> None:
         opener, self._opener_fn = self._opener_fn, None
@@ -297,6 +299,8 @@ class MainWindow(QMainWindow):
         self.loader.sig_failed.connect(self._risks_not_loaded)
         self.open_checker.sig_done.connect(self._open_checked)
         self.open_checker.sig_failed.connect(self._open_check_failed)
+        self.opener.sig_done.connect(self._opened)
+        self.opener.sig_failed.connect(self._not_opened)
 
     def _connect_register(self) -> None:
         a = self.actions_by_id
