@@ -74,7 +74,20 @@ def _cycles_collected_in_the_gui_thread(request: pytest.FixtureRequest) -> Itera
 
     gc.collect()
     collector = GuiThreadCollector()
+    qtbot = request.getfixturevalue("qtbot")
+    kept: list[object] = []
+    add_widget = qtbot.addWidget
+
+    def add_and_keep(widget: object, **kwargs: object) -> None:
+        # pytest-qt holds widgets weakly; a window a test drops at its end would go without
+        # being closed (its register and worker threads left open). Kept, pytest-qt closes
+        # it as the application would.
+        kept.append(widget)
+        add_widget(widget, **kwargs)
+
+    qtbot.addWidget = add_and_keep
     yield
+    kept.clear()
     collector.stop()  # after pytest-qt has closed the test's widgets
     collector.deleteLater()
 
