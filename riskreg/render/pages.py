@@ -88,13 +88,22 @@ def _units(painter: QPainter, rect: QRectF) -> tuple[float, float, QFont]:
 def _title(
     painter: QPainter, rect: QRectF, text: str, unit: float, to_points: float, base: QFont
 ) -> QRectF:
+    """The page's title on one line, in a smaller type if it is long (down to 70 %), and
+    on two lines beyond that: never cut at the page's edge."""
     title_font = QFont(base)
-    title_font.setPointSizeF(unit * 1.6 * to_points)
+    size = unit * 1.6 * to_points
+    title_font.setPointSizeF(size)
     title_font.setBold(True)
+    advance = QFontMetricsF(title_font, painter.device()).horizontalAdvance(text)
+    if advance > rect.width():
+        title_font.setPointSizeF(size * max(0.7, rect.width() / advance * 0.98))
     painter.setFont(title_font)
     painter.setPen(QColor("#202124"))
-    header = QRectF(rect.left(), rect.top(), rect.width(), unit * 2.4)
-    painter.drawText(header, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
+    flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextWordWrap
+    needed = painter.boundingRect(QRectF(rect.left(), rect.top(), rect.width(), unit * 10),
+                                  flags, text)  # fmt: skip
+    header = QRectF(rect.left(), rect.top(), rect.width(), max(unit * 2.4, needed.height()))
+    painter.drawText(header, flags, text)
     return header
 
 

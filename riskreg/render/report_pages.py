@@ -209,11 +209,15 @@ class _Pages:
         bottom = r.bottom() - u * 2.5
 
         def heading(continued: bool) -> None:
+            # A long title (a review's name and fingerprint) wraps rather than running off
+            # the page: the fingerprint is what a meeting checks the snapshot against.
             p.setPen(QColor("#202124"))
             p.setFont(self.font(u * 1.6, bold=True))
-            p.drawText(QRectF(r.left(), self.y, r.width(), u * 2.6), Qt.AlignmentFlag.AlignLeft,
-                       title + (" (continued)" if continued else ""))  # fmt: skip
-            self.y += u * 3.2
+            flags = Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap
+            text = title + (" (continued)" if continued else "")
+            box = p.boundingRect(QRectF(r.left(), self.y, r.width(), u * 20), flags, text)
+            p.drawText(QRectF(r.left(), self.y, r.width(), box.height()), flags, text)
+            self.y += max(u * 3.2, box.height() + u * 0.6)
             self._row(headers, widths, bold=True)
 
         heading(False)
