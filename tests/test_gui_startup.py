@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from riskreg import service as service_module
 from riskreg.errors import RegisterBusy
-from riskreg.first_look import look_at
+from riskreg.first_look import FirstLook, look_at
 from riskreg.migrations import HEAD
 from riskreg.service import RegisterService, open_service
 from tests.conftest import ALICE
@@ -32,6 +32,16 @@ def started(qtbot: QtBot, argv: list[str]) -> MainWindow:
     assert window is not None
     qtbot.addWidget(window)
     return window
+
+
+def window_on_a_first_look(qtbot: QtBot, register: Path) -> tuple[MainWindow, FirstLook]:
+    """A window showing the first look at ``register``, not yet opening it."""
+    look = look_at(register, HEAD, page=500, whole_up_to=5_000)
+    assert look is not None
+    window = MainWindow(first_look=look)
+    qtbot.addWidget(window)
+    window.show()
+    return window, look
 
 
 def test_start_up_shows_the_register_at_once_and_every_command_once_it_is_open(
@@ -67,11 +77,7 @@ def test_start_up_shows_the_register_at_once_and_every_command_once_it_is_open(
 def test_a_risk_chosen_while_the_register_opens_is_shown_in_the_editor_once_open(
     qtbot: QtBot, demo_path: Path
 ) -> None:
-    look = look_at(demo_path, HEAD, page=500, whole_up_to=5_000)
-    assert look is not None
-    window = MainWindow(first_look=look)
-    qtbot.addWidget(window)
-    window.show()
+    window, look = window_on_a_first_look(qtbot, demo_path)
     chosen = look.risks[4]
     window.register_view.select_uuid(chosen.uuid)
     assert window.editor.form.title.text() == ""  # nothing to edit with yet
@@ -106,11 +112,7 @@ def test_a_register_that_cannot_be_opened_after_all_is_explained_and_the_window_
 def test_closing_the_window_while_the_register_opens_closes_the_register_that_arrives(
     qtbot: QtBot, demo_path: Path
 ) -> None:
-    look = look_at(demo_path, HEAD, page=500, whole_up_to=5_000)
-    assert look is not None
-    window = MainWindow(first_look=look)
-    qtbot.addWidget(window)
-    window.show()
+    window, _ = window_on_a_first_look(qtbot, demo_path)
     gate = threading.Event()
     closed: list[bool] = []
 
