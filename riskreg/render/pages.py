@@ -15,9 +15,19 @@ from riskreg.render.heatmap_painter import paint_heat_map
 from riskreg.render.request import HeatMapRequest
 
 
+def without_ligatures(font: QFont) -> QFont:
+    """Text in a PDF is searched and copied: "ff" or "fi" drawn as one ligature glyph comes
+    out as "ﬀ" or "ﬁ", so a fingerprint or an officer's name pasted from a printed page
+    would not match what the register holds."""
+    plain = QFont(font)
+    plain.setFeature(QFont.Tag("liga"), 0)
+    return plain
+
+
 def paint_heat_map_document(device: QPagedPaintDevice, request: HeatMapRequest) -> int:
     """The heat map and its key on a paged device (a PDF writer or a printer)."""
     painter = QPainter(device)
+    painter.setFont(without_ligatures(painter.font()))
     try:
         page = device.pageLayout().paintRectPixels(device.logicalDpiY())
         return paint_heat_map_pages(

@@ -24,7 +24,7 @@ from PySide6.QtGui import (
 )
 
 from riskreg.render.exposure_painter import paint_exposure
-from riskreg.render.pages import paint_heat_map_pages
+from riskreg.render.pages import paint_heat_map_pages, without_ligatures
 from riskreg.render.request import HeatMapRequest
 from riskreg.report import MeetingPack
 
@@ -44,6 +44,7 @@ def write_meeting_pack(pack: MeetingPack, out: Path) -> int:
                     QMarginsF(12, 12, 12, 12), QPageLayout.Unit.Millimeter)
     )  # fmt: skip
     painter = QPainter(writer)
+    painter.setFont(without_ligatures(painter.font()))
     page_rect = writer.pageLayout().paintRectPixels(writer.resolution())
     rect = QRectF(0, 0, page_rect.width(), page_rect.height())
     pages = _Pages(painter, writer, rect, pack)
