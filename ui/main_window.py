@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from riskreg.backups import Policy as BackupPolicy
     from riskreg.service import RegisterService
     from ui.open_check import OpenCheck
+    from ui.printing import PrintPreview
 from ui.views.actions_view import AllActionsView, RiskActionsView
 from ui.views.exposure_view import ExposureView
 from ui.views.heatmap_view import HeatMapView
@@ -684,13 +685,14 @@ class MainWindow(QMainWindow):
             except (RegisterError, OSError) as exc:
                 self.show_error("The copy was not saved", str(exc))
 
-    def print_register(self) -> None:
-        from ui.printing import preview_and_print, register_html
+    def print_register(self) -> PrintPreview:
+        """A print preview of the rows the filters show."""
+        from ui.printing import preview_html, register_html
 
         info = self.document.service.register_info()
         rows = [self.register_view.model.row(r) for r in range(self.register_view.model.rowCount())]
         caption = self.register_view.count_label.text()
-        preview_and_print(self, register_html(info.name, caption, rows, info.scheme))
+        return preview_html(self, info.name, register_html(info.name, caption, rows, info.scheme))
 
     def write_meeting_pack(self, path: Path, since: date | None = None) -> int:
         """The meeting pack as one PDF; returns its number of pages."""

@@ -1,19 +1,70 @@
-"""Print the register table (the risks the filters show) through Qt's print preview."""
+"""Printing through Qt's print preview: the register table, the heat-map page, a snapshot.
+
+Every print goes through ``PrintPreview``: the dialog makes and owns its printer (on the C++
+side), so the printer lives exactly as long as the dialog that paints with it. A printer
+made in Python and handed to the dialog is freed by Python when the function that made it
+returns, while the preview still paints with it: a crash that offscreen tests never reach.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from html import escape
 
-from PySide6.QtGui import QPageLayout, QTextDocument
-from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QPageLayout, QPageSize, QTextDocument
+from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog, QPrintPreviewWidget
 from PySide6.QtWidgets import QWidget
 
 from riskreg.records import RiskRecord
 from riskreg.render.request import HeatMapRequest
 from riskreg.scoring import ScoringScheme
+from ui.geometry import fit_to_screen
 from ui.models.risk_table import shares_text
+
+PRINT_DPI = 600
+"""Resolution of the preview's printer: fine enough for hairlines on paper and in PDF."""
+
+
+class PrintPreview(QPrintPreviewDialog):
+    """Qt's print preview (zoom, pages, A4/A3 and orientation in Page setup, print to a
+    printer or a PDF file) over one painting function."""
+
+    sig_painted = Signal(int)
+    """The pages were painted for the preview or the printer (the number of pages, or -1
+    when the painting function does not count them)."""
+
+    def __init__(
+        self,
+        parent: QWidget | None,
+        title: str,
+        paint: Callable[[QPrinter], int | None],
+        *,
+        orientation: QPageLayout.Orientation = QPageLayout.Orientation.Landscape,
+    ) -> None:
+        super().__init__(parent)  # without a printer argument the dialog owns its own
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.setWindowTitle(f"Print preview — {title}")
+        self._paint = paint
+        printer = self.printer()
+        printer.setResolution(PRINT_DPI)
+        printer.setDocName(title)
+        printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+        printer.setPageOrientation(orientation)
+        self.paintRequested.connect(self._paint_pages)
+        fit_to_screen(self, 1100, 800)
+
+    @property
+    def preview(self) -> QPrintPreviewWidget:
+        """The page view inside the dialog (tests read its page count)."""
+        widget = self.findChild(QPrintPreviewWidget)
+        assert widget is not None
+        return widget
+
+    def _paint_pages(self, printer: QPrinter) -> None:
+        pages = self._paint(printer)
+        self.sig_painted.emit(-1 if pages is None else int(pages))
 
 
 def register_html(
@@ -23,18 +74,20 @@ def register_html(
     rows = []
     for r in risks:
         band = scheme.band(r.current_likelihood, r.current_impact)
+        current = (
+            f"<td style='background:{band.colour}'><b>{r.current_score}</b> "
+            f"{escape(band.name)}</td>"
+        )
         rows.append(
             "<tr>"
             f"<td>{escape(r.ref)}</td><td>{escape(r.title)}</td><td>{escape(r.status.value)}</td>"
             f"<td>{escape(shares_text(r.shares, r.lead_partner))}</td><td>{escape(r.owner)}</td>"
-            f"<td>{r.inherent_score}</td>"
-            f"<td style='background:{band.colour}'><b>{r.current_score}</b> "
-            f"{escape(band.name)}</td>"
+            f"<td>{r.inherent_score or ''}</td>{current}"
             f"<td>{r.target_score or ''}</td>"
             f"<td>{r.next_review.strftime('%d %b %Y') if r.next_review else ''}</td></tr>"
         )
     return (
-        "<html><body style='font-family: sans-serif; font-size: 8pt'>"
+        "<html><body style='font-family: sans-serif; font-size: 9pt'>"
         f"<h2>{escape(title)}</h2><p>{escape(caption)} — printed {date.today():%d %b %Y}</p>"
         "<table border='1' cellspacing='0' cellpadding='3' width='100%'>"
         "<tr><th>Ref</th><th>Title</th><th>Status</th><th>Shares</th><th>Owner</th>"
@@ -44,25 +97,29 @@ def register_html(
     )
 
 
-def preview_and_print(parent: QWidget, html: str) -> QPrintPreviewDialog:
-    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-    printer.setPageOrientation(QPageLayout.Orientation.Landscape)
-    dialog = QPrintPreviewDialog(printer, parent)
-    document = QTextDocument(dialog)
+def preview_html(parent: QWidget, title: str, html: str) -> PrintPreview:
+    """Preview and print a document written as (escaped) HTML."""
+    document = QTextDocument()
     document.setHtml(html)
-    dialog.paintRequested.connect(document.print_)
+
+    def paint(printer: QPrinter) -> int:
+        document.print_(printer)
+        return document.pageCount()
+
+    dialog = PrintPreview(parent, title, paint)
+    document.setParent(dialog)  # lives as long as the dialog that prints it
     dialog.open()
     return dialog
 
 
-def preview_heat_map(parent: QWidget, request: HeatMapRequest) -> QPrintPreviewDialog:
+def preview_heat_map(parent: QWidget, request: HeatMapRequest) -> PrintPreview:
     """Print preview of the heat-map page: the painter that draws the screen and the PDF."""
     from riskreg.render.pages import paint_heat_map_document
 
-    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-    printer.setPageOrientation(QPageLayout.Orientation.Landscape)
-    dialog = QPrintPreviewDialog(printer, parent)
-
-    dialog.paintRequested.connect(lambda target: paint_heat_map_document(target, request))
+    dialog = PrintPreview(
+        parent,
+        request.title or "Heat map",
+        lambda printer: paint_heat_map_document(printer, request),
+    )
     dialog.open()
     return dialog

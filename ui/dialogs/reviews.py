@@ -329,12 +329,12 @@ class ReviewsDialog(QDialog):
         )
 
     def print_selected(self) -> Any:
-        from ui.printing import preview_and_print
+        from ui.printing import preview_html
 
         row = self.list.currentIndex().row()
         if row < 0:
             return None
-        return preview_and_print(self, self.snapshot_html(row))
+        return preview_html(self, self.reviews[row].title, self.snapshot_html(row))
 
     @classmethod
     def ask(cls, document: RegisterDocument, parent: QWidget | None = None) -> None:

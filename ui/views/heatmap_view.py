@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime, time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, Signal
 from PySide6.QtGui import QColor, QHelpEvent, QMouseEvent, QPainter, QPaintEvent
@@ -30,6 +31,9 @@ from ui.document import RegisterDocument
 from ui.models.risk_filter import RiskFilter
 from ui.settings import Preferences
 from ui.views.fields import OptionalDateEdit
+
+if TYPE_CHECKING:
+    from ui.printing import PrintPreview
 
 
 class HeatMapCanvas(QWidget):
@@ -194,12 +198,12 @@ class HeatMapView(QWidget):
             outlined=self.canvas.outlined,
         )
 
-    def print_map(self) -> None:
+    def print_map(self) -> PrintPreview:
         from ui.printing import preview_heat_map
 
         if self.canvas.heat is None:
             self.refresh()
-        preview_heat_map(self, self.request())
+        return preview_heat_map(self, self.request())
 
     def export_map(self, path: Path, *, width: int = 2400, dpi: int = 200) -> Path:
         """Write the heat map as a vector PDF or a PNG (``width`` pixels at ``dpi``)."""
