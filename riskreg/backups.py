@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from riskreg.errors import BackupFailed, RegisterError
 
 if TYPE_CHECKING:
-    from riskreg.service import RegisterService
+    from riskreg.service.unit_of_work import ServiceBase
 
 KEEP = 30
 
@@ -55,7 +55,7 @@ class Backup:
     """Risk count, or None if the copy cannot be read as a register."""
 
 
-def take(service: RegisterService, reason: str) -> Path | None:
+def take(service: ServiceBase, reason: str) -> Path | None:
     """A copy of the register now, named by time and reason, where the service's backup
     policy says; older copies beyond the policy's count removed. None for a register on a
     server (the server keeps its own backups)."""
@@ -80,7 +80,7 @@ def take(service: RegisterService, reason: str) -> Path | None:
     return target
 
 
-def daily(service: RegisterService) -> Path | None:
+def daily(service: ServiceBase) -> Path | None:
     """The day's copy, taken when the register is first opened that day."""
     if service.path is None:
         return None

@@ -60,6 +60,14 @@ class NotFound(RegisterError):
     pass
 
 
+class Cancelled(RegisterError):
+    """The user stopped a long use case; its transaction was rolled back (or its file not
+    written), so nothing changed."""
+
+    def __init__(self, message: str = "Cancelled: nothing was changed.") -> None:
+        super().__init__(message)
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
     """One invalid input: ``field`` names the form field (or sheet and cell) it belongs to."""

@@ -268,6 +268,14 @@ class ExchangeBatch:
     def empty(self) -> bool:
         return not (self.risk_edits or self.action_edits or self.new_risks or self.new_actions)
 
+    @property
+    def size(self) -> int:
+        """Rows the batch writes: what its progress counts."""
+        return (
+            len(self.risk_edits) + len(self.action_edits)
+            + len(self.new_risks) + len(self.new_actions)
+        )  # fmt: skip
+
 
 @dataclass(frozen=True, slots=True)
 class Attendee:

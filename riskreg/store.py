@@ -23,12 +23,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from riskreg.errors import (
     BackupFailed,
+    Cancelled,
     NewerSchema,
     NotARegister,
     RegisterError,
     RegisterExists,
     RegisterNotFound,
 )
+from riskreg.progress import Progress, report
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 DEFAULT_BUSY_TIMEOUT_MS = 10_000
@@ -117,8 +119,9 @@ class RegisterStore:
         with self.engine.connect() as conn:
             return _revision_of(conn)
 
-    def backup_to(self, destination: Path) -> Path:
-        """Copy the register with SQLite's online backup: consistent even while in use."""
+    def backup_to(self, destination: Path, *, progress: Progress | None = None) -> Path:
+        """Copy the register with SQLite's online backup: consistent even while in use.
+        ``progress`` hears the pages copied and may cancel (no half copy is left)."""
         if self.path is None:
             raise RegisterError(
                 "a register on a server is backed up by the server; copy it with "
@@ -132,12 +135,20 @@ class RegisterStore:
             try:
                 target = sqlite3.connect(partial)
                 try:
-                    raw.driver_connection.backup(target)  # type: ignore[union-attr]
+                    raw.driver_connection.backup(  # type: ignore[union-attr]
+                        target,
+                        pages=BACKUP_PAGES_PER_STEP,
+                        progress=lambda _s, left, total: report(progress, total - left, total),
+                    )
                 finally:
                     target.close()
             finally:
                 raw.close()
             partial.replace(destination)
+        except Cancelled:
+            with contextlib.suppress(OSError):
+                partial.unlink(missing_ok=True)
+            raise
         except (sqlite3.Error, OSError) as exc:
             with contextlib.suppress(OSError):
                 partial.unlink(missing_ok=True)  # no half copy left to be mistaken for one
@@ -145,6 +156,10 @@ class RegisterStore:
                 f"a backup copy could not be made in {destination.parent} ({_failure_reason(exc)})"
             ) from exc
         return destination
+
+
+BACKUP_PAGES_PER_STEP = 2_048
+"""Pages copied between two progress reports of a backup (8 MB of 4 KB pages)."""
 
 
 def _failure_reason(exc: BaseException) -> str:

@@ -547,14 +547,11 @@ class MainWindow(QMainWindow):
             changed = service.changed_since(self._seen_revision)
         except RegisterError:
             return False  # busy: ask again at the next tick
-        self.refresh(None if changed is None else frozenset(changed))
+        self.refresh(None if changed.reaches_every_risk else changed.touched_risks)
         self._seen_revision = revision
-        if changed is not None:
-            refs = sorted(changed.values())
-            shown = ", ".join(refs[:6]) + (f" and {len(refs) - 6} more" if len(refs) > 6 else "")
-            self.outside_bar.show_change(revision, shown)
-        else:
-            self.outside_bar.show_change(revision, "")
+        refs = sorted(changed.refs)
+        shown = ", ".join(refs[:6]) + (f" and {len(refs) - 6} more" if len(refs) > 6 else "")
+        self.outside_bar.show_change(revision, "" if changed.reaches_every_risk else shown)
         return True
 
     def _refresh_from_outside(self) -> None:

@@ -19,7 +19,6 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from riskreg import backups
 from riskreg.choices import Proximity, Response, RiskStatus
 from riskreg.errors import RegisterError
 from riskreg.exchange.columns import FOREIGN_NAMES, fold
@@ -29,6 +28,7 @@ from riskreg.exchange.reader import Workbook, WorkbookRefused
 from riskreg.exchange.scales import ScaleChoice, propose, text_of
 from riskreg.exchange.sheets import Table, read_tables
 from riskreg.exchange.values import parse_date
+from riskreg.progress import Progress
 from riskreg.records import ActionDraft, RiskDraft
 from riskreg.scoring import ScoringScheme
 from riskreg.validation import RISK_FIELDS, Context, check_fields, check_risk_consistency
@@ -728,18 +728,21 @@ def _first_sentence(text: str) -> str:
 
 
 # -- applying and saved mappings ----------------------------------------------------------
-def apply_foreign(service: RegisterService, plan: ForeignPlan) -> list[str]:
-    """Write the plan's new risks (and any new categories) as one change set; the uuids."""
+def apply_foreign(
+    service: RegisterService, plan: ForeignPlan, *, progress: Progress | None = None
+) -> list[str]:
+    """Write the plan's new risks (and any new categories) as one change set, after the
+    service's backup copy; the uuids."""
     drafts = plan.drafts
     if not drafts:
         return []
-    backups.take(service, "before import")
     actor = replace(service.actor, source=f"import of {plan.workbook}"[:300])
     return service.with_actor(actor).import_risks(
         drafts,
         new_categories=plan.new_categories,
         summary=f"Import of {plan.workbook} (another register): {len(drafts)} risks",
         expected_revision=plan.revision,
+        progress=progress,
     )
 
 

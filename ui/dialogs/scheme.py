@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from riskreg import backups
 from riskreg.errors import RegisterError
 from riskreg.records import SchemeChangeReport
 from riskreg.scoring import (
@@ -231,7 +230,6 @@ class SchemeDialog(QDialog):
         if not self.confirm(report):
             return False
         try:
-            backups.take(service, "before scheme change")
             service.change_scheme(new)
         except (RegisterError, OSError) as exc:
             self.error.show_message(str(exc))
