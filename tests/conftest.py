@@ -92,6 +92,26 @@ def _cycles_collected_in_the_gui_thread(request: pytest.FixtureRequest) -> Itera
     collector.deleteLater()
 
 
+@pytest.fixture(autouse=True)
+def _unsaved_typing_is_discarded_when_a_test_leaves_it(
+    request: pytest.FixtureRequest,
+) -> Iterator[None]:
+    """A window test that leaves typing unsaved when its window closes answers "Discard"
+    (the Save / Discard / Cancel question would otherwise wait for a click forever); tests
+    of the question itself replace ``RiskEditor.ask_unsaved``."""
+    if "qtbot" not in request.fixturenames:
+        yield
+        return
+    from ui.views.risk_editor import RiskEditor, Unsaved
+
+    original = RiskEditor.ask_unsaved
+    RiskEditor.ask_unsaved = lambda editor, record: Unsaved.DISCARD  # type: ignore[method-assign,assignment,misc]
+    try:
+        yield
+    finally:
+        RiskEditor.ask_unsaved = original  # type: ignore[method-assign]
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """Tests of the listed modules that reach the register only through the services run
     twice: on a register file and on a database of the test server."""

@@ -87,10 +87,10 @@ def first_look_at_startup(argv: Sequence[str]) -> FirstLook | None:
     """A quick look at the register to open, when it is a file at this version's schema."""
     from riskreg.first_look import look_at
     from riskreg.migrations import HEAD
-    from ui.main_window import FIRST_PAGE, MainWindow
+    from ui.register_feed import FIRST_PAGE, RegisterFeed
 
     location = Path(argv[1]) if len(argv) > 1 else default_register_path()
-    return look_at(location, HEAD, page=FIRST_PAGE, whole_up_to=MainWindow.progressive_threshold)
+    return look_at(location, HEAD, page=FIRST_PAGE, whole_up_to=RegisterFeed.progressive_threshold)
 
 
 def tell_cannot_open(message: str) -> None:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from riskreg.exchange.importer import ImportPlan, Item, display
+from ui.geometry import fit_to_screen
 from ui.models.base import text_item
 
 KIND_LABELS = {
@@ -50,7 +51,7 @@ class ImportPreviewDialog(QDialog):
         super().__init__(parent)
         self.plan = plan
         self.setWindowTitle(f"Import {plan.workbook}")
-        self.resize(1100, 620)
+        fit_to_screen(self, 1100, 620)
         counts = " · ".join(f"{n} {kind}" for kind, n in plan.summary.items() if n)
         self.heading = QLabel(
             f"<b>{plan.workbook}</b> returned by <b>{plan.sender}</b> — exported at revision "
