@@ -13,13 +13,24 @@ import json
 import re
 import sys
 from dataclasses import dataclass
+from datetime import date
 from importlib.resources import files
+from typing import TypeGuard
 
 from riskreg import __version__
 
 STAMP_FILE = "build_stamp.json"
 _COMMIT = re.compile(r"[0-9a-f]{7,40}")
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _is_date(value: object) -> TypeGuard[str]:
+    if not isinstance(value, str) or len(value) != 10:
+        return False
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +59,7 @@ def parse_stamp(text: str) -> BuildStamp | None:
         return None
     commit, commit_date = data.get("commit"), data.get("commit_date")
     built_on, modified = data.get("built_on"), data.get("modified")
-    if not (isinstance(built_on, str) and _DATE.fullmatch(built_on)):
+    if not _is_date(built_on):
         return None
     if not isinstance(modified, bool):
         return None
@@ -56,7 +67,7 @@ def parse_stamp(text: str) -> BuildStamp | None:
         return BuildStamp(None, None, built_on, modified)
     if not (isinstance(commit, str) and _COMMIT.fullmatch(commit)):
         return None
-    if not (isinstance(commit_date, str) and _DATE.fullmatch(commit_date)):
+    if not _is_date(commit_date):
         return None
     return BuildStamp(commit, commit_date, built_on, modified)
 
