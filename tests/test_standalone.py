@@ -83,7 +83,11 @@ def copy(tmp_path_factory: pytest.TempPathFactory) -> Copy:
     shutil.rmtree(workshop)  # the copy must not lean on anything the build left
     folder = stick / build.APP_NAME
     FIGURES["size_mb"] = build.folder_bytes(folder) / 1e6
-    return Copy(folder, (ROOT, Path(sys.prefix), dist, work))
+    # specific enough never to occur by chance: the sources, the virtualenv, the build folders
+    build_paths = [ROOT / "riskreg", ROOT / "ui", dist, work]
+    if sys.prefix != sys.base_prefix:
+        build_paths.append(Path(sys.prefix) / "lib")
+    return Copy(folder, tuple(build_paths))
 
 
 def _build(dist: Path, work: Path) -> Path:
