@@ -73,13 +73,9 @@ def open_startup_register(argv: Sequence[str]) -> RegisterService:
     if len(argv) > 1:
         service = open_service(Path(argv[1]), actor)
     else:
-        location = default_register_path()
-        if location.exists():
-            service = open_service(location, actor)
-        else:
-            from riskreg.demo import build_demo
+        from riskreg.first_start import open_default_register
 
-            service = build_demo(location, actor)
+        service = open_default_register(default_register_path(), actor)
     return acting_for_partner(service, preferences.partner_code)
 
 
@@ -133,6 +129,9 @@ def start_window(
             return None
         window = MainWindow(service, preferences)
     install_excepthook(window)
+    from ui.startup_probe import watch_first_paint
+
+    watch_first_paint(window)
     window.show()
     return window
 
