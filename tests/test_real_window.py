@@ -1,6 +1,6 @@
 """The application in a real X server at a laptop's size, as a user meets it: it starts,
-Ctrl+P opens the register's print preview and paints it, the heat map's print preview
-too, and it is still running with every window inside the screen.
+Ctrl+P opens the register's print preview and paints it, Ctrl+2 and Ctrl+P the heat map's
+print preview too, and it is still running with every window inside the screen.
 
 The offscreen platform never places a window on a screen nor paints a print preview (the
 preview's printer lifetime crashed only there). Needs Xvfb, a window manager (openbox) and

@@ -13,15 +13,14 @@ from PySide6.QtCore import Qt, qVersion
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 APP = "Joint Risk Register"
-DISTRIBUTION = "joint-risk-register"
 LICENCE = "MIT"
 
 
 def application_version() -> str:
-    try:
-        return metadata.version(DISTRIBUTION)
-    except metadata.PackageNotFoundError:  # run from a source tree that is not installed
-        return "unknown (not installed)"
+    """The version and, in a standalone copy, its build (``riskreg.version``)."""
+    from riskreg.version import version_text
+
+    return version_text().removeprefix(f"{APP} ")
 
 
 def _installed(distribution: str) -> str:
