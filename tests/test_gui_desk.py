@@ -381,3 +381,81 @@ def test_every_window_and_dialog_fits_a_laptop_screen(
     assert outside == {}
     assert report["minimum_width"] <= 1000
     assert len(report["windows"]) >= 12
+
+
+# -- the scoring scheme dialog -------------------------------------------------------------
+def test_the_scheme_dialog_adds_and_removes_bands_and_picks_colours(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtGui import QColor
+
+    from ui.dialogs.scheme import SchemeDialog
+
+    dialog = SchemeDialog(window.document, window)
+    qtbot.addWidget(dialog)
+    bands = dialog.band_model.rowCount()
+    dialog.add_band()
+    assert dialog.band_model.rowCount() == bands + 1
+    assert all(combo.count() == bands + 1 for combo in dialog.cell_combos.values())
+    top = max(max(row) for row in dialog._cells)
+    assert dialog.remove_band(top)  # its cells go to the band below
+    assert max(max(row) for row in dialog._cells) == top - 1
+    dialog.bands_table.setCurrentIndex(dialog.band_model.index(0, 1))
+    monkeypatch.setattr(dialog, "pick_colour", lambda current: QColor("#123456"))
+    dialog.choose_colour()
+    assert dialog.band_model.item(0, 1).text() == "#123456"
+    assert not dialog.band_model.item(0, 1).icon().isNull()  # a swatch, not only hex text
+    assert dialog.scheme().bands[0].colour == "#123456"
+    while dialog.band_model.rowCount() > 2:
+        dialog.remove_band(dialog.band_model.rowCount() - 1)
+    assert not dialog.remove_band(0)
+    assert "at least two bands" in dialog.error.text()
+
+
+def test_the_scheme_dialog_shows_whole_descriptions_and_says_when_there_are_no_risks(
+    qtbot: QtBot, blank_window: MainWindow
+) -> None:
+    from riskreg.records import SchemeChangeReport
+    from ui.dialogs.scheme import SchemeDialog, describe
+
+    dialog = SchemeDialog(blank_window.document, blank_window)  # type: ignore[attr-defined]
+    qtbot.addWidget(dialog)
+    item = dialog.likelihood_model.item(3, 1)
+    assert item.toolTip() == item.text() and len(item.text()) > 20
+    assert describe(SchemeChangeReport(0, 0, 0)) == (
+        "There are no risks yet: the new scheme applies to the risks you add."
+    )
+    assert describe(SchemeChangeReport(1, 0, 1)).startswith("1 of 1 risk will change band")
+
+
+# -- a bare Linux desktop ------------------------------------------------------------------
+def test_missing_x11_libraries_are_named_in_one_line_with_what_to_install() -> None:
+    from ui.platform_check import check_platform
+
+    environ = {"DISPLAY": ":0"}
+    absent = {"libxcb-cursor.so.0", "libxkbcommon-x11.so.0"}
+    advice = check_platform(environ, lambda name: name not in absent)
+    if not sys.platform.startswith("linux"):
+        assert advice is None
+        return
+    assert advice is not None and "\n" not in advice
+    assert "sudo apt install libxcb-cursor0 libxkbcommon-x11-0" in advice
+    assert "sudo dnf install libxkbcommon-x11 xcb-util-cursor" in advice
+    assert check_platform(environ, lambda name: True) is None
+    assert check_platform({"QT_QPA_PLATFORM": "offscreen"}, lambda name: False) is None
+    assert check_platform({"WAYLAND_DISPLAY": "wayland-0", "XDG_SESSION_TYPE": "wayland"},
+                          lambda name: False) is None  # fmt: skip
+
+
+def test_the_application_prints_the_advice_and_stops_without_qts_plugin_errors(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from ui import app, platform_check
+
+    monkeypatch.setattr(platform_check, "_loadable", lambda name: name != "libxcb-cursor.so.0")
+    monkeypatch.setenv("QT_QPA_PLATFORM", "xcb")
+    if not sys.platform.startswith("linux"):
+        pytest.skip("the xcb platform is Linux's")
+    assert app.main(["main.py"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "libxcb-cursor0" in err

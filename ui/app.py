@@ -138,6 +138,12 @@ def start_window(
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv if argv is None else argv)
+    from ui.platform_check import check_platform
+
+    advice = check_platform()
+    if advice is not None:  # Qt would stop with a page of plugin errors instead
+        print(advice, file=sys.stderr)
+        return 1
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication(argv)
