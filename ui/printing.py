@@ -70,7 +70,8 @@ class PrintPreview(QPrintPreviewDialog):
 def register_html(
     title: str, caption: str, risks: Sequence[RiskRecord], scheme: ScoringScheme
 ) -> str:
-    """The printed register: one row per risk, score cells in band colour and band name."""
+    """The printed register: one row per risk, score cells in band colour and band name;
+    the header row repeats on every page."""
     rows = []
     for r in risks:
         band = scheme.band(r.current_likelihood, r.current_impact)
@@ -90,8 +91,8 @@ def register_html(
         "<html><body style='font-family: sans-serif; font-size: 9pt'>"
         f"<h2>{escape(title)}</h2><p>{escape(caption)} — printed {date.today():%d %b %Y}</p>"
         "<table border='1' cellspacing='0' cellpadding='3' width='100%'>"
-        "<tr><th>Ref</th><th>Title</th><th>Status</th><th>Shares</th><th>Owner</th>"
-        "<th>Inherent</th><th>Current</th><th>Target</th><th>Next review</th></tr>"
+        "<thead><tr><th>Ref</th><th>Title</th><th>Status</th><th>Shares</th><th>Owner</th>"
+        "<th>Inherent</th><th>Current</th><th>Target</th><th>Next review</th></tr></thead>"
         + "".join(rows)
         + "</table></body></html>"
     )
