@@ -80,6 +80,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action=_PrintVersion, help="the version and build, then exit")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
+    from riskreg.starter import PRESETS
+
     init = commands.add_parser("init", help="create a register file")
     init.add_argument("register", metavar="REGISTER", help="a new file or an empty database URL")
     init.add_argument("--name", help="the register's name")
@@ -89,7 +91,17 @@ def build_parser() -> argparse.ArgumentParser:
         type=_partner,
         default=[],
         metavar="CODE:Name",
-        help="a partner organisation (repeat for each; the first keeps the register)",
+        help="a partner organisation (repeat for each; the first keeps the register unless "
+        "--keeper says which)",
+    )
+    init.add_argument("--keeper", metavar="CODE", help="the partner that keeps the register")
+    init.add_argument("--scheme", choices=sorted(PRESETS), default="5x5",
+                      help="the scoring scheme to start from (default 5x5)")  # fmt: skip
+    init.add_argument(
+        "--categories",
+        choices=("orange-book", "none"),
+        default="orange-book",
+        help="starter categories: the Orange Book's examples (default), or none",
     )
     init.add_argument("--demo", action="store_true", help="fill it with the demo partnership")
 
@@ -195,10 +207,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _init(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
     from riskreg.records import Actor, PartnerRecord
 
     actor = _actor()
     assert isinstance(actor, Actor)
+    if args.demo and (args.keeper or args.scheme != "5x5" or args.categories != "orange-book"):
+        print("init: --demo brings its own partnership; leave out --keeper, --scheme and "
+              "--categories", file=sys.stderr)  # fmt: skip
+        return EXIT_USAGE
     if args.demo:
         if args.partner:
             print("init: --demo brings its own partners; leave out --partner", file=sys.stderr)
@@ -209,16 +227,32 @@ def _init(args: argparse.Namespace) -> int:
         if args.name:
             service.rename_register(args.name)
     else:
+        from riskreg.errors import ValidationError
+        from riskreg.records import CategoryRecord
         from riskreg.service import create_register
+        from riskreg.starter import CATEGORY_SETS, preset_scheme
 
+        if not args.partner:
+            print('init: name at least one partner, e.g. --partner CNCL:"Wessex County '
+                  'Council" (the first keeps the register; --keeper chooses another)',
+                  file=sys.stderr)  # fmt: skip
+            return EXIT_USAGE
         partners = [PartnerRecord(code, name) for code, name in args.partner]
-        service = create_register(
-            args.register,
-            actor,
-            name=args.name or _default_name(args.register),
-            partners=partners,
-            keeper=partners[0].code if partners else None,
-        )
+        keeper = args.keeper or partners[0].code
+        try:
+            service = create_register(
+                args.register,
+                replace(actor, partner_code=keeper),  # the first change set: a partner of it
+                name=args.name or _default_name(args.register),
+                partners=partners,
+                keeper=keeper,
+                categories=[CategoryRecord(n) for n in CATEGORY_SETS[args.categories]],
+                scheme=preset_scheme(args.scheme),
+            )
+        except ValidationError as exc:
+            for problem in exc.problems:
+                print(f"init: {problem.field}: {problem.message}", file=sys.stderr)
+            return EXIT_REFUSED
     info = service.register_info()
     service.close()
     print(

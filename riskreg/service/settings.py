@@ -83,16 +83,19 @@ class PartnershipSettings(ServiceBase):
         with self._write(f"Add partner {partner.code}", keeper_only=True) as w:
             if partner.code in w.partner_ids:
                 raise ValidationError.single("code", f"there is already a partner {partner.code}")
-            w.session.add(
-                Partner(
-                    code=partner.code,
-                    name=partner.name,
-                    colour=partner.colour,
-                    contact=partner.contact,
-                    active=partner.active,
-                )
+            row = Partner(
+                code=partner.code,
+                name=partner.name,
+                colour=partner.colour,
+                contact=partner.contact,
+                active=partner.active,
             )
+            w.session.add(row)
             w.log("partner", partner.code, partner.code, CREATED, None, partner.name)
+            if w.register.keeper_partner_id is None:  # a register kept by nobody yet
+                w.session.flush()
+                w.register.keeper_partner_id = row.id
+                w.log("register", w.register.uuid, "register", "keeper", None, partner.code)
         return partner
 
     def edit_partner(self, code: str, **changes: Any) -> PartnerRecord:
@@ -271,6 +274,27 @@ class PartnershipSettings(ServiceBase):
         """Days outside appetite, or in the top band, after which escalation is proposed."""
         with self._read() as s:
             return int(s.scalar(select(Register.escalate_after_days)) or 90)
+
+    def set_review_cadences(self, days: Mapping[str, int]) -> None:
+        """How often a risk of each band is reviewed (band name → days); the scheme's
+        levels and bands stay as they are, so no risk moves."""
+        bad = sorted(name for name, n in days.items() if not 1 <= n <= 3_650)
+        if bad:
+            raise ValidationError.single(
+                "cadence", f"give {', '.join(bad)} a review interval of 1 to 3,650 days"
+            )
+        with self._write("Review cadences", keeper_only=True) as w:
+            old = w.scheme
+            unknown = sorted(set(days) - set(old.band_names))
+            if unknown:
+                raise ValidationError.single("cadence", "no such band: " + ", ".join(unknown))
+            bands = tuple(replace(band, review_days=days.get(band.name, band.review_days))
+                          for band in old.bands)  # fmt: skip
+            new = replace(old, bands=bands)
+            if new != old:
+                w.log("register", w.register.uuid, "register", "scheme", old.to_json(),
+                      new.to_json())  # fmt: skip
+                w.register.scheme_json = new.to_json()
 
     def set_escalate_after(self, days: int) -> None:
         if days < 1:
