@@ -219,14 +219,11 @@ def _default_name(location: str) -> str:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from riskreg.integrity import check_register
-    from riskreg.store import open_register
+    from riskreg.integrity import check_location
 
-    store = open_register(args.register, upgrade=False)
-    try:
-        report = check_register(store)
-    finally:
-        store.close()
+    report = check_location(args.register)  # read-only: nothing on disk changes
+    for note in report.notes:
+        print(f"{report.location}: note: {note}", file=sys.stderr)
     if report.ok:
         print(
             f"{report.location}: OK — schema {report.schema_version}, "
@@ -243,15 +240,22 @@ def _copy(args: argparse.Namespace) -> int:
 
     report = copy_register(args.source, args.destination)
     total = sum(report.rows.values())
+    if report.left_out:
+        print(f"copy: {report.source} holds objects the application did not make; the copy "
+              f"leaves them out: {', '.join(report.left_out)}", file=sys.stderr)  # fmt: skip
+    for problem in report.problems:
+        print(f"copy: the copy {report.destination} fails its check: {problem}", file=sys.stderr)
     if report.differences:
         for table in report.differences:
             print(f"copy: {table} differs between {report.source} and {report.destination}",
                   file=sys.stderr)  # fmt: skip
         return EXIT_REFUSED
+    how = ("a clean copy: the register's tables only, in a file the application made"
+           if report.clean else "every table compared equal")  # fmt: skip
     print(f"copied {report.source} to {report.destination}: {total:,} rows in "
           f"{len(report.rows)} tables ({report.rows.get('risk', 0):,} risks, "
-          f"{report.rows.get('change', 0):,} changes); every table compared equal")  # fmt: skip
-    return EXIT_OK
+          f"{report.rows.get('change', 0):,} changes); {how}")  # fmt: skip
+    return EXIT_REFUSED if report.problems else EXIT_OK
 
 
 def _server_setup(args: argparse.Namespace) -> int:
@@ -558,6 +562,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "copy": _copy,
         "server-setup": _server_setup,
     }
+    _warn_network_share(args)
     try:
         return handlers[args.command](args)
     except RegisterError as exc:
@@ -569,3 +574,35 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_REFUSED
+    except Exception as exc:
+        reason = _database_failure(exc)
+        if reason is None:
+            raise
+        print(f"{args.command}: {reason}", file=sys.stderr)
+        return EXIT_REFUSED
+
+
+def _warn_network_share(args: argparse.Namespace) -> None:
+    """Any command on a register file on a network share says what that risks."""
+    from riskreg.locations import is_server
+    from riskreg.network_shares import network_share_warning
+
+    for name in ("register", "source", "destination"):
+        location = getattr(args, name, None)
+        if isinstance(location, str) and not is_server(location):
+            warning = network_share_warning(Path(location))
+            if warning:
+                print(f"{args.command}: warning: {warning}", file=sys.stderr)
+
+
+def _database_failure(exc: Exception) -> str | None:
+    """A database error that escaped the services' own words: said plainly, no traceback
+    (a damaged file read by the standard library, or a driver error not yet worded)."""
+    import sqlite3
+
+    if isinstance(exc, sqlite3.Error):
+        return f"the register file cannot be read: {exc}"
+    sqlalchemy_exc = sys.modules.get("sqlalchemy.exc")
+    if sqlalchemy_exc is not None and isinstance(exc, sqlalchemy_exc.DBAPIError):
+        return f"the register cannot be read: {exc.orig}"
+    return None
