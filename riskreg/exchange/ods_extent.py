@@ -17,6 +17,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from riskreg.exchange.reader import MAX_SHEET_CELLS, WorkbookRefused, check_extent
 
@@ -136,7 +137,7 @@ def _repeat(attributes: bytes, what: bytes) -> int:
     return 1
 
 
-def _count(stream: zipfile.ZipExtFile) -> list[SheetCount]:
+def _count(stream: IO[bytes]) -> list[SheetCount]:
     state = _Counter()
     carry = b""
     consumed = 0  # bytes of the stream before ``buffer``
