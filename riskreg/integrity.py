@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +18,7 @@ from pathlib import Path
 from sqlalchemy import Connection, text
 
 from riskreg import schema_check, sqlite_guard
-from riskreg.errors import DamagedRegister, RegisterError, RegisterTimeout, UntrustedRegister
+from riskreg.errors import DamagedRegister, RegisterTimeout, UntrustedRegister
 from riskreg.scoring import SchemeError, ScoringScheme
 from riskreg.store import RegisterStore, head_revision, inspect_schema, open_register
 
@@ -38,6 +39,8 @@ class CheckReport:
     notes: tuple[str, ...] = ()
     """What the user should know that is not a fault: a journal merged or set aside, a
     network share under the file."""
+    damaged: bool = False
+    """SQLite cannot read all of the file (its integrity check fails, or a read does)."""
 
     @property
     def ok(self) -> bool:
@@ -51,7 +54,8 @@ def check_register(store: RegisterStore, *, quick: bool = False) -> CheckReport:
     try:
         return _check(store, quick)
     except (DamagedRegister, RegisterTimeout, UntrustedRegister) as exc:
-        return CheckReport(store.display_name, None, 0, 0, (str(exc),), store.notes)
+        damaged = not isinstance(exc, UntrustedRegister)
+        return CheckReport(store.display_name, None, 0, 0, (str(exc),), store.notes, damaged)
 
 
 def _check(store: RegisterStore, quick: bool) -> CheckReport:
@@ -60,9 +64,9 @@ def _check(store: RegisterStore, quick: bool) -> CheckReport:
         if store.engine.dialect.name == "sqlite":
             untrusted = _schema_problems(conn)
             if untrusted:  # read nothing more through a schema the application did not make
-                return CheckReport(store.display_name, None, 0, 0,
-                                   (*untrusted, *_sqlite_integrity(conn, quick, store)),
-                                   store.notes)  # fmt: skip
+                pages = _sqlite_integrity(conn, quick, store)
+                return CheckReport(store.display_name, None, 0, 0, (*untrusted, *pages),
+                                   store.notes, _pages_damaged(pages))  # fmt: skip
         schema = _revision(conn)
         if schema != head_revision():
             problems.append(
@@ -70,6 +74,9 @@ def _check(store: RegisterStore, quick: bool) -> CheckReport:
             )
         if store.engine.dialect.name == "sqlite":
             problems += _sqlite_integrity(conn, quick, store)
+            if _pages_damaged(problems):
+                return CheckReport(store.display_name, schema, 0, 0, tuple(problems),
+                                   store.notes, damaged=True)  # fmt: skip
         risks = conn.execute(text("SELECT count(*) FROM risk")).scalar_one()
         actions = conn.execute(text("SELECT count(*) FROM action")).scalar_one()
         problems += _register_row(conn)
@@ -77,6 +84,10 @@ def _check(store: RegisterStore, quick: bool) -> CheckReport:
         problems += _refs(conn, "action", "A", "next_action_number")
         problems += _shares(conn)
     return CheckReport(store.display_name, schema, risks, actions, tuple(problems), store.notes)
+
+
+def _pages_damaged(problems: Sequence[str]) -> bool:
+    return any(p.startswith("SQLite integrity") for p in problems)
 
 
 def _revision(conn: Connection) -> str | None:
@@ -228,7 +239,7 @@ def _check_file(path: Path, shown: Path, *, immutable: bool = False) -> CheckRep
         inspect_schema(path, 1000, immutable=immutable)  # not a register, newer: raised
         store = open_register(path, upgrade=False, read_only=True, immutable=immutable)
     except DamagedRegister as exc:
-        return CheckReport(str(shown), None, 0, 0, (str(exc),))
+        return CheckReport(str(shown), None, 0, 0, (str(exc),), damaged=True)
     except UntrustedRegister as exc:
         return _untrusted_report(path, shown, exc, immutable)
     try:
@@ -249,14 +260,12 @@ def _untrusted_report(
         limit = sqlite_guard.STATEMENT_TIME_LIMIT_S + size_mb * INTEGRITY_SECONDS_PER_MB
         with sqlite_guard.bounded(connection, limit):
             results = [str(r[0]) for r in connection.execute("PRAGMA integrity_check(20)")]
-    except RegisterError as error:
-        results = [str(error)]
-    except Exception as error:  # sqlite3.Error: the pages cannot be read either
-        results = [f"the file is damaged and cannot be read ({error})"]
+    except sqlite3.Error as error:  # the pages cannot be read either
+        results = [f"the file cannot be read ({error})"]
     finally:
         connection.close()
     pages = [] if results == ["ok"] else [f"SQLite integrity: {r}" for r in results]
-    return CheckReport(str(shown), None, 0, 0, (*exc.problems, *pages))
+    return CheckReport(str(shown), None, 0, 0, (*exc.problems, *pages), damaged=bool(pages))
 
 
 def _with_note(report: CheckReport, note: str) -> CheckReport:

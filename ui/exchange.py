@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from riskreg.errors import RegisterError
@@ -113,4 +114,7 @@ class ExchangeCommands:
         show_refusal(self.parent, title, message)
 
     def report(self, title: str, message: str) -> None:
-        QMessageBox.information(self.parent, title, message)
+        box = QMessageBox(QMessageBox.Icon.Information, title, message,
+                          QMessageBox.StandardButton.Ok, self.parent)  # fmt: skip
+        box.setTextFormat(Qt.TextFormat.PlainText)  # names the workbook and its sender
+        box.exec()

@@ -67,6 +67,7 @@ class OutsideChangeBar(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.label = QLabel()
+        self.label.setTextFormat(Qt.TextFormat.PlainText)  # refs from the register
         self.label.setStyleSheet("color: #663c00;")
         self.refresh_button = QPushButton("Refresh all")
         layout = QHBoxLayout(self)
@@ -118,6 +119,9 @@ class MainWindow(QMainWindow):
         self._opener_fn: Callable[[], RegisterService] | None = None
         self.failed_to_open = False
         """The register a first look showed could not be opened (the window then closes)."""
+        self.first_look_location = ""
+        self.opening_notes: object = None
+        """What the user was told about the register just opened (a journal, a share)."""
         self._closed = False
         self._awaiting_load = False
         self._changed_while_loading: set[str] = set()
@@ -187,6 +191,7 @@ class MainWindow(QMainWindow):
         for tab in (self.heat_map, self.exposure):
             self.tabs.setTabEnabled(self.tabs.indexOf(tab), False)
         self.setWindowTitle(f"{look.name} — {look.location}[*]")
+        self.first_look_location = look.location  # what a way back offers to put right
         self.statusBar().showMessage(
             f"Opening the register… {look.risk_count:,} risks · {look.action_count:,} actions "
             f"· revision {look.revision}"
@@ -208,13 +213,23 @@ class MainWindow(QMainWindow):
         if generation != self.opener.generation or self.document.is_open:
             service.close()  # the window was closed while it was opened
             return
-        self.attach(service)
+        try:
+            self.attach(service)
+        except RegisterError as exc:  # a page that cannot be read, met while filling the window
+            service.close()
+            self.opener.last_error = exc
+            self._not_opened(generation, str(exc))
 
     def _not_opened(self, generation: int, reason: str) -> None:
         """The register could not be opened after all (locked, changed, unreadable): say
         why and close the window, as a start-up that fails before showing one does."""
         if generation != self.opener.generation:
             return
+        from ui import register_safety
+
+        error = self.opener.last_error
+        if error is not None and register_safety.recover_in_window(self, error):
+            return  # a backup put back, or a clean copy made: opened in this window instead
         self.failed_to_open = True
         self.show_error("Cannot open register", reason)
         self.close()
@@ -529,7 +544,14 @@ class MainWindow(QMainWindow):
             if is_server(location) and _login_refused(str(exc)):
                 again = self.ask_server_login(location, f"The server refused the login: {exc}")
                 return again is not None and self.open_register(again)
-            self.show_error("Cannot open register", str(exc))
+            from ui import register_safety
+
+            offered, instead = register_safety.recover(self, location, exc,
+                                                       self.preferences.backup_policy)  # fmt: skip
+            if instead is not None:  # the backup put back, or the clean copy made
+                return self.open_register(instead)
+            if not offered:
+                self.show_error("Cannot open register", str(exc))
             return False
         self._switch_to(service)
         QTimer.singleShot(0, self.after_open)
@@ -579,6 +601,11 @@ class MainWindow(QMainWindow):
                 f"Today's backup copy was not taken: {result.backup_problem}", 20_000
             )
         report = result.report
+        if report.notes:  # a journal merged or set aside, a network share under the file
+            from ui import register_safety
+
+            self.statusBar().showMessage(report.notes[0], 60_000)
+            self.opening_notes = register_safety.show_notes(self, report.notes)
         if report.ok:
             return
         service = self.document.service
@@ -607,13 +634,15 @@ class MainWindow(QMainWindow):
         from PySide6.QtWidgets import QMessageBox
 
         shown = "\n".join(problems[:5])
-        answer = QMessageBox.question(
-            self, "The register fails its check",
+        box = QMessageBox(
+            QMessageBox.Icon.Question, "The register fails its check",
             f"{shown}\n\nThe latest good backup copy is from "
             f"{latest.taken_at:%d %b %Y %H:%M} ({latest.risks} risks). Put it back? The "
             "damaged file is kept aside.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self,
         )  # fmt: skip
-        return answer == QMessageBox.StandardButton.Yes
+        box.setTextFormat(Qt.TextFormat.PlainText)  # the problems name the file's own text
+        return box.exec() == QMessageBox.StandardButton.Yes
 
     def restore_backup(self) -> bool:
         """Put an earlier copy back in place of this register, after keeping it aside."""

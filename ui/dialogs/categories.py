@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from riskreg.errors import RegisterError
 from riskreg.records import CategoryRecord
+from ui import plain
 from ui.document import RegisterDocument
 from ui.views.fields import ErrorLabel
 
@@ -53,7 +54,7 @@ class CategoriesDialog(QDialog):
             for band in bands:
                 combo.addItem(f"up to {band}", band)
             self.partner_appetite[partner.code] = combo
-            form.addRow(f"{partner.code}", combo)
+            form.addRow(plain.label(partner.code), combo)  # the code as written
         self.escalate_after = QSpinBox()
         self.escalate_after.setRange(1, 3650)
         self.escalate_after.setSuffix(" days")

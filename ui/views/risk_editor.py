@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHBoxLayout,
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
 from riskreg.errors import NotFound, ValidationError
 from riskreg.records import RiskRecord
 from ui.document import RegisterDocument
+from ui.plain import escaped
 from ui.views.risk_form import RiskForm
 
 
@@ -32,12 +34,14 @@ class RiskEditor(QWidget):
         self.placeholder = QLabel("Select a risk in the register to see and edit it here.")
         self.placeholder.setWordWrap(True)
         self.pending_label = QLabel()
+        self.pending_label.setTextFormat(Qt.TextFormat.PlainText)  # names the risk's ref
         self.pending_label.setWordWrap(True)
         self.pending_label.setStyleSheet(
             "background: #fff4e5; color: #663c00; padding: 4px; border-radius: 3px;"
         )
         self.pending_label.hide()
         self.governance_label = QLabel()
+        self.governance_label.setTextFormat(Qt.TextFormat.RichText)  # the register's text escaped
         self.governance_label.setWordWrap(True)
         self.reviewed_button = QPushButton("Mark reviewed today")
         self.reviewed_button.setToolTip("Last reviewed today; the next review follows the band")
@@ -125,7 +129,7 @@ class RiskEditor(QWidget):
         service = self._document.service
         partnership, partners = service.appetites()
         reasons = appetite_reasons(record, service.scheme(), partnership, partners)
-        text = f"{record.ref} — escalation: <b>{record.escalation.value}</b>"
+        text = f"{escaped(record.ref)} — escalation: <b>{escaped(record.escalation.value)}</b>"
         if reasons:
             text += "".join(f"<br><span style='color:#b26a00'>⚠ {html.escape(r)}</span>"
                             for r in reasons)  # fmt: skip

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -33,6 +33,7 @@ from riskreg.records import (
     Visibility,
 )
 from riskreg.scoring import ScoringScheme
+from ui.plain import escaped, plain, tip
 from ui.views.fields import ErrorLabel, MoneyEdit, OptionalDateEdit
 from ui.views.share_editor import ShareEditor
 
@@ -58,6 +59,7 @@ class RiskForm(QWidget):
 
         # identification
         self.ref_label = QLabel("new risk")
+        self.ref_label.setTextFormat(Qt.TextFormat.RichText)  # its own markup; the ref escaped
         self.title = QLineEdit()
         self.category = QComboBox()
         self.status = QComboBox()
@@ -70,6 +72,7 @@ class RiskForm(QWidget):
         self.likelihood: dict[str, QComboBox] = {b: QComboBox() for b in BASES}
         self.impact: dict[str, QComboBox] = {b: QComboBox() for b in BASES}
         self.score_labels: dict[str, QLabel] = {b: QLabel() for b in BASES}
+        plain(*self.score_labels.values())  # band names from the register
         self.target_date = OptionalDateEdit()
         self.proximity = QComboBox()
         self.proximity.addItem("—", "")
@@ -222,7 +225,7 @@ class RiskForm(QWidget):
                     combo.addItem("—", 0)
                 for level in levels:
                     combo.addItem(level.caption, level.value)
-                    combo.setItemData(combo.count() - 1, level.description, 3)  # tooltip
+                    combo.setItemData(combo.count() - 1, tip(level.description), 3)  # tooltip
                 combo.blockSignals(False)
         self.category.clear()
         self.category.addItem("—", "")
@@ -266,7 +269,7 @@ class RiskForm(QWidget):
                 self.last_reviewed.set_value(None)
                 self.next_review.set_value(None)
             else:
-                self.ref_label.setText(f"<b>{record.ref}</b>  ·  version {record.version}")
+                self.ref_label.setText(f"<b>{escaped(record.ref)}</b>  ·  version {record.version}")
                 self.title.setText(record.title)
                 self.description.setPlainText(record.description)
                 self.cause.setPlainText(record.cause)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -38,6 +38,7 @@ class ShareEditor(QWidget):
         self.remove_button = QPushButton("Remove")
         self.split_evenly_button = QPushButton("Split evenly")
         self.total_label = QLabel()
+        self.total_label.setTextFormat(Qt.TextFormat.PlainText)  # partner codes
         buttons = QHBoxLayout()
         buttons.addWidget(self.partner_choice, 1)
         buttons.addWidget(self.add_button)
