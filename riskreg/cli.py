@@ -28,6 +28,24 @@ def _actor(partner: str = "") -> object:
     return Actor(user=user, partner_code=partner, source="CLI")
 
 
+def _open(location: str, partner: str = "") -> Any:
+    """The register for a command, after SQLite's quick check of a file: a damaged one is
+    refused before any command reads or writes it (a write could spread the damage)."""
+    from riskreg.errors import DamagedRegister
+    from riskreg.service import open_service
+
+    service = open_service(location, _actor(partner))  # type: ignore[arg-type]
+    if service.path is not None:
+        report = service.check(quick=True)
+        if report.damaged:
+            service.close()
+            raise DamagedRegister(
+                f"{service.location} is damaged, so nothing was done: {report.problems[0]}. "
+                "Put back a backup copy (File ▸ Restore from backup in the window)."
+            )
+    return service
+
+
 def _partner(text: str) -> tuple[str, str]:
     code, sep, name = text.partition(":")
     if not sep or not code.strip() or not name.strip():
@@ -272,12 +290,11 @@ def _server_setup(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace) -> int:
     from riskreg.render.report_pages import write_meeting_pack
     from riskreg.report import gather_pack
-    from riskreg.service import open_service
 
     if args.out.suffix.lower() != ".pdf":
         print("report: OUT must end in .pdf", file=sys.stderr)
         return EXIT_USAGE
-    service = open_service(args.register, _actor())  # type: ignore[arg-type]
+    service = _open(args.register)
     try:
         pack = gather_pack(service, args.since)
     finally:
@@ -304,7 +321,6 @@ def _heatmap(args: argparse.Namespace) -> int:
     from riskreg.heatmap import OPEN_STATUSES, Basis, HeatFilter
     from riskreg.records import RiskStatus
     from riskreg.render.files import HeatMapRequest, write_heat_map
-    from riskreg.service import open_service
 
     if args.out.suffix.lower() not in (".pdf", ".png"):
         print("heatmap: OUT must end in .pdf or .png", file=sys.stderr)
@@ -314,7 +330,7 @@ def _heatmap(args: argparse.Namespace) -> int:
         else frozenset(RiskStatus) if args.status == "all"
         else frozenset({RiskStatus(args.status)})
     )  # fmt: skip
-    service = open_service(args.register, _actor())  # type: ignore[arg-type]
+    service = _open(args.register)
     try:
         known = {p.code for p in service.list_partners()}
         if args.partner and args.partner not in known:
@@ -346,12 +362,11 @@ def _heatmap(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     from riskreg.exchange.export import export_register
-    from riskreg.service import open_service
 
     if args.out.suffix.lower() != ".xlsx":
         print("export: OUT must end in .xlsx", file=sys.stderr)
         return EXIT_USAGE
-    service = open_service(args.register, _actor())  # type: ignore[arg-type]
+    service = _open(args.register)
     try:
         result = export_register(service, args.out, args.partner)
     finally:
@@ -366,9 +381,8 @@ def _export(args: argparse.Namespace) -> int:
 
 def _import(args: argparse.Namespace) -> int:
     from riskreg.exchange.importer import ImportRefused, apply_import, plan_import
-    from riskreg.service import open_service
 
-    service = open_service(args.register, _actor())  # type: ignore[arg-type]
+    service = _open(args.register)
     try:
         try:
             plan = plan_import(service, args.workbook)
@@ -426,9 +440,8 @@ def _import_foreign(args: argparse.Namespace) -> int:
         plan_foreign,
         read_workbook,
     )
-    from riskreg.service import open_service
 
-    service = open_service(args.register, _actor(args.partner or ""))  # type: ignore[arg-type]
+    service = _open(args.register, args.partner or "")
     try:
         try:
             tables = read_workbook(args.workbook)
@@ -492,9 +505,8 @@ def _print_foreign(plan: Any, applied: bool) -> None:
 def _review(args: argparse.Namespace) -> int:
     from riskreg.choices import Decision
     from riskreg.records import Attendee, DecisionRecord
-    from riskreg.service import open_service
 
-    service = open_service(args.register, _actor())  # type: ignore[arg-type]
+    service = _open(args.register)
     try:
         review = service.record_joint_review(
             args.title,
@@ -512,9 +524,8 @@ def _review(args: argparse.Namespace) -> int:
 
 
 def _snapshots(args: argparse.Namespace) -> int:
-    from riskreg.service import open_service
 
-    service = open_service(args.register, _actor())  # type: ignore[arg-type]
+    service = _open(args.register)
     try:
         reviews = service.list_reviews()
     finally:
@@ -528,9 +539,8 @@ def _snapshots(args: argparse.Namespace) -> int:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    from riskreg.service import open_service
 
-    service = open_service(args.register, _actor())  # type: ignore[arg-type]
+    service = _open(args.register)
     try:
         result = service.verify_review(args.snapshot)
     finally:
@@ -587,6 +597,8 @@ def _warn_network_share(args: argparse.Namespace) -> None:
     from riskreg.locations import is_server
     from riskreg.network_shares import network_share_warning
 
+    if args.command == "check":
+        return  # check says it among its notes
     for name in ("register", "source", "destination"):
         location = getattr(args, name, None)
         if isinstance(location, str) and not is_server(location):

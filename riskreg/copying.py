@@ -22,6 +22,9 @@ if TYPE_CHECKING:
     from riskreg.store import RegisterStore
 
 CHUNK = 20_000
+READ_TIME_LIMIT_S = 3_600.0
+"""A table is read in chunks while the other side is written, so its one statement lasts
+as long as the copy: bounded by the hour, not by the ordinary statement bound."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,7 +143,9 @@ def _expect_whole(store: RegisterStore) -> None:
 
 def _chunks(conn: Connection, table: Table) -> Iterator[list[tuple[object, ...]]]:
     order = list(table.primary_key.columns)
-    result = conn.execution_options(yield_per=CHUNK).execute(select(table).order_by(*order))
+    result = conn.execution_options(yield_per=CHUNK, riskreg_time_limit=READ_TIME_LIMIT_S).execute(
+        select(table).order_by(*order)
+    )
     for partition in result.partitions(CHUNK):
         yield [tuple(row) for row in partition]
 

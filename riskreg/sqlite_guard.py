@@ -100,6 +100,10 @@ def connect(
     beside the file is then an error rather than rolled back); ``immutable`` also ignores
     any journal and every lock (for a file known not to be in use); ``create`` makes the
     file when it does not exist (a new register)."""
+    if read_only and not immutable and _in_wal_mode(path) and not journals_beside(path):
+        # SQLite reads a write-ahead-log file only with its -shm and -wal beside it, and
+        # makes both if they are missing: a read-only look reads the file alone instead.
+        immutable = True
     mode = "ro" if read_only else ("rwc" if create else "rw")
     connection = sqlite3.connect(
         file_uri(path, mode, immutable=immutable),
@@ -111,6 +115,16 @@ def connect(
     assert isinstance(connection, GuardedConnection)
     harden(connection)
     return connection
+
+
+def _in_wal_mode(path: Path) -> bool:
+    """The file's header says write-ahead log (its read and write versions are 2)."""
+    try:
+        with path.open("rb") as handle:
+            handle.seek(18)
+            return handle.read(2) == b"\x02\x02"
+    except OSError:
+        return False
 
 
 def harden(connection: GuardedConnection) -> None:
@@ -163,6 +177,14 @@ def is_damage(exc: BaseException) -> bool:
         return True
     text = str(exc).lower()
     return "malformed" in text or "not a database" in text or "corrupt" in text
+
+
+def is_refused_schema_code(exc: BaseException) -> bool:
+    """The authorizer refused what a trigger, a view (or a WITH clause, which SQLite
+    authorizes as one; the application writes none) would have done."""
+    text = str(exc).lower()
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    return name == "SQLITE_AUTH" or "not authorized" in text or "is prohibited" in text
 
 
 def is_busy(exc: BaseException) -> bool:

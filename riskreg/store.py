@@ -139,7 +139,7 @@ def _translate(context: Any, engine: Engine) -> None:
             f"{where} is damaged and cannot be read ({original}). Nothing was changed; put "
             "back a backup copy (File ▸ Restore from backup)."
         ) from original
-    if "not authorized" in str(original).lower():
+    if sqlite_guard.is_refused_schema_code(original):
         raise UntrustedRegister(
             f"{where} holds SQL the application did not write (a trigger or a view); it was "
             "refused, and nothing was changed"

@@ -217,6 +217,7 @@ def pytest_terminal_summary(terminalreporter: object) -> None:
                 f"{write}: {before + after} kills — check passed every time; "
                 f"{before} left the state before, {after} the state after, 0 a mixture"
             )
+    _hostile_registers_table(terminalreporter)
     module = sys.modules.get("tests.test_hostile_workbooks")
     cases = getattr(module, "CASES", None)
     if not cases:
@@ -232,6 +233,27 @@ def pytest_terminal_summary(terminalreporter: object) -> None:
         peak = f", at most {peaks[fault]:.0f} MB more memory" if fault in peaks else ""
         terminalreporter.write_line(f"{fault}: {count} cases — {verdict}{peak}")  # type: ignore[attr-defined]
     terminalreporter.write_line(f"total: {sum(cases.values())} cases")  # type: ignore[attr-defined]
+
+
+def _hostile_registers_table(terminalreporter: object) -> None:
+    """The fault table of hostile register files (tests/test_hostile_registers.py)."""
+    import sys
+
+    module = sys.modules.get("tests.test_hostile_registers")
+    cases, outcomes = getattr(module, "CASES", None), getattr(module, "OUTCOMES", {})
+    if not cases:
+        return
+    failed = [
+        r for r in terminalreporter.stats.get("failed", [])  # type: ignore[attr-defined]
+        if "hostile_registers" in r.nodeid
+    ]  # fmt: skip
+    terminalreporter.section("fault table: hostile and damaged register files")  # type: ignore[attr-defined]
+    for fault, count in cases.items():
+        copy = outcomes.get(fault + " (copy)")
+        said = outcomes.get(fault, "") + (f"; {copy}" if copy else "")
+        terminalreporter.write_line(f"{fault}: {count} — {said}")  # type: ignore[attr-defined]
+    verdict = "SOME FAILED" if failed else f"each within {module.SECONDS:.0f} s, no traceback"  # type: ignore[union-attr]
+    terminalreporter.write_line(f"total: {sum(cases.values())} cases — {verdict}")  # type: ignore[attr-defined]
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

@@ -279,7 +279,11 @@ class ReviewsDialog(QDialog):
             )
             self.frozen.removeRows(0, self.frozen.rowCount())
         self.changes.removeRows(0, self.changes.rowCount())
-        for change in self.document.service.compare_review(review.id):
+        try:
+            changes = self.document.service.compare_review(review.id)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            changes = []  # a snapshot not in the application's form: said above
+        for change in changes:
             cells = (change.ref, change.what, change.then, change.now)
             self.changes.appendRow([text_item(str(t)) for t in cells])
 
