@@ -134,7 +134,7 @@ def _recovered_problem(copy: Path, before: str | None) -> str:
                 return f"recovering from it leaves a file unlike the register ({what})"
             integrity = [str(r[0]) for r in connection.execute("PRAGMA integrity_check(5)")]
             if integrity != ["ok"]:
-                return f"recovering from it damages the register ({integrity[0]})"
+                return f"recovering from it damages the register: {_first_fault(integrity)}"
             row = connection.execute("SELECT uuid FROM register").fetchone()
             after = str(row[0]) if row else None
     except sqlite3.Error as exc:
@@ -156,6 +156,13 @@ def recover(path: Path) -> None:
             connection.execute("PRAGMA journal_mode = DELETE").fetchone()
     finally:
         connection.close()
+
+
+def _first_fault(results: list[str]) -> str:
+    """SQLite's first complaint, in one line (its report starts "*** in database main ***")."""
+    lines = [line.strip() for text in results for line in text.splitlines()]
+    faults = [line for line in lines if line and not line.startswith("***")]
+    return faults[0] if faults else "it fails SQLite's integrity check"
 
 
 def keep_copies(path: Path, journal: Path, folder: Path, stamp: datetime, uuid: str) -> Path:

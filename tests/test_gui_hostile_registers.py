@@ -203,7 +203,8 @@ def test_the_restore_dialog_shows_a_damaged_copy_and_never_chooses_it(
     rows = {dialog.model.item(r, 3).text(): r for r in range(dialog.model.rowCount())}
     assert set(rows) == {good.name, damaged.name}
     bad = rows[damaged.name]
-    assert "cannot be restored" in dialog.model.item(bad, 2).text()
+    assert dialog.model.item(bad, 2).text() == "damaged"
+    assert "cannot be restored: damaged" in dialog.model.item(bad, 0).toolTip()
     assert not dialog.model.item(bad, 0).isEnabled()
     assert dialog.chosen() == good  # the good copy is chosen at first
     dialog.table.selectRow(bad)

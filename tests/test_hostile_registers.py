@@ -332,7 +332,7 @@ def test_a_damaged_backup_is_listed_as_damaged_and_never_offered(
             backups.restore(bad, demo_path)
     CASES["a damaged backup, and a backup holding a trigger"] += 1
     OUTCOMES["a damaged backup, and a backup holding a trigger"] = (
-        "listed with what is wrong, never offered or restored; the latest good copy is"
+        "listed with what is wrong, never offered or restored; the latest good copy is offered instead"
     )
 
 
@@ -457,3 +457,19 @@ def test_two_registers_of_one_name_sharing_a_backup_folder_never_mix(
     OUTCOMES["two registers called joint.riskreg sharing a backup folder"] = (
         "each keeps and is offered only its own copies (names carry the register's uuid)"
     )
+
+
+def test_a_clean_copy_of_a_hostile_file_can_go_straight_to_a_server(
+    hostile: Callable[[str], Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.pg_server import scratch_database
+
+    path = hostile(WIPE_FAULT)
+    with scratch_database() as url:
+        code, out, err = cli_run(["copy", str(path), url], capsys)
+        assert code == 0 and "a clean copy" in out and "trigger trg_wipe" in err, out + err
+        code, out, _ = cli_run(["check", url], capsys)
+        assert code == 0 and "41 risks" in out
+
+
+WIPE_FAULT = next(iter(SCHEMA_ATTACKS))

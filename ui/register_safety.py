@@ -62,10 +62,12 @@ def way_back(location: str, error: RegisterError, policy: Policy) -> WayBack | N
         else ""
     )
     if isinstance(error, UntrustedRegister):
+        found = "; ".join(error.problems) if error.problems else str(error)
         message = (
-            f"{error}\n\nA clean copy holds the register's risks, actions and history in a "
-            "new file the application makes, leaving out everything else; the refused file "
-            f"is not changed.{when}"
+            f"{path} was not opened: {found}. Nothing in it was read or run.\n\n"
+            "A clean copy holds the register's risks, actions and history in a new file the "
+            f"application makes, leaving out everything else; the refused file is not "
+            f"changed.{when}"
         )
         choices = (CLEAN_COPY, RESTORE) if latest is not None else (CLEAN_COPY,)
         return WayBack(path, "The register holds what the application did not make",

@@ -23,9 +23,7 @@ class RestoreDialog(QDialog):
         self.model = QStandardItemModel(0, 4, self)
         self.model.setHorizontalHeaderLabels(["Taken", "Why", "Risks", "File"])
         for backup in self.backups:
-            risks = (
-                str(backup.risks) if backup.restorable else f"cannot be restored: {backup.problem}"
-            )
+            risks = str(backup.risks) if backup.restorable else _why_not(backup.problem)
             row = [QStandardItem(backup.taken_at.strftime("%d %b %Y %H:%M:%S")),
                    QStandardItem(backup.reason), QStandardItem(risks),
                    QStandardItem(backup.path.name)]  # fmt: skip
@@ -84,3 +82,8 @@ class RestoreDialog(QDialog):
         if dialog.exec() == QDialog.DialogCode.Accepted:
             return dialog.chosen()
         return None
+
+
+def _why_not(problem: str) -> str:
+    """A copy that cannot be restored, in a word (its tooltip says all)."""
+    return "damaged" if problem.startswith(("damaged", "cannot be opened")) else "not restorable"
