@@ -332,7 +332,8 @@ def test_a_damaged_backup_is_listed_as_damaged_and_never_offered(
             backups.restore(bad, demo_path)
     CASES["a damaged backup, and a backup holding a trigger"] += 1
     OUTCOMES["a damaged backup, and a backup holding a trigger"] = (
-        "listed with what is wrong, never offered or restored; the latest good copy is offered instead"
+        "listed with what is wrong, never offered or restored; the latest good copy is "
+        "offered instead"
     )
 
 
@@ -348,6 +349,10 @@ def test_a_save_running_past_its_time_bound_is_rolled_back_with_a_message(
     monkeypatch.undo()
     assert file_digest(demo_path) == before
     assert len(demo.list_risks()) == 41  # the connection carries on
+    CASES["a save that runs past its time bound"] += 1
+    OUTCOMES["a save that runs past its time bound"] = (
+        "rolled back: “took longer than … nothing was saved”; the file unchanged"
+    )
 
 
 def test_triggers_and_views_stay_inert_even_if_the_schema_check_were_passed(
