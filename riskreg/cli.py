@@ -15,6 +15,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from riskreg.command_guard import database_failure, open_checked, warn_network_share
+
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 
 
@@ -26,24 +28,6 @@ def _actor(partner: str = "") -> object:
     except (KeyError, OSError):  # no login name (some containers and services)
         user = "unknown"
     return Actor(user=user, partner_code=partner, source="CLI")
-
-
-def _open(location: str, partner: str = "") -> Any:
-    """The register for a command, after SQLite's quick check of a file: a damaged one is
-    refused before any command reads or writes it (a write could spread the damage)."""
-    from riskreg.errors import DamagedRegister
-    from riskreg.service import open_service
-
-    service = open_service(location, _actor(partner))  # type: ignore[arg-type]
-    if service.path is not None:
-        report = service.check(quick=True)
-        if report.damaged:
-            service.close()
-            raise DamagedRegister(
-                f"{service.location} is damaged, so nothing was done: {report.problems[0]}. "
-                "Put back a backup copy (File ▸ Restore from backup in the window)."
-            )
-    return service
 
 
 def _partner(text: str) -> tuple[str, str]:
@@ -294,7 +278,7 @@ def _report(args: argparse.Namespace) -> int:
     if args.out.suffix.lower() != ".pdf":
         print("report: OUT must end in .pdf", file=sys.stderr)
         return EXIT_USAGE
-    service = _open(args.register)
+    service = open_checked(args.register)
     try:
         pack = gather_pack(service, args.since)
     finally:
@@ -330,7 +314,7 @@ def _heatmap(args: argparse.Namespace) -> int:
         else frozenset(RiskStatus) if args.status == "all"
         else frozenset({RiskStatus(args.status)})
     )  # fmt: skip
-    service = _open(args.register)
+    service = open_checked(args.register)
     try:
         known = {p.code for p in service.list_partners()}
         if args.partner and args.partner not in known:
@@ -366,7 +350,7 @@ def _export(args: argparse.Namespace) -> int:
     if args.out.suffix.lower() != ".xlsx":
         print("export: OUT must end in .xlsx", file=sys.stderr)
         return EXIT_USAGE
-    service = _open(args.register)
+    service = open_checked(args.register)
     try:
         result = export_register(service, args.out, args.partner)
     finally:
@@ -382,7 +366,7 @@ def _export(args: argparse.Namespace) -> int:
 def _import(args: argparse.Namespace) -> int:
     from riskreg.exchange.importer import ImportRefused, apply_import, plan_import
 
-    service = _open(args.register)
+    service = open_checked(args.register)
     try:
         try:
             plan = plan_import(service, args.workbook)
@@ -441,7 +425,7 @@ def _import_foreign(args: argparse.Namespace) -> int:
         read_workbook,
     )
 
-    service = _open(args.register, args.partner or "")
+    service = open_checked(args.register, args.partner or "")
     try:
         try:
             tables = read_workbook(args.workbook)
@@ -506,7 +490,7 @@ def _review(args: argparse.Namespace) -> int:
     from riskreg.choices import Decision
     from riskreg.records import Attendee, DecisionRecord
 
-    service = _open(args.register)
+    service = open_checked(args.register)
     try:
         review = service.record_joint_review(
             args.title,
@@ -525,7 +509,7 @@ def _review(args: argparse.Namespace) -> int:
 
 def _snapshots(args: argparse.Namespace) -> int:
 
-    service = _open(args.register)
+    service = open_checked(args.register)
     try:
         reviews = service.list_reviews()
     finally:
@@ -540,7 +524,7 @@ def _snapshots(args: argparse.Namespace) -> int:
 
 def _verify(args: argparse.Namespace) -> int:
 
-    service = _open(args.register)
+    service = open_checked(args.register)
     try:
         result = service.verify_review(args.snapshot)
     finally:
@@ -572,7 +556,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "copy": _copy,
         "server-setup": _server_setup,
     }
-    _warn_network_share(args)
+    warn_network_share(args)
     try:
         return handlers[args.command](args)
     except RegisterError as exc:
@@ -585,36 +569,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return EXIT_REFUSED
     except Exception as exc:
-        reason = _database_failure(exc)
+        reason = database_failure(exc)
         if reason is None:
             raise
         print(f"{args.command}: {reason}", file=sys.stderr)
         return EXIT_REFUSED
-
-
-def _warn_network_share(args: argparse.Namespace) -> None:
-    """Any command on a register file on a network share says what that risks."""
-    from riskreg.locations import is_server
-    from riskreg.network_shares import network_share_warning
-
-    if args.command == "check":
-        return  # check says it among its notes
-    for name in ("register", "source", "destination"):
-        location = getattr(args, name, None)
-        if isinstance(location, str) and not is_server(location):
-            warning = network_share_warning(Path(location))
-            if warning:
-                print(f"{args.command}: warning: {warning}", file=sys.stderr)
-
-
-def _database_failure(exc: Exception) -> str | None:
-    """A database error that escaped the services' own words: said plainly, no traceback
-    (a damaged file read by the standard library, or a driver error not yet worded)."""
-    import sqlite3
-
-    if isinstance(exc, sqlite3.Error):
-        return f"the register file cannot be read: {exc}"
-    sqlalchemy_exc = sys.modules.get("sqlalchemy.exc")
-    if sqlalchemy_exc is not None and isinstance(exc, sqlalchemy_exc.DBAPIError):
-        return f"the register cannot be read: {exc.orig}"
-    return None
