@@ -32,7 +32,8 @@ def shoot(width: int, height: int) -> None:
     time.sleep(1)
     home = Path(tempfile.mkdtemp())
     env = {**os.environ, "DISPLAY": display, "HOME": str(home),
-           "XDG_CONFIG_HOME": str(home / ".config"), "XDG_DATA_HOME": str(home / ".local")}  # fmt: skip
+           "XDG_CONFIG_HOME": str(home / ".config"),
+           "XDG_DATA_HOME": str(home / ".local")}  # fmt: skip
     env.pop("QT_QPA_PLATFORM", None)
     wm = subprocess.Popen(["openbox"], env=env, stderr=subprocess.DEVNULL)
     sys.path.insert(0, str(ROOT))

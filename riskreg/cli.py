@@ -15,6 +15,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from riskreg.command_guard import database_failure, open_checked, warn_network_share
+
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 
 
@@ -269,14 +271,11 @@ def _default_name(location: str) -> str:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from riskreg.integrity import check_register
-    from riskreg.store import open_register
+    from riskreg.integrity import check_location
 
-    store = open_register(args.register, upgrade=False)
-    try:
-        report = check_register(store)
-    finally:
-        store.close()
+    report = check_location(args.register)  # read-only: nothing on disk changes
+    for note in report.notes:
+        print(f"{report.location}: note: {note}", file=sys.stderr)
     if report.ok:
         print(
             f"{report.location}: OK — schema {report.schema_version}, "
@@ -293,15 +292,22 @@ def _copy(args: argparse.Namespace) -> int:
 
     report = copy_register(args.source, args.destination)
     total = sum(report.rows.values())
+    if report.left_out:
+        print(f"copy: {report.source} holds objects the application did not make; the copy "
+              f"leaves them out: {', '.join(report.left_out)}", file=sys.stderr)  # fmt: skip
+    for problem in report.problems:
+        print(f"copy: the copy {report.destination} fails its check: {problem}", file=sys.stderr)
     if report.differences:
         for table in report.differences:
             print(f"copy: {table} differs between {report.source} and {report.destination}",
                   file=sys.stderr)  # fmt: skip
         return EXIT_REFUSED
+    how = ("a clean copy: the register's tables only, in a file the application made"
+           if report.clean else "every table compared equal")  # fmt: skip
     print(f"copied {report.source} to {report.destination}: {total:,} rows in "
           f"{len(report.rows)} tables ({report.rows.get('risk', 0):,} risks, "
-          f"{report.rows.get('change', 0):,} changes); every table compared equal")  # fmt: skip
-    return EXIT_OK
+          f"{report.rows.get('change', 0):,} changes); {how}")  # fmt: skip
+    return EXIT_REFUSED if report.problems else EXIT_OK
 
 
 def _server_setup(args: argparse.Namespace) -> int:
@@ -318,12 +324,11 @@ def _server_setup(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace) -> int:
     from riskreg.render.report_pages import write_meeting_pack
     from riskreg.report import gather_pack
-    from riskreg.service import open_service
 
     if args.out.suffix.lower() != ".pdf":
         print("report: OUT must end in .pdf", file=sys.stderr)
         return EXIT_USAGE
-    service = open_service(args.register, _actor())  # type: ignore[arg-type]
+    service = open_checked(args.register)
     try:
         pack = gather_pack(service, args.since)
     finally:
@@ -350,7 +355,6 @@ def _heatmap(args: argparse.Namespace) -> int:
     from riskreg.heatmap import OPEN_STATUSES, Basis, HeatFilter
     from riskreg.records import RiskStatus
     from riskreg.render.files import HeatMapRequest, write_heat_map
-    from riskreg.service import open_service
 
     if args.out.suffix.lower() not in (".pdf", ".png"):
         print("heatmap: OUT must end in .pdf or .png", file=sys.stderr)
@@ -360,7 +364,7 @@ def _heatmap(args: argparse.Namespace) -> int:
         else frozenset(RiskStatus) if args.status == "all"
         else frozenset({RiskStatus(args.status)})
     )  # fmt: skip
-    service = open_service(args.register, _actor())  # type: ignore[arg-type]
+    service = open_checked(args.register)
     try:
         known = {p.code for p in service.list_partners()}
         if args.partner and args.partner not in known:
@@ -392,12 +396,11 @@ def _heatmap(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     from riskreg.exchange.export import export_register
-    from riskreg.service import open_service
 
     if args.out.suffix.lower() != ".xlsx":
         print("export: OUT must end in .xlsx", file=sys.stderr)
         return EXIT_USAGE
-    service = open_service(args.register, _actor())  # type: ignore[arg-type]
+    service = open_checked(args.register)
     try:
         result = export_register(service, args.out, args.partner)
     finally:
@@ -412,9 +415,8 @@ def _export(args: argparse.Namespace) -> int:
 
 def _import(args: argparse.Namespace) -> int:
     from riskreg.exchange.importer import ImportRefused, apply_import, plan_import
-    from riskreg.service import open_service
 
-    service = open_service(args.register, _actor())  # type: ignore[arg-type]
+    service = open_checked(args.register)
     try:
         try:
             plan = plan_import(service, args.workbook)
@@ -472,9 +474,8 @@ def _import_foreign(args: argparse.Namespace) -> int:
         plan_foreign,
         read_workbook,
     )
-    from riskreg.service import open_service
 
-    service = open_service(args.register, _actor(args.partner or ""))  # type: ignore[arg-type]
+    service = open_checked(args.register, args.partner or "")
     try:
         try:
             tables = read_workbook(args.workbook)
@@ -538,9 +539,8 @@ def _print_foreign(plan: Any, applied: bool) -> None:
 def _review(args: argparse.Namespace) -> int:
     from riskreg.choices import Decision
     from riskreg.records import Attendee, DecisionRecord
-    from riskreg.service import open_service
 
-    service = open_service(args.register, _actor())  # type: ignore[arg-type]
+    service = open_checked(args.register)
     try:
         review = service.record_joint_review(
             args.title,
@@ -558,9 +558,8 @@ def _review(args: argparse.Namespace) -> int:
 
 
 def _snapshots(args: argparse.Namespace) -> int:
-    from riskreg.service import open_service
 
-    service = open_service(args.register, _actor())  # type: ignore[arg-type]
+    service = open_checked(args.register)
     try:
         reviews = service.list_reviews()
     finally:
@@ -574,9 +573,8 @@ def _snapshots(args: argparse.Namespace) -> int:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    from riskreg.service import open_service
 
-    service = open_service(args.register, _actor())  # type: ignore[arg-type]
+    service = open_checked(args.register)
     try:
         result = service.verify_review(args.snapshot)
     finally:
@@ -608,6 +606,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "copy": _copy,
         "server-setup": _server_setup,
     }
+    warn_network_share(args)
     try:
         return handlers[args.command](args)
     except RegisterError as exc:
@@ -618,4 +617,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"{args.command}: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "),
             file=sys.stderr,
         )
+        return EXIT_REFUSED
+    except Exception as exc:
+        reason = database_failure(exc)
+        if reason is None:
+            raise
+        print(f"{args.command}: {reason}", file=sys.stderr)
         return EXIT_REFUSED

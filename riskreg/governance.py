@@ -178,6 +178,18 @@ class SnapshotChange:
     now: str
 
 
+def _frozen_score(current: Any) -> str:
+    """ "12 (3×4" from a snapshot's levels. The snapshot is text in the file: levels that are
+    not two whole numbers of a scheme (``["x", 10**9]`` would build a gigabyte) read "?"."""
+    if (
+        isinstance(current, list)
+        and len(current) == 2
+        and all(type(level) is int and 0 <= level <= 10 for level in current)
+    ):
+        return f"{current[0] * current[1]} ({current[0]}×{current[1]}"
+    return "? (?"
+
+
 def compare(snapshot: Mapping[str, Any], risks_now: Iterable[RiskRecord]) -> list[SnapshotChange]:
     """What moved since the review: new and closed joint risks, scores, bands, owners,
     leads, escalation. Bands are read in each side's own scheme."""
@@ -192,11 +204,9 @@ def compare(snapshot: Mapping[str, Any], risks_now: Iterable[RiskRecord]) -> lis
         if risk.status is RiskStatus.CLOSED:
             changes.append(SnapshotChange(risk.ref, "closed", entry["status"], "Closed"))
             continue
-        score_then = entry["current"][0] * entry["current"][1]
         if [risk.current_likelihood, risk.current_impact] != entry["current"]:
             changes.append(SnapshotChange(
-                risk.ref, "current score",
-                f"{score_then} ({entry['current'][0]}×{entry['current'][1]}, {entry['band']})",
+                risk.ref, "current score", f"{_frozen_score(entry['current'])}, {entry['band']})",
                 f"{risk.current_score} ({risk.current_likelihood}×{risk.current_impact})",
             ))  # fmt: skip
         for what, old, new in (("lead partner", entry["lead"], risk.lead_partner),

@@ -242,6 +242,7 @@ def pytest_terminal_summary(terminalreporter: object) -> None:
         terminalreporter.section("standalone copy (PyInstaller), measured in this run")  # type: ignore[attr-defined]
         for line in _standalone_lines(standalone):
             terminalreporter.write_line(line)  # type: ignore[attr-defined]
+    _hostile_registers_table(terminalreporter)
     module = sys.modules.get("tests.test_hostile_workbooks")
     cases = getattr(module, "CASES", None)
     if not cases:
@@ -275,6 +276,27 @@ def _standalone_lines(figures: dict[str, float]) -> list[str]:
         lines.append(f"first start of the copy (it builds the demo register): first paint "
                      f"after {f['first_start_s'] * 1000:.0f} ms")  # fmt: skip
     return lines
+
+
+def _hostile_registers_table(terminalreporter: object) -> None:
+    """The fault table of hostile register files (tests/test_hostile_registers.py)."""
+    import sys
+
+    module = sys.modules.get("tests.test_hostile_registers")
+    cases, outcomes = getattr(module, "CASES", None), getattr(module, "OUTCOMES", {})
+    if not cases:
+        return
+    failed = [
+        r for r in terminalreporter.stats.get("failed", [])  # type: ignore[attr-defined]
+        if "hostile_registers" in r.nodeid
+    ]  # fmt: skip
+    terminalreporter.section("fault table: hostile and damaged register files")  # type: ignore[attr-defined]
+    for fault, count in cases.items():
+        copy = outcomes.get(fault + " (copy)")
+        said = outcomes.get(fault, "") + (f"; {copy}" if copy else "")
+        terminalreporter.write_line(f"{fault}: {count} — {said}")  # type: ignore[attr-defined]
+    verdict = "SOME FAILED" if failed else f"each within {module.SECONDS:.0f} s, no traceback"  # type: ignore[union-attr]
+    terminalreporter.write_line(f"total: {sum(cases.values())} cases — {verdict}")  # type: ignore[attr-defined]
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

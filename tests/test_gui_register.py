@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
-from PySide6.QtGui import QDropEvent
+from PySide6.QtGui import QDropEvent, QTextDocument
 from pytestqt.qtbot import QtBot
 
 from riskreg.service import RegisterService, open_service
@@ -109,7 +109,9 @@ def test_outside_appetite_is_flagged_filtered_and_explained(window: MainWindow) 
     row = refs.index(risk.ref)
     assert "Outside appetite" in view.model.index(row, flags).data()
     tip = view.model.index(row, flags).data(Qt.ItemDataRole.ToolTipRole)
-    assert f"outside appetite of APEX: {band} > {lower} (Financial)" in tip
+    shown = QTextDocument()
+    shown.setHtml(tip)  # a tooltip is escaped HTML: what the user reads is its text
+    assert f"outside appetite of APEX: {band} > {lower} (Financial)" in shown.toPlainText()
 
 
 def test_sorting_by_current_score_sorts_numbers_not_text(window: MainWindow) -> None:

@@ -62,6 +62,10 @@ def acting_for_partner(service: RegisterService, partner: str) -> RegisterServic
     return service.with_actor(Actor(actor.user, partner, "GUI"))
 
 
+def startup_location(argv: Sequence[str]) -> Path:
+    return Path(argv[1]) if len(argv) > 1 else default_register_path()
+
+
 def open_startup_register(argv: Sequence[str]) -> RegisterService:
     """The register to show: the one named on the command line, or the user's default
     register (created with the demo partnership the first time)."""
@@ -70,13 +74,29 @@ def open_startup_register(argv: Sequence[str]) -> RegisterService:
 
     preferences = Preferences()
     actor = startup_actor(preferences)
-    if len(argv) > 1:
-        service = open_service(Path(argv[1]), actor)
+    location = startup_location(argv)
+    if len(argv) > 1 or location.exists():
+        service = open_service(location, actor, backup_policy=preferences.backup_policy)
+        _refuse_if_damaged(service)
     else:
         from riskreg.first_start import open_default_register
 
         service = open_default_register(default_register_path(), actor)
     return acting_for_partner(service, preferences.partner_code)
+
+
+def _refuse_if_damaged(service: RegisterService) -> None:
+    """A register opened before the window shows (its first look failed) is checked first:
+    one whose pages SQLite cannot read is refused here, where a backup can be offered,
+    rather than failing while the window is built."""
+    from riskreg.errors import DamagedRegister
+
+    if service.path is None:
+        return
+    report = service.check(quick=True)
+    if report.damaged:
+        service.close()
+        raise DamagedRegister(f"{service.location} is damaged: {report.problems[0]}")
 
 
 def first_look_at_startup(argv: Sequence[str]) -> FirstLook | None:
@@ -85,14 +105,17 @@ def first_look_at_startup(argv: Sequence[str]) -> FirstLook | None:
     from riskreg.migrations import HEAD
     from ui.register_feed import FIRST_PAGE, RegisterFeed
 
-    location = Path(argv[1]) if len(argv) > 1 else default_register_path()
+    location = startup_location(argv)
     return look_at(location, HEAD, page=FIRST_PAGE, whole_up_to=RegisterFeed.progressive_threshold)
 
 
 def tell_cannot_open(message: str) -> None:
+    from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QMessageBox
 
-    QMessageBox.critical(None, APP_NAME, message)
+    box = QMessageBox(QMessageBox.Icon.Critical, APP_NAME, message, QMessageBox.StandardButton.Ok)
+    box.setTextFormat(Qt.TextFormat.PlainText)  # the file's name, as it is
+    box.exec()
 
 
 def start_window(
@@ -102,7 +125,6 @@ def start_window(
     once from a first look while it is opened on a worker thread (SQLAlchemy's import alone
     takes a third of a second); anything else is opened first. None when it cannot be
     opened (the user has been ``tell``-ed why; tests answer there)."""
-    from riskreg.errors import RegisterError
     from ui.errors import install_excepthook
     from ui.main_window import MainWindow
     from ui.settings import Preferences
@@ -122,18 +144,49 @@ def start_window(
         window = MainWindow(first_look=look, preferences=preferences)
         window.open_in_background(open_it)
     else:
-        try:
-            service = open_startup_register(argv)
-        except RegisterError as exc:
-            tell(str(exc))
+        opened = _window_on_startup_register(argv, preferences, tell)
+        if opened is None:
             return None
-        window = MainWindow(service, preferences)
+        window = opened
     install_excepthook(window)
     from ui.startup_probe import watch_first_paint
 
     watch_first_paint(window)
     window.show()
     return window
+
+
+def _window_on_startup_register(
+    argv: Sequence[str], preferences: Preferences, tell: Callable[[str], None]
+) -> MainWindow | None:
+    """The window on the register opened before it shows. A damaged register, or one
+    holding what the application did not make, is offered its way back (the latest good
+    backup, a clean copy) before anything else; otherwise the user is told why not."""
+    from riskreg.errors import RegisterError
+    from ui import register_safety
+    from ui.main_window import MainWindow
+
+    location = str(startup_location(argv))
+    for _attempt in range(2):  # the register, then the file the way back gave
+        try:
+            service = open_startup_register(argv)
+        except RegisterError as exc:
+            error = exc
+        else:
+            try:
+                return MainWindow(service, preferences)
+            except RegisterError as exc:  # a page that cannot be read, met while building
+                service.close()
+                error = exc
+        offered, replacement = register_safety.recover(
+            None, location, error, preferences.backup_policy
+        )
+        if replacement is None:
+            if not offered:
+                tell(str(error))
+            return None
+        argv, location = [argv[0], replacement], replacement
+    return None
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -63,13 +63,24 @@ class RegisterLifecycle(QObject):
         if generation != self.opener.generation or self._window.document.is_open:
             service.close()  # the window was closed while it was opened
             return
-        self._window.attach(service)
+        try:
+            self._window.attach(service)
+        except RegisterError as exc:  # a page that cannot be read, met while filling the window
+            service.close()
+            self.opener.last_error = exc
+            self._not_opened(generation, str(exc))
 
     def _not_opened(self, generation: int, reason: str) -> None:
-        """The register could not be opened after all (locked, changed, unreadable): say
-        why and close the window, as a start-up that fails before showing one does."""
+        """The register could not be opened after all (locked, changed, unreadable): offer
+        its way back (a backup, a clean copy), or say why and close the window, as a
+        start-up that fails before showing one does."""
         if generation != self.opener.generation:
             return
+        from ui import register_safety
+
+        error = self.opener.last_error
+        if error is not None and register_safety.recover_in_window(self._window, error):
+            return  # a backup put back, or a clean copy made: opened in this window instead
         self.failed_to_open = True
         self._window.show_error("Cannot open register", reason)
         self._window.close()
@@ -89,7 +100,14 @@ class RegisterLifecycle(QObject):
             if is_server(location) and _login_refused(str(exc)):
                 again = window.ask_server_login(location, f"The server refused the login: {exc}")
                 return again is not None and self.open_register(again)
-            window.show_error("Cannot open register", str(exc))
+            from ui import register_safety
+
+            policy = window.preferences.backup_policy
+            offered, instead = register_safety.recover(window, location, exc, policy)
+            if instead is not None:  # the backup put back, or the clean copy made
+                return self.open_register(instead)
+            if not offered:
+                window.show_error("Cannot open register", str(exc))
             return False
         self.switch_to(service)
         QTimer.singleShot(0, self.after_open)
@@ -190,6 +208,11 @@ class RegisterLifecycle(QObject):
                 f"Today's backup copy was not taken: {result.backup_problem}", 20_000
             )
         report = result.report
+        if report.notes:  # a journal merged or set aside, a network share under the file
+            from ui import register_safety
+
+            window.statusBar().showMessage(report.notes[0], 60_000)
+            window.opening_notes = register_safety.show_notes(window, report.notes)
         if report.ok:
             return
         service = window.document.service
@@ -222,13 +245,16 @@ def _login_refused(message: str) -> bool:
 
 def offer_restore_question(window: Any, problems: Sequence[str], latest: Any) -> bool:
     """Ask whether to put the latest good backup back."""
+    from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QMessageBox
 
     shown = "\n".join(problems[:5])
-    answer = QMessageBox.question(
-        window, "The register fails its check",
+    box = QMessageBox(
+        QMessageBox.Icon.Question, "The register fails its check",
         f"{shown}\n\nThe latest good backup copy is from "
         f"{latest.taken_at:%d %b %Y %H:%M} ({latest.risks} risks). Put it back? The "
         "damaged file is kept aside.",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, window,
     )  # fmt: skip
-    return answer == QMessageBox.StandardButton.Yes
+    box.setTextFormat(Qt.TextFormat.PlainText)  # the problems name the file's own text
+    return box.exec() == QMessageBox.StandardButton.Yes

@@ -85,6 +85,10 @@ class MainWindow(QMainWindow):
         self._install_undo_actions()
         self.lifecycle = RegisterLifecycle(self)
         self._closing = False
+        self.first_look_location = ""
+        """The file a first look showed (what a way back offers to put right)."""
+        self.opening_notes: object = None
+        """What the user was told about the register just opened (a journal, a share)."""
 
         scheme = service.scheme() if service is not None else first_look.scheme  # type: ignore[union-attr]
         self.register_view = RegisterView(TableContext(scheme, date.today()), self)
@@ -133,6 +137,7 @@ class MainWindow(QMainWindow):
         view.set_risks(look.risks, view.model.context,
                        look.risk_count if shown < look.risk_count else None)  # fmt: skip
         self._enable_register_commands(False)
+        self.first_look_location = look.location
         self.setWindowTitle(f"{look.name} — {look.location}[*]")
         self.status_label.setText(
             f"Opening the register… {look.risk_count:,} risks · {look.action_count:,} actions "
@@ -167,6 +172,10 @@ class MainWindow(QMainWindow):
     def failed_to_open(self) -> bool:
         """The register a first look showed could not be opened (the window then closes)."""
         return self.lifecycle.failed_to_open
+
+    @failed_to_open.setter
+    def failed_to_open(self, failed: bool) -> None:
+        self.lifecycle.failed_to_open = failed
 
     @property
     def opener(self) -> Any:

@@ -76,7 +76,7 @@ def register_html(
     for r in risks:
         band = scheme.band(r.current_likelihood, r.current_impact)
         current = (
-            f"<td style='background:{band.colour}'><b>{r.current_score}</b> "
+            f"<td style='background:{escape(band.colour)}'><b>{r.current_score}</b> "
             f"{escape(band.name)}</td>"
         )
         rows.append(

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from riskreg.records import Actor, RegisterInfo
@@ -27,6 +28,7 @@ class OutsideChangeBar(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.label = QLabel()
+        self.label.setTextFormat(Qt.TextFormat.PlainText)  # refs from the register
         self.label.setStyleSheet("color: #663c00;")
         self.refresh_button = QPushButton("Refresh all")
         layout = QHBoxLayout(self)

@@ -13,9 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from riskreg.exchange.ods_extent import check_ods
 from riskreg.exchange.reader import (
     WorkbookRefused,
     check_archive,
+    check_expansion,
     check_extent,
     check_sheet_extents,
     check_sizes,
@@ -109,18 +111,21 @@ def _check_file(path: Path) -> None:
         return
     if path.suffix.lower() == ".ods":
         _check_zip(path, "content.xml")
+        check_ods(path, MAX_ROWS)  # repeated rows and cells counted before calamine loads them
     else:
         check_archive(path)
 
 
 def _check_zip(path: Path, required: str) -> None:
+    """The zip's directory, then what its parts actually inflate to (``reader``)."""
     try:
         with zipfile.ZipFile(path) as archive:
-            names = {m.filename for m in check_sizes(path.name, archive)}
+            members = check_sizes(path.name, archive)
+            if required not in {m.filename for m in members}:
+                raise WorkbookRefused(f"{path.name} is not an OpenDocument spreadsheet")
+            check_expansion(path.name, archive, members)
     except zipfile.BadZipFile as exc:
         raise WorkbookRefused(f"{path.name} is damaged or not a spreadsheet") from exc
-    if required not in names:
-        raise WorkbookRefused(f"{path.name} is not an OpenDocument spreadsheet")
 
 
 def _is_encrypted_package(path: Path) -> bool:

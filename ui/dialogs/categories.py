@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from riskreg.errors import ValidationError
 from riskreg.records import CategoryRecord
+from ui import plain
 from ui.document import RegisterDocument
 from ui.geometry import fit_to_screen
 from ui.views.fields import ErrorLabel
@@ -60,7 +61,7 @@ class CategoriesDialog(QDialog):
             if partner.active:
                 combo = QComboBox()
                 self.partner_appetite[partner.code] = combo
-                form.addRow(f"{partner.code}", combo)
+                form.addRow(plain.label(partner.code), combo)  # the code as written
         self.escalate_after = QSpinBox()
         self.escalate_after.setRange(1, 3650)
         self.escalate_after.setSuffix(" days")

@@ -60,6 +60,7 @@ from riskreg.exchange.foreign import (
 from riskreg.exchange.scales import text_of
 from riskreg.records import RiskStatus
 from riskreg.scoring import ScoringScheme
+from ui import plain
 from ui.document import RegisterDocument
 from ui.geometry import fit_to_screen
 from ui.models.base import text_item
@@ -116,6 +117,9 @@ class ForeignImportWizard(QWizard):
         super().__init__(parent)
         self.setWindowTitle("Import another register")
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
+        # subtitles quote the file's sheet names and the reader's refusals: shown as written
+        self.setTitleFormat(Qt.TextFormat.PlainText)
+        self.setSubTitleFormat(Qt.TextFormat.PlainText)
         fit_to_screen(self, 980, 640)
         self.document = document
         self.folder = folder
@@ -177,7 +181,7 @@ class FilePage(QWizardPage):
         self.path = QLineEdit()
         self.mapping_path = QLineEdit()
         self.mapping_path.setPlaceholderText("optional: a mapping saved from an earlier import")
-        self.problem = QLabel()
+        self.problem = plain.label()  # names the file, its sheets and cells
         self.problem.setWordWrap(True)
         self.problem.setStyleSheet("color: #b3261e")
         browse, browse_mapping = QPushButton("Browse…"), QPushButton("Browse…")
@@ -240,7 +244,7 @@ class LayoutPage(QWizardPage):
         self.sheet = QComboBox()
         self.row = QSpinBox()
         self.row.setRange(1, 30)
-        self.explanation = QLabel()
+        self.explanation = plain.label()  # names the sheet and its headers
         self.explanation.setWordWrap(True)
         self.model = QStandardItemModel(self)
         self.table = QTableView()
@@ -545,7 +549,7 @@ class PreviewPage(QWizardPage):
         self.setTitle("What will be created")
         self.summary = QLabel()
         self.summary.setWordWrap(True)
-        self.problem = QLabel()
+        self.problem = plain.label()
         self.problem.setWordWrap(True)
         self.problem.setStyleSheet("color: #b3261e")
         self.risks = QStandardItemModel(0, 6, self)
@@ -573,13 +577,14 @@ class PreviewPage(QWizardPage):
         assert plan is not None
         new, errors = plan.count("new"), plan.count("error")
         mapping = plan.mapping
-        notes = "".join(f"<br>• {note}" for note in plan.notes)
-        categories = (f"<br>New categories: {', '.join(plan.new_categories)}."
+        notes = "".join(f"<br>• {plain.escaped(note)}" for note in plan.notes)
+        categories = (f"<br>New categories: {plain.escaped(', '.join(plan.new_categories))}."
                       if plan.new_categories else "")  # fmt: skip
+        self.summary.setTextFormat(Qt.TextFormat.RichText)  # its own markup; the file's escaped
         self.summary.setText(
-            f"<b>{new} risks</b> will be created as <b>{mapping.status.value}</b>, led by "
-            f"<b>{mapping.partner}</b>, in one change set after a backup copy; "
-            f"<b>{errors}</b> rows have problems.{categories}{notes}"
+            f"<b>{new} risks</b> will be created as <b>{plain.escaped(mapping.status.value)}</b>, "
+            f"led by <b>{plain.escaped(mapping.partner)}</b>, in one change set after a backup "
+            f"copy; <b>{errors}</b> rows have problems.{categories}{notes}"
         )
         self.risks.removeRows(0, self.risks.rowCount())
         self.problems.removeRows(0, self.problems.rowCount())

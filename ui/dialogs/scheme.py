@@ -8,6 +8,7 @@ a backup copy (one audited change set).
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QColorDialog,
@@ -296,8 +297,11 @@ class SchemeDialog(QDialog):
     # -- applying -----------------------------------------------------------------------
     def confirm(self, report: SchemeChangeReport) -> bool:
         """Ask before re-banding (tests replace this seam)."""
-        answer = QMessageBox.question(self, "Apply the new scheme?", describe(report))
-        return answer == QMessageBox.StandardButton.Yes
+        answers = QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
+        box = QMessageBox(QMessageBox.Icon.Question, "Apply the new scheme?", describe(report),
+                          answers, self)  # fmt: skip
+        box.setTextFormat(Qt.TextFormat.PlainText)  # band names and refs as written
+        return box.exec() == QMessageBox.StandardButton.Yes
 
     def try_apply(self) -> bool:
         try:

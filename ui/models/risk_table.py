@@ -19,6 +19,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from riskreg.governance import appetite_reasons
 from riskreg.records import RiskRecord, Shares
 from riskreg.scoring import ScoringScheme
+from ui.plain import tip
 
 Index = QModelIndex | QPersistentModelIndex
 _NO_INDEX = QModelIndex()
@@ -246,16 +247,16 @@ class RiskTableModel(QAbstractTableModel):
             return record.uuid
         if role == Qt.ItemDataRole.ToolTipRole:
             if column.key == "title":
-                return record.description or record.title
+                return tip(record.description or record.title)  # as written, never as HTML
             if column.key == "flags":
                 reasons = self._context.appetite(record)
-                return "\n".join(reasons) if reasons else None
+                return tip("\n".join(reasons)) if reasons else None
             if column.score_of is not None:
                 levels = column.score_of(record)
                 if levels is not None:
                     scheme = self._context.scheme
                     band = scheme.band(*levels).name
-                    return (
+                    return tip(
                         f"{band}: likelihood {scheme.likelihood[levels[0] - 1].caption}, "
                         f"impact {scheme.impact[levels[1] - 1].caption}"
                     )

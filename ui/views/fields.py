@@ -161,6 +161,7 @@ class ErrorLabel(QLabel):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setTextFormat(Qt.TextFormat.PlainText)  # messages quote what was typed or read
         self.setStyleSheet("color: #b3261e;")
         self.setWordWrap(True)
         self.setTextFormat(Qt.TextFormat.PlainText)

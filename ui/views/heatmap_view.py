@@ -29,6 +29,7 @@ from riskreg.render.heatmap_painter import HeatMapLayout, paint_heat_map
 from riskreg.render.request import HeatMapRequest
 from ui.document import RegisterDocument
 from ui.models.risk_filter import RiskFilter
+from ui.plain import tip
 from ui.settings import Preferences
 from ui.views.fields import OptionalDateEdit
 
@@ -97,7 +98,7 @@ class HeatMapCanvas(QWidget):
                 shown = titles[:25] + (
                     [f"… and {len(titles) - 25} more"] if len(titles) > 25 else []
                 )
-                QToolTip.showText(event.globalPos(), "\n".join(shown), self)
+                QToolTip.showText(event.globalPos(), tip("\n".join(shown)), self)  # as written
             else:
                 QToolTip.hideText()
             return True

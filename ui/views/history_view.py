@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
 from riskreg.records import ChangeRecord, Changes
 from ui.document import RegisterDocument
 from ui.models.history_table import HistoryModel
+from ui.plain import escaped
 
 
 class HistoryView(QWidget):
@@ -17,6 +19,7 @@ class HistoryView(QWidget):
         self._document = document
         self._uuid = ""
         self.trend_label = QLabel()
+        self.trend_label.setTextFormat(Qt.TextFormat.RichText)  # its own markup; the ref escaped
         self.model = HistoryModel(self)
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -50,7 +53,7 @@ class HistoryView(QWidget):
         scores = self._score_path(changes, record.current_likelihood, record.current_impact)
         arrow = {1: "▲ rising", -1: "▼ falling", 0: "steady"}[found.trend or 0]
         self.trend_label.setText(
-            f"<b>{record.ref}</b> current score {record.current_score} — trend {arrow}. "
+            f"<b>{escaped(record.ref)}</b> current score {record.current_score} — trend {arrow}. "
             f"Score over time: {' → '.join(str(s) for s in scores)}"
         )
 

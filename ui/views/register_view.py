@@ -63,6 +63,7 @@ class RegisterView(QWidget):
         self.escalated_filter.setToolTip("Escalated to the joint management team or above")
         self.overdue_filter = QCheckBox("Overdue actions")
         self.count_label = QLabel()
+        self.count_label.setTextFormat(Qt.TextFormat.PlainText)
         self.clear_cell_button = QPushButton("Show all cells")
         self.clear_cell_button.hide()
         for combo, tip in (

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from riskreg.errors import NotFound, ValidationError
 from riskreg.records import Changes, RiskRecord
 from ui.document import RegisterDocument
+from ui.plain import escaped
 from ui.views.risk_form import RiskForm
 
 
@@ -51,6 +52,7 @@ class RiskEditor(QWidget):
         self.placeholder = QLabel("Select a risk in the register to see and edit it here.")
         self.placeholder.setWordWrap(True)
         self.pending_label = QLabel()
+        self.pending_label.setTextFormat(Qt.TextFormat.PlainText)  # names the risk's ref
         self.pending_label.setWordWrap(True)
         self.pending_label.setTextFormat(Qt.TextFormat.PlainText)
         self.pending_label.setStyleSheet(
@@ -58,6 +60,7 @@ class RiskEditor(QWidget):
         )
         self.pending_label.hide()
         self.governance_label = QLabel()
+        self.governance_label.setTextFormat(Qt.TextFormat.RichText)  # the register's text escaped
         self.governance_label.setWordWrap(True)
         self.reviewed_button = QPushButton("Mark reviewed today")
         self.reviewed_button.setToolTip("Last reviewed today; the next review follows the band")
@@ -185,7 +188,7 @@ class RiskEditor(QWidget):
             return
         reasons = appetite_reasons(record, settings.scheme, settings.partnership_appetite,
                                    settings.partner_appetite)  # fmt: skip
-        text = f"{html.escape(record.ref)} — escalation: <b>{record.escalation.value}</b>"
+        text = f"{escaped(record.ref)} — escalation: <b>{escaped(record.escalation.value)}</b>"
         if reasons:
             text += "".join(f"<br><span style='color:#b26a00'>⚠ {html.escape(r)}</span>"
                             for r in reasons)  # fmt: skip

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -38,6 +38,7 @@ from riskreg.records import (
     Visibility,
 )
 from riskreg.scoring import ScoringScheme
+from ui.plain import escaped, plain, tip
 from ui.views.fields import ErrorLabel, MoneyEdit, OptionalDateEdit
 from ui.views.share_editor import ShareEditor
 
@@ -67,6 +68,7 @@ class RiskForm(QWidget):
 
         # identification
         self.ref_label = QLabel("new risk")
+        self.ref_label.setTextFormat(Qt.TextFormat.RichText)  # its own markup; the ref escaped
         self.title = QLineEdit()
         self.category = QComboBox()
         self.status = QComboBox()
@@ -79,6 +81,7 @@ class RiskForm(QWidget):
         self.likelihood: dict[str, QComboBox] = {b: QComboBox() for b in BASES}
         self.impact: dict[str, QComboBox] = {b: QComboBox() for b in BASES}
         self.score_labels: dict[str, QLabel] = {b: QLabel() for b in BASES}
+        plain(*self.score_labels.values())  # band names from the register
         self.target_date = OptionalDateEdit()
         self.proximity = QComboBox()
         self.proximity.addItem("—", "")
@@ -275,7 +278,7 @@ class RiskForm(QWidget):
                     combo.addItem("—", 0)
                 for level in levels:
                     combo.addItem(level.caption, level.value)
-                    combo.setItemData(combo.count() - 1, level.description, 3)  # tooltip
+                    combo.setItemData(combo.count() - 1, tip(level.description), 3)  # tooltip
                 combo.blockSignals(False)
         self.category.clear()
         self.category.addItem("—", "")
@@ -319,7 +322,7 @@ class RiskForm(QWidget):
                 self.last_reviewed.set_value(None)
                 self.next_review.set_value(None)
             else:
-                self.ref_label.setText(f"<b>{record.ref}</b>  ·  version {record.version}")
+                self.ref_label.setText(f"<b>{escaped(record.ref)}</b>  ·  version {record.version}")
                 self.title.setText(record.title)
                 self.title.setCursorPosition(0)  # long titles show from their start
                 self.description.setPlainText(record.description)

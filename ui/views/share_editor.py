@@ -71,6 +71,7 @@ class ShareEditor(QWidget):
         self.remove_button = QPushButton("Remove")
         self.split_evenly_button = QPushButton("Split evenly")
         self.total_label = QLabel()
+        self.total_label.setTextFormat(Qt.TextFormat.PlainText)  # partner codes
         buttons = QHBoxLayout()
         buttons.addWidget(self.partner_choice, 1)
         buttons.addWidget(self.add_button)
