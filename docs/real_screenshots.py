@@ -45,6 +45,8 @@ def shoot(width: int, height: int) -> None:
     app = subprocess.Popen([sys.executable, str(ROOT / "main.py"), str(register)], env=env)
     try:
         time.sleep(6)
+        _run(["xdotool", "key", "--clearmodifiers", "Return"], env)  # acting for the keeper
+        time.sleep(1)
         _run(["xdotool", "mousemove", "120", "300", "click", "1"], env)  # a row of the table
         time.sleep(1.5)
         size = f"{width}x{height}"

@@ -93,23 +93,28 @@ def _cycles_collected_in_the_gui_thread(request: pytest.FixtureRequest) -> Itera
 
 
 @pytest.fixture(autouse=True)
-def _unsaved_typing_is_discarded_when_a_test_leaves_it(
+def _window_questions_answered_as_a_user_pressing_ok(
     request: pytest.FixtureRequest,
 ) -> Iterator[None]:
-    """A window test that leaves typing unsaved when its window closes answers "Discard"
-    (the Save / Discard / Cancel question would otherwise wait for a click forever); tests
-    of the question itself replace ``RiskEditor.ask_unsaved``."""
+    """A window test that leaves typing unsaved when its window closes answers "Discard",
+    and one whose actor is no partner of the register acts for its keeper (the questions
+    would otherwise wait for a click forever); tests of a question replace its seam."""
     if "qtbot" not in request.fixturenames:
         yield
         return
+    from ui.main_window import MainWindow
     from ui.views.risk_editor import RiskEditor, Unsaved
 
-    original = RiskEditor.ask_unsaved
+    original = RiskEditor.ask_unsaved, MainWindow.ask_acting_partner
     RiskEditor.ask_unsaved = lambda editor, record: Unsaved.DISCARD  # type: ignore[method-assign,assignment,misc]
+    # a window on a register the test's actor is no partner of: OK on the keeper, as shown
+    MainWindow.ask_acting_partner = (  # type: ignore[method-assign]
+        lambda window, partners, keeper: keeper or partners[0].code  # type: ignore[misc]
+    )
     try:
         yield
     finally:
-        RiskEditor.ask_unsaved = original  # type: ignore[method-assign]
+        RiskEditor.ask_unsaved, MainWindow.ask_acting_partner = original  # type: ignore[method-assign]
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

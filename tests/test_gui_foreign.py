@@ -145,6 +145,6 @@ def test_file_menu_opens_the_wizard(
     qtbot.addWidget(window)
     asked: list[object] = []
     monkeypatch.setattr(ForeignImportWizard, "ask",
-                        classmethod(lambda cls, *a: asked.append(a) or 0))  # fmt: skip
+                        classmethod(lambda cls, *a, **k: asked.append(a) or 0))  # fmt: skip
     window.actions_by_id[act.IMPORT_FOREIGN].trigger()
     assert len(asked) == 1

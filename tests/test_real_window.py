@@ -117,6 +117,9 @@ def test_printing_in_a_real_window_paints_and_every_window_fits(
     try:
         assert _wait_for(display, "joint risk register"), log.read_text()
         time.sleep(2.0)  # the register opens behind the first paint
+        assert _wait_for(display, "Which partner do you act for?", 15), _windows(display)
+        _key(display, "Return")  # a new user acts for the partner shown (the keeper)
+        time.sleep(1.0)
         placed = {}
         for chord, expected in (("ctrl+p", "Print preview"), ("Escape", None),
                                 ("ctrl+2", None), ("ctrl+p", "Print preview")):  # fmt: skip

@@ -34,6 +34,8 @@ ADD_ACTION = "risk.add_action"
 PARTNERS = "register.partners"
 CATEGORIES = "register.categories"
 SCHEME = "register.scheme"
+SETTINGS = "register.settings"
+WELCOME = "help.welcome"
 PREFERENCES = "settings.preferences"
 RECORD_REVIEW = "review.record"
 REVIEWS = "review.list"
@@ -97,6 +99,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(CATEGORIES, "&Categories…", None, "Categories and the appetite in each"),
     ActionSpec(SCHEME, "&Scoring scheme… (cannot be undone)", None,
                "Levels, labels and bands of the matrix; a backup copy is taken before a change"),
+    ActionSpec(SETTINGS, "Se&ttings…", None,
+               "The partnership's name, the keeping partner, review intervals, escalation"),
     ActionSpec(RECORD_REVIEW, "&Record joint review… (cannot be undone)", None,
                "Freeze the joint register as this meeting sees it, with its decisions"),
     ActionSpec(REVIEWS, "&Joint reviews…", None,
@@ -107,6 +111,9 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(SHOW_HEAT_MAP, "&Heat map", "Ctrl+2", "The likelihood × impact grid"),
     ActionSpec(SHOW_EXPOSURE, "&Exposure", "Ctrl+3", "Each partner's share of the cost"),
     ActionSpec(SHOW_ALL_ACTIONS, "&All actions", "Ctrl+4", "Every action of the register"),
+    ActionSpec(WELCOME, "&Welcome…", None,
+               "Ways to begin: the demo, a new partnership, a spreadsheet register, a file, "
+               "a server"),
     ActionSpec(USER_GUIDE, "&User guide", Key.HelpContents,
                "How to use the register: the guide, in the application", "help-contents"),
     ActionSpec(ABOUT, "&About Joint Risk Register", None,

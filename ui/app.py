@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from riskreg.first_look import FirstLook
     from riskreg.records import Actor
     from riskreg.service import RegisterService
+    from ui.dialogs.welcome import WelcomeChoice
     from ui.main_window import MainWindow
     from ui.settings import Preferences
 
@@ -47,17 +48,18 @@ def startup_actor(preferences: Preferences) -> Actor:
 
 
 def acting_for_partner(service: RegisterService, partner: str) -> RegisterService:
-    """The service acting for the partner chosen in Preferences, or for the keeping partner
-    when that one is not in this register (closed again if it cannot be read)."""
+    """The service acting for the partner chosen in Preferences when it is an active
+    partner of this register; otherwise for nobody yet, and the window asks which partner
+    the user acts for before anything can be written (closed again if it cannot be read)."""
     from riskreg.records import Actor
 
     try:
-        known = {p.code for p in service.list_partners()}
-        if partner not in known:
-            partner = service.register_info().keeper_code or ""
+        active = {p.code for p in service.list_partners(active_only=True)}
     except BaseException:
         service.close()
         raise
+    if partner not in active:
+        partner = ""
     actor = service.actor
     return service.with_actor(Actor(actor.user, partner, "GUI"))
 
@@ -119,12 +121,13 @@ def tell_cannot_open(message: str) -> None:
 
 
 def start_window(
-    argv: Sequence[str], tell: Callable[[str], None] = tell_cannot_open
+    argv: Sequence[str], tell: Callable[[str], None] | None = None
 ) -> MainWindow | None:
     """The application's window, shown. A register file at this version's schema shows at
     once from a first look while it is opened on a worker thread (SQLAlchemy's import alone
-    takes a third of a second); anything else is opened first. None when it cannot be
-    opened (the user has been ``tell``-ed why; tests answer there)."""
+    takes a third of a second); anything else is opened first. When it cannot be opened
+    the welcome screen says why and offers the ways to begin; a caller's ``tell`` is told
+    instead (tests answer there), and then the answer is None."""
     from ui.errors import install_excepthook
     from ui.main_window import MainWindow
     from ui.settings import Preferences
@@ -144,7 +147,10 @@ def start_window(
         window = MainWindow(first_look=look, preferences=preferences)
         window.open_in_background(open_it)
     else:
-        opened = _window_on_startup_register(argv, preferences, tell)
+        problems: list[str] = []
+        opened = _window_on_startup_register(argv, preferences, tell or problems.append)
+        if opened is None and tell is None and problems:
+            opened = welcome_instead(problems[-1], preferences)
         if opened is None:
             return None
         window = opened
@@ -187,6 +193,82 @@ def _window_on_startup_register(
             return None
         argv, location = [argv[0], replacement], replacement
     return None
+
+
+def welcome_instead(problem: str, preferences: Preferences) -> MainWindow | None:
+    """No register could be opened: the welcome screen says why and offers the ways to
+    begin; the window on the register the user chose, or None."""
+    from riskreg.errors import RegisterError
+    from riskreg.service import open_service
+    from ui.dialogs.welcome import WelcomeDialog
+    from ui.main_window import MainWindow
+
+    while True:
+        choice = WelcomeDialog.ask(preferences.recent_registers, problem)
+        if choice is None:
+            return None
+        actor = startup_actor(preferences)
+        try:
+            chosen = _register_chosen(choice, actor, preferences)
+            if chosen is None:
+                continue
+            location, spreadsheet = chosen
+            service = open_service(location, startup_actor(preferences),
+                                   backup_policy=preferences.backup_policy)  # fmt: skip
+            window = MainWindow(acting_for_partner(service, preferences.partner_code),
+                                preferences)  # fmt: skip
+        except RegisterError as exc:
+            problem = str(exc)
+            continue
+        preferences.add_recent(window.document.service.location)
+        if spreadsheet is not None:  # a new partnership, filled from a spreadsheet
+            window.show()
+            window.exchange.import_foreign(spreadsheet)
+        return window
+
+
+def _register_chosen(
+    choice: WelcomeChoice, actor: Actor, preferences: Preferences
+) -> tuple[str, Path | None] | None:
+    """Where the welcome screen's choice leads, and a spreadsheet to bring into it (a new
+    partnership is created first, and the user then acts as the person it names)."""
+    from PySide6.QtWidgets import QFileDialog
+
+    from riskreg.service import create_register
+    from ui.dialogs.new_partnership import NewPartnershipWizard
+    from ui.dialogs.open_register import OpenRegisterDialog
+    from ui.dialogs.welcome import Start
+    from ui.settings import FolderKind
+    from ui.window_commands import demo_register_path
+
+    folder = str(preferences.folder_for(FolderKind.REGISTER))
+    if choice.start is Start.DEMO:
+        return str(demo_register_path(actor)), None
+    if choice.start is Start.RECENT:
+        return choice.location, None
+    if choice.start in (Start.OPEN, Start.SERVER):
+        found = OpenRegisterDialog.ask(folder, None, on_server=choice.start is Start.SERVER)
+        return (found, None) if found else None
+    spreadsheet = None
+    if choice.start is Start.SPREADSHEET:
+        sheet, _ = QFileDialog.getOpenFileName(
+            None, "The spreadsheet register to bring in", folder,
+            "Spreadsheets (*.xlsx *.xlsm *.xls *.ods)",
+        )  # fmt: skip
+        if not sheet:
+            return None
+        spreadsheet = Path(sheet)
+    made = NewPartnershipWizard.ask(folder, actor.user)
+    if made is None:
+        return None
+    created = create_register(
+        made.path, made.actor, name=made.name, partners=made.partners, keeper=made.keeper,
+        categories=made.categories, scheme=made.scheme,
+    )  # fmt: skip
+    created.close()
+    preferences.user_name = made.actor.user
+    preferences.partner_code = made.actor.partner_code
+    return str(made.path), spreadsheet
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -105,12 +105,13 @@ class ExchangeCommands:
         job = self.document.apply_import(plan, accepted, applied)
         return len(accepted) if job is not None else None
 
-    def import_foreign(self) -> int:
-        """The import wizard for another register's spreadsheet; the risks it created."""
+    def import_foreign(self, spreadsheet: Path | None = None) -> int:
+        """The import wizard for another register's spreadsheet (``spreadsheet``, if
+        already chosen); the risks it created."""
         from ui.dialogs.foreign_wizard import ForeignImportWizard
 
         created = ForeignImportWizard.ask(self.document, self._start(FolderKind.FOREIGN),
-                                          self.parent)  # fmt: skip
+                                          self.parent, spreadsheet=spreadsheet)  # fmt: skip
         if created:
             self.report(
                 "Register imported",

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QTabWidget, QWidget
 
 from riskreg.first_look import FirstLook
 from riskreg.locations import SUFFIX, is_server
-from riskreg.records import Actor, RiskStatus
+from riskreg.records import Actor, PartnerRecord, RiskStatus
 from ui import actions as act
 from ui.document import RegisterDocument
 from ui.errors import show_refusal
@@ -158,6 +158,7 @@ class MainWindow(QMainWindow):
             self.document.attach(service)
             self._enable_register_commands(True)
             self._connect_register()
+            self.document.sig_opened.connect(self._another_register)
         self.feed.load()
         self.editor.refresh_choices()
         selected = self.register_view.selected_uuid()
@@ -166,6 +167,7 @@ class MainWindow(QMainWindow):
         self.heat_map.set_filter(self.register_view.current_filter)
         self._show_register_state()
         QTimer.singleShot(0, self.lifecycle.after_open)  # after the first paint
+        QTimer.singleShot(0, self.ensure_acting_as_member)
         self.watch.start()
 
     @property
@@ -231,11 +233,11 @@ class MainWindow(QMainWindow):
                        None, act.RESTORE, None, act.RELOAD, act.CLOSE, act.QUIT]),
             ("&Edit", [act.UNDO, act.REDO, None, act.FIND, None, act.PREFERENCES]),
             ("&Risk", [act.NEW_RISK, act.SAVE_RISK, act.ADD_ACTION]),
-            ("Re&gister", [act.PARTNERS, act.CATEGORIES, act.SCHEME]),
+            ("Re&gister", [act.SETTINGS, None, act.PARTNERS, act.CATEGORIES, act.SCHEME]),
             ("Re&view", [act.RECORD_REVIEW, act.REVIEWS]),
             ("&View", [act.SHOW_REGISTER, act.SHOW_HEAT_MAP, act.SHOW_EXPOSURE,
                        act.SHOW_ALL_ACTIONS]),
-            ("&Help", [act.USER_GUIDE, act.ABOUT]),
+            ("&Help", [act.WELCOME, act.USER_GUIDE, act.ABOUT]),
         )  # fmt: skip
         for title, entries in menus:
             menu = self.menuBar().addMenu(title)
@@ -286,6 +288,7 @@ class MainWindow(QMainWindow):
             (act.NEW_RISK, c.new_risk), (act.SAVE_RISK, self.editor.save),
             (act.ADD_ACTION, self.risk_actions.add_action), (act.PARTNERS, c.edit_partners),
             (act.CATEGORIES, c.edit_categories), (act.SCHEME, c.edit_scheme),
+            (act.SETTINGS, c.edit_settings), (act.WELCOME, c.welcome),
             (act.PREFERENCES, c.edit_preferences), (act.RECORD_REVIEW, c.record_review),
             (act.REVIEWS, c.show_reviews),
         ):  # fmt: skip
@@ -354,6 +357,9 @@ class MainWindow(QMainWindow):
         for view in (self.heat_map, self.exposure, self.all_actions):
             if view is not widget:
                 view.set_shown(False)
+
+    def _another_register(self) -> None:
+        QTimer.singleShot(0, self.ensure_acting_as_member)
 
     # Bound methods, not lambdas: Qt drops a connection to a method when its window goes,
     # while a lambda would still be called during teardown.
@@ -444,6 +450,37 @@ class MainWindow(QMainWindow):
         from riskreg.report import gather_pack
 
         return write_meeting_pack(gather_pack(self.document.service, since), path)
+
+    def ensure_acting_as_member(self) -> None:
+        """Every change is recorded for a partner of this register: on a server the
+        login's own (shown in the status bar); on a file the one remembered if it is an
+        active partner here, otherwise the user is asked which, before anything is
+        written."""
+        from dataclasses import replace
+
+        document = self.document
+        if not document.is_open or self._closing:
+            return
+        service = document.service
+        actor = service.actor
+        login_partner = service.login_partner()
+        if login_partner is not None:
+            if actor.partner_code != login_partner:
+                self.set_actor(replace(actor, partner_code=login_partner))
+            return
+        settings = document.settings
+        assert settings is not None
+        active = [p for p in settings.partners if p.active]
+        if not active or actor.partner_code in {p.code for p in active}:
+            return
+        chosen = self.ask_acting_partner(active, settings.info.keeper_code)
+        self.set_actor(replace(actor, partner_code=chosen))
+
+    def ask_acting_partner(self, partners: Sequence[PartnerRecord], keeper: str | None) -> str:
+        """Which partner the user acts for in this register (tests replace this seam)."""
+        from ui.dialogs.acting_as import ActingAsDialog
+
+        return ActingAsDialog.ask(partners, keeper, self)
 
     def set_actor(self, actor: Actor) -> None:
         self.preferences.user_name = actor.user

@@ -250,7 +250,7 @@ class DocumentEdits:
             )
         )  # fmt: skip
 
-    def rename_register(self, name: str) -> bool:
+    def rename_register(self, name: str, *, refused: Refused = None) -> bool:
         settings = self.settings
         assert settings is not None
         before = settings.info.name
@@ -263,10 +263,11 @@ class DocumentEdits:
                     doc, f"Rename to {name}", lambda s, value: s.rename_register(value),
                     before, name,
                 ),
+                refused=refused,
             )
         )  # fmt: skip
 
-    def set_keeper(self, code: str) -> bool:
+    def set_keeper(self, code: str, *, refused: Refused = None) -> bool:
         settings = self.settings
         assert settings is not None
         before = settings.info.keeper_code
@@ -278,6 +279,26 @@ class DocumentEdits:
                 undo=(None if before is None else lambda _: undo.SettingStep(
                     doc, f"Keeper {code}", lambda s, value: s.set_keeper(value), before, code,
                 )),
+                refused=refused,
+            )
+        )  # fmt: skip
+
+    def set_review_cadences(self, days: Mapping[str, int], *, refused: Refused = None) -> bool:
+        """How often each band is reviewed; undone by setting the intervals back."""
+        settings = self.settings
+        assert settings is not None
+        before = {band.name: band.review_days for band in settings.scheme.bands}
+        wanted = dict(days)
+        doc = self._doc()
+        return bool(
+            doc.run(
+                "The review intervals were not changed",
+                lambda s: succeeded(lambda: s.set_review_cadences(wanted)),
+                undo=lambda _: undo.SettingStep(
+                    doc, "Review intervals", lambda s, value: s.set_review_cadences(value),
+                    before, wanted,
+                ),
+                refused=refused,
             )
         )  # fmt: skip
 

@@ -18,7 +18,23 @@ from ui.confirm import confirm_written
 from ui.settings import FolderKind
 
 if TYPE_CHECKING:
+    from riskreg.records import Actor
+    from ui.dialogs.welcome import WelcomeChoice
     from ui.main_window import MainWindow
+
+
+def demo_register_path(actor: Actor) -> Path:
+    """The demo partnership in the user's data folder, made the first time it is asked for
+    (apart from the user's own default register)."""
+    from platformdirs import user_data_path
+
+    from riskreg.first_start import open_default_register
+    from ui.app import ORGANISATION
+
+    path = user_data_path(ORGANISATION, appauthor=False) / "demo.riskreg"
+    if not path.exists():
+        open_default_register(path, actor).close()
+    return path
 
 
 class WindowCommands:
@@ -36,21 +52,30 @@ class WindowCommands:
         return str(window.preferences.folder_for(kind, register))
 
     def new_register(self) -> bool:
-        window = self._window
-        path, _ = QFileDialog.getSaveFileName(
-            window, "New register", self.start_folder(FolderKind.REGISTER),
-            f"Risk registers (*{SUFFIX})",
-        )  # fmt: skip
-        if not path:
-            return False
-        window.preferences.remember_folder(FolderKind.REGISTER, Path(path))
-        return window.create_register(Path(path))
+        """The new-partnership wizard; the register it sets up opens in this window, and
+        you act from then on as the person and partner you gave."""
+        from ui.dialogs.new_partnership import NewPartnershipWizard
 
-    def choose_and_open(self) -> bool:
+        window = self._window
+        user = window.document.service.actor.user if window.document.is_open else ""
+        made = NewPartnershipWizard.ask(self.start_folder(FolderKind.REGISTER), user, window)
+        if made is None:
+            return False
+        window.preferences.remember_folder(FolderKind.REGISTER, made.path)
+        created = window.create_register(
+            made.path, name=made.name, actor=made.actor, partners=made.partners,
+            keeper=made.keeper, categories=made.categories, scheme=made.scheme,
+        )  # fmt: skip
+        if created:
+            window.set_actor(made.actor)
+        return created
+
+    def choose_and_open(self, *, server: bool = False) -> bool:
         from ui.dialogs.open_register import OpenRegisterDialog
 
         window = self._window
-        location = OpenRegisterDialog.ask(self.start_folder(FolderKind.REGISTER), window)
+        location = OpenRegisterDialog.ask(self.start_folder(FolderKind.REGISTER), window,
+                                          on_server=server)  # fmt: skip
         if location is None:
             return False
         if not is_server(location):
@@ -110,6 +135,46 @@ class WindowCommands:
         from ui.dialogs.scheme import SchemeDialog
 
         SchemeDialog.ask(self._window.document, self._window)
+
+    def edit_settings(self) -> None:
+        from ui.dialogs.register_settings import RegisterSettingsDialog
+
+        RegisterSettingsDialog.ask(self._window.document, self._window)
+
+    def welcome(self) -> bool:
+        """Help ▸ Welcome: the ways to begin; the one chosen is taken in this window."""
+        from ui.dialogs.welcome import WelcomeDialog
+
+        window = self._window
+        choice = WelcomeDialog.ask(window.preferences.recent_registers, "", window)
+        return choice is not None and self.begin(choice)
+
+    def begin(self, choice: WelcomeChoice) -> bool:
+        """Take one of the welcome screen's ways to begin."""
+        from ui.dialogs.welcome import Start
+
+        window = self._window
+        if choice.start is Start.DEMO:
+            return window.open_register(str(demo_register_path(window.document.service.actor)))
+        if choice.start is Start.NEW:
+            return self.new_register()
+        if choice.start is Start.SPREADSHEET:
+            return self.new_register_from_spreadsheet()
+        if choice.start in (Start.OPEN, Start.SERVER):
+            return self.choose_and_open(server=choice.start is Start.SERVER)
+        return window.open_register(choice.location)
+
+    def new_register_from_spreadsheet(self) -> bool:
+        """A new partnership's register, filled from a risk register in a spreadsheet."""
+        window = self._window
+        path, _ = QFileDialog.getOpenFileName(
+            window, "The spreadsheet register to bring in", self.start_folder(FolderKind.FOREIGN),
+            "Spreadsheets (*.xlsx *.xlsm *.xls *.ods)",
+        )  # fmt: skip
+        if not path or not self.new_register():
+            return False
+        window.preferences.remember_folder(FolderKind.FOREIGN, Path(path))
+        return window.exchange.import_foreign(Path(path)) > 0
 
     def edit_preferences(self) -> None:
         from ui.dialogs.preferences import PreferencesDialog

@@ -162,9 +162,14 @@ class ForeignImportWizard(QWizard):
         self.document.apply_foreign(self.plan, imported, refused=refused)
 
     @classmethod
-    def ask(cls, document: RegisterDocument, folder: str, parent: QWidget | None = None) -> int:
+    def ask(
+        cls, document: RegisterDocument, folder: str, parent: QWidget | None = None,
+        *, spreadsheet: Path | None = None,
+    ) -> int:  # fmt: skip
         """The number of risks imported (0 if cancelled); tests replace this seam."""
         wizard = cls(document, folder, parent)
+        if spreadsheet is not None:  # chosen already (the welcome screen's way in)
+            wizard.file_page.path.setText(str(spreadsheet))
         wizard.exec()
         return len(wizard.created)
 
