@@ -17,7 +17,7 @@ import uuid as uuidlib
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -106,6 +106,7 @@ from riskreg.validation import (
     check_value,
     normalise_shares,
     plainly_valid,
+    rating_problems,
 )
 
 CREATED = "*"
@@ -823,8 +824,8 @@ class RegisterService:
                     moved.get("current_likelihood", levels[2]),
                     moved.get("current_impact", levels[3]),
                 )
-                old_band = old.band(levels[2], levels[3]).name
-                new_band = new.band(cl, ci).name
+                old_band = _band_name(old, levels[2], levels[3])
+                new_band = _band_name(new, cl, ci)
                 if old_band != new_band:
                     w.log("risk", ruuid, ref, "band", old_band, new_band)
                 if moved:
@@ -921,8 +922,8 @@ class RegisterService:
                 first_old[entity_uuid].setdefault(field, int(old))
         rows = []
         for entity_uuid, ref, lik, imp in now:
-            if entity_uuid in created_later:
-                continue
+            if entity_uuid in created_later or lik is None or imp is None:
+                continue  # raised since, or unrated now: no move to draw
             then = first_old.get(entity_uuid, {})
             rows.append((ref, then.get("current_likelihood", lik), then.get("current_impact", imp),
                          lik, imp))  # fmt: skip
@@ -977,7 +978,7 @@ class RegisterService:
         trends = {}
         for entity_uuid, lik, imp in current:
             old_values = before.get(entity_uuid)
-            if old_values is None:
+            if old_values is None or lik is None or imp is None:
                 continue
             then = old_values.get("current_likelihood", lik) * old_values.get("current_impact", imp)
             trends[entity_uuid] = (lik * imp > then) - (lik * imp < then)
@@ -1018,6 +1019,8 @@ class RegisterService:
             if entity_uuid in new or entity_uuid not in risks:
                 continue
             ref, lik, imp, _ = risks[entity_uuid]
+            if lik is None or imp is None:
+                continue  # unrated now: neither up nor down
             then = then_values.get("current_likelihood", lik) * then_values.get(
                 "current_impact", imp
             )
@@ -1170,7 +1173,9 @@ class RegisterService:
                 or risk.escalation is EscalationLevel.SENIOR_EXECUTIVE
             ):
                 continue
-            in_top = scheme.band_index(risk.current_likelihood, risk.current_impact) == top
+            in_top = _band_name(scheme, risk.current_likelihood, risk.current_impact) == (
+                scheme.bands[top].name
+            )  # an unrated draft is in no band
             why = breaches.get(risk.uuid)
             if not (in_top or why):
                 continue
@@ -1723,7 +1728,7 @@ def _draft_problems(
     drafts: Sequence[RiskDraft], columns: dict[str, list[Any]], ctx: Context
 ) -> list[Problem]:
     """Every problem of every draft, named ``risk N: field`` when there are several."""
-    found = check_columns(columns, RISK_FIELDS, ctx)
+    found = check_columns(columns, RISK_FIELDS, ctx) + rating_problems(columns)
     for index, draft in enumerate(drafts):
         if any(getattr(draft, name) is not None for name in _CONSISTENCY_FIELDS):
             found += [(index, p) for p in check_risk_consistency(
@@ -1763,8 +1768,7 @@ def _insert_risks(w: _Work, drafts: Sequence[RiskDraft], today: date) -> list[st
         columns["last_reviewed"], columns["raised_on"], strict=True,
     ):  # fmt: skip
         if given is None:
-            days = scheme.bands[scheme.band_index(lik, imp)].review_days
-            given = (reviewed or raised) + timedelta(days=days)
+            given = scheme.next_review(lik, imp, reviewed or raised)
         next_reviews.append(given)
     columns["next_review"] = next_reviews
     columns["category"] = [category_ids[c] if c is not None else None for c in columns["category"]]
@@ -1888,14 +1892,21 @@ def _apply_risk_changes(
 
 
 def _scheme_report(
-    old: ScoringScheme, new: ScoringScheme, levels: Sequence[tuple[int, int]]
+    old: ScoringScheme, new: ScoringScheme, levels: Sequence[tuple[int | None, int | None]]
 ) -> SchemeChangeReport:
     changing = moved = 0
     for lik, imp in levels:
+        if lik is None or imp is None:
+            continue  # an unrated draft: no level to move, no band to change
         nl, ni = old.remap_likelihood(lik, new), old.remap_impact(imp, new)
         moved += (nl, ni) != (lik, imp)
         changing += old.band(lik, imp).name != new.band(nl, ni).name
     return SchemeChangeReport(changing, moved, len(levels))
+
+
+def _band_name(scheme: ScoringScheme, likelihood: int | None, impact: int | None) -> str | None:
+    band = scheme.band_or_none(likelihood, impact)
+    return band.name if band else None
 
 
 def _apply_action_changes(

@@ -667,8 +667,8 @@ class _Builder:
         draft = RiskDraft(
             title=title,
             lead_partner=lead,
-            inherent_likelihood=inherent[0],  # type: ignore[arg-type]
-            inherent_impact=inherent[1],  # type: ignore[arg-type]
+            inherent_likelihood=inherent[0],
+            inherent_impact=inherent[1],
             current_likelihood=current[0],
             current_impact=current[1],
             description=description,

@@ -41,6 +41,9 @@ class HistoryView(QWidget):
         changes = service.history(uuid)
         self.model.set_rows(changes)
         record = service.get_risk(uuid)
+        if record.current_likelihood is None or record.current_impact is None:
+            self.trend_label.setText(f"<b>{record.ref}</b> is an unrated draft: not scored yet.")
+            return
         scores = self._score_path(changes, record.current_likelihood, record.current_impact)
         trend = service.trends().get(uuid, 0)
         arrow = {1: "▲ rising", -1: "▼ falling", 0: "steady"}[trend]
