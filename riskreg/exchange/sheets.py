@@ -36,6 +36,8 @@ class Table:
     visible: bool
     merged_across: set[tuple[int, int]] = field(default_factory=set)
     """Cells (row, column) filled from a merge to their left: group titles, not labels."""
+    hidden_rows: set[int] = field(default_factory=set)
+    """0-based rows the workbook hides (.xlsx, .xlsm and .ods; see ``hidden_rows``)."""
 
     def cell(self, row: int, column: int) -> Any:
         if row < len(self.rows) and column < len(self.rows[row]):
@@ -81,6 +83,11 @@ def read_tables(path: Path) -> list[Table]:
             tables.append(table)
     finally:
         book.close()
+    from riskreg.exchange.hidden_rows import hidden_rows
+
+    hidden = hidden_rows(path, [t.name for t in tables])
+    for table in tables:
+        table.hidden_rows = hidden.get(table.name, set())
     return tables
 
 
