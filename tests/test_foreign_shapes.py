@@ -64,7 +64,10 @@ def test_the_simplest_flat_register_takes_its_titles_from_asset_and_threat(
     assert first.cause == "Unpatched web framework"
     assert first.actions[0].description == "Patch monthly; web application firewall"
     assert first.description == "(Imported from flat.xlsx, where it was IS-01.)"
-    assert plan.notes[1] == "No partner or organisation column (nor any owner): every risk is led by APEX"
+    assert (
+        plan.notes[1]
+        == "No partner or organisation column (nor any owner): every risk is led by APEX"
+    )
 
 
 def test_a_header_in_row_2_under_merged_categories_from_column_c(
@@ -155,8 +158,8 @@ def test_hidden_rows_of_an_opendocument_sheet_are_left_out_too(
 ) -> None:
     ods = converted(hidden_totals_notes(tmp_path), "ods", tmp_path)
     plan = plan_foreign(demo, ods, partner="CNCL")
-    assert [d.title for d in plan.drafts] == ["Asbestos in the old depot",
-                                              "Contractor insolvency", "Flooding of the compound"]  # fmt: skip
+    titles = ["Asbestos in the old depot", "Contractor insolvency", "Flooding of the compound"]
+    assert [d.title for d in plan.drafts] == titles
     assert ("skipped", "Register!B3", "row 3: hidden in the workbook, left out") in findings(plan)
 
 
@@ -184,7 +187,9 @@ def test_sentences_in_an_impact_column_are_the_consequence_and_the_rating_is_use
     assert columns["Impact"] == ("consequence",
                                  "holds descriptions, not levels: read as consequence")  # fmt: skip
     assert columns["Impact rating"] == (
-        "current_impact", "column C holds descriptions: this one is the current impact")
+        "current_impact",
+        "column C holds descriptions: this one is the current impact",
+    )
 
 
 def test_a_sentence_where_a_level_belongs_is_kept_and_the_risk_comes_in_unrated(
@@ -196,7 +201,8 @@ def test_a_sentence_where_a_level_belongs_is_kept_and_the_risk_comes_in_unrated(
                             ("Payroll error", None, None, None, None)]  # fmt: skip
     assert [d.status for d in plan.drafts] == [RiskStatus.DRAFT, RiskStatus.DRAFT]
     assert plan.drafts[0].description == (
-        "Likelihood: Likely\nImpact: Loss of every online service for a day or more")
+        "Likelihood: Likely\nImpact: Loss of every online service for a day or more"
+    )
     assert plan.notes[1] == ("No impact column: every risk comes in as an unrated Draft, to be "
                              "scored in the register")  # fmt: skip
 
@@ -230,7 +236,8 @@ def test_rows_that_cannot_be_scored_come_in_as_unrated_drafts_with_a_finding_eac
     ]  # fmt: skip
     misspelt = plan.drafts[3]
     assert misspelt.description == (
-        "Likelihood: Hgh\nImpact: 2\n\n(Imported from unrated.xlsx, where it was U4.)")
+        "Likelihood: Hgh\nImpact: 2\n\n(Imported from unrated.xlsx, where it was U4.)"
+    )
     assert plan.drafts[2].description.startswith("Status: Closed\n\n")
     assert plan.summary()["unrated"] == 5
 
@@ -294,8 +301,12 @@ def test_rows_already_in_the_register_are_left_out_unless_picked(
     again.mapping.picked.add(3)
     picked = plan_foreign(demo, path, again.mapping)
     assert [d.title for d in picked.drafts] == ["Water main burst"]
-    assert ("warning", "Register!B3", "matches R-043 “Water main burst” already in this "
-            "register (the same title): brought in as you chose") in findings(picked)
+    assert (
+        "warning",
+        "Register!B3",
+        "matches R-043 “Water main burst” already in this "
+        "register (the same title): brought in as you chose",
+    ) in findings(picked)
 
 
 def test_a_workbook_exported_from_this_register_is_refused_as_such(
@@ -313,8 +324,9 @@ def test_a_workbook_exported_from_this_register_is_refused_as_such(
 def test_a_workbook_with_no_risk_table_says_what_was_looked_for_and_found(
     demo: RegisterService, tmp_path: Path
 ) -> None:
+    staff = {"Staff": [["Name", "Team"], ["Kim", "Design"]]}
     path = write(tmp_path / "budget.xlsx", [["Month", "Spend", "Forecast"], ["Jan", 100, 90]],
-                 sheet="Budget", others={"Staff": [["Name", "Team"], ["Kim", "Design"]]})  # fmt: skip
+                 sheet="Budget", others=staff)  # fmt: skip
     with pytest.raises(ForeignRefused) as refused:
         plan_foreign(demo, path)
     assert str(refused.value) == (

@@ -134,6 +134,7 @@ class _Reader:
             if t and _number(v) is None and _probability(v) is None and not is_prose(t)
             and self._label(t) is None and key(t) not in self.vocabulary.unspecified
         }  # fmt: skip
+        self.words = words
         self.scale = _best_scale(words, axis, self.vocabulary.scales)
         numbers = [n for n in map(_number, values) if n is not None]
         self.money = axis == "impact" and bool(numbers) and max(numbers) > 100 and not stated
@@ -161,12 +162,22 @@ class _Reader:
             return self._number_level(number)
         if is_prose(text):
             return None, "a description, not a level: kept in the description", PROSE
-        if self.scale is not None:
-            position = self.scale.position.get(words_key(_without_number(text)))
-            if position is not None:
-                level = _step_level(position, len(self.scale.steps), self.top)
-                return (level, f"step {position + 1} of {len(self.scale.steps)} on "
-                               f"{self.scale.name} ({self.scale.language})", MAPPED)  # fmt: skip
+        word = words_key(_without_number(text))
+        # The column's own scale first; a word it lacks, on the scale that has it (a
+        # bilingual register, or two partners' words in one column).
+        having = [s for s in self.vocabulary.scales if word in s.position]
+        for scale in (self.scale, _best_scale(self.words | {word}, self.axis, having)):
+            position = scale.position.get(word) if scale is not None else None
+            if scale is not None and position is not None:
+                level = _step_level(position, len(scale.steps), self.top)
+                return (level, f"step {position + 1} of {len(scale.steps)} on {scale.name} "
+                               f"({scale.language})", MAPPED)  # fmt: skip
+        parts = [p for p in re.split(r"\s*/\s*", text) if p]
+        if len(parts) > 1:  # "Uchel / High"
+            read = {self.read(p, p)[0] for p in parts}
+            (agreed,) = read if len(read) == 1 else (None,)
+            if agreed is not None:
+                return agreed, f"each of “{text}” reads as level {agreed}", MAPPED
         return None, "not a level of any known scale: choose one", UNKNOWN
 
     def _label(self, text: str) -> int | None:

@@ -31,12 +31,19 @@ TIERS = ("inherent", "current", "target")
 AXES = ("likelihood", "impact", "score")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def key(text: str) -> str:
-    """A word or header as compared: case, accents, spaces and punctuation ignored."""
+    """A word or header as compared: case, accents, spaces and punctuation ignored.
+
+    Cached: a register repeats its statuses, categories and levels in every row.
+    """
+    if text.isascii():
+        return fold(text)
     decomposed = unicodedata.normalize("NFKD", text)
     return fold("".join(ch for ch in decomposed if not unicodedata.combining(ch)))
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def words_key(text: str) -> str:
     """Like ``key`` but keeping word boundaries, for scale words (``very low``)."""
     decomposed = unicodedata.normalize("NFKD", text.casefold().replace("-", " "))

@@ -93,6 +93,13 @@ class RowBuilder:
         self.letters = {m.field: m.letter for m in layout.columns if m.field}
         self.headers = {m.field: m.header for m in layout.columns if m.field}
         self.scale_fields = [f for f in SCALE_FIELDS if f in self.letters]
+        self.choices = {name: {c.value: c for c in choices}
+                        for name, choices in mapping.scales.items()}  # fmt: skip
+        self.mirrored = [
+            (tier, other) for tier, other in (("inherent", "current"), ("current", "inherent"))
+            if not any(f"{tier}_{a}" in self.letters for a in ("likelihood", "impact"))
+        ]  # fmt: skip
+        """A base with no column of its own takes the other's scores (one pair of ratings)."""
         self.title_with_asset = (
             "asset" in self.letters
             and key(self.headers.get("title", "")) in vocabulary().title_with_asset
@@ -220,7 +227,7 @@ class _Row:
     # -- scores -------------------------------------------------------------------------
     def _scores(self) -> tuple[dict[str, int | None], bool]:
         """The six levels, and whether the risk is rated (inherent and current, whole)."""
-        b, mapping = self.b, self.b.mapping
+        b = self.b
         levels: dict[str, int | None] = dict.fromkeys(SCALE_FIELDS)
         problems: list[tuple[str, str]] = []
         for name in b.scale_fields:
@@ -229,8 +236,8 @@ class _Row:
                 if b.cell(name, self.row) not in b.uncached:
                     problems.append((name, f"{_label(name)} is empty"))
                 continue
-            choice = mapping.choice(name, raw)
             value = text_of(raw)
+            choice = b.choices.get(name, {}).get(value)
             b.first_cell.setdefault((name, value), b.cell(name, self.row))
             if choice is not None and choice.level is not None:
                 levels[name] = choice.level
@@ -245,10 +252,9 @@ class _Row:
                 problems.append((name, f"{_label(name)} “{_short(value)}” has no level in the "
                                        "mapping (choose one, or score the risk later); the "
                                        "text is kept in the description"))  # fmt: skip
-        for tier, other in (("inherent", "current"), ("current", "inherent")):
-            if not any(f"{tier}_{a}" in b.letters for a in ("likelihood", "impact")):
-                for axis in ("likelihood", "impact"):  # one pair of ratings: both bases
-                    levels[f"{tier}_{axis}"] = levels[f"{other}_{axis}"]
+        for tier, other in b.mirrored:
+            for axis in ("likelihood", "impact"):
+                levels[f"{tier}_{axis}"] = levels[f"{other}_{axis}"]
         rated = all(levels[f] is not None for f in SCALE_FIELDS[:4])
         target = (levels["target_likelihood"], levels["target_impact"])
         if (target[0] is None) != (target[1] is None):

@@ -29,7 +29,13 @@ from riskreg.exchange.scales import CHOSEN, MAPPED, text_of
 from riskreg.exchange.sheets import Table, read_tables
 from riskreg.exchange.vocabulary import key
 from riskreg.records import PartnerRecord, RiskDraft
-from riskreg.validation import RISK_FIELDS, Context, check_fields, check_risk_consistency
+from riskreg.validation import (
+    RISK_FIELDS,
+    Context,
+    check_columns,
+    check_risk_consistency,
+    rating_problems,
+)
 
 if TYPE_CHECKING:
     from riskreg.service import RegisterService
@@ -134,7 +140,7 @@ def plan_foreign(
     for row in rows:
         items.extend(builder.build(row))
     ctx = Context(info.scheme, frozenset(codes), frozenset(known | builder.new_categories))
-    items = [_checked(item, ctx, layout) for item in items]
+    items = _checked(items, ctx, layout)
     items = _set_apart_duplicates(items, service, mapping)
     notes = [layout.explanation, *_missing_axes(layout)]
     items += _skipped(skipped, layout)
@@ -289,24 +295,36 @@ def _leads(
     return out, notes
 
 
-def _checked(item: Finding, ctx: Context, layout: Layout) -> Finding:
-    """A draft the register would still refuse becomes an error naming the cell."""
-    draft = item.draft
-    if draft is None or item.kind != "new":
-        return item
-    values = {name: getattr(draft, name) for name in RISK_FIELDS if hasattr(draft, name)}
-    values = {k: v for k, v in values.items() if v is not None and k != "raised_on"}
-    problems = check_fields(values, RISK_FIELDS, ctx) + check_risk_consistency(
-        {**values, **{n: getattr(draft, n) for n in ("inherent_likelihood", "inherent_impact",
-                                                     "current_likelihood", "current_impact")}}
-    )  # fmt: skip
-    if not problems:
-        return item
-    problem = problems[0]
-    index = layout.index_of(problem.field)
-    letter = column_letter(index + 1) if index is not None else item.cell.rstrip("0123456789")
-    return Finding("error", item.sheet, f"{letter}{item.row}", problem.field, item.value,
-                   f"{problem.message}: this row cannot come in", row=item.row)  # fmt: skip
+_CHECKED = tuple(
+    name for name in RISK_FIELDS if name not in ("raised_on", "cost_min", "cost_max", "visibility")
+)
+_CONSISTENCY = ("target_likelihood", "target_impact", "cost_likely")
+
+
+def _checked(items: list[Finding], ctx: Context, layout: Layout) -> list[Finding]:
+    """A draft the register would still refuse becomes an error naming the cell. Checked
+    field by field over all the drafts at once (the service's bulk rules), so a register of
+    100,000 rows costs no Python call per value."""
+    positions = [n for n, item in enumerate(items) if item.kind == "new" and item.draft]
+    drafts = [items[n].draft for n in positions]
+    columns = {name: [getattr(d, name) for d in drafts] for name in _CHECKED}
+    found = check_columns(columns, RISK_FIELDS, ctx) + rating_problems(columns)
+    for index, draft in enumerate(drafts):
+        assert draft is not None
+        if any(getattr(draft, name) is not None for name in _CONSISTENCY):
+            values = {name: getattr(draft, name) for name in _CONSISTENCY}
+            found += [(index, p) for p in check_risk_consistency(values)]
+    out = list(items)
+    for index, problem in sorted(found, key=lambda pair: pair[0]):
+        item = out[positions[index]]
+        if item.kind == "error":
+            continue  # one error a row: the first problem
+        column = layout.index_of(problem.field)
+        letter = column_letter(column + 1) if column is not None else item.cell.rstrip("0123456789")
+        out[positions[index]] = Finding("error", item.sheet, f"{letter}{item.row}", problem.field,
+                                        item.value, f"{problem.message}: this row cannot come in",
+                                        row=item.row)  # fmt: skip
+    return out
 
 
 def _set_apart_duplicates(

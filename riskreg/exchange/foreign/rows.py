@@ -106,6 +106,8 @@ def _is_total(cells: Sequence[Any], values: dict[str, Any], totals: frozenset[st
     """A row led by "Total", "Grand total (12)", "Sum:" … and nothing that reads as a risk
     beside it ("Total loss of power" is a risk)."""
     first = next((v for v in cells if isinstance(v, str) and v.strip()), "")
+    if len(first) > 40:
+        return False
     words = words_key(first).split()
     if not words or len(words) > 3 or "description" in values:
         return False
@@ -115,6 +117,11 @@ def _is_total(cells: Sequence[Any], values: dict[str, Any], totals: frozenset[st
 def _repeats(header: Sequence[str], cells: Sequence[Any]) -> bool:
     """The header row again (printed registers repeat it on each page): at least three of
     its labels in their places, and nothing else (a merged cell may leave one empty)."""
+    first = next((i for i, label in enumerate(header) if label), None)
+    if first is None or first >= len(cells) or not isinstance(cells[first], str):
+        return False
+    if key(cells[first]) not in (header[first], ""):
+        return False  # the common case, decided on one cell
     same = 0
     for label, cell in zip(header, cells, strict=False):
         text = key(text_of(cell))
