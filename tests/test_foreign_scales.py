@@ -100,7 +100,7 @@ def test_words_of_two_scales_of_one_axis_share_the_scale_of_the_column_beside() 
 @pytest.mark.parametrize(
     ("values", "expected"),
     [
-        ([1, 2, 3], [1, 3, 5]),
+        ([1, 2, 3, 2, 1], [1, 3, 5, 3, 1]),
         ([1, 2, 3, 4, 5], [1, 2, 3, 4, 5]),
         ([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], [1, 1, 2, 2, 3, 3, 4, 4, 5, 5]),
         ([1, 25, 50, 75, 100], [1, 2, 3, 4, 5]),
@@ -118,11 +118,12 @@ def test_numbers_on_any_range_are_read_proportionally(
 
 
 def test_a_range_in_the_header_and_the_other_axis_fix_the_scale() -> None:
-    assert levels([1, 2, 3]) == [1, 3, 5]  # alone, 1–3 looks like a three-step scale
-    assert levels([1, 2, 3], stated=(1, 5)) == [1, 2, 3]  # "Likelihood (1-5)"
+    assert levels([1, 2, 3, 3, 1]) == [1, 3, 5, 5, 1]  # alone, 1–3 looks like a 3-step scale
+    assert levels([2, 3]) == [2, 3]  # too few to tell: the register's own scale
+    assert levels([1, 2, 3, 3, 1], stated=(1, 5)) == [1, 2, 3, 3, 1]  # "Likelihood (1-5)"
     assert levels([1, 2, 3, 4]) == [1, 2, 3, 4]  # they fit 1–5: taken to be on it
     assert levels([1, 2, 3, 4], stated=(1, 4)) == [1, 2, 4, 5]  # "Impact (1-4)"
-    assert levels([1, 2, 3], across=[4, 5]) == [1, 2, 3]  # the impacts reach 5: so do these
+    assert levels([1, 2, 3, 3, 1], across=[4, 5]) == [1, 2, 3, 3, 1]  # impacts reach 5
     assert levels([0, 2, 4], stated=(0, 4)) == [1, 3, 5]
     assert levels([7], stated=(1, 5)) == [5]
     assert levels([15_000, 20_000, 5_000], "impact") == [4, 5, 2]  # money: of the largest

@@ -40,7 +40,7 @@ def scores(plan: ForeignPlan) -> list[Scores]:
 
 
 def findings(plan: ForeignPlan, *kinds: str) -> list[tuple[str, str, str]]:
-    wanted = kinds or ("duplicate", "warning", "read", "skipped", "error")
+    wanted = kinds or ("duplicate", "picked", "warning", "read", "skipped", "error")
     return [(i.kind, i.where, i.message) for i in plan.items if i.kind in wanted]
 
 
@@ -301,12 +301,9 @@ def test_rows_already_in_the_register_are_left_out_unless_picked(
     again.mapping.picked.add(3)
     picked = plan_foreign(demo, path, again.mapping)
     assert [d.title for d in picked.drafts] == ["Water main burst"]
-    assert (
-        "warning",
-        "Register!B3",
-        "matches R-043 “Water main burst” already in this "
-        "register (the same title): brought in as you chose",
-    ) in findings(picked)
+    assert findings(picked, "picked") == [
+        ("picked", "Register!B3", "matches R-043 “Water main burst” already in this register "
+                                  "(the same title): brought in as you chose")]  # fmt: skip
 
 
 def test_a_workbook_exported_from_this_register_is_refused_as_such(
@@ -359,3 +356,21 @@ def test_cli_prints_each_finding_with_its_cell_once(
             "field": "current_impact", "old": None, "new": None,
             "message": "current impact is empty; the risk comes in as an unrated Draft",
             } in report["items"]  # fmt: skip
+
+
+TITLE_ORDER = ["Title", "Risk", "Name", "Event", "Threat", "Hazard", "Issue"]
+
+
+@pytest.mark.parametrize("best", range(len(TITLE_ORDER) + 1))
+def test_the_title_comes_from_the_best_column_there_is(
+    demo: RegisterService, tmp_path: Path, best: int
+) -> None:
+    present = TITLE_ORDER[best:]
+    headers = [*reversed(present), "Description", "Likelihood", "Impact"]  # the worst first
+    row = [*(f"from {h}" for h in reversed(present)), "From the description. More.", 2, 3]
+    plan = plan_foreign(demo, write(tmp_path / "titles.xlsx", [headers, row]), partner="CNCL")
+    (draft,) = plan.drafts
+    expected = f"from {present[0]}" if present else "From the description."
+    assert (draft.title, draft.current_likelihood, draft.current_impact) == (expected, 2, 3)
+    used = [m.header for m in plan.mapping.layout.columns if m.field == "title"]
+    assert used == present[:1]

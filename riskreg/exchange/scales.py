@@ -96,12 +96,13 @@ def propose(
     """
     counts: dict[str, int] = {}
     originals: dict[str, Any] = {}
-    for value in values:
+    seen = list(values)
+    for value in seen:
         text = text_of(value)
         counts[text] = counts.get(text, 0) + 1
         originals.setdefault(text, value)
     sibling_values = list(siblings)
-    everything = list(originals.values()) + sibling_values
+    everything = seen + sibling_values
     reader = _Reader(levels, axis, everything, stated, list(across))
     choices = []
     for text in counts:
@@ -319,12 +320,17 @@ def _is_fibonacci(numbers: Sequence[float], sequence: Sequence[int]) -> bool:
     )
 
 
+THREE_STEP_EVIDENCE = 5
+"""Values it takes to read a column that never passes 3 as a 1–3 scale: fewer could be a
+small 1–5 register whose risks are all low."""
+
+
 def _source_range(numbers: Sequence[float], levels: int) -> int:
-    """The scale the numbers were drawn from: 1–3 if none is above 3, the register's own
-    size if they fit in it (a 1–5 register whose risks never reached 5 is still 1–5), else
-    the smallest usual range (1–4, 1–5, 1–6, 1–10, 1–100) that holds them all."""
+    """The scale the numbers were drawn from: 1–3 if none of enough values is above 3, the
+    register's own size if they fit in it (a 1–5 register whose risks never reached 5 is
+    still 1–5), else the smallest usual range (1–4, 1–5, 1–6, 1–10, 1–100) holding them."""
     highest = max(numbers, default=levels)
-    if highest <= 3:
+    if highest <= 3 and len(numbers) >= THREE_STEP_EVIDENCE:
         return 3
     if highest <= levels:
         return levels

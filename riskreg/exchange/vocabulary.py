@@ -108,8 +108,8 @@ def _names(data: dict[str, list[str]]) -> dict[str, Name]:
     for column in RISK_COLUMNS:
         field = EXCHANGE_FIELDS.get(column.field, column.field)
         names.setdefault(key(column.header), Name(field, 1.0, "exchange"))
-        for synonym in column.synonyms:
-            names.setdefault(key(synonym), Name(field, 0.95, "exchange"))
+        for rank, synonym in enumerate(column.synonyms):  # the first is the likeliest
+            names.setdefault(key(synonym), Name(field, round(0.95 - rank * 0.01, 3), "exchange"))
         names.setdefault(key(column.field), Name(field, 0.95, "exchange"))
     for field, words in data.items():
         for rank, word in enumerate(words):  # earlier names are preferred (Risk name > Issue)

@@ -94,11 +94,13 @@ class PreviewPage(QWizardPage):
                 draft = item.draft
                 if item.kind == "new" and isinstance(draft, RiskDraft):
                     self.risks.appendRow(_risk_row(item.where, draft))
-                elif item.kind == "duplicate" and draft is not None:
+                elif item.kind in ("duplicate", "picked") and draft is not None:
                     pick = QStandardItem(item.where)
                     pick.setCheckable(True)
                     pick.setEditable(False)
                     pick.setData(item.row, Role.UserRole)
+                    picked = item.kind == "picked"
+                    pick.setCheckState(Qt.CheckState.Checked if picked else Qt.CheckState.Unchecked)
                     self.duplicates.appendRow(
                         [pick, text_item(draft.title), text_item(item.message)]
                     )
@@ -146,16 +148,7 @@ class PreviewPage(QWizardPage):
         except RegisterError as exc:
             self.problem.setText(str(exc))
             return
-        picked = sorted(wiz.mapping.picked)
         self.show_plan()
-        self._filling = True
-        try:
-            for index in range(self.duplicates.rowCount()):
-                cell = self.duplicates.item(index, 0)
-                if cell is not None and cell.data(Role.UserRole) in picked:
-                    cell.setCheckState(Qt.CheckState.Checked)
-        finally:
-            self._filling = False
 
     def isComplete(self) -> bool:
         return bool(self.wiz.plan and self.wiz.plan.count("new"))

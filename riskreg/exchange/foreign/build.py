@@ -39,9 +39,9 @@ class Finding:
     """What the import found in one cell (or row) and what it did about it.
 
     ``kind``: ``new`` (a risk to create), ``duplicate`` (one like a risk already here, left
-    out unless picked), ``warning`` (read, with something the user should know), ``read``
-    (how a value was read onto this register), ``skipped`` (rows left out), ``error`` (a
-    row that cannot come in).
+    out unless picked; ``picked`` once it is), ``warning`` (read, with something the user
+    should know), ``read`` (how a value was read onto this register), ``skipped`` (rows
+    left out), ``error`` (a row that cannot come in).
     """
 
     kind: str

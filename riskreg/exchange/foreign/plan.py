@@ -40,7 +40,7 @@ from riskreg.validation import (
 if TYPE_CHECKING:
     from riskreg.service import RegisterService
 
-KINDS = ("new", "duplicate", "warning", "read", "skipped", "error")
+KINDS = ("new", "duplicate", "picked", "warning", "read", "skipped", "error")
 _OWN_REF = re.compile(r"^R-\d{3,}$")
 
 
@@ -351,8 +351,7 @@ def _set_apart_duplicates(
         what = f"matches {found.ref} “{found.title}” already in this register ({why})"
         if item.row in mapping.picked:
             out.append(item)
-            out.append(replace(item, kind="warning", draft=None,
-                               message=f"{what}: brought in as you chose"))  # fmt: skip
+            out.append(replace(item, kind="picked", message=f"{what}: brought in as you chose"))
         else:
             out.append(replace(item, kind="duplicate",
                                message=f"{what}: left out unless you pick it"))  # fmt: skip
