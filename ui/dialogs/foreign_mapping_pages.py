@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from riskreg.errors import RegisterError
 from riskreg.exchange.foreign import FIELDS, SCALE_FIELDS, Mapping, plan_foreign, propose_mapping
-from riskreg.exchange.scales import CHOSEN
+from riskreg.exchange.scales import CHOSEN, SAME, ScaleChoice
 from riskreg.records import RiskStatus
 from ui.models.base import text_item
 
@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 NOT_IMPORTED = "(not imported)"
 NO_LEVEL = "— no level: unrated —"
 NEEDS_LEVEL = QBrush(QColor("#fde2e1"))
+PLAIN_READING = QBrush(QColor("#6b6b6b"))
 Role = Qt.ItemDataRole
 
 
@@ -90,10 +91,16 @@ class LevelDelegate(ChoiceDelegate):
         return super().createEditor(parent, option, index)
 
 
+def _attention(choice: ScaleChoice) -> tuple[int, int]:
+    order = 0 if choice.level is None else (2 if choice.kind == SAME else 1)
+    return order, choice.level or 0
+
+
 def _table(model: QStandardItemModel) -> QTableView:
     view = QTableView()
     view.setModel(model)
     view.verticalHeader().hide()
+    view.verticalHeader().setDefaultSectionSize(22)
     view.setWordWrap(False)
     return view
 
@@ -239,12 +246,18 @@ class ValuesPage(QWizardPage):
                 continue
             axis = wiz.scheme.likelihood if name.endswith("likelihood") else wiz.scheme.impact
             choices = [(NO_LEVEL, None)] + [(lv.caption, lv.value) for lv in axis]
-            for choice in mapping.scales[name]:
+            # What needs the user first: no level, then read from another scale, then the
+            # register's own labels and numbers (shown, but greyed).
+            for choice in sorted(mapping.scales[name], key=_attention):
                 level = text_item(next(t for t, v in choices if v == choice.level), editable=True)
                 level.setData(choice.level, Role.UserRole)
                 level.setData(choices, Role.UserRole + 1)
-                cells = [text_item(FIELDS[name]), text_item(choice.value or "(empty)"),
-                         text_item(str(choice.count)), level, text_item(choice.reason)]  # fmt: skip
+                value = text_item(choice.value or "(empty)")
+                value.setData((name, choice.value), Role.UserRole)
+                why = text_item(choice.reason)
+                if choice.kind == SAME:
+                    why.setForeground(PLAIN_READING)
+                cells = [text_item(FIELDS[name]), value, text_item(str(choice.count)), level, why]
                 self.model.appendRow(cells)
         self._count_needing()
 
@@ -288,15 +301,19 @@ class ValuesPage(QWizardPage):
                 mapping.lead_reasons[text] = "chosen by you"
             elif not code:
                 mapping.leads.pop(text, None)
-        position = 0
+        chosen = {
+            self.model.index(row, 1).data(Role.UserRole): self.model.index(row, 3).data(
+                Role.UserRole
+            )
+            for row in range(self.model.rowCount())
+        }
         for name in [n for n in SCALE_FIELDS if n in mapping.scales]:
             updated = []
             for choice in mapping.scales[name]:
-                level = self.model.index(position, 3).data(Role.UserRole)
+                level = chosen.get((name, choice.value), choice.level)
                 if level != choice.level:
                     choice = replace(choice, level=level, reason="chosen by you", kind=CHOSEN)
                 updated.append(choice)
-                position += 1
             mapping.scales[name] = updated
         return mapping
 

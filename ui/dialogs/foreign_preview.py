@@ -29,6 +29,7 @@ def _view(model: QStandardItemModel) -> QTableView:
     view = QTableView()
     view.setModel(model)
     view.verticalHeader().hide()
+    view.verticalHeader().setDefaultSectionSize(22)
     view.setWordWrap(False)
     view.horizontalHeader().setStretchLastSection(True)
     return view
@@ -56,16 +57,16 @@ class PreviewPage(QWizardPage):
         self.problems = QStandardItemModel(0, 2, self)
         self.problems.setHorizontalHeaderLabels(["Cell", "Why it cannot come in"])
         self.risk_table = _view(self.risks)
-        self.risk_table.setColumnWidth(0, 110)
+        self.risk_table.setColumnWidth(0, 70)
         self.risk_table.setColumnWidth(1, 360)
         self.finding_table = _view(self.findings)
-        self.finding_table.setColumnWidth(0, 130)
+        self.finding_table.setColumnWidth(0, 80)
         self.finding_table.setColumnWidth(1, 70)
         self.duplicate_table = _view(self.duplicates)
-        self.duplicate_table.setColumnWidth(0, 130)
+        self.duplicate_table.setColumnWidth(0, 80)
         self.duplicate_table.setColumnWidth(1, 360)
         self.problem_table = _view(self.problems)
-        self.problem_table.setColumnWidth(0, 130)
+        self.problem_table.setColumnWidth(0, 80)
         self.tabs = QTabWidget()
         for view, name in ((self.risk_table, "risks"), (self.finding_table, "findings"),
                            (self.duplicate_table, "duplicates"),
@@ -93,9 +94,9 @@ class PreviewPage(QWizardPage):
             for item in plan.items:
                 draft = item.draft
                 if item.kind == "new" and isinstance(draft, RiskDraft):
-                    self.risks.appendRow(_risk_row(item.where, draft))
+                    self.risks.appendRow(_risk_row(item.cell, draft))
                 elif item.kind in ("duplicate", "picked") and draft is not None:
-                    pick = QStandardItem(item.where)
+                    pick = QStandardItem(item.cell)
                     pick.setCheckable(True)
                     pick.setEditable(False)
                     pick.setData(item.row, Role.UserRole)
@@ -105,9 +106,9 @@ class PreviewPage(QWizardPage):
                         [pick, text_item(draft.title), text_item(item.message)]
                     )
                 elif item.kind == "error":
-                    self.problems.appendRow([text_item(item.where), text_item(item.message)])
+                    self.problems.appendRow([text_item(item.cell), text_item(item.message)])
                 else:
-                    self.findings.appendRow([text_item(item.where),
+                    self.findings.appendRow([text_item(item.cell),
                                              text_item(FINDING_KINDS.get(item.kind, item.kind)),
                                              text_item(item.message)])  # fmt: skip
         finally:
@@ -166,7 +167,9 @@ def summary_text(plan: ForeignPlan) -> str:
     """What Import will do, in plain words (the workbook's names shown as plain text)."""
     counts = plan.summary()
     mapping = plan.mapping
+    layout = mapping.layout
     lines = [
+        f"From sheet “{layout.sheet}” (header in row {layout.header_row + 1}): "
         f"{counts['new']} risks will be created as {mapping.status.value}, led by "
         f"{mapping.partner} unless the file names another partner, in one change set after "
         "a backup copy."

@@ -175,7 +175,7 @@ def layout_at(table: Table, header_row: int) -> Layout:
     labels = table.rows[header_row] if header_row < len(table.rows) else []
     above = list(table.rows[header_row - 1]) if header_row > 0 else []
     group_row_used = sum(1 for v in above if text_of(v)) <= sum(1 for v in labels if text_of(v))
-    above = _spread_groups(above, len(labels), labels) if group_row_used else []
+    above = _spread_groups(above, len(labels), labels, axes_only=True) if group_row_used else []
     matches: list[ColumnMatch] = []
     for index, label in enumerate(labels):
         group = above[index] if index < len(above) else ""
@@ -201,19 +201,28 @@ def layout_at(table: Table, header_row: int) -> Layout:
     return Layout(table.name, header_row, tuple(matches), explanation, score)
 
 
-def _spread_groups(above: list[Any], width: int, labels: Sequence[Any]) -> list[Any]:
+def _spread_groups(
+    above: list[Any], width: int, labels: Sequence[Any], *, axes_only: bool = False
+) -> list[Any]:
     """A group title stands over the empty cells to its right until the next title, as a
-    merged cell would (formats such as .ods come without their merges)."""
+    merged cell would (formats such as .ods come without their merges). With ``axes_only``
+    it stands only over labels that name an axis ("Net" over "Likelihood", "Severity"),
+    not over the "Owner" that follows the tier's columns."""
     spread = list(above) + [""] * max(0, width - len(above))
     current: Any = ""
     for index in range(width):
+        label = labels[index] if index < len(labels) else ""
         if text_of(spread[index]):
             current = spread[index]
-        elif current and index < len(labels) and text_of(labels[index]):
+        elif current and text_of(label) and (not axes_only or _names_axis(label)):
             spread[index] = current
         else:
             current = ""
     return spread
+
+
+def _names_axis(label: Any) -> bool:
+    return _tier_and_axis(_PARENTHESES.sub(" ", text_of(label)))[1] is not None
 
 
 def _pair_repeated_axes(matches: list[ColumnMatch]) -> list[ColumnMatch]:
