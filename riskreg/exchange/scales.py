@@ -94,55 +94,69 @@ def propose(
     axis's values: registers score both axes on one range, so likelihoods that never pass 3
     beside impacts that reach 5 are on 1–5, not 1–3.
     """
-    counts: dict[str, int] = {}
-    originals: dict[str, Any] = {}
-    seen = list(values)
-    for value in seen:
-        text = text_of(value)
-        counts[text] = counts.get(text, 0) + 1
-        originals.setdefault(text, value)
-    sibling_values = list(siblings)
-    everything = seen + sibling_values
-    reader = _Reader(levels, axis, everything, stated, list(across))
+    own = _distinct(values)
+    axis_values = dict(own)
+    for text, (original, count) in _distinct(siblings).items():
+        held = axis_values.get(text)
+        axis_values[text] = (original, count + (held[1] if held else 0))
+    reader = _Reader(levels, axis, axis_values, stated, _distinct(across))
     choices = []
-    for text in counts:
-        level, reason, kind = reader.read(text, originals[text])
-        choices.append(ScaleChoice(text, level, reason, counts[text], kind))
+    for text, (original, count) in own.items():
+        level, reason, kind = reader.read(text, original)
+        choices.append(ScaleChoice(text, level, reason, count, kind))
     # Lowest level first, the values with none at the end, where the user looks for them.
     choices.sort(key=lambda c: (c.level is None, c.level or 0, *_natural(c.value)))
     return choices
 
 
+def _distinct(values: Iterable[Any]) -> dict[str, tuple[Any, int]]:
+    """Each distinct value (as text) with the first cell holding it and how many do."""
+    found: dict[str, tuple[Any, int]] = {}
+    for value in values:
+        text = text_of(value)
+        held = found.get(text)
+        found[text] = (value, 1) if held is None else (held[0], held[1] + 1)
+    return found
+
+
 class _Reader:
-    """The scale a column's values (and its siblings') were drawn from, and each value on it."""
+    """The scale a column's values (and its siblings') were drawn from, and each value on it.
+
+    It looks at each distinct value once (a register repeats a handful of levels).
+    """
 
     def __init__(
         self,
         levels: Sequence[Level],
         axis: str,
-        values: Sequence[Any],
+        values: dict[str, tuple[Any, int]],
         stated: tuple[int, int] | None,
-        across: Sequence[Any] = (),
+        across: dict[str, tuple[Any, int]] | None = None,
     ) -> None:
         self.levels = levels
         self.top = len(levels)
         self.axis = axis
         self.vocabulary = vocabulary()
-        texts = [text_of(v) for v in values]
         words = {
             words_key(_without_number(t))
-            for t, v in zip(texts, values, strict=True)
+            for t, (v, _) in values.items()
             if t and _number(v) is None and _probability(v) is None and not is_prose(t)
             and self._label(t) is None and key(t) not in self.vocabulary.unspecified
         }  # fmt: skip
         self.words = words
         self.scale = _best_scale(words, axis, self.vocabulary.scales)
-        numbers = [n for n in map(_number, values) if n is not None]
+        counted = [
+            (n, c) for n, c in ((_number(v), c) for v, c in values.values()) if n is not None
+        ]
+        numbers = [n for n, _ in counted]
         self.money = axis == "impact" and bool(numbers) and max(numbers) > 100 and not stated
         self.money_top = max(numbers) if numbers else 0.0
         self.fibonacci = not stated and _is_fibonacci(numbers, self.vocabulary.fibonacci)
-        levels_across = [n for n in map(_number, across) if n is not None and n <= 10]
-        self.low, self.high = stated or (1, _source_range(numbers + levels_across, self.top))
+        beside = [(n, c) for n, c in ((_number(v), c) for v, c in (across or {}).values())
+                  if n is not None and n <= 10]  # fmt: skip
+        evidence = sum(c for _, c in counted) + sum(c for _, c in beside)
+        highest = max([*numbers, *(n for n, _ in beside)], default=float(self.top))
+        self.low, self.high = stated or (1, _source_range(highest, evidence, self.top))
         self.bounds = _probability_bounds(levels) if axis == "likelihood" else None
 
     def caption(self, level: int) -> str:
@@ -325,12 +339,12 @@ THREE_STEP_EVIDENCE = 5
 small 1–5 register whose risks are all low."""
 
 
-def _source_range(numbers: Sequence[float], levels: int) -> int:
-    """The scale the numbers were drawn from: 1–3 if none of enough values is above 3, the
-    register's own size if they fit in it (a 1–5 register whose risks never reached 5 is
-    still 1–5), else the smallest usual range (1–4, 1–5, 1–6, 1–10, 1–100) holding them."""
-    highest = max(numbers, default=levels)
-    if highest <= 3 and len(numbers) >= THREE_STEP_EVIDENCE:
+def _source_range(highest: float, evidence: int, levels: int) -> int:
+    """The scale numbers up to ``highest`` were drawn from: 1–3 if none of enough values
+    (``evidence``) is above 3, the register's own size if they fit in it (a 1–5 register
+    whose risks never reached 5 is still 1–5), else the smallest usual range (1–4, 1–5,
+    1–6, 1–10, 1–100) holding them."""
+    if highest <= 3 and evidence >= THREE_STEP_EVIDENCE:
         return 3
     if highest <= levels:
         return levels

@@ -134,7 +134,9 @@ class _Row:
         self.kept.append((self.b.headers.get(name, _label(name).capitalize()), text))
 
     def text(self, name: str) -> str:
-        raw = text_of(self.v.get(name, ""))
+        if name not in self.v:
+            return ""
+        raw = text_of(self.v[name])
         clean = storable(raw)
         if clean != raw:
             self.note(name, "holds control characters (pasted from another program): they "

@@ -25,7 +25,7 @@ from riskreg.exchange.foreign.layout import (
     collapse_marks,
     layout_at,
 )
-from riskreg.exchange.foreign.rows import SourceRow, data_rows
+from riskreg.exchange.foreign.rows import Skipped, SourceRow, data_rows
 from riskreg.exchange.scales import CHOSEN, ScaleChoice, is_prose, propose, text_of
 from riskreg.exchange.sheets import Table
 from riskreg.exchange.vocabulary import key, vocabulary, words_key
@@ -124,15 +124,26 @@ def propose_mapping(
     partners: Sequence[PartnerRecord] | None = None,
 ) -> Mapping:
     """A level for every scale value and a partner for every lead text, from the rows."""
+    return proposed(tables, layout, scheme, partner, partners)[0]
+
+
+def proposed(
+    tables: Sequence[Table],
+    layout: Layout,
+    scheme: ScoringScheme,
+    partner: str,
+    partners: Sequence[PartnerRecord] | None = None,
+) -> tuple[Mapping, list[SourceRow], Skipped]:
+    """``propose_mapping``, with the rows it read (so a plan need not read them again)."""
     table = collapse_marks(table_named(tables, layout.sheet), layout.header_row)
-    rows, _ = data_rows(table, layout)
+    rows, skipped = data_rows(table, layout)
     refined = refine_layout(layout, rows)
     if refined is not layout:
         layout = refined
-        rows, _ = data_rows(table, layout)
+        rows, skipped = data_rows(table, layout)
     mapping = Mapping(layout, propose_scales(layout, rows, scheme), partner)
     propose_leads(mapping, rows, partners or [])
-    return mapping
+    return mapping, rows, skipped
 
 
 def propose_scales(

@@ -22,7 +22,7 @@ from riskreg import backups
 from riskreg.exchange.export import EXCHANGE_SHEET, column_letter
 from riskreg.exchange.foreign.build import Finding, RowBuilder
 from riskreg.exchange.foreign.layout import ForeignRefused, Layout, analyse, collapse_marks
-from riskreg.exchange.foreign.mapping import Mapping, propose_mapping, table_named
+from riskreg.exchange.foreign.mapping import Mapping, proposed, table_named
 from riskreg.exchange.foreign.rows import Skipped, data_rows, spans
 from riskreg.exchange.reader import Workbook, WorkbookRefused
 from riskreg.exchange.scales import CHOSEN, MAPPED, text_of
@@ -123,13 +123,15 @@ def plan_foreign(
     if chosen not in codes:
         raise ForeignRefused(f"{chosen or 'no partner'} is not an active partner of this register")
     if mapping is None:
-        layout = analyse(tables, path.name)
-        mapping = propose_mapping(tables, layout, info.scheme, chosen, partners)
-    elif partner:
-        mapping.partner = partner
+        mapping, rows, skipped = proposed(
+            tables, analyse(tables, path.name), info.scheme, chosen, partners
+        )
+    else:
+        if partner:
+            mapping.partner = partner
+        table = collapse_marks(table_named(tables, mapping.layout.sheet), mapping.layout.header_row)
+        rows, skipped = data_rows(table, mapping.layout)
     layout = mapping.layout
-    table = collapse_marks(table_named(tables, layout.sheet), layout.header_row)
-    rows, skipped = data_rows(table, layout)
     if not rows:
         raise no_risks(path.name, layout, skipped)
     uncached = _uncached(path, layout)
