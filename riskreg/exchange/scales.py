@@ -159,9 +159,6 @@ class _Reader:
         self.low, self.high = stated or (1, _source_range(highest, evidence, self.top))
         self.bounds = _probability_bounds(levels) if axis == "likelihood" else None
 
-    def caption(self, level: int) -> str:
-        return self.levels[level - 1].caption
-
     def read(self, text: str, original: Any) -> tuple[int | None, str, str]:
         """(level, why, kind) for one distinct value."""
         if key(text) in self.vocabulary.unspecified:

@@ -320,6 +320,6 @@ def _paint_legend(
     y += unit
     shown = f"{heat.total} risk{'s' * (heat.total != 1)} shown"
     if heat.unrated:  # drafts not yet scored have no cell; they are counted, not hidden
-        shown += f"\nUnrated: {len(heat.unrated)} (not placed)"
+        shown += f"\nUnrated: {len(heat.unrated)}"
     painter.drawText(QRectF(geometry.legend.left(), y, geometry.legend.width(), unit * 4),
                      Qt.TextFlag.TextWordWrap, shown)  # fmt: skip

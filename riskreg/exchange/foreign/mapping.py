@@ -19,7 +19,6 @@ from typing import Any
 from riskreg.choices import RiskStatus
 from riskreg.exchange.foreign.layout import (
     SCALE_FIELDS,
-    ColumnMatch,
     ForeignRefused,
     Layout,
     collapse_marks,
@@ -333,10 +332,3 @@ def load_mapping(
         for text in leads:
             mapping.lead_reasons[str(text)] = "from the saved mapping"
     return mapping
-
-
-def column_choices(match: ColumnMatch) -> str:
-    """How sure a column's match is, as the wizard shows it."""
-    if match.field is None:
-        return match.reason
-    return f"{match.confidence:.0%} — {match.reason}"
