@@ -459,9 +459,10 @@ def _import_foreign(args: argparse.Namespace) -> int:
             return EXIT_REFUSED
         if args.save_mapping:
             args.save_mapping.write_text(plan.mapping.to_json(), encoding="utf-8")
+        # A row that cannot come in is left out and said; it never stops the others.
         errors = plan.count("error")
         applied = False
-        if not args.dry_run and not errors:
+        if not args.dry_run and plan.drafts:
             applied = bool(apply_foreign(service, plan))
     finally:
         service.close()
@@ -470,10 +471,11 @@ def _import_foreign(args: argparse.Namespace) -> int:
     else:
         _print_foreign(plan, applied)
     if errors:
-        print(f"import-foreign: {errors} row(s) cannot come in; nothing was imported. Correct "
-              "the cells above, or the mapping (--mapping), and import again.",
+        print(f"import-foreign: {errors} row(s) cannot come in and were left out (see “error” "
+              "above); correct them, or the mapping (--mapping), and import those again.",
               file=sys.stderr)  # fmt: skip
-        return EXIT_REFUSED
+        if not plan.drafts:
+            return EXIT_REFUSED
     return EXIT_OK
 
 

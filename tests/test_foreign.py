@@ -58,6 +58,7 @@ def test_erm_template_one_risk_with_its_scales_owner_and_category(
     # the duplicated "Inherent Likelihood Factor" headers are noticed, not mapped twice
     factor = [m for m in layout.columns if m.header == "Inherent Likelihood Factor"]
     assert [m.field for m in factor] == [None, None] and "also looks like" in factor[0].reason
+    assert [i.kind for i in plan.items] == ["new", "skipped"]  # all read on its own scale
     (notes,) = [i for i in plan.items if i.kind == "skipped"]  # the notes below the data
     assert (notes.where, notes.message) == (
         "Sheet1!F10", "rows 10, 12–21: rows with no title, description or asset (notes, "
@@ -80,6 +81,11 @@ def test_jira_risk_log_uses_the_visible_register_not_its_export_sheet(
     assert (risk.title, risk.current_likelihood, risk.current_impact) == ("Example Risk", 3, 2)
     assert risk.raised_on == date(2022, 2, 5)
     assert fields_of(plan)["Risk Assessment / Severity"] is None
+    # its owner cell is a formula (an XLOOKUP) saved without its result: said once
+    assert [(i.kind, i.where, i.message) for i in plan.items if i.kind != "new"] == [
+        ("warning", "RiskLog!E3", "1 cell of “Responsibles / Owner” (row 3) holds a formula "
+                                  "with no saved result: read as empty. Open and save the file "
+                                  "in Excel or LibreOffice to fill them")]  # fmt: skip
 
 
 def test_prince2_issue_register_probability_bands_money_and_proximity(
@@ -98,6 +104,16 @@ def test_prince2_issue_register_probability_bands_money_and_proximity(
         ("Issue Register!B5", "rows 5–7: rows holding only an id, left out")]  # fmt: skip
     scale = {c.value: c.reason for c in plan.mapping.scales["current_likelihood"]}
     assert "probability 88%" in scale["75% to 100%"]
+    assert [(i.where, i.message) for i in plan.items if i.kind == "read"] == [
+        ("Issue Register!N3", "“50% to 75%” read as 4 – Likely (probability 62%: the scheme's "
+                              "“50–80 % within the year”), and in 1 more cell"),
+        ("Issue Register!N2", "“75% to 100%” read as 5 – Almost certain (probability 88%: the "
+                              "scheme's “More than 80 % within the year”)"),
+        ("Issue Register!O2", "“15000” read as 4 – Major (amount 15,000 of at most 20,000), "
+                              "and in 1 more cell"),
+        ("Issue Register!O3", "“20000” read as 5 – Severe (amount 20,000 of at most 20,000)"),
+    ]  # fmt: skip
+    assert plan.count("warning") == plan.count("error") == plan.unrated == 0
 
 
 def test_an_empty_template_is_refused_as_empty(demo: RegisterService, demo_path: Path) -> None:

@@ -374,3 +374,22 @@ def test_the_title_comes_from_the_best_column_there_is(
     assert (draft.title, draft.current_likelihood, draft.current_impact) == (expected, 2, 3)
     used = [m.header for m in plan.mapping.layout.columns if m.field == "title"]
     assert used == present[:1]
+
+
+def test_a_row_that_cannot_come_in_is_left_out_and_the_others_come_in(
+    demo: RegisterService, demo_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path / "long.xlsx", [
+        ["Risk", "Description", "Likelihood", "Impact"],
+        ["Fine risk", "Short.", 2, 3],
+        ["Huge risk", "x" * 20_001, 3, 3],
+    ])  # fmt: skip
+    plan = plan_foreign(demo, path, partner="CNCL")
+    assert [d.title for d in plan.drafts] == ["Fine risk"]
+    assert findings(plan, "error") == [
+        ("error", "Register!B3", "Description is 20,001 characters long; the most it can hold "
+                                 "is 20,000: this row cannot come in")]  # fmt: skip
+    before = len(demo.list_risks())
+    assert cli(["import-foreign", str(demo_path), str(path), "--partner", "CNCL"]) == 0
+    assert "1 row(s) cannot come in and were left out" in capsys.readouterr().err
+    assert [r.title for r in demo.list_risks()[before:]] == ["Fine risk"]

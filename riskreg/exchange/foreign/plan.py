@@ -230,11 +230,13 @@ def _uncached_findings(cells: Sequence[str], layout: Layout) -> list[Finding]:
         consequence = (" and their risks come in as unrated Drafts (unless another column "
                        "scores them)") if scored else ""  # fmt: skip
         where = f"{match.letter}{rows[0]}" + (f":{match.letter}{rows[-1]}" if len(rows) > 1 else "")
+        many = len(rows) != 1
+        cells = f"{len(rows)} cells" if many else "1 cell"
         out.append(Finding(
             "warning", layout.sheet, where, match.field, "",
-            f"{len(rows)} cells of “{match.header}” (rows {spans(rows)}) hold a formula with no "
-            f"saved result: read as empty{consequence}. Open and save the file in Excel or "
-            "LibreOffice to fill them", row=rows[0],
+            f"{cells} of “{match.header}” (row{'s' * many} {spans(rows)}) hold{'s' * (not many)} "
+            f"a formula with no saved result: read as empty{consequence}. Open and save the "
+            "file in Excel or LibreOffice to fill them", row=rows[0],
         ))  # fmt: skip
     return out
 
