@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from riskreg.exchange.foreign import ForeignRefused, load_mapping, plan_foreign, read_workbook
-from riskreg.exchange.hidden_rows import MAX_ROW, hidden_rows
+from riskreg.exchange.sheet_formats import MAX_ROW, hidden_rows
 from riskreg.service import RegisterService
 from tests.foreign_workbooks import write
 
@@ -88,3 +88,32 @@ def test_control_codes_in_cells_are_shown_not_refused_and_said(
         "visible symbols (␋)"
     )
     assert said == [("Register!A2", message), ("Register!B2", message)]
+
+
+def _with_sheet_xml(path: Path, change: tuple[bytes, bytes]) -> None:
+    with zipfile.ZipFile(path) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    sheet = next(n for n in parts if n.startswith("xl/worksheets/sheet"))
+    assert change[0] in parts[sheet]
+    parts[sheet] = parts[sheet].replace(*change)
+    with zipfile.ZipFile(path, "w") as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+
+
+def test_a_merge_over_the_whole_sheet_fills_no_more_than_the_data(
+    demo: RegisterService, tmp_path: Path
+) -> None:
+    path = write(tmp_path / "merged.xlsx", [
+        ["Risk", "Category", "Likelihood", "Impact"],
+        ["Flood", "Assets", 2, 3], ["Fire", None, 3, 3],
+    ])  # fmt: skip
+    _with_sheet_xml(path, (b"</sheetData>", b'</sheetData><mergeCells count="1">'
+                           b'<mergeCell ref="B2:XFD1048576"/></mergeCells>'))  # fmt: skip
+    started = time.perf_counter()
+    plan = plan_foreign(demo, path, partner="CNCL")
+    assert time.perf_counter() - started < 5.0
+    assert [(d.title, d.category) for d in plan.drafts] == [("Flood", "Assets"),
+                                                            ("Fire", "Assets")]  # fmt: skip
+    table = read_workbook(path)[0]
+    assert len(table.rows) == 3 and max(len(r) for r in table.rows) == 4
