@@ -160,6 +160,12 @@ def build_parser() -> argparse.ArgumentParser:
     foreign.add_argument(
         "--raid", choices=["skip", "category"], help="a RAID log's other rows: leave out or keep"
     )
+    foreign.add_argument(
+        "--duplicates",
+        choices=["skip", "import"],
+        default="skip",
+        help="rows whose ref or title a risk here already has: leave out (default) or import",
+    )
     foreign.add_argument("--save-mapping", type=Path, help="write the mapping used to FILE")
     foreign.add_argument("--dry-run", action="store_true", help="report only; change nothing")
     foreign.add_argument("--json", action="store_true", help="the report as JSON on stdout")
@@ -482,27 +488,32 @@ def _import_foreign(args: argparse.Namespace) -> int:
             mapping = None
             if args.mapping:
                 text = args.mapping.read_text(encoding="utf-8")
-                mapping = load_mapping(text, tables, service.scheme())
+                mapping = load_mapping(text, tables, service.scheme(), service.list_partners())
             plan = plan_foreign(
                 service, args.workbook, mapping, partner=args.partner, tables=tables
             )
+            again = False
+            if args.status:
+                plan.mapping.status, again = RiskStatus(args.status), True
+            if args.raid:
+                plan.mapping.raid, again = args.raid, True
+            if args.duplicates == "import" and plan.count("duplicate"):
+                plan.mapping.picked |= {i.row for i in plan.items if i.kind == "duplicate"}
+                again = True
+            if again:
+                plan = plan_foreign(service, args.workbook, plan.mapping, tables=tables)
         except ForeignRefused as exc:
             if args.json:
                 print(json.dumps({"workbook": args.workbook.name, "applied": False,
                                   "refused": str(exc)}, indent=2, ensure_ascii=False))  # fmt: skip
             print(f"import-foreign: {exc}", file=sys.stderr)
             return EXIT_REFUSED
-        if args.status:
-            plan.mapping.status = RiskStatus(args.status)
-            plan = plan_foreign(service, args.workbook, plan.mapping, tables=tables)
-        if args.raid:
-            plan.mapping.raid = args.raid
-            plan = plan_foreign(service, args.workbook, plan.mapping, tables=tables)
         if args.save_mapping:
             args.save_mapping.write_text(plan.mapping.to_json(), encoding="utf-8")
+        # A row that cannot come in is left out and said; it never stops the others.
         errors = plan.count("error")
         applied = False
-        if not args.dry_run and not errors:
+        if not args.dry_run and plan.drafts:
             applied = bool(apply_foreign(service, plan))
     finally:
         service.close()
@@ -511,29 +522,31 @@ def _import_foreign(args: argparse.Namespace) -> int:
     else:
         _print_foreign(plan, applied)
     if errors:
-        print(f"import-foreign: {errors} row(s) cannot be read; nothing was imported. Correct "
-              "the cells above, or the mapping (--mapping), and import again.",
+        print(f"import-foreign: {errors} row(s) cannot come in and were left out (see “error” "
+              "above); correct them, or the mapping (--mapping), and import those again.",
               file=sys.stderr)  # fmt: skip
-        return EXIT_REFUSED
+        if not plan.drafts:
+            return EXIT_REFUSED
     return EXIT_OK
 
 
 def _print_foreign(plan: Any, applied: bool) -> None:
     layout = plan.mapping.layout
-    print(layout.explanation)
+    for note in plan.notes:
+        print(note)
     for match in layout.columns:
         target = match.field.replace("_", " ") if match.field else "(not imported)"
         print(f"  {match.letter:>3} {match.header[:40]:40} → {target}")
     for name, choices in plan.mapping.scales.items():
         shown = ", ".join(f"{c.value!r}→{c.level if c.level else '?'}" for c in choices)
         print(f"  {name.replace('_', ' ')}: {shown}")
-    for note in plan.notes:
-        print(f"  note: {note}")
     for item in plan.items:
-        print(f"{item.kind:6} {item.sheet}!{item.cell}: {item.message}")
+        print(f"{item.kind:9} {item.where}: {item.message}")
+    counts = plan.summary()
     outcome = "imported" if applied else "nothing written"
-    print(f"{plan.workbook}: {plan.count('new')} new risks for {plan.mapping.partner}, "
-          f"{plan.count('error')} errors — {outcome}")  # fmt: skip
+    print(f"{plan.workbook}: {counts['new']} new risks for {plan.mapping.partner} "
+          f"({counts['unrated']} unrated), {counts['duplicate']} duplicates left out, "
+          f"{counts['error']} errors — {outcome}")  # fmt: skip
 
 
 def _review(args: argparse.Namespace) -> int:

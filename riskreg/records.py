@@ -89,10 +89,11 @@ class RiskRecord(NamedTuple):
     visibility: Visibility
     response: Response
     controls: str
-    inherent_likelihood: int
-    inherent_impact: int
-    current_likelihood: int
-    current_impact: int
+    inherent_likelihood: int | None
+    """``None`` (as are the other three scores) only on an unrated Draft."""
+    inherent_impact: int | None
+    current_likelihood: int | None
+    current_impact: int | None
     target_likelihood: int | None
     target_impact: int | None
     target_date: date | None
@@ -107,10 +108,15 @@ class RiskRecord(NamedTuple):
     version: int
     # Scores are stored in the record, not computed on access, so that a table of 100,000
     # risks sorts by score with a C-level key (operator.attrgetter) instead of a Python call.
-    inherent_score: int
-    current_score: int
+    inherent_score: int | None
+    current_score: int | None
     target_score: int | None
     escalation: EscalationLevel = EscalationLevel.OPERATIONAL
+
+    @property
+    def unrated(self) -> bool:
+        """A Draft not scored yet: it has no place on a heat map and sorts after the rest."""
+        return self.current_score is None
 
     def share_of(self, partner_code: str) -> int:
         return dict(self.shares).get(partner_code, 0)
@@ -135,12 +141,15 @@ class ActionDraft:
 
 @dataclass(frozen=True, slots=True)
 class RiskDraft:
-    """A new risk as the user typed it; defaults follow DESIGN.md (100 % to the lead)."""
+    """A new risk as the user typed it; defaults follow DESIGN.md (100 % to the lead).
+
+    A Draft may leave all four scores ``None`` (unrated); current defaults to inherent.
+    """
 
     title: str
     lead_partner: str
-    inherent_likelihood: int
-    inherent_impact: int
+    inherent_likelihood: int | None
+    inherent_impact: int | None
     current_likelihood: int | None = None
     current_impact: int | None = None
     description: str = ""

@@ -49,11 +49,46 @@ _TOKEN = re.compile(
 )
 
 
+TABLE_CONSTRAINTS = ("constraint", "primary", "unique", "check", "foreign")
+"""How a table-level constraint clause of CREATE TABLE begins."""
+
+
 def canonical(sql: str | None) -> str | None:
     """A definition as a sequence of tokens: keywords and identifiers in lower case and
-    unquoted, literals as written, white space and comments dropped."""
+    unquoted, literals as written, white space and comments dropped; a table's own
+    constraint clauses in sorted order (their order means nothing, and Alembic's rebuild of
+    a table writes them in an order that varies from run to run)."""
     if sql is None:
         return None
+    return _constraints_sorted(_tokens(sql))
+
+
+def _constraints_sorted(tokens: list[str]) -> str:
+    if tokens[:2] != ["create", "table"] or "(" not in tokens or tokens[-1] != ")":
+        return " ".join(tokens)
+    start = tokens.index("(")
+    items: list[list[str]] = [[]]
+    depth = 0
+    for token in tokens[start + 1 : -1]:
+        if token == "(":
+            depth += 1
+        elif token == ")":
+            depth -= 1
+        if token == "," and depth == 0:
+            items.append([])
+        else:
+            items[-1].append(token)
+    if depth != 0:  # not balanced: compared as written (it will not match)
+        return " ".join(tokens)
+    columns = [item for item in items if not item or item[0] not in TABLE_CONSTRAINTS]
+    constraints = sorted(
+        (item for item in items if item and item[0] in TABLE_CONSTRAINTS), key=" ".join
+    )
+    body = " , ".join(" ".join(item) for item in columns + constraints)
+    return " ".join(tokens[: start + 1]) + " " + body + " )"
+
+
+def _tokens(sql: str) -> list[str]:
     tokens = []
     for match in _TOKEN.finditer(sql):
         kind = match.lastgroup
@@ -66,7 +101,7 @@ def canonical(sql: str | None) -> str | None:
         elif kind in ("word", "number"):
             text = text.lower()
         tokens.append(text)
-    return " ".join(tokens)
+    return tokens
 
 
 @functools.lru_cache(maxsize=1)

@@ -74,16 +74,18 @@ def register_html(
     the header row repeats on every page."""
     rows = []
     for r in risks:
-        band = scheme.band(r.current_likelihood, r.current_impact)
+        band = scheme.band_or_none(r.current_likelihood, r.current_impact)
         current = (
             f"<td style='background:{escape(band.colour)}'><b>{r.current_score}</b> "
             f"{escape(band.name)}</td>"
+            if band
+            else "<td>unrated</td>"
         )
         rows.append(
             "<tr>"
             f"<td>{escape(r.ref)}</td><td>{escape(r.title)}</td><td>{escape(r.status.value)}</td>"
             f"<td>{escape(shares_text(r.shares, r.lead_partner))}</td><td>{escape(r.owner)}</td>"
-            f"<td>{r.inherent_score or ''}</td>{current}"
+            f"<td>{r.inherent_score or 'unrated'}</td>{current}"
             f"<td>{r.target_score or ''}</td>"
             f"<td>{r.next_review.strftime('%d %b %Y') if r.next_review else ''}</td></tr>"
         )

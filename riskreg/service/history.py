@@ -117,6 +117,8 @@ class HistoryReads(ServiceBase):
             if entity_uuid in new or entity_uuid not in risks:
                 continue
             ref, lik, imp, _ = risks[entity_uuid]
+            if lik is None or imp is None:
+                continue  # unrated now: neither up nor down
             then = then_values.get("current_likelihood", lik) * then_values.get(
                 "current_impact", imp
             )
@@ -178,7 +180,7 @@ def _trends_where(s: Session, condition: Any) -> dict[str, int]:
     trends = {}
     for entity_uuid, lik, imp in current:
         old_values = before.get(entity_uuid)
-        if old_values is None:
+        if old_values is None or lik is None or imp is None:
             continue
         then = old_values.get("current_likelihood", lik) * old_values.get("current_impact", imp)
         trends[entity_uuid] = (lik * imp > then) - (lik * imp < then)

@@ -42,6 +42,7 @@ from riskreg.service.queries import (
 )
 from riskreg.service.unit_of_work import ServiceBase, Work
 from riskreg.service.writes import (
+    band_name,
     check_category,
     partner_problems,
     scheme_report,
@@ -257,8 +258,8 @@ class PartnershipSettings(ServiceBase):
                     moved.get("current_likelihood", levels[2]),
                     moved.get("current_impact", levels[3]),
                 )
-                old_band = old.band(levels[2], levels[3]).name
-                new_band = new.band(cl, ci).name
+                old_band = band_name(old, levels[2], levels[3])
+                new_band = band_name(new, cl, ci)
                 if old_band != new_band:
                     w.log("risk", ruuid, ref, "band", old_band, new_band)
                 if moved:

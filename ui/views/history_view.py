@@ -50,6 +50,10 @@ class HistoryView(QWidget):
         found = self._document.service.risk_history(uuid)
         changes, record = found.changes, found.risk
         self.model.set_rows(changes)
+        if record.current_likelihood is None or record.current_impact is None:
+            self.trend_label.setText(f"<b>{escaped(record.ref)}</b> is an unrated draft: not "
+                                     "scored yet.")  # fmt: skip
+            return
         scores = self._score_path(changes, record.current_likelihood, record.current_impact)
         arrow = {1: "▲ rising", -1: "▼ falling", 0: "steady"}[found.trend or 0]
         self.trend_label.setText(

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from riskreg.records import CategoryRecord, PartnerRecord, RiskRecord
-from ui.models.risk_filter import PreparedRisks, RiskFilter
+from ui.models.risk_filter import UNRATED_BAND, PreparedRisks, RiskFilter
 from ui.models.risk_table import RiskTableModel, TableContext
 from ui.views.flow_layout import FlowLayout
 
@@ -165,7 +165,7 @@ class RegisterView(QWidget):
             (self.partner_filter, [(f"{p.code} – {p.name}", p.code) for p in partners]),
             (self.category_filter, [(c.name, c.name) for c in categories]),
             (self.status_filter, [(s, s) for s in statuses]),
-            (self.band_filter, [(b, b) for b in bands]),
+            (self.band_filter, [(b, b) for b in bands] + [(UNRATED_BAND, UNRATED_BAND)]),
         ):
             chosen = self._combo_value(combo)
             combo.blockSignals(True)

@@ -276,6 +276,8 @@ class RiskForm(QWidget):
                 combo.clear()
                 if basis == "target":
                     combo.addItem("—", 0)
+                else:  # only a Draft may stay unrated; the register says so on save
+                    combo.addItem("unrated", 0)
                 for level in levels:
                     combo.addItem(level.caption, level.value)
                     combo.setItemData(combo.count() - 1, tip(level.description), 3)  # tooltip
