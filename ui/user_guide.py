@@ -11,6 +11,7 @@ from pathlib import Path
 
 USER_SECTIONS = (
     "Using the application",
+    "Start your own partnership",
     "Exchanging the register with partners (Excel)",
     "Bringing in another register (onboarding)",
     "Joint governance",
