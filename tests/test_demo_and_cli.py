@@ -130,7 +130,7 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
 
 def test_init_refuses_to_overwrite(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "x.riskreg"
-    assert main(["init", str(path)]) == 0
+    assert main(["init", str(path), "--partner", "CNCL:Wessex County Council"]) == 0
     before = path.read_bytes()
     assert main(["init", str(path), "--demo"]) == 1
     assert "already exists" in capsys.readouterr().err

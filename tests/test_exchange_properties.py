@@ -37,6 +37,8 @@ texts = st.one_of(plain, awkward)
 titles = texts.filter(lambda t: bool(t.strip()))
 levels = st.integers(1, 5)
 dates = st.dates(date(1990, 1, 1), date(2090, 12, 31))
+# A review took place on or before today; the service refuses one after it.
+past_dates = st.dates(date(1990, 1, 1), date.today())
 splits = st.sampled_from([None, (("APEX", 60), ("CNCL", 40)), (("APEX", 1), ("AQUA", 99))])
 
 
@@ -63,7 +65,7 @@ def drafts(draw: st.DrawFn) -> RiskDraft:
         target_date=draw(st.none() | dates),
         proximity=draw(st.none() | st.sampled_from(list(Proximity))),
         cost_likely=likely,
-        last_reviewed=draw(st.none() | dates),
+        last_reviewed=draw(st.none() | past_dates),
         actions=tuple(
             ActionDraft(
                 description=draw(titles),

@@ -17,7 +17,7 @@ from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from riskreg.records import RiskDraft
+from riskreg.records import RiskDraft, RiskRecord
 from riskreg.service import open_service
 from riskreg.typed_values import read_date, read_money
 from tests.conftest import ALICE
@@ -421,7 +421,7 @@ def test_the_scheme_dialog_shows_whole_descriptions_and_says_when_there_are_no_r
     dialog = SchemeDialog(blank_window.document, blank_window)  # type: ignore[attr-defined]
     qtbot.addWidget(dialog)
     item = dialog.likelihood_model.item(3, 1)
-    assert item.toolTip() == item.text() and len(item.text()) > 20
+    assert item.text() in item.toolTip() and len(item.text()) > 20
     assert describe(SchemeChangeReport(0, 0, 0)) == (
         "There are no risks yet: the new scheme applies to the risks you add."
     )
@@ -459,3 +459,149 @@ def test_the_application_prints_the_advice_and_stops_without_qts_plugin_errors(
     assert app.main(["main.py"]) == 1
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and "libxcb-cursor0" in err
+
+
+# -- what a new risk lead found, in a real window ------------------------------------------
+def test_a_new_category_saved_with_enter_stays_in_the_form(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    from ui.dialogs.categories import CategoriesDialog
+
+    dialog = CategoriesDialog(window.document, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.name.setFocus()
+    qtbot.keyClicks(dialog.name, "Aardvark test")
+    qtbot.keyClick(dialog.name, Qt.Key.Key_Return)
+    assert dialog.name.text() == "Aardvark test"  # the category just saved, not another
+    dialog.name.setText("Aardvark (fixed)")
+    assert dialog.save()
+    names = [c.name for c in window.document.service.list_categories()]
+    assert "Aardvark (fixed)" in names and "Aardvark test" not in names
+    assert "Environmental (fixed)" not in names
+
+
+def test_cancel_keeps_the_table_and_the_editor_on_the_same_risk(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ui.views.risk_editor import RiskEditor, Unsaved
+
+    monkeypatch.setattr(RiskEditor, "ask_unsaved", lambda editor, record: Unsaved.CANCEL)
+    view = window.register_view
+    first, other = (window.document.service.find_risk(r) for r in ("R-003", "R-008"))
+    view.select_uuid(first.uuid)
+    qtbot.keyClicks(window.editor.form.owner, " and Ash")
+    row = view.model.row_of(other.uuid)
+    assert row is not None
+    rect = view.table.visualRect(view.model.index(row, 1))
+    qtbot.mouseClick(view.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.wait(50)  # the click's own handling, then the selection is put back
+    shown = view.model.row(view.table.currentIndex().row())
+    assert shown.uuid == first.uuid
+    assert [view.model.row(i.row()).uuid for i in view.table.selectionModel().selectedRows()] == [
+        first.uuid
+    ]
+    assert window.editor.record is not None and window.editor.record.uuid == first.uuid
+
+
+def test_a_filter_hiding_the_risk_keeps_the_typing_and_asks_nothing_until_another_is_chosen(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ui.views.risk_editor import RiskEditor, Unsaved
+
+    asked: list[str] = []
+
+    def ask_unsaved(editor: RiskEditor, record: RiskRecord) -> Unsaved:
+        asked.append(record.ref)
+        return Unsaved.CANCEL
+
+    monkeypatch.setattr(RiskEditor, "ask_unsaved", ask_unsaved)
+    view = window.register_view
+    risk = window.document.service.find_risk("R-002")
+    view.select_uuid(risk.uuid)
+    qtbot.keyClicks(window.editor.form.owner, " (typed)")
+    qtbot.keyClicks(view.search, "viaduct")  # hides R-002, letter by letter
+    assert asked == [] and view.search.text() == "viaduct"  # not a keystroke lost
+    assert window.editor.is_dirty and window.editor.form.owner.text().endswith("(typed)")
+    assert "hidden by the filters" in window.editor.pending_label.text()
+    view.table.selectRow(0)  # choosing another risk asks
+    assert asked == ["R-002"]
+
+
+def test_the_undo_menu_keeps_an_ampersand_in_a_name(window: MainWindow) -> None:
+    from riskreg.records import CategoryRecord
+
+    assert window.document.save_category(None, CategoryRecord("Access & traffic"), {})
+    action = window.actions_by_id[act.UNDO]
+    assert "Access && traffic" in action.text()
+    assert "Access & traffic" in window.document.undo_stack.text(0)
+
+
+def test_a_review_cannot_be_recorded_as_taking_place_in_the_future(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    from datetime import timedelta
+
+    from riskreg.errors import ValidationError
+
+    service = window.document.service
+    risk = service.find_risk("R-002")
+    with pytest.raises(ValidationError, match="after today"):
+        service.edit_risk(risk.uuid, risk.version,
+                          {"last_reviewed": service.today() + timedelta(days=45)})  # fmt: skip
+    tomorrow = service.today() + timedelta(days=1)
+    with pytest.raises(ValidationError, match="after today"):
+        service.create_risk(RiskDraft("Later", "CNCL", 2, 2, last_reviewed=tomorrow))
+    assert service.find_risk("R-002").last_reviewed == risk.last_reviewed
+
+
+def test_typing_a_letter_and_deleting_it_leaves_nothing_unsaved(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    risk = window.document.service.find_risk("R-003")
+    window.register_view.select_uuid(risk.uuid)
+    owner = window.editor.form.owner
+    qtbot.keyClick(owner, Qt.Key.Key_End)
+    qtbot.keyClicks(owner, "x")
+    assert window.editor.is_dirty and window.isWindowModified()
+    qtbot.keyClick(owner, Qt.Key.Key_Backspace)
+    assert not window.editor.is_dirty and not window.isWindowModified()
+
+
+def test_a_wrong_split_is_said_once(qtbot: QtBot, window: MainWindow) -> None:
+    risk = window.document.service.find_risk("R-013")
+    window.register_view.select_uuid(risk.uuid)
+    form = window.editor.form
+    form.shares.set_percent("APEX", 10)  # 60 + 10 + 20 = 90
+    form.shares.sig_changed.emit()
+    said = [label.text() for label in form.message_labels() if label.isVisibleTo(form)]
+    assert not any("add up to" in text for text in said)
+    assert "add up to 90 %" in form.shares.total_label.text()
+
+
+def test_a_new_risk_the_filters_hide_is_announced_and_clear_filters_shows_it(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ui.dialogs.new_risk import NewRiskDialog
+
+    view = window.register_view
+    total = len(window.document.service.list_risks())
+    qtbot.keyClicks(view.search, "viaduct")
+    assert view.clear_filters_button.isEnabled()
+    created: list[RiskRecord] = []
+
+    def add(document: object, parent: object) -> RiskRecord | None:
+        record = window.document.create_risk(RiskDraft("Library roof leaks", "CNCL", 2, 3))
+        assert record is not None
+        created.append(record)
+        return record
+
+    monkeypatch.setattr(NewRiskDialog, "ask", add)
+    window.actions_by_id[act.NEW_RISK].trigger()
+    ref = created[0].ref
+    assert f"{ref} added; the filters hide it" in window.statusBar().currentMessage()
+    qtbot.mouseClick(view.clear_filters_button, Qt.MouseButton.LeftButton)
+    assert view.search.text() == "" and view.current_filter.is_empty
+    assert view.count_label.text() == f"{total + 1:,} of {total + 1:,} risks"
+    assert not view.clear_filters_button.isEnabled()
+    assert view.select_uuid(created[0].uuid)

@@ -166,7 +166,8 @@ def test_first_start_creates_the_default_register_with_the_demo(
     try:
         assert default.exists()
         assert service.register_info().risk_count == 41
-        assert service.actor.partner_code == "CNCL"  # the keeper until Preferences say otherwise
+        # no partner remembered: nobody yet, and the window asks before anything is written
+        assert service.actor.partner_code == ""
     finally:
         service.close()
     again = app_module.open_startup_register(["main.py"])

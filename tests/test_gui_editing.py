@@ -197,6 +197,22 @@ def test_the_history_shows_the_edit_with_who_and_old_and_new(
     assert cell_text(window, ref, "trend") == "▼ down"
 
 
+def test_the_history_shows_dates_and_amounts_as_the_form_does(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    ref = add_split_risk(qtbot, window)
+    risk = window.document.service.find_risk(ref)
+    window.register_view.select_uuid(risk.uuid)
+    window.editor.form.next_review.line.clear()
+    qtbot.keyClicks(window.editor.form.next_review.line, "15/01/2027")
+    qtbot.keyClicks(window.editor.form.cost_likely, "1.2m")
+    window.editor.save()
+    rows = window.history.model
+    changes = {rows.index(r, 3).data(): rows.index(r, 4).data() for r in range(rows.rowCount())}
+    assert changes[f"{ref} next review"].endswith("→ 15 Jan 2027")
+    assert changes[f"{ref} cost (most likely)"] == "— → £1,200,000"
+
+
 def test_acting_as_another_partner_is_recorded(qtbot: QtBot, window: MainWindow) -> None:
     window.set_actor(Actor("Dan Moss", "APEX", "GUI"))
     assert "acting as Dan Moss (APEX)" in window.status_label.text()

@@ -166,7 +166,7 @@ def value_rows(wiz: ForeignImportWizard) -> dict[tuple[str, str], int]:
 
 
 def test_the_proposed_scale_mapping_is_shown_and_what_needs_a_level_is_marked(
-    wizard: ForeignImportWizard, tmp_path: Path, demo: RegisterService
+    qtbot: QtBot, wizard: ForeignImportWizard, tmp_path: Path, demo: RegisterService
 ) -> None:
     path = write(tmp_path / "letters.xlsx", [
         ["Ref", "Risk", "Likelihood", "Impact"],
@@ -204,12 +204,13 @@ def test_the_proposed_scale_mapping_is_shown_and_what_needs_a_level_is_marked(
     findings = [preview.findings.index(r, 2).data() for r in range(preview.findings.rowCount())]
     assert "“Hgh” read as 4 – Likely (chosen by you)" in findings
     wizard.button(QWizard.WizardButton.FinishButton).click()
+    wait_for_jobs(qtbot, wizard.document)
     strike = next(r for r in demo.list_risks() if r.title == "Staff strike")
     assert (strike.current_likelihood, strike.current_impact, strike.unrated) == (4, 2, False)
 
 
 def test_duplicates_are_left_out_until_ticked(
-    wizard: ForeignImportWizard, tmp_path: Path, demo: RegisterService
+    qtbot: QtBot, wizard: ForeignImportWizard, tmp_path: Path, demo: RegisterService
 ) -> None:
     here = demo.find_risk("R-003")
     path = write(tmp_path / "dup.xlsx", [
@@ -219,7 +220,7 @@ def test_duplicates_are_left_out_until_ticked(
     wizard.next()
     preview = wizard.preview_page
     finish = wizard.button(QWizard.WizardButton.FinishButton)
-    assert preview.duplicates.rowCount() == 1 and finish.text() == "Import 1 risks"
+    assert preview.duplicates.rowCount() == 1 and finish.text() == "Import 1 risk"
     assert preview.duplicates.index(0, 2).data() == (
         f"matches R-003 “{here.title}” already in this register (the same title): left out "
         "unless you pick it")  # fmt: skip
@@ -229,6 +230,7 @@ def test_duplicates_are_left_out_until_ticked(
     assert preview.duplicates.item(0, 0).checkState() == Qt.CheckState.Checked
     before = len(demo.list_risks())
     finish.click()
+    wait_for_jobs(qtbot, wizard.document)
     assert len(demo.list_risks()) == before + 2
 
 

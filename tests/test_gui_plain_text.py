@@ -322,7 +322,10 @@ def test_every_message_quoting_a_file_is_plain_text(
     app_module.tell_cannot_open(f"{MARK}.riskreg is not a register file")
     ExchangeCommands(window.document, window.preferences, window).report(
         "Register imported", f"from {MARK}.xlsx"
-    )
+    )  # a non-blocking box: found under the window
+    reported = [b for b in window.findChildren(QMessageBox) if f"from {MARK}.xlsx" in b.text()]
+    assert len(reported) == 1
+    seen.append(plain_everywhere(reported))
     window.offer_restore([f"risk R-001 {MARK}"], type("Latest", (), {
         "taken_at": date(2026, 11, 1), "risks": 3})())  # fmt: skip
     target = tmp_path / f"{MARK}.riskreg"

@@ -354,7 +354,12 @@ GAP_EXPECTED = {
         "refused: hostile.xlsx: sheet “Risks” reaches row",
         "refused: hostile.xlsx: sheet",
     ),
-    "long repetitive text (32,767 characters in 400 cells)": ("items", "items"),
+    # read, not taken for a bomb: the import plans it; the other-register import reads it
+    # far enough to see that it is an export of this very register
+    "long repetitive text (32,767 characters in 400 cells)": (
+        "items",
+        "exported from this register",
+    ),
     "a part inflating past what the zip says": ("damaged", "damaged"),
 }
 """(exchange, other register): what each says; the far cells are refused by both."""

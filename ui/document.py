@@ -239,8 +239,9 @@ class RegisterDocument(DocumentEdits, QObject):
         return job
 
     def _end_job(self) -> None:
-        if self._job is not None:
-            self._job = None
+        job, self._job = self._job, None
+        if job is not None:
+            job.deleteLater()  # with its connections (which may hold the window's callbacks)
             self.sig_busy.emit(False)
 
     def _after_write(

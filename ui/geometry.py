@@ -38,8 +38,11 @@ def fit_to_screen(widget: QWidget, width: int, height: int, *, place: bool = Fal
     area = available(widget)
     fitted = QSize(min(width, area.width()), min(height, area.height()))
     widget.resize(fitted)
-    if place or fitted != QSize(width, height):
+    if place:
         widget.move(area.topLeft())
+    elif fitted != QSize(width, height):  # as large as the screen allows: centred on it
+        widget.move(area.x() + (area.width() - fitted.width()) // 2,
+                    area.y() + (area.height() - fitted.height()) // 2)  # fmt: skip
 
 
 def fits(widget: QWidget, geometry: QRect) -> bool:

@@ -8,6 +8,7 @@ registers; the window wires them and asks the user (its seams: ``show_error``,
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
@@ -269,7 +270,9 @@ class MainWindow(QMainWindow):
             (act.SHOW_EXPOSURE, self.exposure),
             (act.SHOW_ALL_ACTIONS, self.all_actions),
         ):
-            a[key].triggered.connect(lambda _=False, shown=page: self.tabs.setCurrentWidget(shown))
+            # a partial of the tab widget, not a lambda holding the window: a connection
+            # that held the window would keep it alive after it goes
+            a[key].triggered.connect(functools.partial(self.tabs.setCurrentWidget, page))
         self.register_view.sig_risk_activated.connect(self._raise_editor)
         self.outside_bar.refresh_button.clicked.connect(self._refresh_from_outside)
         self.watch.timeout.connect(self.check_outside_changes)
@@ -300,6 +303,7 @@ class MainWindow(QMainWindow):
         doc.sig_job_started.connect(self._show_job)
         view = self.register_view
         view.sig_risk_selected.connect(self._risk_selected)
+        view.sig_selected_hidden.connect(self._selected_hidden)
         view.sig_filter_changed.connect(self.heat_map.set_filter)
         self.heat_map.canvas.sig_cell_clicked.connect(self._cell_clicked)
         self.tabs.currentChanged.connect(self._tab_changed)
@@ -378,10 +382,22 @@ class MainWindow(QMainWindow):
         if uuid != held and not editor.leave(uuid):
             self.register_view.restore_selection(held)
             return
-        if not uuid:  # a filter hid it: nothing is selected until the user picks a risk
-            self.register_view.restore_selection("")
         self.risk_actions.show_risk(uuid)
         self.history.show_risk(uuid)
+
+    def _selected_hidden(self, uuid: str) -> None:
+        """A filter hid the risk being edited: its unsaved typing stays in the editor
+        (said there; the question comes when the user moves to another risk, so no
+        keystroke typed into the search box is lost to a dialog); with nothing unsaved
+        the editor lets it go."""
+        editor = self.editor
+        if editor.is_dirty and editor.record is not None and editor.record.uuid == uuid:
+            editor.say_hidden()
+            return
+        editor.show_risk("")
+        self.register_view.restore_selection("")
+        self.risk_actions.show_risk("")
+        self.history.show_risk("")
 
     def _busy(self, busy: bool) -> None:
         """A background write runs: other commands wait for it (its dialog says so)."""

@@ -35,7 +35,8 @@ class _Step(QUndoCommand):
     """A write already made: the first redo (QUndoStack.push) does nothing."""
 
     def __init__(self, document: RegisterDocument, text: str) -> None:
-        super().__init__(text)
+        # the undo menu's text after the newline: an "&" in a name is no mnemonic there
+        super().__init__(f"{text}\n{text.replace('&', '&&')}")
         self._document = document
         self._pushed = False
 

@@ -118,8 +118,10 @@ class WindowCommands:
 
         window = self._window
         created = NewRiskDialog.ask(window.document, window)
-        if created is not None:
-            window.register_view.select_uuid(created.uuid)
+        if created is not None and not window.register_view.select_uuid(created.uuid):
+            window.statusBar().showMessage(
+                f"{created.ref} added; the filters hide it (Clear filters to see it)", 30_000
+            )
 
     def edit_partners(self) -> None:
         from ui.dialogs.partners import PartnersDialog

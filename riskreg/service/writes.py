@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid as uuidlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -159,6 +159,10 @@ def insert_risks(w: Work, drafts: Sequence[RiskDraft], today: date) -> list[str]
     ctx = w.context()
     columns = _draft_columns(drafts, today)
     problems = _draft_problems(drafts, columns, ctx)
+    for number, reviewed in enumerate(columns["last_reviewed"], start=1):
+        for problem in review_dates_problems({"last_reviewed": reviewed}, today):
+            named = problem.field if len(drafts) == 1 else f"risk {number}: {problem.field}"
+            problems.append(Problem(named, problem.message))
     if problems:
         raise ValidationError(problems)
     partner_ids, category_ids, scheme = w.partner_ids, w.category_ids, w.scheme
@@ -257,6 +261,7 @@ def apply_risk_changes(
         else:
             new_shares = None
     problems += check_risk_consistency({**current, **field_changes})
+    problems += review_dates_problems(field_changes, today)
     if problems:
         raise ValidationError(problems)
 
@@ -309,6 +314,15 @@ def scheme_report(
         moved += (nl, ni) != (lik, imp)
         changing += old.band(lik, imp).name != new.band(nl, ni).name
     return SchemeChangeReport(changing, moved, len(levels))
+
+
+def review_dates_problems(values: Mapping[str, Any], today: date) -> list[Problem]:
+    """A risk cannot have been reviewed after today."""
+    reviewed = values.get("last_reviewed")
+    if isinstance(reviewed, date) and reviewed > today:
+        return [Problem("last_reviewed", f"Last reviewed {reviewed:%d %b %Y} is after today; "
+                        "give the date the review took place")]  # fmt: skip
+    return []
 
 
 def band_name(scheme: ScoringScheme, likelihood: int | None, impact: int | None) -> str | None:

@@ -32,6 +32,7 @@ class ActingAsDialog(QDialog):
         layout.addWidget(text)
         layout.addWidget(self.partner)
         layout.addWidget(buttons)
+        self.setMinimumWidth(460)  # the question whole in the title bar
 
     def reject(self) -> None:
         """Escape chooses the partner shown: a change is never recorded for nobody."""

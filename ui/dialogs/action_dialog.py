@@ -78,6 +78,8 @@ class ActionDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
         self.buttons.accepted.connect(self.try_accept)
+        self.description.textChanged.connect(lambda: self.error.show_message(""))
+        self.due_date.sig_changed.connect(lambda: self.error.show_message(""))
         self.buttons.rejected.connect(self.reject)
         if action is None and risk is not None:  # the risk's lead owns it unless changed
             self.partner.setCurrentIndex(max(0, self.partner.findData(risk.lead_partner)))
@@ -108,7 +110,7 @@ class ActionDialog(QDialog):
     def try_accept(self) -> None:
         problems = []
         if not self.description.toPlainText().strip():
-            problems.append(Problem("description", "describe the action"))
+            problems.append(Problem("action", "describe the action"))
         if self.due_date.problem():
             problems.append(Problem("due date", self.due_date.problem()))
         if problems:

@@ -148,6 +148,14 @@ class CategoriesDialog(QDialog):
         self.error.show_message("")
         self.remove_button.setEnabled(False)
 
+    def select(self, name: str) -> None:
+        """Show one category in the form (as clicking it in the list does)."""
+        for row, category in enumerate(self._categories):
+            if category.name == name:
+                self.list.setCurrentIndex(self.model.index(row, 0))
+                self._selected()
+                return
+
     def _selected(self) -> None:
         row = self.list.currentIndex().row()
         if 0 <= row < len(self._categories):
@@ -175,9 +183,9 @@ class CategoriesDialog(QDialog):
             return False
         if saved is None:
             return False
-        self.error.show_message("")
         self.reload()
-        self._editing = record.name
+        self.select(record.name)  # stay on the category just saved
+        self.error.show_message(f"Saved {record.name}.")
         return True
 
     def remove(self) -> bool:

@@ -13,6 +13,7 @@ from riskreg.errors import RegisterError
 from riskreg.exchange.foreign import ForeignPlan, plan_foreign
 from riskreg.records import RiskDraft
 from ui.models.base import text_item
+from ui.words import plural
 
 if TYPE_CHECKING:
     from ui.dialogs.foreign_wizard import ForeignImportWizard
@@ -119,7 +120,7 @@ class PreviewPage(QWizardPage):
         for tab, (name, count) in enumerate(zip(names, counts, strict=True)):
             self.tabs.setTabText(tab, f"{name} ({count})")
         new = plan.count("new")
-        self.wiz.setButtonText(QWizard.WizardButton.FinishButton, f"Import {new} risks")
+        self.wiz.setButtonText(QWizard.WizardButton.FinishButton, f"Import {plural(new, 'risk')}")
         self.completeChanged.emit()
 
     def pick(self, row: int, wanted: bool = True) -> None:

@@ -42,13 +42,14 @@ from riskreg.scoring import (
 )
 from ui.document import RegisterDocument
 from ui.geometry import fit_to_screen
+from ui.plain import tip
 from ui.views.fields import ErrorLabel, swatch
 from ui.words import plural
 
 
 def _level_items(level: Level) -> list[QStandardItem]:
     label, description = QStandardItem(level.label), QStandardItem(level.description)
-    description.setToolTip(level.description)  # the whole text, however narrow the column
+    description.setToolTip(tip(level.description))  # the whole text, however narrow
     return [label, description]
 
 

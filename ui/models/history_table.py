@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC
+from datetime import UTC, date
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -36,6 +37,31 @@ FIELD_LABELS = {
 }
 
 
+DATE_FIELDS = frozenset({"next_review", "last_reviewed", "completed_on", "due_date",
+                         "target_date", "raised_on", "closed_on"})  # fmt: skip
+MONEY_FIELDS = frozenset({"cost_likely", "cost_min", "cost_max"})
+
+
+def shown(field: str, value: str | None) -> str:
+    """A logged value as the form shows it: 15 Jan 2027 (not 2027-01-15), £1,200,000;
+    what cannot be read so is shown as it was written."""
+    if value in (None, ""):
+        return "—"
+    assert value is not None
+    if field in DATE_FIELDS:
+        try:
+            return f"{date.fromisoformat(value):%d %b %Y}"
+        except ValueError:
+            return value
+    if field in MONEY_FIELDS:
+        try:
+            amount = Decimal(value)
+        except InvalidOperation:
+            return value
+        return f"£{amount:,.0f}" if amount == amount.to_integral_value() else f"£{amount:,}"
+    return value
+
+
 def describe(change: ChangeRecord) -> tuple[str, str]:
     """('R-004 current likelihood', '3 → 4') in words a meeting can read."""
     what = f"{change.entity_ref} {FIELD_LABELS.get(change.field, change.field.replace('_', ' '))}"
@@ -43,9 +69,7 @@ def describe(change: ChangeRecord) -> tuple[str, str]:
         if change.old is None:
             return what, change.new or ""
         return f"{change.entity_ref} removed", change.old or ""
-    old = change.old if change.old not in (None, "") else "—"
-    new = change.new if change.new not in (None, "") else "—"
-    return what, f"{old} → {new}"
+    return what, f"{shown(change.field, change.old)} → {shown(change.field, change.new)}"
 
 
 class HistoryModel(ListTableModel[ChangeRecord]):

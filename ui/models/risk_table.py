@@ -142,7 +142,7 @@ def _by(key: Callable[[RiskRecord], Any]) -> SortKeyFactory:
 
 COLUMNS: tuple[Column, ...] = (
     Column("ref", "Ref", lambda r, c: r.ref, _attrs("number"), width=64),
-    Column("title", "Title", lambda r, c: r.title, _by(lambda r: r.title.casefold()), width=340),
+    Column("title", "Title", lambda r, c: r.title, _by(lambda r: r.title.casefold()), width=250),
     Column("current", "Current", lambda r, c: _rating(r.current_likelihood, r.current_impact),
            _attrs("current_score", "current_likelihood"),
            score_of=lambda r: _levels(r.current_likelihood, r.current_impact),

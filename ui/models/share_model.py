@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
@@ -84,15 +85,15 @@ class ShareModel(ListTableModel[list[Any]]):
         code, percent = self._rows[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            if column == 0:
-                name = self._names.get(code, "")
-                lead = "  (lead)" if code == self._lead else ""
-                return f"{code} – {name}{lead}" if name else f"{code}{lead}"
+            if column == 0:  # the code, which fits; the name is in the tooltip
+                return f"{code}  (lead)" if code == self._lead else code
             if column == 1:
                 return f"{percent} %"
             if column == 2 and self._cost is not None:
                 return f"{round(self._cost * int(percent) / 100):,}"
             return None
+        if role == Qt.ItemDataRole.ToolTipRole and column == 0:
+            return escape(self._names.get(code, code))
         if role == Qt.ItemDataRole.EditRole and column == 1:
             return int(percent)
         if role == Qt.ItemDataRole.BackgroundRole and code == self._lead:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from riskreg.typed_values import read_date, read_money
+from ui.plain import tip
 
 
 def _locale_date_format() -> str:
@@ -117,7 +118,7 @@ class OptionalDateEdit(QWidget):
     def _show_problem(self) -> None:
         problem = self.problem()
         self.error.setText("not a date" if problem else "")
-        self.error.setToolTip(problem)
+        self.error.setToolTip(tip(problem))  # quotes what was typed
         self.error.setVisible(bool(problem))
         if self._value is not None:
             self.calendar.setSelectedDate(QDate(self._value.year, self._value.month,

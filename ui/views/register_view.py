@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from PySide6.QtCore import QByteArray, QPoint, Qt, Signal
+from PySide6.QtCore import QByteArray, QPoint, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -37,6 +37,9 @@ class RegisterView(QWidget):
     sig_risk_activated = Signal(str)
     """The uuid of a risk the user double-clicked or pressed Enter on."""
 
+    sig_selected_hidden = Signal(str)
+    """The filter just hid the selected risk (its uuid); the selection waits for it."""
+
     sig_filter_changed = Signal(object)
     """The filter (a RiskFilter) changed; the heat map follows it."""
 
@@ -66,6 +69,9 @@ class RegisterView(QWidget):
         self.count_label.setTextFormat(Qt.TextFormat.PlainText)
         self.clear_cell_button = QPushButton("Show all cells")
         self.clear_cell_button.hide()
+        self.clear_filters_button = QPushButton("Clear filters")
+        self.clear_filters_button.setToolTip("Show every risk again")
+        self.clear_filters_button.setEnabled(False)
         for combo, tip in (
             (self.partner_filter, "Partner (lead or share)"),
             (self.category_filter, "Category"),
@@ -101,6 +107,7 @@ class RegisterView(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
         top.addWidget(self.clear_cell_button)
+        top.addWidget(self.clear_filters_button)
         bar = FlowLayout()  # wraps onto further lines on a narrow screen
         for label, widget in (
             ("Partner", self.partner_filter),
@@ -114,8 +121,7 @@ class RegisterView(QWidget):
             row.addWidget(QLabel(label))
             row.addWidget(widget)
             bar.addWidget(pair)
-        for box in (self.review_due_filter, self.review_overdue_filter, self.appetite_filter,
-                    self.escalated_filter, self.overdue_filter):  # fmt: skip
+        for box in self._flag_boxes():
             bar.addWidget(box)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 0)
@@ -150,6 +156,7 @@ class RegisterView(QWidget):
         )
         header.customContextMenuRequested.connect(self._column_menu)
         self.clear_cell_button.clicked.connect(lambda: self.set_cell_filter(None))
+        self.clear_filters_button.clicked.connect(self.clear_filters)
         self.model.modelReset.connect(self._reselect)
 
     # -- data ---------------------------------------------------------------------------
@@ -204,6 +211,30 @@ class RegisterView(QWidget):
     def set_cell_filter(self, cell: tuple[int, int] | None) -> None:
         self._update_filter(cell=cell)
 
+    def clear_filters(self) -> None:
+        """Every filter back to showing all risks (one refresh, not one per control)."""
+        controls: list[QWidget] = [self.search, self.partner_filter, self.category_filter,
+                                   self.status_filter, self.band_filter,
+                                   *self._flag_boxes()]  # fmt: skip
+        for control in controls:
+            control.blockSignals(True)
+        try:
+            self.search.clear()
+            for combo in (self.partner_filter, self.category_filter, self.status_filter,
+                          self.band_filter):  # fmt: skip
+                combo.setCurrentIndex(0)
+            for box in self._flag_boxes():
+                box.setChecked(False)
+        finally:
+            for control in controls:
+                control.blockSignals(False)
+        self._filter = RiskFilter()
+        self._update_filter()
+
+    def _flag_boxes(self) -> tuple[QCheckBox, ...]:
+        return (self.review_due_filter, self.review_overdue_filter, self.appetite_filter,
+                self.escalated_filter, self.overdue_filter)  # fmt: skip
+
     def selected_uuid(self) -> str:
         return self._selected_uuid
 
@@ -211,24 +242,35 @@ class RegisterView(QWidget):
         """Select ``uuid`` again (or nothing) without announcing it: the user cancelled
         moving away from the risk being edited."""
         self._selected_uuid = uuid
+        row = self.model.row_of(uuid) if uuid else None
+        self._selected_shown = row is not None or not uuid
+        self._put_selection(uuid)
+        # and again once the click that moved it is done (the view selects on release too)
+        QTimer.singleShot(0, self, lambda: self._put_selection(self._selected_uuid))
+
+    def _put_selection(self, uuid: str) -> None:
+        """The row of ``uuid`` current and selected (or none), without announcing it."""
         selection = self.table.selectionModel()
         blocked = selection.blockSignals(True)
         try:
             row = self.model.row_of(uuid) if uuid else None
-            self._selected_shown = row is not None or not uuid
             if row is None:
                 self.table.clearSelection()
                 self.table.setCurrentIndex(self.model.index(-1, -1))
             else:
+                self.table.setCurrentIndex(self.model.index(row, 0))
                 self.table.selectRow(row)
         finally:
             selection.blockSignals(blocked)
 
-    def select_uuid(self, uuid: str) -> None:
+    def select_uuid(self, uuid: str) -> bool:
+        """Select and show the risk; False when the filters hide it."""
         row = self.model.row_of(uuid)
-        if row is not None:
-            self.table.selectRow(row)
-            self.table.scrollTo(self.model.index(row, 0))
+        if row is None:
+            return False
+        self.table.selectRow(row)
+        self.table.scrollTo(self.model.index(row, 0))
+        return True
 
     # -- header state -------------------------------------------------------------------
     def header_state(self) -> QByteArray:
@@ -263,6 +305,7 @@ class RegisterView(QWidget):
     def _update_filter(self, **changes: object) -> None:
         self._filter = replace(self._filter, **changes)  # type: ignore[arg-type]
         self.clear_cell_button.setVisible(self._filter.cell is not None)
+        self.clear_filters_button.setEnabled(not self._filter.is_empty)
         self._show(None)
         self.sig_filter_changed.emit(self._filter)
 
@@ -272,7 +315,7 @@ class RegisterView(QWidget):
         visible = not self._selected_uuid or self.model.row_of(self._selected_uuid) is not None
         if self._selected_shown and not visible:  # the filter just hid the selected risk
             self._selected_shown = False
-            self.sig_risk_selected.emit("")
+            self.sig_selected_hidden.emit(self._selected_uuid)
         elif visible:
             self._selected_shown = True
         total = len(self._prepared.rows)

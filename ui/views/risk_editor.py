@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -62,6 +63,10 @@ class RiskEditor(QWidget):
         self.governance_label = QLabel()
         self.governance_label.setTextFormat(Qt.TextFormat.RichText)  # the register's text escaped
         self.governance_label.setWordWrap(True)
+        # its lines come and go with the risk shown: they never push the divide about
+        self.governance_label.setSizePolicy(QSizePolicy.Policy.Ignored,
+                                            QSizePolicy.Policy.Preferred)  # fmt: skip
+        self.governance_label.setMinimumHeight(2 * self.governance_label.fontMetrics().height())
         self.reviewed_button = QPushButton("Mark reviewed today")
         self.reviewed_button.setToolTip("Last reviewed today; the next review follows the band")
         self.escalation_button = QPushButton("Escalation…")
@@ -212,6 +217,16 @@ class RiskEditor(QWidget):
             else:
                 self.show_risk(self._record.uuid)
 
+    def say_hidden(self) -> None:
+        """The filters hide the risk being edited: its typing stays here until saved,
+        reverted, or the user moves to another risk (and is asked)."""
+        if self._record is not None:
+            self.pending_label.setText(
+                f"{self._record.ref} is hidden by the filters; your changes to it are kept "
+                "here. Save or Revert them, or choose another risk to be asked."
+            )
+            self.pending_label.show()
+
     def reload_if_clean(self) -> None:
         """Show the stored risk unless the user is typing."""
         if self._record is not None and not self._dirty:
@@ -268,9 +283,23 @@ class RiskEditor(QWidget):
                 return
 
     def _edited(self) -> None:
+        """Typing: unsaved only while the form differs from the stored risk (a letter
+        typed and deleted again leaves nothing to save)."""
         if self._record is not None:
-            self._set_dirty(True)
-            self.form.show_problems(self.form.local_problems())
+            problems = self.form.local_problems()
+            self._set_dirty(bool(problems) or self._differs())
+            self.form.show_problems(problems)
+
+    def _differs(self) -> bool:
+        record = self._record
+        assert record is not None
+        for name, value in self.form.values().items():
+            held = getattr(record, name)
+            if name == "shares":
+                held, value = tuple(sorted(held)), tuple(sorted(value))
+            if held != value:
+                return True
+        return False
 
     def _set_dirty(self, dirty: bool) -> None:
         changed = dirty != self._dirty

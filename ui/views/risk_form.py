@@ -429,14 +429,21 @@ class RiskForm(QWidget):
     def show_problems(self, problems: Sequence[Problem]) -> None:
         self.clear_problems()
         by_label: dict[ErrorLabel, list[str]] = {}
+        split_said = self.shares.problem()  # the split editor says it under its total
         for problem in problems:
+            if problem.field == "shares" and problem.message == split_said:
+                continue
             label = self.errors.get(problem.field) or self.errors["title"]
             by_label.setdefault(label, []).append(problem.message)
         for label, messages in by_label.items():
             label.show_message("; ".join(messages))
 
     def visible_messages(self) -> list[str]:
-        return [label.text() for label in set(self.errors.values()) if label.isVisibleTo(self)]
+        """Every message in view, the split editor's own under its total included."""
+        shown = [label.text() for label in set(self.errors.values()) if label.isVisibleTo(self)]
+        if self.shares.problem() and self.shares.total_label.isVisibleTo(self):
+            shown.append(self.shares.total_label.text())
+        return shown
 
     # -- live feedback ------------------------------------------------------------------
     def _update_scores(self) -> None:
@@ -450,7 +457,8 @@ class RiskForm(QWidget):
                 continue
             band = self._scheme.band(lik, imp)
             label.setText(f"{lik * imp}  ·  {band.name}")
-            label.setToolTip(f"Score {lik * imp} (likelihood {lik} × impact {imp}): {band.name}")
+            label.setToolTip(tip(f"Score {lik * imp} (likelihood {lik} × impact {imp}): "
+                                 f"{band.name}"))  # fmt: skip
             label.setStyleSheet(
                 f"background: {band.colour}; color: {_text_colour(band.colour)};"
                 " border-radius: 3px; font-weight: bold;"
