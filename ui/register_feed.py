@@ -3,11 +3,14 @@ register in the background, and, after each change, only the rows it touched.
 
 A change that reaches every row (the scheme, partners, categories, appetites, another
 register) reads the whole register again; any other reads the touched risks with their
-flags and trends in one transaction (``rows_of``), whatever the register's size.
+flags and trends in one transaction (``rows_of``), whatever the register's size: at once
+for an edit, on a worker thread for an import's thousand rows (about 90 ms of reading that
+would otherwise freeze the window at the end of a background job).
 """
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from dataclasses import replace
 
 from PySide6.QtCore import QObject, Signal
@@ -23,6 +26,9 @@ FIRST_PAGE = 500
 
 ROW_BY_ROW_LIMIT = 2_000
 """A change touching more risks than this reloads the table whole (one read, not slices)."""
+
+READ_AT_ONCE_LIMIT = 200
+"""A change touching more risks than this has its rows read on a worker thread."""
 
 
 class RegisterFeed(QObject):
@@ -43,8 +49,16 @@ class RegisterFeed(QObject):
         self.loader = BackgroundJob("risk-loader", self)
         self._awaiting_load = False
         self._changed_while_loading: set[str] = set()
+        self.row_reader = BackgroundJob("row-reader", self)
+        self._reading_rows = False
+        """A row read is out, until its answer is back in the GUI thread."""
+        self._rows_pending: set[str] = set()
+        """Risks changed while the row reader ran: read again once it is back (a read that
+        began before their change would otherwise overwrite them)."""
         self.loader.sig_done.connect(self._risks_loaded)
         self.loader.sig_failed.connect(self._risks_not_loaded)
+        self.row_reader.sig_done.connect(self._rows_read)
+        self.row_reader.sig_failed.connect(self._rows_not_read)
         document.sig_changed.connect(self._register_changed)
 
     @property
@@ -52,8 +66,16 @@ class RegisterFeed(QObject):
         """The rest of a large register is still being read."""
         return self._awaiting_load
 
+    @property
+    def reading_rows(self) -> bool:
+        """Rows a change touched are being read on the worker thread."""
+        return self._reading_rows
+
     def load(self) -> None:
         """Show the whole register as it is now (one read; a large one page first)."""
+        self.row_reader.cancel()  # the whole read includes whatever it was reading
+        self._reading_rows = False
+        self._rows_pending = set()
         document = self._document
         known = document.settings
         assert known is not None
@@ -77,6 +99,7 @@ class RegisterFeed(QObject):
 
     def stop(self) -> None:
         self.loader.stop()
+        self.row_reader.stop()
 
     def _register_changed(self, changes: Changes, _initiator: object) -> None:
         touched = changes.touched_risks
@@ -87,11 +110,39 @@ class RegisterFeed(QObject):
             return
         if self._awaiting_load:  # the list being read may predate this change
             self._changed_while_loading |= touched
-        update = self._document.service.rows_of(sorted(touched))
-        if len(update.risks) != len(touched):  # one is gone (or hidden): show what is there
+        if self._reading_rows:
+            self._rows_pending |= touched
+        elif len(touched) > READ_AT_ONCE_LIMIT:
+            self._read_in_background(touched)
+        else:
+            self._show_rows(touched, self._document.service.rows_of(sorted(touched)))
+
+    def _read_in_background(self, touched: AbstractSet[str]) -> None:
+        uuids = sorted(touched)
+        rows_of = self._document.service.rows_of
+        self._reading_rows = True
+        self.row_reader.run(lambda: (uuids, rows_of(uuids)))
+
+    def _rows_read(self, generation: int, result: tuple[list[str], RowsUpdate]) -> None:
+        if generation != self.row_reader.generation:
+            return  # a whole reload since
+        self._reading_rows = False
+        uuids, update = result
+        if self._show_rows(set(uuids), update) and self._rows_pending:
+            pending, self._rows_pending = self._rows_pending, set()
+            self._read_in_background(pending)
+
+    def _rows_not_read(self, generation: int, reason: str) -> None:
+        if generation == self.row_reader.generation:
+            self.load()  # read everything again rather than show rows that may be stale
+
+    def _show_rows(self, touched: AbstractSet[str], update: RowsUpdate) -> bool:
+        """Show the rows read; False when one is gone (or hidden) and the table reloads."""
+        if len(update.risks) != len(touched):
             self.load()
-            return
+            return False
         self._show_update(update)
+        return True
 
     def _show_update(self, update: RowsUpdate) -> None:
         view = self._view
