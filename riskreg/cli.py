@@ -282,6 +282,8 @@ def _check(args: argparse.Namespace) -> int:
     report = check_location(args.register)  # read-only: nothing on disk changes
     for note in report.notes:
         print(f"{report.location}: note: {note}", file=sys.stderr)
+    for warning in report.warnings:
+        print(f"{report.location}: warning: {warning}", file=sys.stderr)
     if report.ok:
         print(
             f"{report.location}: OK — schema {report.schema_version}, "

@@ -41,6 +41,9 @@ class CheckReport:
     network share under the file."""
     damaged: bool = False
     """SQLite cannot read all of the file (its integrity check fails, or a read does)."""
+    warnings: tuple[str, ...] = ()
+    """Sound, but misleading: a band matrix that breaks Cox's rules (``matrix_checks``).
+    A warning is no fault: the register opens and ``check`` still passes."""
 
     @property
     def ok(self) -> bool:
@@ -83,7 +86,9 @@ def _check(store: RegisterStore, quick: bool) -> CheckReport:
         problems += _refs(conn, "risk", "R", "next_risk_number")
         problems += _refs(conn, "action", "A", "next_action_number")
         problems += _shares(conn)
-    return CheckReport(store.display_name, schema, risks, actions, tuple(problems), store.notes)
+        warnings = _scheme_warnings(conn)
+    return CheckReport(store.display_name, schema, risks, actions, tuple(problems), store.notes,
+                       warnings=warnings)  # fmt: skip
 
 
 def _pages_damaged(problems: Sequence[str]) -> bool:
@@ -151,6 +156,19 @@ def _register_row(conn: Connection) -> list[str]:
         if bad:
             problems.append(f"{column} outside 1–{top} on {_few(bad)}")
     return problems
+
+
+def _scheme_warnings(conn: Connection) -> tuple[str, ...]:
+    from riskreg.matrix_checks import matrix_warnings
+
+    rows = conn.execute(text("SELECT scheme_json FROM register")).all()
+    try:
+        scheme = ScoringScheme.from_json(rows[0][0]) if len(rows) == 1 else None
+    except SchemeError:
+        return ()  # a problem already (``_register_row``)
+    if scheme is None:
+        return ()
+    return tuple(f"scoring matrix: {warning.message}" for warning in matrix_warnings(scheme))
 
 
 def _refs(conn: Connection, table: str, prefix: str, counter: str) -> list[str]:

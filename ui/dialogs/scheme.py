@@ -8,6 +8,8 @@ a backup copy (one audited change set).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
@@ -30,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from riskreg.matrix_checks import MatrixWarning, matrix_warnings
 from riskreg.records import SchemeChangeReport
 from riskreg.scoring import (
     MAX_LEVELS,
@@ -112,6 +115,13 @@ class SchemeDialog(QDialog):
         self.matrix = QGridLayout(self.matrix_box)
         self.cell_combos: dict[tuple[int, int], QComboBox] = {}
         self.derive_button = QPushButton("Band cells by score")
+        self.matrix_warning = QLabel()
+        """What misleads in the matrix (Cox's rules), naming the cells; none: hidden."""
+        self.matrix_warning.setTextFormat(Qt.TextFormat.PlainText)  # band names as typed
+        self.matrix_warning.setWordWrap(True)
+        self.matrix_warning.setStyleSheet("color: #8a4b00;")
+        self.matrix_warning.hide()
+        self._flagged: frozenset[tuple[int, int]] = frozenset()
         self.error = ErrorLabel()
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -151,6 +161,7 @@ class SchemeDialog(QDialog):
         layout.addLayout(sizes)
         layout.addLayout(levels, 1)
         layout.addLayout(lower)
+        layout.addWidget(self.matrix_warning)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
 
@@ -259,6 +270,23 @@ class SchemeDialog(QDialog):
     def set_cell(self, likelihood: int, impact: int, band_index: int) -> None:
         self._cells[likelihood - 1][impact - 1] = band_index
         self._colour_combo(self.cell_combos[(likelihood, impact)], band_index)
+        self._check_matrix()
+
+    def warnings(self) -> list[MatrixWarning]:
+        """What misleads in the matrix as it stands (none while the scheme is incomplete)."""
+        try:
+            return matrix_warnings(self.scheme())
+        except SchemeError:
+            return []
+
+    def _check_matrix(self) -> None:
+        """Say what misleads, beside the matrix, and outline the cells concerned."""
+        found = self.warnings()
+        self.matrix_warning.setText("\n".join(f"⚠ {w.message}" for w in found))
+        self.matrix_warning.setVisible(bool(found))
+        self._flagged = frozenset(cell for w in found for cell in w.cells)
+        for (lik, imp), combo in self.cell_combos.items():
+            self._colour_combo(combo, self._cells[lik - 1][imp - 1], (lik, imp))
 
     def _build_matrix(self) -> None:
         while self.matrix.count():
@@ -285,22 +313,31 @@ class SchemeDialog(QDialog):
                 self.matrix.addWidget(combo, n_l - lik, imp)
         for imp in range(1, n_i + 1):
             self.matrix.addWidget(QLabel(str(imp)), n_l, imp)
+        self._check_matrix()
 
-    def _colour_combo(self, combo: QComboBox, band_index: int) -> None:
+    def _colour_combo(
+        self, combo: QComboBox, band_index: int, cell: tuple[int, int] | None = None
+    ) -> None:
         bands = self._bands()
         if not 0 <= band_index < len(bands):
             return
         colour = QColor(bands[band_index].colour)
         if colour.isValid():
             text = "#000" if colour.lightness() > 110 else "#fff"
-            combo.setStyleSheet(f"QComboBox {{ background: {colour.name()}; color: {text}; }}")
+            flagged = cell in self._flagged
+            border = "border: 3px dashed #000;" if flagged else ""
+            combo.setStyleSheet(
+                f"QComboBox {{ background: {colour.name()}; color: {text}; {border} }}"
+            )
+            combo.setToolTip(tip("This cell is named in a warning below") if flagged else "")
 
     # -- applying -----------------------------------------------------------------------
     def confirm(self, report: SchemeChangeReport) -> bool:
         """Ask before re-banding (tests replace this seam)."""
         answers = QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
-        box = QMessageBox(QMessageBox.Icon.Question, "Apply the new scheme?", describe(report),
-                          answers, self)  # fmt: skip
+        text = describe(report, self.warnings())
+        box = QMessageBox(QMessageBox.Icon.Question, "Apply the new scheme?", text, answers,
+                          self)  # fmt: skip
         box.setTextFormat(Qt.TextFormat.PlainText)  # band names and refs as written
         return box.exec() == QMessageBox.StandardButton.Yes
 
@@ -325,7 +362,17 @@ class SchemeDialog(QDialog):
         cls(document, parent).exec()
 
 
-def describe(report: SchemeChangeReport) -> str:
+def describe(report: SchemeChangeReport, warnings: Sequence[MatrixWarning] = ()) -> str:
+    """What applying does, and first what misleads in the matrix applied."""
+    caution = ""
+    if warnings:
+        rules = "; ".join(w.rule for w in warnings)
+        caution = (f"The matrix has {plural(len(warnings), 'warning')} (see the dialog): "
+                   f"{rules}. Apply it all the same?\n\n")  # fmt: skip
+    return caution + _what_changes(report)
+
+
+def _what_changes(report: SchemeChangeReport) -> str:
     if report.total_risks == 0:
         return "There are no risks yet: the new scheme applies to the risks you add."
     return (
