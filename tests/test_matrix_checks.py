@@ -134,6 +134,7 @@ def test_the_scheme_dialog_names_the_cells_and_asks_before_applying_a_misleading
     dialog.show()
     assert not dialog.matrix_warning.isVisible()
     dialog.set_cell(4, 4, 0)
+    assert dialog.cell_combos[(4, 4)].currentText() == "Low"
     assert dialog.matrix_warning.isVisible()
     assert "L4×I4 (16, Low) next to L5×I4 (20, Very high)" in dialog.matrix_warning.text()
     assert "dashed" in dialog.cell_combos[(4, 4)].styleSheet()

@@ -269,7 +269,9 @@ class SchemeDialog(QDialog):
 
     def set_cell(self, likelihood: int, impact: int, band_index: int) -> None:
         self._cells[likelihood - 1][impact - 1] = band_index
-        self._colour_combo(self.cell_combos[(likelihood, impact)], band_index)
+        combo = self.cell_combos[(likelihood, impact)]
+        combo.setCurrentIndex(band_index)  # as chosen there, or set from elsewhere
+        self._colour_combo(combo, band_index)
         self._check_matrix()
 
     def warnings(self) -> list[MatrixWarning]:
