@@ -349,3 +349,48 @@ def test_a_png_export_has_the_chosen_size_and_resolution(
     image = QImage(str(written))
     assert image.width() == 1800
     assert round(image.dotsPerMeterX() * 0.0254) == 150
+
+
+def test_proximity_is_a_column_sorted_soonest_first_and_a_filter(window: MainWindow) -> None:
+    from riskreg.choices import Proximity
+    from ui.models.risk_table import PROXIMITY_RANK
+
+    document, view = window.document, window.register_view
+    assert document.edit_risk(document.service.find_risk("R-007"), {"proximity": Proximity.NEAR})
+    keys = view.model.column_keys()
+    header = view.table.horizontalHeader()
+    column = keys.index("proximity")
+    assert header.visualIndex(column) == header.visualIndex(keys.index("next_review")) - 1
+    view.table.sortByColumn(column, Qt.SortOrder.AscendingOrder)
+    texts = [view.model.index(r, column).data() for r in range(view.model.rowCount())]
+    order = [Proximity(text) if text else None for text in texts]
+    ranks = [PROXIMITY_RANK[p] for p in order]
+    assert ranks == sorted(ranks)
+    assert order[0] is Proximity.IMMINENT and order[-1] is None
+    choose(view.proximity_filter, Proximity.NEAR.value)
+    shown = [view.model.row(r) for r in range(view.model.rowCount())]
+    assert "R-007" in {r.ref for r in shown}
+    assert {r.proximity for r in shown} == {Proximity.NEAR}
+    assert view.count_label.text() == f"{len(shown)} of 41 risks"
+
+
+def test_a_table_layout_saved_before_a_column_existed_keeps_its_widths_and_gains_it(
+    qtbot: QtBot, demo_path: Path
+) -> None:
+    from PySide6.QtGui import QStandardItemModel
+    from PySide6.QtWidgets import QTableView
+
+    from ui.models.risk_table import COLUMNS
+    from ui.settings import Preferences
+
+    older = QTableView()  # the table as an earlier version saved it: one column fewer
+    older.setModel(QStandardItemModel(0, len(COLUMNS) - 1))
+    older.horizontalHeader().resizeSection(1, 333)
+    older.horizontalHeader().hideSection(8)
+    Preferences().table_header = older.horizontalHeader().saveState()
+    window = MainWindow(open_service(demo_path, ALICE))
+    qtbot.addWidget(window)
+    header = window.register_view.table.horizontalHeader()
+    assert header.count() == len(COLUMNS)
+    assert header.sectionSize(1) == 333 and header.isSectionHidden(8)
+    assert not header.isSectionHidden(window.register_view.model.column_keys().index("proximity"))

@@ -1,7 +1,7 @@
 """Which risks the register table shows: free text plus partner, category, status, band,
-"review due" (within a fortnight) or "overdue", "outside appetite" and "has overdue
-actions", combined. Pure Python over prepared columns so a
-keystroke filters 100,000 risks in milliseconds.
+proximity, "review due" (within a fortnight) or "overdue", "outside appetite" and "has
+overdue actions", combined. Pure Python over prepared columns so a keystroke filters
+100,000 risks in milliseconds.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ class RiskFilter:
     category: str | None = None
     status: str | None = None
     band: str | None = None
+    proximity: str | None = None
     review_due: bool = False
     review_overdue: bool = False
     outside_appetite: bool = False
@@ -77,6 +78,8 @@ class PreparedRisks:
             picked = [i for i in picked if rows[i].category == wanted.category]
         if wanted.status:
             picked = [i for i in picked if rows[i].status.value == wanted.status]
+        if wanted.proximity:
+            picked = [i for i in picked if (rows[i].proximity or "") == wanted.proximity]
         if wanted.band:
             bands = self.bands
             picked = [i for i in picked if bands[i] == wanted.band]

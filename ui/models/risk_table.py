@@ -16,6 +16,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
+from riskreg.choices import Proximity
 from riskreg.governance import appetite_reasons
 from riskreg.records import RiskRecord, Shares
 from riskreg.scoring import ScoringScheme
@@ -127,6 +128,9 @@ def shares_text(shares: Shares, lead: str) -> str:
 
 
 _TREND_ARROWS = {1: "▲ up", -1: "▼ down", 0: ""}
+PROXIMITY_RANK: dict[Proximity | None, int] = {p: n for n, p in enumerate(Proximity)}
+"""Soonest first; a risk with no proximity after every other."""
+PROXIMITY_RANK[None] = len(Proximity)
 _LAST_DAY = date.max
 
 
@@ -174,7 +178,16 @@ COLUMNS: tuple[Column, ...] = (
     Column("next_review", "Next review", lambda r, c: _date(r.next_review),
            _by(lambda r: r.next_review or _LAST_DAY), width=92),
     Column("flags", "Flags", lambda r, c: c.flags(r), lambda c: c.flags, width=170),
+    # Columns added later go at the end, so a saved header state keeps its meaning (Qt
+    # restores sections by position and appends new ones); DEFAULT_ORDER places them.
+    Column("proximity", "Proximity", lambda r, c: r.proximity.value if r.proximity else "",
+           _by(lambda r: PROXIMITY_RANK[r.proximity]), width=150),
 )  # fmt: skip
+
+DEFAULT_ORDER = ("ref", "title", "current", "trend", "status", "lead", "category", "shares",
+                 "owner", "inherent", "target", "response", "visibility", "proximity",
+                 "next_review", "flags")  # fmt: skip
+"""Where the columns stand until the user drags them."""
 
 
 class RiskTableModel(QAbstractTableModel):

@@ -20,9 +20,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from riskreg.choices import Proximity
 from riskreg.records import CategoryRecord, PartnerRecord, RiskRecord
 from ui.models.risk_filter import UNRATED_BAND, PreparedRisks, RiskFilter
-from ui.models.risk_table import RiskTableModel, TableContext
+from ui.models.risk_table import DEFAULT_ORDER, RiskTableModel, TableContext
 from ui.views.flow_layout import FlowLayout
 
 ANY = "(any)"
@@ -58,6 +59,7 @@ class RegisterView(QWidget):
         self.category_filter = QComboBox()
         self.status_filter = QComboBox()
         self.band_filter = QComboBox()
+        self.proximity_filter = QComboBox()
         self.review_due_filter = QCheckBox("Review due")
         self.review_due_filter.setToolTip("Next review within a fortnight, or past")
         self.review_overdue_filter = QCheckBox("Review overdue")
@@ -77,6 +79,7 @@ class RegisterView(QWidget):
             (self.category_filter, "Category"),
             (self.status_filter, "Status"),
             (self.band_filter, "Current band"),
+            (self.proximity_filter, "When the risk could happen"),
         ):
             combo.setToolTip(tip)
             combo.setSizeAdjustPolicy(
@@ -102,6 +105,9 @@ class RegisterView(QWidget):
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         for column in range(self.model.columnCount()):
             self.table.setColumnWidth(column, self.model.default_width(column))
+        keys = self.model.column_keys()
+        for visual, key in enumerate(DEFAULT_ORDER):
+            header.moveSection(header.visualIndex(keys.index(key)), visual)
 
         self.search.setMinimumWidth(200)
         top = QHBoxLayout()
@@ -114,6 +120,7 @@ class RegisterView(QWidget):
             ("Category", self.category_filter),
             ("Status", self.status_filter),
             ("Band", self.band_filter),
+            ("Proximity", self.proximity_filter),
         ):
             pair = QWidget()
             row = QHBoxLayout(pair)
@@ -142,6 +149,9 @@ class RegisterView(QWidget):
         )
         self.band_filter.currentIndexChanged.connect(
             lambda: self._update_filter(band=self._combo_value(self.band_filter))
+        )
+        self.proximity_filter.currentIndexChanged.connect(
+            lambda: self._update_filter(proximity=self._combo_value(self.proximity_filter))
         )
         self.review_due_filter.toggled.connect(lambda on: self._update_filter(review_due=on))
         self.review_overdue_filter.toggled.connect(
@@ -173,6 +183,7 @@ class RegisterView(QWidget):
             (self.category_filter, [(c.name, c.name) for c in categories]),
             (self.status_filter, [(s, s) for s in statuses]),
             (self.band_filter, [(b, b) for b in bands] + [(UNRATED_BAND, UNRATED_BAND)]),
+            (self.proximity_filter, [(p.value, p.value) for p in Proximity]),
         ):
             chosen = self._combo_value(combo)
             combo.blockSignals(True)
@@ -189,6 +200,7 @@ class RegisterView(QWidget):
             category=self._combo_value(self.category_filter),
             status=self._combo_value(self.status_filter),
             band=self._combo_value(self.band_filter),
+            proximity=self._combo_value(self.proximity_filter),
         )
 
     def set_risks(
@@ -213,15 +225,12 @@ class RegisterView(QWidget):
 
     def clear_filters(self) -> None:
         """Every filter back to showing all risks (one refresh, not one per control)."""
-        controls: list[QWidget] = [self.search, self.partner_filter, self.category_filter,
-                                   self.status_filter, self.band_filter,
-                                   *self._flag_boxes()]  # fmt: skip
+        controls: list[QWidget] = [self.search, *self._combos(), *self._flag_boxes()]
         for control in controls:
             control.blockSignals(True)
         try:
             self.search.clear()
-            for combo in (self.partner_filter, self.category_filter, self.status_filter,
-                          self.band_filter):  # fmt: skip
+            for combo in self._combos():
                 combo.setCurrentIndex(0)
             for box in self._flag_boxes():
                 box.setChecked(False)
@@ -230,6 +239,10 @@ class RegisterView(QWidget):
                 control.blockSignals(False)
         self._filter = RiskFilter()
         self._update_filter()
+
+    def _combos(self) -> tuple[QComboBox, ...]:
+        return (self.partner_filter, self.category_filter, self.status_filter,
+                self.band_filter, self.proximity_filter)  # fmt: skip
 
     def _flag_boxes(self) -> tuple[QCheckBox, ...]:
         return (self.review_due_filter, self.review_overdue_filter, self.appetite_filter,
@@ -288,7 +301,9 @@ class RegisterView(QWidget):
         """Check or uncheck the columns to show; the choice is remembered with the layout."""
         header = self.table.horizontalHeader()
         menu = QMenu(self)
-        for column, title in enumerate(self.model.column_headers()):
+        titles = self.model.column_headers()
+        for column in sorted(range(len(titles)), key=header.visualIndex):  # as they stand
+            title = titles[column]
             action = menu.addAction(title)
             action.setCheckable(True)
             action.setChecked(not header.isSectionHidden(column))
