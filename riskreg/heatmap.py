@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from riskreg.audience import Audience
 from riskreg.choices import RiskStatus, Visibility
 from riskreg.scoring import ScoringScheme
 
@@ -33,15 +34,20 @@ OPEN_STATUSES = frozenset({RiskStatus.DRAFT, RiskStatus.OPEN, RiskStatus.ESCALAT
 
 @dataclass(frozen=True)
 class HeatFilter:
-    """Which risks a heat map shows. A partner matches as lead or as share-holder."""
+    """Which risks a heat map shows. A partner matches as lead or as share-holder.
+
+    ``audience`` decides which Internal risks may appear at all (``riskreg.audience``): by
+    default none, so a map made without thinking of its readers is one every partner may
+    see."""
 
     partner: str | None = None
     category: str | None = None
     statuses: frozenset[RiskStatus] = OPEN_STATUSES
     visibility: Visibility | None = None
+    audience: Audience = field(default_factory=Audience)
 
     def caption(self) -> str:
-        parts = []
+        parts = [self.audience.caption]
         if self.partner:
             parts.append(f"partner {self.partner}")
         if self.category:
