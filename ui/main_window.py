@@ -339,13 +339,15 @@ class MainWindow(QMainWindow):
         service = self.document.service
         today = service.today()
         partnership, partners = service.appetites()
+        travel = service.direction_of_travel()  # issue 17: the one rule for every trend
         return TableContext(
             scheme=service.scheme(),
             today=today,
             overdue=frozenset(service.risks_with_overdue_actions(today)),
-            trends=service.trends(),
+            trends=travel.directions,
             partnership_appetite=partnership,
             partner_appetite=partners,
+            travel=travel,
         )
 
     def refresh(self, changed: frozenset[str] | None = None) -> None:
@@ -419,7 +421,8 @@ class MainWindow(QMainWindow):
 
     def _cell_clicked(self, likelihood: int, impact: int) -> None:
         """A heat-map cell was clicked: list its risks in the register table."""
-        self.register_view.set_cell_filter((likelihood, impact))
+        audience = self.heat_map.chosen_audience()  # issue 17: the risks the map showed
+        self.register_view.set_cell_filter((likelihood, impact), audience)
         self.tabs.setCurrentWidget(self.register_view)
 
     def _tab_changed(self, index: int) -> None:
@@ -692,21 +695,16 @@ class MainWindow(QMainWindow):
         return preview_html(self, info.name, register_html(info.name, caption, rows, info.scheme))
 
     def write_meeting_pack(self, path: Path, since: date | None = None) -> int:
-        """The meeting pack as one PDF; returns its number of pages."""
-        from riskreg.render.report_pages import write_meeting_pack
-        from riskreg.report import gather_pack
+        """The (joint) meeting pack as one PDF; returns its number of pages."""
+        from ui.dialogs.meeting_pack import PackChoice, write_pack  # issue 17
 
-        return write_meeting_pack(gather_pack(self.document.service, since), path)
+        return write_pack(self, self.document.service, PackChoice(path, since=since), show=False)
 
     def _choose_meeting_pack(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Meeting pack", self.preferences.last_folder, "PDF (*.pdf)"
-        )
-        if path:
-            try:
-                self.write_meeting_pack(Path(path).with_suffix(".pdf"))
-            except (RegisterError, OSError) as exc:
-                self.show_error("The meeting pack was not written", str(exc))
+        from ui.dialogs.meeting_pack import make_meeting_pack  # issue 17: audience, progress
+
+        service = self.document.service
+        make_meeting_pack(self, service, self.preferences.last_folder, self.show_error)
 
     def _choose_and_open(self) -> None:
         from ui.dialogs.open_register import OpenRegisterDialog

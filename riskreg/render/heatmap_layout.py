@@ -329,21 +329,20 @@ def _place(
     columns = max(1, int(rect.width() // max(1.0, legend_w + gap)))
 
     def legend_rows(x: float, y: float) -> tuple[list[tuple[LegendEntry, QRectF, QRectF]], float]:
-        """The legend under the grid: entries in rows of ``columns``."""
-        boxes: list[tuple[LegendEntry, QRectF, QRectF]] = []
+        """The legend under the grid: ``columns`` columns, read down then across, so the
+        bands stay in order."""
         column_w = rect.width() / columns
-        text_w = min(legend_w, column_w - gap) - swatch - gap * 0.6
-        row_top = y
-        for start in range(0, len(entries), columns):
-            row_bottom = row_top
-            for column, entry in enumerate(entries[start : start + columns]):
-                left_x = x + column * column_w
-                height = max(swatch, _wrapped_height(legend_metrics, text_w, entry.text))
-                text_box = QRectF(left_x + swatch + gap * 0.6, row_top, text_w, height)
-                boxes.append((entry, QRectF(left_x, row_top, swatch, swatch), text_box))
-                row_bottom = max(row_bottom, row_top + height)
-            row_top = row_bottom + gap * 0.45
-        return boxes, row_top - y
+        text_w = min(legend_w, column_w - gap)
+        per_column = -(-len(entries) // columns)
+        boxes: list[tuple[LegendEntry, QRectF, QRectF]] = []
+        height = 0.0
+        for column in range(columns):
+            chunk = entries[column * per_column : (column + 1) * per_column]
+            placed, used = place_legend(chunk, x + column * column_w, y, text_w, device, fonts,
+                                        unit)  # fmt: skip
+            boxes.extend(placed)
+            height = max(height, used)
+        return boxes, height
 
     legend_below_h = legend_rows(0.0, 0.0)[1] if entries else 0.0
     estimate = label_metrics.lineSpacing() * 2

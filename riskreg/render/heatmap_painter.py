@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen, QPolygonF
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPaintDevice, QPainter, QPen, QPolygonF
 
 from riskreg.heatmap import HeatMap, Movement
 from riskreg.render.heatmap_layout import (
@@ -33,7 +33,10 @@ from riskreg.render.heatmap_layout import (
 
 __all__ = [
     "MIN_POINTS",
+    "CellText",
     "HeatMapLayout",
+    "arrow_lines",
+    "cell_texts",
     "fit_refs",
     "legend_entries",
     "map_caption",
@@ -46,10 +49,13 @@ HIGHLIGHT = QColor("#1a73e8")
 
 
 def map_caption(heat: HeatMap, arrows: Sequence[Movement], arrows_label: str) -> str:
-    """What the map shows, for whom and when, and what its arrows are."""
+    """What the map shows, for whom and when, and what its arrows are; a map holding
+    internal risks says first who may see it (a PNG has no page header to say so)."""
+    caption = heat.caption()
     if arrows and arrows_label:
-        return f"{heat.caption()} — arrows: {arrows_label}"
-    return heat.caption()
+        caption += f" — arrows: {arrows_label}"
+    audience = heat.filter.audience
+    return f"{audience.marking} — {caption}" if audience.restricted else caption
 
 
 def legend_entries(
@@ -68,9 +74,9 @@ def legend_entries(
         span = f"  {min(scores)}–{max(scores)}" if scores else ""
         entries.append(LegendEntry("band", band.name + span, band.colour, band.name))
     if outlined:
-        entries.append(LegendEntry("outline", "Outside appetite (dashed edge)"))
+        entries.append(LegendEntry("outline", "Outside appetite"))
     if arrows:
-        entries.append(LegendEntry("arrow", f"Moved {arrows_label}" if arrows_label else "Moved"))
+        entries.append(LegendEntry("arrow", "Moved (from → to)"))
     total = heat.total
     entries.append(LegendEntry("note", f"{total} risk{'s' * (total != 1)} shown"))
     return entries
@@ -121,7 +127,7 @@ def paint_layout(
     painter.setPen(INK)
     painter.setFont(geometry.fonts.caption)
     painter.drawText(geometry.caption, Qt.AlignmentFlag.AlignLeft | WRAP, geometry.caption_text)
-    texts = {cell: _cell_text(painter, geometry, heat, cell) for cell in geometry.cells}
+    texts = cell_texts(painter.device(), geometry, heat)
     _paint_cells(painter, geometry, heat)
     _paint_outlines(painter, geometry, outlined)
     if arrows:
@@ -170,7 +176,7 @@ def _paint_outlines(
 
 
 @dataclass
-class _CellText:
+class CellText:
     band: str
     band_box: QRectF
     score: str
@@ -185,11 +191,17 @@ class _CellText:
         return ([self.count_box] if self.count_box is not None else []) + list(self.ref_boxes)
 
 
+def cell_texts(
+    device: QPaintDevice, geometry: HeatMapLayout, heat: HeatMap
+) -> dict[tuple[int, int], CellText]:
+    """What every cell says, and where (arrows are drawn round it)."""
+    return {cell: _cell_text(device, geometry, heat, cell) for cell in geometry.cells}
+
+
 def _cell_text(
-    painter: QPainter, geometry: HeatMapLayout, heat: HeatMap, cell: tuple[int, int]
-) -> _CellText:
+    device: QPaintDevice, geometry: HeatMapLayout, heat: HeatMap, cell: tuple[int, int]
+) -> CellText:
     """What one cell says and where: band and score on top, the count, then the refs."""
-    device = painter.device()
     scheme = heat.scheme
     unit = geometry.unit
     inset = outline_width(unit) * 2 + unit * 0.25
@@ -202,7 +214,7 @@ def _cell_text(
     score = str(cell[0] * cell[1])
     if band_metrics.horizontalAdvance(f"{name}  {score}") > inner.width():
         name = ""  # too narrow even for the initials: the score alone
-    text = _CellText(name, band_box, score)
+    text = CellText(name, band_box, score)
     refs = heat.cells.get(cell, ())
     if not refs:
         return text
@@ -271,7 +283,7 @@ def _paint_cell_text(
     geometry: HeatMapLayout,
     heat: HeatMap,
     cell: tuple[int, int],
-    text: _CellText,
+    text: CellText,
     *,
     halo: bool,
 ) -> None:
@@ -330,25 +342,23 @@ def _trim(boxes: Sequence[QRectF], start: QPointF, end: QPointF, margin: float) 
     return _leave(block.adjusted(-margin, -margin, margin, margin), start, end)
 
 
-def _paint_arrows(
-    painter: QPainter,
-    geometry: HeatMapLayout,
-    arrows: Sequence[Movement],
-    texts: dict[tuple[int, int], _CellText],
-) -> None:
-    """One arrow per pair of cells (thicker, and "×N", when several risks made the same
-    move), from the edge of the start cell's text to the edge of the end cell's."""
+def arrow_lines(
+    geometry: HeatMapLayout, arrows: Sequence[Movement], texts: dict[tuple[int, int], CellText]
+) -> list[tuple[QLineF, int]]:
+    """One arrow per pair of cells, with how many risks made that move: from the edge of
+    the start cell's text to the edge of the end cell's, so its head never covers a count
+    (between cells too close for that, it starts under the start cell's halo)."""
     unit = geometry.unit
     cells = geometry.cells
     moves = Counter(
         (m.start, m.end) for m in arrows if m.start in cells and m.end in cells and m.start != m.end
     )
     head = unit * 0.9
+    lines = []
     for (start, end), count in sorted(moves.items()):
         a, b = cells[start].center(), cells[end].center()
         if (end, start) in moves:  # two ways between the same cells: side by side
-            line = QLineF(a, b)
-            normal = line.normalVector().unitVector()
+            normal = QLineF(a, b).normalVector().unitVector()
             shift = QPointF(normal.dx(), normal.dy()) * unit * 0.55
             a, b = a + shift, b + shift
         t0 = _trim(texts[start].boxes(), a, b, unit * 0.3)
@@ -358,13 +368,24 @@ def _paint_arrows(
             t0 = 0.0
         if (1 - t0 - t1) * full < head * 2:
             t1 = 0.0
-        p0 = a + (b - a) * t0
-        p1 = b + (a - b) * t1
+        lines.append((QLineF(a + (b - a) * t0, b + (a - b) * t1), count))
+    return lines
+
+
+def _paint_arrows(
+    painter: QPainter,
+    geometry: HeatMapLayout,
+    arrows: Sequence[Movement],
+    texts: dict[tuple[int, int], CellText],
+) -> None:
+    """The arrows, thicker (and "×N") where several risks made the same move."""
+    unit = geometry.unit
+    taken = [box for text in texts.values() for box in (text.band_box, *text.boxes())]
+    for line, count in arrow_lines(geometry, arrows, texts):
         width = max(1.2, unit * 0.14) * (1 + min(count - 1, 4) * 0.35)
-        _arrow(painter, QLineF(p0, p1), width, head)
+        _arrow(painter, line, width, unit * 0.9)
         if count > 1:
-            taken = [box for text in texts.values() for box in (text.band_box, *text.boxes())]
-            _arrow_count(painter, geometry, QLineF(p0, p1), f"×{count}", taken)
+            _arrow_count(painter, geometry, line, f"×{count}", taken)
 
 
 def _arrow(painter: QPainter, line: QLineF, width: float, head: float) -> None:

@@ -51,7 +51,7 @@ INK = QColor("#202124")
 MUTED = QColor("#5f6368")
 RESTRICTED = QColor("#b3261e")
 
-MAP_SHARE = 0.66
+MAP_SHARE = 0.7
 """On landscape paper the map takes this share of the page's width, the legend and the key
 the rest: with square cells that is more than half of the printable area."""
 
@@ -165,8 +165,8 @@ def key_entries(request: HeatMapRequest) -> list[KeyEntry]:
 
 
 class _Key:
-    """The key's type and its columns (ref, score, lead, title), measured once, so every
-    page of it lines up."""
+    """The key's type and its columns (ref, score, then the title and lead partner),
+    measured once, so every page of it lines up."""
 
     def __init__(self, device: QPaintDevice, base: QFont, entries: Sequence[KeyEntry]) -> None:
         self.device = device
@@ -179,19 +179,23 @@ class _Key:
         self.line = self.metrics.lineSpacing()
         self.ref_w = max((bold.horizontalAdvance(e.ref) for e in entries), default=0.0)
         self.score_w = bold.horizontalAdvance("25") + self.unit * 0.7
-        self.lead_w = max((self.metrics.horizontalAdvance(e.lead) for e in entries), default=0.0)
         self.gap = self.unit * 0.6
         self.entries = entries
         self.note_h = self.line * 1.4
 
     def title_width(self, column: float) -> float:
-        return max(self.unit, column - self.ref_w - self.score_w - self.lead_w - self.gap * 3)
+        return max(self.unit, column - self.ref_w - self.score_w - self.gap * 2)
+
+    @staticmethod
+    def text_of(entry: KeyEntry) -> str:
+        """The title, then the lead partner: "Live traffic strike … — APEX"."""
+        return f"{entry.title} — {entry.lead}"
 
     def heights(self, column: float) -> list[float]:
         width = self.title_width(column)
         return [max(self.line, self.metrics.boundingRect(QRectF(0, 0, width, 1e6), WRAP,
-                                                          e.title).height()) + self.unit * 0.25
-                for e in self.entries]  # fmt: skip
+                                                          self.text_of(e)).height())
+                + self.unit * 0.25 for e in self.entries]  # fmt: skip
 
     def fill(
         self, columns: Sequence[QRectF], start: int, heights: Sequence[float], *, force: bool
@@ -230,11 +234,8 @@ class _Key:
             x += self.score_w + self.gap
             painter.setPen(INK)
             painter.setFont(self.font)
-            painter.drawText(QRectF(x, box.top(), self.lead_w, self.line),
-                             Qt.AlignmentFlag.AlignLeft, entry.lead)  # fmt: skip
-            x += self.lead_w + self.gap
             painter.drawText(QRectF(x, box.top(), box.right() - x, box.height()),
-                             Qt.AlignmentFlag.AlignLeft | WRAP, entry.title)  # fmt: skip
+                             Qt.AlignmentFlag.AlignLeft | WRAP, self.text_of(entry))  # fmt: skip
 
     def paint_note(self, painter: QPainter, column: QRectF, text: str) -> None:
         painter.setFont(self.font)

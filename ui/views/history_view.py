@@ -42,10 +42,20 @@ class HistoryView(QWidget):
         self.model.set_rows(changes)
         record = service.get_risk(uuid)
         scores = self._score_path(changes, record.current_likelihood, record.current_impact)
-        trend = service.trends().get(uuid, 0)
-        arrow = {1: "▲ rising", -1: "▼ falling", 0: "steady"}[trend]
+        travel = service.direction_of_travel(among=[uuid])  # the table's rule, for one risk
+        now = (record.current_likelihood, record.current_impact)
+        then = travel.position_then(uuid, now)
+        direction = travel.direction(uuid)
+        if uuid in travel.new:
+            trend = f"new {travel.basis.label}"
+        elif direction is None:
+            trend = f"no change {travel.basis.label}"
+        else:
+            word = {1: "▲ up", -1: "▼ down", 0: "= the same score"}[direction]
+            was = f" (was {then[0] * then[1]})" if then is not None and direction else ""
+            trend = f"{word} {travel.basis.label}{was}"
         self.trend_label.setText(
-            f"<b>{record.ref}</b> current score {record.current_score} — trend {arrow}. "
+            f"<b>{record.ref}</b> current score {record.current_score} — trend {trend}. "
             f"Score over time: {' → '.join(str(s) for s in scores)}"
         )
 

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from riskreg.audience import Audience
 from riskreg.records import CategoryRecord, PartnerRecord, RiskRecord
 from ui.models.risk_filter import PreparedRisks, RiskFilter
 from ui.models.risk_table import RiskTableModel, TableContext
@@ -195,8 +196,11 @@ class RegisterView(QWidget):
     def current_filter(self) -> RiskFilter:
         return self._filter
 
-    def set_cell_filter(self, cell: tuple[int, int] | None) -> None:
-        self._update_filter(cell=cell)
+    def set_cell_filter(
+        self, cell: tuple[int, int] | None, audience: Audience | None = None
+    ) -> None:
+        """The risks of one heat-map cell — those the map showed, for its ``audience``."""
+        self._update_filter(cell=cell, cell_audience=audience if cell is not None else None)
 
     def selected_uuid(self) -> str:
         return self._selected_uuid
@@ -255,6 +259,8 @@ class RegisterView(QWidget):
         else:
             cell = self._filter.cell
             where = f" — current likelihood {cell[0]} × impact {cell[1]}" if cell else ""
+            if cell and self._filter.cell_audience is not None:
+                where += f" ({self._filter.cell_audience.caption})"
             self.count_label.setText(f"{len(shown):,} of {total:,} risks{where}")
 
     def _reselect(self) -> None:

@@ -1,0 +1,198 @@
+"""File ▸ Meeting pack: who the pack is for, what its trends count from, where it goes;
+then the pack written with a progress bar that can cancel (leaving no file), and a message
+naming the file with "Show in folder".
+
+The pack's writer reports pages painted out of pages (``riskreg.progress``): here a modal
+progress dialog shows it in the GUI thread; the same callback serves a background job.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QProgressDialog,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from riskreg.audience import Audience
+from riskreg.errors import Cancelled, RegisterError
+from riskreg.records import PartnerRecord
+from ui.dialogs.heatmap_export import confirm_written, safe_file_name
+from ui.views.fields import OptionalDateEdit
+
+if TYPE_CHECKING:
+    from riskreg.service import RegisterService
+
+
+@dataclass(frozen=True)
+class PackChoice:
+    path: Path
+    audience: Audience = field(default_factory=Audience)
+    since: date | None = None
+    """Trends and changes since this date; None: since the latest joint review."""
+
+
+def audience_items(partners: Sequence[PartnerRecord]) -> list[tuple[str, str]]:
+    """(label, token) for every audience a pack may have."""
+    items = [("Every partner: joint risks only", "joint")]
+    items += [(f"{p.code} only: joint risks and {p.code}'s internal risks", p.code)
+              for p in partners if p.active]  # fmt: skip
+    items.append(("Internal (the keeper's): every risk — not for circulation", "internal"))
+    return items
+
+
+class MeetingPackDialog(QDialog):
+    def __init__(
+        self,
+        partners: Sequence[PartnerRecord],
+        suggested: Path,
+        since_review: str,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Meeting pack")
+        self.audience = QComboBox()
+        for label, token in audience_items(partners):
+            self.audience.addItem(label, token)
+        self.since = OptionalDateEdit()
+        self.since.setToolTip("Leave unticked to count from the latest joint review")
+        self.since_note = QLabel(f"Unticked: trends and changes {since_review}.")
+        self.since_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.since_note.setWordWrap(True)
+        self.warning = QLabel()
+        self.warning.setTextFormat(Qt.TextFormat.PlainText)
+        self.warning.setWordWrap(True)
+        self.warning.setStyleSheet("color: #b3261e;")
+        self.path = QLineEdit(str(suggested))
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self._browse)
+        where = QHBoxLayout()
+        where.addWidget(self.path, 1)
+        where.addWidget(browse)
+        form = QFormLayout()
+        form.addRow("For", self.audience)
+        form.addRow("", self.warning)
+        form.addRow("Since", self.since)
+        form.addRow("", self.since_note)
+        form.addRow("Save as", where)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText("Write the pack")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.buttons)
+        self.audience.currentIndexChanged.connect(self._warn)
+        self.path.textChanged.connect(self._enable)
+        self._warn()
+
+    def _warn(self) -> None:
+        audience = self.chosen_audience()
+        self.warning.setText(
+            f"This pack holds internal risks: {audience.marking}." if audience.restricted else ""
+        )
+        self.warning.setVisible(audience.restricted)
+
+    def _enable(self) -> None:
+        save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        save.setEnabled(bool(self.path.text().strip()))
+
+    def _browse(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(self, "Meeting pack", self.path.text(), "PDF (*.pdf)")
+        if name:
+            self.path.setText(name)
+
+    def chosen_audience(self) -> Audience:
+        return Audience.parse(str(self.audience.currentData() or "joint"))
+
+    def choice(self) -> PackChoice:
+        path = Path(self.path.text().strip()).expanduser().with_suffix(".pdf")
+        return PackChoice(path, self.chosen_audience(), self.since.value())
+
+    @classmethod
+    def ask(
+        cls,
+        parent: QWidget,
+        partners: Sequence[PartnerRecord],
+        suggested: Path,
+        since_review: str,
+    ) -> PackChoice | None:
+        """Ask who the pack is for and where it goes (tests replace this seam)."""
+        dialog = cls(partners, suggested, since_review, parent)
+        return dialog.choice() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
+def write_pack(
+    parent: QWidget | None, service: RegisterService, choice: PackChoice, *, show: bool = True
+) -> int:
+    """Gather and write the pack; with ``show``, a progress dialog (pages painted of pages)
+    whose Cancel stops it with no file written. Returns the number of pages."""
+    from riskreg.render.report_pages import write_meeting_pack
+    from riskreg.report import gather_pack
+
+    pack = gather_pack(service, choice.since, choice.audience)
+    if not show:
+        return write_meeting_pack(pack, choice.path)
+    dialog = QProgressDialog("Writing the meeting pack…", "Cancel", 0, 0, parent)
+    dialog.setWindowTitle("Meeting pack")
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setMinimumDuration(300)
+
+    def progress(done: int, total: int) -> None:
+        dialog.setMaximum(total)
+        dialog.setValue(done)
+        dialog.setLabelText(f"Writing the meeting pack: page {done} of {total}")
+        QApplication.processEvents()
+        if dialog.wasCanceled():
+            raise Cancelled("The meeting pack was not written: cancelled.")
+
+    try:
+        return write_meeting_pack(pack, choice.path, progress=progress)
+    finally:
+        dialog.reset()
+        dialog.deleteLater()
+
+
+def make_meeting_pack(
+    parent: QWidget,
+    service: RegisterService,
+    folder: str,
+    show_error: Callable[[str, str], object],
+) -> QMessageBox | None:
+    """The menu command: ask, write with progress, say where the file went."""
+    info = service.register_info()
+    base = Path(folder) if folder else Path.home()
+    suggested = base / f"{safe_file_name(info.name)} — meeting pack {service.today():%Y-%m-%d}.pdf"
+    choice = MeetingPackDialog.ask(parent, service.list_partners(), suggested,
+                                   service.latest_review_basis().label)  # fmt: skip
+    if choice is None:
+        return None
+    try:
+        pages = write_pack(parent, service, choice)
+    except Cancelled:
+        return None
+    except (RegisterError, OSError) as exc:
+        show_error("The meeting pack was not written", str(exc))
+        return None
+    what = f"The meeting pack ({pages} pages, {choice.audience.marking.lower()})"
+    return confirm_written(parent, choice.path.resolve(), what)
