@@ -9,12 +9,12 @@ in points, so 9 pt on a laptop screen is 9 pt on paper, and never below ``MIN_PO
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QFont, QFontMetricsF, QPaintDevice
 
-from riskreg.scoring import ScoringScheme
+from riskreg.scoring import Level, ScoringScheme
 
 MIN_POINTS = 8.0
 """No text smaller than this, on screen or paper: a small cell shows fewer refs instead."""
@@ -125,7 +125,9 @@ class HeatMapLayout:
     used: QRectF
     """The bounding box of everything drawn (a picture of the map alone is cut to it)."""
     transposed: bool = False
-    extras: dict[str, float] = field(default_factory=dict)
+    axis_key: tuple[str, QRectF] = ("", QRectF())
+    """In a map too small for the levels' names, the numbers under and beside the cells are
+    explained here: "Likelihood: 1 Rare · 2 Unlikely … Impact: 1 Negligible …"."""
 
     @property
     def unit(self) -> float:
@@ -173,18 +175,26 @@ def layout_heat_map(
     entries = list(legend or ())
     names = scheme.band_names
     abbreviations = band_abbreviations(names)
-    first = _place(rect, scheme, device, fonts, points, pixel, caption, entries, transposed,
-                   legend_beside)  # fmt: skip
+
+    def place(shown: Sequence[LegendEntry]) -> _Placement:
+        """Levels named beside and under the cells if they fit there, else numbered."""
+        full = _place(rect, scheme, device, fonts, points, pixel, caption, shown, transposed,
+                      legend_beside)  # fmt: skip
+        if full.labels_fit:
+            return full
+        return _place(rect, scheme, device, fonts, points, pixel, caption, shown, transposed,
+                      legend_beside, compact=True)  # fmt: skip
+
+    first = place(entries)
     band_metrics = QFontMetricsF(fonts.band, device)
     top_score = f"  {scheme.max_score}"
     inner = first.inner_width
     fits = all(band_metrics.horizontalAdvance(n + top_score) <= inner for n in names)
     if fits or not entries:
         return first.finish(abbreviated=not fits, abbreviations=abbreviations)
-    noted = abbreviated_legend(entries, scheme)
-    second = _place(rect, scheme, device, fonts, points, pixel, caption, noted, transposed,
-                    legend_beside)  # fmt: skip
-    return second.finish(abbreviated=True, abbreviations=abbreviations)
+    return place(abbreviated_legend(entries, scheme)).finish(
+        abbreviated=True, abbreviations=abbreviations
+    )
 
 
 def abbreviated_legend(entries: Sequence[LegendEntry], scheme: ScoringScheme) -> list[LegendEntry]:
@@ -198,7 +208,7 @@ def abbreviated_legend(entries: Sequence[LegendEntry], scheme: ScoringScheme) ->
         else e
         for e in entries
     ]
-    noted.append(LegendEntry("note", "Cells too small for band names show them abbreviated."))
+    noted.append(LegendEntry("note", "Small cells: band names abbreviated."))
     return noted
 
 
@@ -249,12 +259,17 @@ class _Placement:
     pixel: float
     transposed: bool
     inner_width: float
+    axis_key: tuple[str, QRectF]
+    labels_fit: bool
+    """Every level's name fits whole beside or under its cell."""
 
     def finish(self, *, abbreviated: bool, abbreviations: tuple[str, ...]) -> HeatMapLayout:
         used = QRectF(self.caption)
         for box in (self.grid, *(b for _, b in self.bottom_labels),
                     *(b for _, b in self.side_labels), self.bottom_title[1]):  # fmt: skip
             used = used.united(box)
+        if self.axis_key[0]:
+            used = used.united(self.axis_key[1])
         for _, swatch, text in self.legend_boxes:
             used = used.united(swatch).united(text)
         title_w = self.side_title[1].height()
@@ -265,7 +280,7 @@ class _Placement:
             tuple(self.legend_boxes), tuple(self.side_labels), tuple(self.bottom_labels),
             self.side_title, self.side_title_origin, self.bottom_title, self.fonts,
             self.points, self.pixel, abbreviated, abbreviations, used.intersected(self.rect),
-            self.transposed,
+            self.transposed, self.axis_key,
         )  # fmt: skip
 
 
@@ -280,7 +295,10 @@ def _place(
     entries: Sequence[LegendEntry],
     transposed: bool,
     force_beside: bool | None,
+    compact: bool = False,
 ) -> _Placement:
+    """``compact``: the levels are numbered beside and under the cells and named in a key
+    under the map (for a map too small for their names)."""
     unit = points * pixel
     gap = unit * 0.8
     n_rows, n_columns = scheme.size if not transposed else tuple(reversed(scheme.size))
@@ -297,7 +315,18 @@ def _place(
     caption_box = QRectF(rect.left(), rect.top(), rect.width(), caption_h)
     top = caption_box.bottom() + (gap if caption else 0.0)
 
-    side_texts = [level.caption for level in reversed(side_levels)]
+    def named(levels: Sequence[Level]) -> list[str]:
+        return [str(level.value) if compact else level.caption for level in levels]
+
+    key_text = ""
+    key_h = 0.0
+    if compact:
+        key_text = "   ".join(
+            f"{name}: " + " · ".join(f"{lv.value} {lv.label}" for lv in levels)
+            for name, levels in ((side_name, side_levels), (bottom_name, bottom_levels))
+        )
+        key_h = _wrapped_height(label_metrics, rect.width(), key_text) + gap * 0.4
+    side_texts = named(list(reversed(side_levels)))
     natural = max(label_metrics.horizontalAdvance(t) for t in side_texts)
     widest_word = max(_widest_word(label_metrics, t) for t in side_texts)
     side_w = max(widest_word, min(natural, rect.width() * 0.16)) + gap * 0.5
@@ -311,13 +340,15 @@ def _place(
         words = max(_widest_word(legend_metrics, e.text) for e in entries)
         legend_w = swatch + gap * 0.6 + max(words, min(widest, rect.width() * 0.24))
 
+    bottom_texts = named(bottom_levels)
+
     def bottom_height(cell_w: float) -> float:
-        return max(_wrapped_height(label_metrics, cell_w - gap * 0.3, level.caption)
-                   for level in bottom_levels)  # fmt: skip
+        return max(_wrapped_height(label_metrics, cell_w - gap * 0.3, text)
+                   for text in bottom_texts)  # fmt: skip
 
     def cells_for(legend_beside: bool, bottom_h: float) -> tuple[float, float]:
         avail_w = rect.width() - side_title_w - side_w - gap
-        avail_h = rect.bottom() - top - gap * 0.4 - bottom_h - gap * 0.4 - title_h
+        avail_h = rect.bottom() - top - gap * 0.4 - bottom_h - gap * 0.4 - title_h - key_h
         if entries and legend_beside:
             avail_w -= legend_w + gap * 1.5
         elif entries:
@@ -348,8 +379,12 @@ def _place(
     estimate = label_metrics.lineSpacing() * 2
     beside = cells_for(True, estimate)
     below = cells_for(False, estimate)
+    column_h = place_legend(entries, 0.0, 0.0, legend_w, device, fonts, unit)[1]
+    beside_fits = column_h <= rect.bottom() - top
     legend_beside = (
-        force_beside if force_beside is not None else not entries or beside[1] >= below[1] * 0.98
+        force_beside
+        if force_beside is not None
+        else not entries or (beside_fits and beside[1] >= below[1] * 0.98)
     )
     cell_w, cell_h = beside if legend_beside else below
     bottom_h = bottom_height(cell_w)
@@ -375,18 +410,28 @@ def _place(
                                        grid.bottom() - row * cell_h, cell_w, cell_h)  # fmt: skip
 
     side_labels = []
-    for level in side_levels:
+    for level, text in zip(side_levels, named(side_levels), strict=True):
         cell = cells[(1, level.value)] if transposed else cells[(level.value, 1)]
-        side_labels.append((level.caption, QRectF(grid.left() - gap - side_w, cell.top(),
-                                                  side_w, cell.height())))  # fmt: skip
+        side_labels.append((text, QRectF(grid.left() - gap - side_w, cell.top(), side_w,
+                                         cell.height())))  # fmt: skip
     bottom_labels = []
-    for level in bottom_levels:
+    for level, text in zip(bottom_levels, bottom_texts, strict=True):
         cell = cells[(level.value, 1)] if transposed else cells[(1, level.value)]
         box = QRectF(cell.left() + gap * 0.15, grid.bottom() + gap * 0.4, cell.width() - gap * 0.3,
                      bottom_h)  # fmt: skip
-        bottom_labels.append((level.caption, box))
+        bottom_labels.append((text, box))
     bottom_title_box = QRectF(grid.left(), grid.bottom() + gap * 0.8 + bottom_h, grid.width(),
                               title_h)  # fmt: skip
+    key_box = QRectF(rect.left(), bottom_title_box.bottom() + gap * 0.4, rect.width(),
+                     key_h - gap * 0.4)  # fmt: skip
+    labels_fit = all(
+        label_metrics.boundingRect(QRectF(0, 0, box.width(), 1e6), WRAP, text).width()
+        <= box.width() + 0.01
+        for text, box in bottom_labels
+    ) and all(
+        _wrapped_height(label_metrics, box.width(), text) <= box.height() + 0.01
+        for text, box in side_labels
+    )
     origin = QPointF(grid.left() - gap - side_w - gap * 0.5, grid.center().y())
     side_title_box = QRectF(-grid.height() / 2, -title_h, grid.height(), title_h)
 
@@ -396,8 +441,9 @@ def _place(
                                             legend_w, device, fonts, unit)  # fmt: skip
         legend_rect = QRectF(grid.right() + gap * 1.5, grid.top(), legend_w, height)
     elif entries:
-        legend_boxes, height = legend_rows(rect.left(), bottom_title_box.bottom() + gap)
-        legend_rect = QRectF(rect.left(), bottom_title_box.bottom() + gap, rect.width(), height)
+        below_top = (key_box.bottom() if compact else bottom_title_box.bottom()) + gap
+        legend_boxes, height = legend_rows(rect.left(), below_top)
+        legend_rect = QRectF(rect.left(), below_top, rect.width(), height)
     else:
         legend_rect = QRectF(grid.right(), grid.top(), 0, 0)
 
@@ -406,7 +452,7 @@ def _place(
         rect, caption_box, caption, grid, cells, legend_rect, legend_boxes, side_labels,
         bottom_labels, (f"{side_name} →", side_title_box), origin,
         (f"{bottom_name} →", bottom_title_box), fonts, points,
-        pixel, transposed, cell_w - 2 * inset,
+        pixel, transposed, cell_w - 2 * inset, (key_text, key_box), labels_fit,
     )  # fmt: skip
 
 

@@ -438,6 +438,10 @@ def _paint_axes(painter: QPainter, geometry: HeatMapLayout) -> None:
     for text, box in geometry.bottom_labels:
         painter.drawText(box, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop | WRAP,
                          text)  # fmt: skip
+    key, key_box = geometry.axis_key
+    if key:
+        painter.drawText(key_box, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | WRAP,
+                         key)  # fmt: skip
     painter.setFont(geometry.fonts.title)
     title, box = geometry.bottom_title
     painter.drawText(box, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, title)

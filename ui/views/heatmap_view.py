@@ -62,7 +62,7 @@ class HeatMapCanvas(QWidget):
         self.outlined: frozenset[tuple[int, int]] = frozenset()
         self.geometry_: HeatMapLayout | None = None
         self.setMouseTracking(True)
-        self.setMinimumSize(360, 280)
+        self.setMinimumSize(480, 340)  # below this a map of 5 × 5 cells cannot be read
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
     def sizeHint(self) -> QSize:
