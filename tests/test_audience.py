@@ -27,6 +27,7 @@ from riskreg.service import RegisterService, create_register
 from tests.conftest import ALICE
 
 PARTNERS = ("CNCL", "APEX", "AQUA")
+pytestmark = pytest.mark.usefixtures("qapp")  # the widgets' QApplication, made before any render
 needs_pdftotext = pytest.mark.skipif(
     shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) reads the PDFs back"
 )

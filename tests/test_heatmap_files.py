@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 
@@ -12,17 +13,13 @@ from PySide6.QtGui import QImage
 from riskreg.cli import main
 from riskreg.service import RegisterService
 
-PARTNER_CODES = {"CNCL", "APEX", "AQUA", "ARDN"}
-
 
 def key_refs(pages: list[str]) -> list[str]:
-    """The refs listed in the printed key: each entry is drawn as its ref, its score and
-    its lead partner (then the title); a cell's refs are followed by another cell's band."""
+    """The refs listed in the printed key: each entry is drawn as its ref, then its score
+    (then its title and lead partner); a cell's refs are followed by another cell's band."""
     lines = [line.strip() for text in pages for line in text.splitlines()]
-    return [
-        ref for ref, score, lead in zip(lines, lines[1:], lines[2:], strict=False)
-        if re.fullmatch(r"R-\d{3}", ref) and score.isdigit() and lead in PARTNER_CODES | {"CNCL"}
-    ]  # fmt: skip
+    return [ref for ref, score in itertools.pairwise(lines)
+            if re.fullmatch(r"R-\d{3}", ref) and score.isdigit()]  # fmt: skip
 
 
 def test_a_png_heat_map_has_the_chosen_size_and_band_colours(

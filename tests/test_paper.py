@@ -22,10 +22,13 @@ from riskreg.render.report_pages import write_meeting_pack
 from riskreg.report import gather_pack
 from riskreg.service import RegisterService
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("pdftotext") is None or shutil.which("pdfinfo") is None,
-    reason="poppler-utils (pdftotext, pdfinfo, pdffonts) measure the printed words",
-)
+pytestmark = [
+    pytest.mark.skipif(
+        shutil.which("pdftotext") is None or shutil.which("pdfinfo") is None,
+        reason="poppler-utils (pdftotext, pdfinfo, pdffonts) measure the printed words",
+    ),
+    pytest.mark.usefixtures("qapp"),  # the widgets' QApplication, made before any render
+]
 WORD = re.compile(
     r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>'
 )
@@ -44,7 +47,7 @@ def words(path: Path) -> list[tuple[float, float, list[tuple[float, float, float
 
 
 @pytest.fixture(scope="module")
-def eight_points(tmp_path_factory: pytest.TempPathFactory) -> float:
+def eight_points(qapp: object, tmp_path_factory: pytest.TempPathFactory) -> float:
     """How tall pdftotext measures a word set at exactly 8 pt by the same writer."""
     from PySide6.QtGui import QFont, QPainter
 

@@ -158,23 +158,23 @@ class Flow:
         s = self.styles
         pad = self.unit * 0.28
         widths = [c.share * self.body.width() for c in columns]
-        title_h = self.height_of(title, s.heading, self.body.width()) + self.unit * 0.5
         header = [Cell(c.header, bold=True) for c in columns]
         header_h = self._row_height(header, widths, pad)
         heights = [self._row_height(row, widths, pad) for row in rows]
 
         def titled(continued: bool, first: float) -> None:
             text = title + (" (continued)" if continued else "")
+            text_h = self.height_of(text, s.heading, self.body.width()) + self.unit * 0.5
 
             def paint_title(painter: QPainter, rect: QRectF) -> None:
                 painter.setFont(s.heading)
                 painter.setPen(INK)
                 painter.drawText(rect, Qt.AlignmentFlag.AlignLeft | WRAP, text)
 
-            self.place(title_h, paint_title, keep=header_h + first)
+            self.place(text_h, paint_title, keep=header_h + first)
             self.place(header_h, self._row_painter(header, columns, widths, pad, header=True))
 
-        titled(False, heights[0] if heights else 0.0)
+        titled(False, sum(heights[:3]))  # a table starts where its first rows fit too
         for row, height in zip(rows, heights, strict=True):
             if height > self.room:
                 self.new_page()
@@ -209,12 +209,21 @@ class Flow:
             x = rect.left()
             for cell, column, width in zip(row, columns, widths, strict=True):
                 box = QRectF(x, rect.top(), width, rect.height())
-                if cell.fill:
-                    painter.fillRect(box.adjusted(0, 1, -pad * 0.5, -1), QColor(cell.fill))
-                painter.setFont(s.table_bold if cell.bold else s.table)
+                font = s.table_bold if cell.bold else s.table
+                inner = box.adjusted(pad, pad, -pad, -pad)
+                if cell.fill:  # a chip as wide as its text: the band's colour, not a stripe
+                    text_w = self.metrics(font).boundingRect(inner, column.align | WRAP,
+                                                             cell.text).width()  # fmt: skip
+                    chip = QRectF(
+                        box.left(),
+                        box.top() + 1,
+                        min(box.width() - pad * 0.5, text_w + 2 * pad),
+                        box.height() - 2,
+                    )
+                    painter.fillRect(chip, QColor(cell.fill))
+                painter.setFont(font)
                 painter.setPen(QColor(cell.ink) if cell.ink else INK)
-                painter.drawText(box.adjusted(pad, pad, -pad, -pad), column.align | WRAP,
-                                 cell.text)  # fmt: skip
+                painter.drawText(inner, column.align | WRAP, cell.text)
                 x += width
             painter.setPen(QPen(RULE, max(1.0, self.unit * 0.06)))
             painter.drawLine(QLineF(rect.left(), rect.bottom(), rect.right(), rect.bottom()))

@@ -65,6 +65,17 @@ def without_ligatures(font: QFont) -> QFont:
     return plain
 
 
+A4_SHORT_INCHES = 186 / 25.4
+"""The printable short side of A4 with 12 mm margins: the page whose type is 9 pt."""
+
+
+def paper_scale(rect: QRectF, device: QPaintDevice) -> float:
+    """How much larger than on A4 the page's type is: 1 on A4, about 1.4 on A3 (a map put
+    on a wall or a board table is read from further away), never smaller."""
+    short = min(rect.width(), rect.height()) / max(1, device.logicalDpiY())
+    return max(1.0, min(1.45, short / A4_SHORT_INCHES))
+
+
 def marking_colour(audience: Audience) -> QColor:
     return RESTRICTED if audience.kind is AudienceKind.INTERNAL else INK
 
@@ -101,10 +112,11 @@ class _Chrome:
         self.request = request
         self.audience = request.heat.filter.audience
         pixel = points_to_pixels(1.0, device)
-        self.unit = 9 * pixel
-        self.title_font = font_of(base, 13, bold=True)
-        self.marking_font = font_of(base, 9.5, bold=True)
-        self.footer_font = font_of(base, 8.5)
+        scale = paper_scale(rect, device)
+        self.unit = 9 * scale * pixel
+        self.title_font = font_of(base, 13 * scale, bold=True)
+        self.marking_font = font_of(base, 9.5 * scale, bold=True)
+        self.footer_font = font_of(base, 8.5 * scale)
         self.title = f"{request.title or 'Joint risk register'} — heat map"
         marking = QFontMetricsF(self.marking_font, device)
         self.marking_w = marking.horizontalAdvance(self.audience.marking) + self.unit
@@ -168,12 +180,14 @@ class _Key:
     """The key's type and its columns (ref, score, then the title and lead partner),
     measured once, so every page of it lines up."""
 
-    def __init__(self, device: QPaintDevice, base: QFont, entries: Sequence[KeyEntry]) -> None:
+    def __init__(
+        self, device: QPaintDevice, base: QFont, entries: Sequence[KeyEntry], scale: float = 1.0
+    ) -> None:
         self.device = device
-        self.font = font_of(base, 9)
-        self.bold = font_of(base, 9, bold=True)
-        self.heading = font_of(base, 10, bold=True)
-        self.unit = points_to_pixels(9, device)
+        self.font = font_of(base, 9 * scale)
+        self.bold = font_of(base, 9 * scale, bold=True)
+        self.heading = font_of(base, 10 * scale, bold=True)
+        self.unit = points_to_pixels(9 * scale, device)
         self.metrics = QFontMetricsF(self.font, device)
         bold = QFontMetricsF(self.bold, device)
         self.line = self.metrics.lineSpacing()
@@ -257,7 +271,7 @@ def plan_heat_map_pages(
     heat = request.heat
     landscape = rect.width() >= rect.height()
     entries = key_entries(request)
-    key = _Key(device, base, entries)
+    key = _Key(device, base, entries, paper_scale(rect, device))
     gap = key.unit * 1.2
     legend = _legend(request)
     caption = map_caption(heat, request.arrows, request.arrows_label)
