@@ -53,6 +53,8 @@ class MapPage:
     """Put before a risk's title in the key (a movement map: where it moved from)."""
     kind: str = "register"
     """"register" (with its key), "movement" or "partner" (no key: two to a page)."""
+    partner: str = ""
+    """A partner's map: whose."""
     footnote: str = ""
 
 
@@ -102,6 +104,8 @@ class MeetingPack:
     """Every risk the audience sees (closed ones too), by uuid."""
     author: str = ""
     keeper: str = ""
+    quiet_partners: tuple[str, ...] = ()
+    """Partners that lead or share no open risk the audience sees (no map: one line)."""
 
     @property
     def basis(self) -> TravelBasis:
@@ -205,6 +209,7 @@ def gather_pack(
         risks_by_uuid=by_uuid,
         author=service.actor.user,
         keeper=keeper,
+        quiet_partners=tuple(p.code for p in partners if p.code not in {m.partner for m in maps}),
     )
 
 
@@ -254,6 +259,7 @@ def _maps(
             MapPage(service.heat_map(Basis.CURRENT, of_partner), (),
                     heading=f"{partner.name} ({partner.code}): risks it leads or shares",
                     outlined=service.appetite_cells(Basis.CURRENT, of_partner), kind="partner",
+                    partner=partner.code,
                     footnote=f"Titles: the key of “{register_heading}”.")
         )  # fmt: skip
     return maps

@@ -151,3 +151,34 @@ def test_the_packs_words_read_back_letter_for_letter(demo_path: Path, tmp_path: 
     text = " ".join(page_texts(out))
     assert "Live traffic strike" in text
     assert not re.search("[\ufb00-\ufb06]", text)
+
+
+def test_a_small_packs_empty_sections_are_one_line_each_and_estimates_are_named(
+    service: RegisterService, tmp_path: Path
+) -> None:
+    """Three risks: no page for what has nothing to report, no map for a partner with no
+    risk, and the exposure says which figures stand in for a missing bound."""
+    from riskreg.records import RiskDraft
+    from riskreg.render.report_pages import write_meeting_pack
+
+    service.create_risks([
+        RiskDraft("Cost without bounds", "CNCL", 3, 3, cost_likely=10_000),
+        RiskDraft("Another without bounds", "CNCL", 2, 2, cost_likely=5_000, cost_max=9_000),
+        RiskDraft("Apex's own", "APEX", 2, 3, cost_min=1_000, cost_likely=2_000, cost_max=4_000),
+    ])  # fmt: skip
+    out = tmp_path / "small.pdf"
+    pages = write_meeting_pack(gather_pack(service), out)
+    texts = page_texts(out)
+    assert pages == len(texts) <= 4
+    cover = texts[0]
+    for line in ("Outside appetite none", "Overdue actions none", "Escalated none escalated",
+                 "Reviews overdue none", "Partners' maps none for AQUA"):  # fmt: skip
+        assert line in cover, line
+    whole = " ".join(texts)
+    assert "Risks outside appetite" not in whole  # no page, and not in the contents
+    assert whole.count("Reviews overdue") == 1  # the summary's line only
+    assert "Aqua Water (AQUA): risks it leads or shares" not in whole
+    assert "Apex Civils (APEX): risks it leads or shares" in whole
+    assert "no minimum for R-001, R-002: most likely used" in whole
+    assert "no maximum for R-001: most likely used" in whole
+    assert "(£1,000–£4,000, 1 risk)" in whole and "1 risks" not in whole

@@ -55,7 +55,8 @@ def pdf_writer(path: Path, *, paper: str, orientation: str, title: str, author: 
     return writer
 
 
-def finish_pdf(path: Path, *, title: str, author: str, subject: str) -> None:
+def finish_pdf(path: Path, subject: str) -> None:
+    """Give the written PDF its subject (Qt's writer has a title and an author only)."""
     from riskreg.render.pdf_info import add_subject
 
     add_subject(path, subject)
@@ -101,7 +102,7 @@ def _write_pdf(
         writer.setDocumentXmpMetadata(xmp_metadata(title, author, subject))
         pages = paint_heat_map_document(writer, request)
         del writer  # closes the file
-        finish_pdf(path, title=title, author=author, subject=subject)
+        finish_pdf(path, subject)
     return pages
 
 

@@ -47,7 +47,7 @@ def write_meeting_pack(pack: MeetingPack, out: Path, *, progress: Progress | Non
             pages = _paint(writer, pack, progress)
         finally:
             writer = None  # the writer closes its file; a cancelled one leaves none
-        finish_pdf(path, title=title, author=author, subject=subject)
+        finish_pdf(path, subject)
     return pages
 
 
