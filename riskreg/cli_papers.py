@@ -75,18 +75,6 @@ def add_commands(commands: Any) -> None:
     heatmap.add_argument("--dpi", type=int, default=200, help="PNG resolution")
 
 
-def _actor() -> Any:
-    import getpass
-
-    from riskreg.records import Actor
-
-    try:
-        user = getpass.getuser()
-    except (KeyError, OSError):  # no login name (some containers and services)
-        user = "unknown"
-    return Actor(user=user, source="CLI")
-
-
 def _audience(service: Any, text: str, command: str) -> Any:
     """The audience named on the command line, or None (said on stderr) if unknown."""
     from riskreg.audience import Audience
@@ -101,14 +89,14 @@ def _audience(service: Any, text: str, command: str) -> Any:
 
 
 def report(args: argparse.Namespace) -> int:
+    from riskreg.command_guard import open_checked
     from riskreg.render.report_pages import write_meeting_pack
     from riskreg.report import gather_pack
-    from riskreg.service import open_service
 
     if args.out.suffix.lower() != ".pdf":
         print("report: OUT must end in .pdf", file=sys.stderr)
         return EXIT_USAGE
-    service = open_service(args.register, _actor())
+    service = open_checked(args.register)
     try:
         audience = _audience(service, args.audience, "report")
         if audience is None:
@@ -143,10 +131,10 @@ def _arrows(
 
 
 def heatmap(args: argparse.Namespace) -> int:
+    from riskreg.command_guard import open_checked
     from riskreg.heatmap import OPEN_STATUSES, Basis, HeatFilter
     from riskreg.records import RiskStatus
     from riskreg.render.files import HeatMapRequest, write_heat_map
-    from riskreg.service import open_service
 
     if args.out.suffix.lower() not in (".pdf", ".png"):
         print("heatmap: OUT must end in .pdf or .png", file=sys.stderr)
@@ -156,7 +144,7 @@ def heatmap(args: argparse.Namespace) -> int:
         else frozenset(RiskStatus) if args.status == "all"
         else frozenset({RiskStatus(args.status)})
     )  # fmt: skip
-    service = open_service(args.register, _actor())
+    service = open_checked(args.register)
     try:
         known = {p.code for p in service.list_partners()}
         if args.partner and args.partner not in known:

@@ -106,6 +106,8 @@ class MeetingPack:
     keeper: str = ""
     quiet_partners: tuple[str, ...] = ()
     """Partners that lead or share no open risk the audience sees (no map: one line)."""
+    unrated: tuple[RiskRecord, ...] = ()
+    """Drafts not scored yet: on no heat map and in no ranking, so listed apart."""
 
     @property
     def basis(self) -> TravelBasis:
@@ -124,13 +126,16 @@ class MeetingPack:
         return word
 
     def score_then(self, risk: RiskRecord) -> int | None:
+        if risk.current_likelihood is None or risk.current_impact is None:
+            return None
         position = self.travel.position_then(
             risk.uuid, (risk.current_likelihood, risk.current_impact)
         )
         return None if position is None else position[0] * position[1]
 
     def band_of(self, risk: RiskRecord) -> str:
-        return self.scheme.band(risk.current_likelihood, risk.current_impact).name
+        band = self.scheme.band_or_none(risk.current_likelihood, risk.current_impact)
+        return band.name if band else "unrated"
 
 
 def gather_pack(
@@ -161,7 +166,8 @@ def gather_pack(
     risks = [r for r in seen if r.status is not RiskStatus.CLOSED]
 
     maps = _maps(service, audience, partners, travel, risks)
-    top = sorted(risks, key=lambda r: (-r.current_score, r.number))[:TOP_RISKS]
+    rated = [r for r in risks if r.current_score is not None]
+    top = sorted(rated, key=lambda r: (-(r.current_score or 0), r.number))[:TOP_RISKS]
     actions = [a for a in service.list_actions() if a.risk_uuid in by_uuid]
     breaches = service.appetite_breaches()
     outside = [(r, "; ".join(breaches[r.uuid])) for r in risks if r.uuid in breaches]
@@ -210,6 +216,7 @@ def gather_pack(
         author=service.actor.user,
         keeper=keeper,
         quiet_partners=tuple(p.code for p in partners if p.code not in {m.partner for m in maps}),
+        unrated=tuple(r for r in risks if r.unrated),
     )
 
 
@@ -239,12 +246,17 @@ def _maps(
         MapPage(heat, key, heading=_register_heading(audience),
                 outlined=service.appetite_cells(Basis.CURRENT, wanted))
     ]  # fmt: skip
-    moved = [(r, then) for r in risks if (then := travel.then.get(r.uuid)) is not None]
+    moved = [
+        (r, then, (r.current_likelihood, r.current_impact))
+        for r in risks
+        if (then := travel.then.get(r.uuid)) is not None
+        and r.current_likelihood is not None
+        and r.current_impact is not None
+    ]
     register_heading = maps[0].heading
     if moved:
         maps.append(
-            MapPage(heat, (), tuple(Movement(r.ref, then, (r.current_likelihood, r.current_impact))
-                                    for r, then in moved),
+            MapPage(heat, (), tuple(Movement(r.ref, then, now) for r, then, now in moved),
                     heading=f"Movement {travel.basis.label}",
                     arrows_label=_moves_label(travel.basis), kind="movement",
                     footnote="Each move, with the score then and now, is listed under the "
@@ -327,10 +339,13 @@ def _band_counts(
     now: dict[int, int] = defaultdict(int)
     then: dict[int, int] = defaultdict(int)
     for risk in risks:
-        now[scheme.band_index(risk.current_likelihood, risk.current_impact)] += 1
+        if risk.current_likelihood is not None and risk.current_impact is not None:
+            now[scheme.band_index(risk.current_likelihood, risk.current_impact)] += 1
     for risk in seen:
         if not travel.was_open(risk.uuid, risk.status):
             continue
+        if risk.current_likelihood is None or risk.current_impact is None:
+            continue  # unrated now: where it stood then is not in the change log's reach
         position = travel.position_then(risk.uuid, (risk.current_likelihood, risk.current_impact))
         if position is not None:
             then[scheme.band_index(*position)] += 1

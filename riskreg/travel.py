@@ -17,15 +17,19 @@ import enum
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING, TypeVar
 
 from riskreg.choices import RiskStatus
-from riskreg.records import ReviewRecord
+
+if TYPE_CHECKING:
+    from riskreg.records import ReviewRecord
 
 CREATED = "*"
 """The change log's field for "created" (``riskreg.service.changes.CREATED``)."""
 LIKELIHOOD, IMPACT, STATUS = "current_likelihood", "current_impact", "status"
 
 Position = tuple[int, int]
+_V = TypeVar("_V")
 
 
 class BasisKind(enum.StrEnum):
@@ -123,6 +127,25 @@ class Travel:
             return False
         return self.status_then.get(uuid, status_now) is not RiskStatus.CLOSED
 
+    def merged(self, fresh: Travel, uuids: Iterable[str]) -> Travel:
+        """This travel with the entries of ``uuids`` taken from ``fresh`` (read again for
+        those risks alone, on the same basis)."""
+        gone = set(uuids)
+
+        def keep(mine: dict[str, _V], theirs: dict[str, _V]) -> dict[str, _V]:
+            out = {u: v for u, v in mine.items() if u not in gone}
+            out.update({u: v for u, v in theirs.items() if u in gone})
+            return out
+
+        return Travel(
+            self.basis,
+            keep(self.directions, fresh.directions),
+            keep(self.then, fresh.then),
+            frozenset((self.new - gone) | (fresh.new & gone)),
+            frozenset((self.closed - gone) | (fresh.closed & gone)),
+            keep(self.status_then, fresh.status_then),
+        )
+
     def up(self) -> frozenset[str]:
         return frozenset(u for u, d in self.directions.items() if d > 0)
 
@@ -130,8 +153,8 @@ class Travel:
         return frozenset(u for u, d in self.directions.items() if d < 0)
 
 
-NowRow = tuple[int, int, RiskStatus]
-"""A risk's current likelihood, impact and status."""
+NowRow = tuple[int | None, int | None, RiskStatus]
+"""A risk's current likelihood, impact (``None`` for an unrated draft) and status."""
 
 
 def _sign(now: Position, then: Position) -> int:
@@ -163,7 +186,7 @@ def fold_since(
         if current is None or uuid in created:
             continue  # gone (or out of sight), or new since
         lik, imp, status = current
-        if LIKELIHOOD in olds or IMPACT in olds:
+        if (LIKELIHOOD in olds or IMPACT in olds) and lik is not None and imp is not None:
             position = (_level(olds.get(LIKELIHOOD, lik), lik), _level(olds.get(IMPACT, imp), imp))
             directions[uuid] = _sign((lik, imp), position)
             if position != (lik, imp):
@@ -196,8 +219,8 @@ def fold_last_change(
         if current is None:
             continue
         lik, imp, _ = current
-        if all(old is None for old in olds.values()):
-            continue  # the score was set, not changed (no value before)
+        if lik is None or imp is None or all(old is None for old in olds.values()):
+            continue  # unrated now, or the score was set, not changed (no value before)
         position = (_level(olds.get(LIKELIHOOD, lik), lik), _level(olds.get(IMPACT, imp), imp))
         directions[uuid] = _sign((lik, imp), position)
         if position != (lik, imp):
@@ -206,6 +229,8 @@ def fold_last_change(
 
 
 def _level(old: str | int | None, now: int) -> int:
+    """The level a change log entry held (its value now where it held none: a draft was
+    rated since)."""
     if old is None:
         return now
     try:

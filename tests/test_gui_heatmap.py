@@ -184,7 +184,7 @@ def test_one_export_dialog_writes_a_pdf_or_a_png_and_says_where(
     from PySide6.QtWidgets import QDialogButtonBox
 
     from riskreg.render.files import png_size
-    from ui.dialogs import heatmap_export
+    from ui import confirm
     from ui.dialogs.heatmap_export import ExportChoice, HeatMapExportDialog
 
     seen: dict[str, object] = {}
@@ -211,7 +211,7 @@ def test_one_export_dialog_writes_a_pdf_or_a_png_and_says_where(
 
     monkeypatch.setattr(HeatMapExportDialog, "ask", classmethod(answer))
     opened: list[Path] = []
-    monkeypatch.setattr(heatmap_export, "show_in_folder", lambda path: opened.append(path))
+    monkeypatch.setattr(confirm, "show_in_folder", lambda path: opened.append(path))
     box = window.heat_map.choose_export()
     assert box is not None
     written = tmp_path / "for the board.png"
@@ -223,7 +223,7 @@ def test_one_export_dialog_writes_a_pdf_or_a_png_and_says_where(
     assert str(written.resolve()) in box.text()
     show = next(b for b in box.buttons() if b.text() == "Show in folder")
     qtbot.mouseClick(show, Qt.MouseButton.LeftButton)
-    assert opened == [written.resolve()]
+    assert [path.resolve() for path in opened] == [written.resolve()]
 
 
 def test_the_export_dialog_offers_a4_and_a3_either_way_round_for_a_pdf(
@@ -246,7 +246,11 @@ def test_the_meeting_pack_asks_who_it_is_for_and_says_where_it_went(
     qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from pypdf import PdfReader
+    from PySide6.QtWidgets import QMessageBox
 
+    from tests.gui_helpers import wait_for_jobs
+    from ui import actions as act
+    from ui.confirm import WRITTEN
     from ui.dialogs.meeting_pack import MeetingPackDialog, PackChoice
 
     def answer(cls: type[MeetingPackDialog], parent: object, partners: object, suggested: Path,
@@ -260,25 +264,43 @@ def test_the_meeting_pack_asks_who_it_is_for_and_says_where_it_went(
         return dialog.choice()
 
     monkeypatch.setattr(MeetingPackDialog, "ask", classmethod(answer))
-    window._choose_meeting_pack()
+    window.actions_by_id[act.MEETING_PACK].trigger()
+    wait_for_jobs(qtbot, window.document)
     written = tmp_path / "keeper.pdf"
     pages = PdfReader(written).pages
     assert all(INTERNAL_MARKING in " ".join(p.extract_text().split()) for p in pages)
-    box = window.findChild(__import__("PySide6.QtWidgets").QtWidgets.QMessageBox)
+    box = window.findChild(QMessageBox, WRITTEN)
     assert box is not None and str(written.resolve()) in box.text()
+    assert f"{len(pages)} pages" in box.text()
 
 
 def test_cancelling_the_pack_leaves_no_file(
-    window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
 ) -> None:
-    from PySide6.QtWidgets import QProgressDialog
+    from PySide6.QtCore import Qt as QtCore
 
-    from riskreg.errors import Cancelled
-    from ui.dialogs.meeting_pack import PackChoice, write_pack
+    from riskreg.audience import Audience
+    from tests.gui_helpers import wait_for_jobs
 
-    monkeypatch.setattr(QProgressDialog, "wasCanceled", lambda self: True)
-    with pytest.raises(Cancelled):
-        write_pack(window, window.document.service, PackChoice(tmp_path / "pack.pdf"))
+    document = window.document
+    wait_for_jobs(qtbot, document)
+    cancelled: list[bool] = []
+    reports: list[tuple[int, int]] = []
+
+    def cancel_at_the_first_page(job: object) -> None:
+        def reported(done: int, total: int) -> None:
+            reports.append((done, total))
+            job.cancel()  # type: ignore[attr-defined]
+
+        job.sig_progress.connect(reported, QtCore.ConnectionType.DirectConnection)  # type: ignore[attr-defined]
+        job.sig_cancelled.connect(lambda: cancelled.append(True))  # type: ignore[attr-defined]
+
+    document.sig_job_started.connect(cancel_at_the_first_page)
+    target = tmp_path / "pack.pdf"
+    document.write_meeting_pack(target, None, lambda pages: None, Audience.internal())
+    wait_for_jobs(qtbot, document)
+    qtbot.waitUntil(lambda: cancelled == [True], timeout=10_000)
+    assert reports and reports[0][0] == 1 and reports[0][1] > 1  # pages painted of pages
     assert not [p for p in tmp_path.iterdir() if ".pdf" in p.name]  # nor a .partial one
 
 

@@ -79,6 +79,8 @@ def legend_entries(
         entries.append(LegendEntry("arrow", "Moved (from → to)"))
     total = heat.total
     entries.append(LegendEntry("note", f"{total} risk{'s' * (total != 1)} shown"))
+    if heat.unrated:  # drafts not yet scored have no cell: counted, not hidden
+        entries.append(LegendEntry("note", f"Unrated: {len(heat.unrated)}"))
     return entries
 
 

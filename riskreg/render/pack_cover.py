@@ -90,6 +90,9 @@ def summary_lines(pack: MeetingPack) -> list[tuple[str, str]]:
         lines.append(("Cost exposure", f"{money(likely)} most likely, over {risks_word(count)}"))
     else:
         lines.append(("Cost exposure", "no open risk has a cost estimate"))
+    if pack.unrated:
+        lines.append(("Unrated", f"{len(pack.unrated)} draft{'s' * (len(pack.unrated) != 1)} "
+                      "not yet scored (listed apart, on no heat map)"))  # fmt: skip
     if pack.quiet_partners:
         lines.append(("Partners' maps", f"none for {', '.join(pack.quiet_partners)}: "
                       "no open risk it leads or shares"))  # fmt: skip

@@ -180,6 +180,8 @@ def _sections(
     return [
         ("top", top, (lambda f: _top_risks(f, pack, top)) if pack.top_risks else None),
         ("changes", changes, (lambda f: _changes(f, pack, changes)) if has_changes else None),
+        ("unrated", f"Unrated: {len(pack.unrated)} drafts not yet scored (on no heat map)",
+         (lambda f: _unrated(f, pack)) if pack.unrated else None),
         ("appetite", "Risks outside appetite",
          (lambda f: _appetite(f, pack)) if pack.outside_appetite else None),
         ("escalation", "Escalated risks, and risks proposed for escalation",
@@ -194,7 +196,9 @@ def _sections(
 
 
 def _score(pack: MeetingPack, risk: RiskRecord) -> Cell:
-    band = pack.scheme.band(risk.current_likelihood, risk.current_impact)
+    band = pack.scheme.band_or_none(risk.current_likelihood, risk.current_impact)
+    if band is None:
+        return Cell("unrated")
     return Cell(f"{risk.current_score} {band.name}", band.colour, ink_on(band.colour), True)
 
 
@@ -258,8 +262,10 @@ def _changes(flow: Flow, pack: MeetingPack, title: str) -> None:
                        ("Score down", pack.changes.score_down)):  # fmt: skip
         for ref in refs:
             risk = by_ref[ref]
-            now_position = (risk.current_likelihood, risk.current_impact)
-            then_position = travel.position_then(risk.uuid, now_position)
+            lik, imp = risk.current_likelihood, risk.current_impact
+            then_position = (
+                None if lik is None or imp is None else travel.position_then(risk.uuid, (lik, imp))
+            )
             then_score = pack.score_then(risk)
             then = Cell("not in the register") if what == "New" else (
                 _score_of(pack, then_score, then_position))  # fmt: skip
@@ -271,6 +277,15 @@ def _changes(flow: Flow, pack: MeetingPack, title: str) -> None:
                      Cell(change.what.capitalize()), Cell(change.then or "—"),
                      Cell(change.now or "—")])  # fmt: skip
     flow.table(title, columns, rows)
+
+
+def _unrated(flow: Flow, pack: MeetingPack) -> None:
+    columns = [Column("Ref", 0.06), Column("Risk", 0.5), Column("Lead", 0.08),
+               Column("Owner", 0.2), Column("Raised", 0.16)]  # fmt: skip
+    rows = [[Cell(r.ref, bold=True), Cell(r.title), Cell(r.lead_partner), Cell(r.owner),
+             Cell(f"{r.raised_on:%d %b %Y}")] for r in pack.unrated]  # fmt: skip
+    flow.table(f"Unrated: {len(pack.unrated)} drafts not yet scored (on no heat map)", columns,
+               rows)  # fmt: skip
 
 
 def _appetite(flow: Flow, pack: MeetingPack) -> None:

@@ -80,13 +80,7 @@ class HistoryReads(ServiceBase):
     def history(self, risk_uuid: str) -> list[ChangeRecord]:
         """Every change to a risk and to its actions, oldest first."""
         with self._read() as s:
-            action_uuids = select(Action.uuid).join(Risk).where(Risk.uuid == risk_uuid)
-            query = (
-                change_query()
-                .where(or_(Change.entity_uuid == risk_uuid, Change.entity_uuid.in_(action_uuids)))
-                .order_by(Change.id)
-            )
-            return [ChangeRecord(*row) for row in s.execute(query)]
+            return history_in(s, risk_uuid)
 
     def changes_between(self, since: datetime, until: datetime | None = None) -> list[ChangeRecord]:
         with self._read() as s:
@@ -113,36 +107,7 @@ class HistoryReads(ServiceBase):
         one query of the changes since, one of the moved risks' values now. ``among``
         (uuids) reads only those risks, for one row or one panel."""
         with self._read() as s:
-            basis = basis or _latest_review_basis(s)
-            conn = s.connection()
-            if basis.kind is BasisKind.LAST_CHANGE:
-                query = (
-                    select(Change.entity_uuid, Change.change_set_id, Change.field, Change.old)
-                    .where(Change.field.in_(SCORE_FIELDS), Change.entity == "risk")
-                    .order_by(Change.id.desc())
-                )
-                if among is not None:
-                    query = query.where(Change.entity_uuid.in_(list(among)))
-                newest_first: Any = conn.execute(query).all()
-                now = _values_now(conn, {row[0] for row in newest_first})
-                return fold_last_change(newest_first, now)
-            if basis.kind is BasisKind.REVIEW:
-                cutoff = ChangeSet.revision > (basis.revision or 0)
-            else:
-                assert basis.on is not None
-                cutoff = ChangeSet.at >= naive_utc(datetime.combine(basis.on, time(0), UTC))
-            since_query = (
-                select(Change.entity_uuid, Change.field, Change.old)
-                .join(ChangeSet, Change.change_set_id == ChangeSet.id)
-                .where(cutoff, Change.entity == "risk")
-                .where(Change.field.in_((CREATED, "status", *SCORE_FIELDS)))
-                .order_by(Change.id)
-            )
-            if among is not None:
-                since_query = since_query.where(Change.entity_uuid.in_(list(among)))
-            later: Any = conn.execute(since_query).all()
-            now = _values_now(conn, {row[0] for row in later})
-        return fold_since(basis, later, now)
+            return travel_in(s, basis, among)
 
     def travel_movements(
         self, heat_filter: HeatFilter | None = None, basis: TravelBasis | None = None
@@ -202,6 +167,8 @@ class HistoryReads(ServiceBase):
             if entity_uuid in new or entity_uuid not in risks:
                 continue
             ref, lik, imp, _ = risks[entity_uuid]
+            if lik is None or imp is None:
+                continue  # unrated now: neither up nor down
             then = then_values.get("current_likelihood", lik) * then_values.get(
                 "current_impact", imp
             )
@@ -245,3 +212,65 @@ def _values_now(conn: Any, uuids: set[str]) -> dict[str, NowRow]:
         for u, lik, imp, status in conn.execute(columns.where(Risk.uuid.in_(chunk))):
             found[u] = (lik, imp, status)
     return found
+
+
+def history_in(s: Session, risk_uuid: str) -> list[ChangeRecord]:
+    """Every change to a risk and to its actions, oldest first."""
+    action_uuids = select(Action.uuid).join(Risk).where(Risk.uuid == risk_uuid)
+    query = (
+        change_query()
+        .where(or_(Change.entity_uuid == risk_uuid, Change.entity_uuid.in_(action_uuids)))
+        .order_by(Change.id)
+    )
+    return [ChangeRecord(*row) for row in s.execute(query)]
+
+
+def travel_in(
+    s: Session, basis: TravelBasis | None = None, among: Sequence[str] | None = None
+) -> Travel:
+    """The direction of travel (``riskreg.travel``) read in the caller's transaction: one
+    query of the changes since the basis, one of the moved risks' values now; ``among``
+    (uuids) only those risks, read in IN-list slices."""
+    basis = basis or _latest_review_basis(s)
+    conn = s.connection()
+    wanted = None if among is None else list(among)
+    if basis.kind is BasisKind.LAST_CHANGE:
+        query = select(Change.entity_uuid, Change.change_set_id, Change.field, Change.old).where(
+            Change.field.in_(SCORE_FIELDS), Change.entity == "risk"
+        )
+        newest_first: Any = _in_slices(conn, query, wanted, newest_first=True)
+        return fold_last_change(newest_first, _values_now(conn, {row[0] for row in newest_first}))
+    if basis.kind is BasisKind.REVIEW:
+        cutoff = ChangeSet.revision > (basis.revision or 0)
+    else:
+        assert basis.on is not None
+        cutoff = ChangeSet.at >= naive_utc(datetime.combine(basis.on, time(0), UTC))
+    since_query = (
+        select(Change.entity_uuid, Change.field, Change.old)
+        .join(ChangeSet, Change.change_set_id == ChangeSet.id)
+        .where(cutoff, Change.entity == "risk")
+        .where(Change.field.in_((CREATED, "status", *SCORE_FIELDS)))
+    )
+    later: Any = _in_slices(conn, since_query, wanted, newest_first=False)
+    return fold_since(basis, later, _values_now(conn, {row[0] for row in later}))
+
+
+def _in_slices(conn: Any, query: Any, among: list[str] | None, newest_first: bool) -> list[Any]:
+    """The change log rows of a query, of every risk or of ``among`` (read in IN-list
+    slices), ordered by change id, oldest or newest first, whatever the slicing."""
+    with_id = query.add_columns(Change.id)
+    if among is None:
+        order = Change.id.desc() if newest_first else Change.id
+        rows = list(conn.execute(with_id.order_by(order)).all())
+    else:
+        rows = []
+        for chunk in in_chunks(among):
+            rows.extend(conn.execute(with_id.where(Change.entity_uuid.in_(chunk))).all())
+        rows.sort(key=lambda row: row[-1], reverse=newest_first)
+    return [tuple(row[:-1]) for row in rows]
+
+
+def trends_in(s: Session, uuids: Sequence[str] | None = None) -> dict[str, int]:
+    """Direction of travel per risk uuid (+1 up, -1 down, 0 back at the same score) by the
+    one rule of ``travel_in``: of every risk, or of ``uuids`` only."""
+    return travel_in(s, among=uuids).directions

@@ -47,7 +47,7 @@ from riskreg.service.queries import (
 from riskreg.service.unit_of_work import (
     ServiceBase,
 )
-from riskreg.service.writes import apply_risk_changes
+from riskreg.service.writes import apply_risk_changes, band_name
 
 
 class GovernanceUseCases(ServiceBase):
@@ -129,7 +129,9 @@ class GovernanceUseCases(ServiceBase):
                 or risk.escalation is EscalationLevel.SENIOR_EXECUTIVE
             ):
                 continue
-            in_top = scheme.band_index(risk.current_likelihood, risk.current_impact) == top
+            in_top = band_name(scheme, risk.current_likelihood, risk.current_impact) == (
+                scheme.bands[top].name
+            )  # an unrated draft is in no band
             why = breaches.get(risk.uuid)
             if not (in_top or why):
                 continue

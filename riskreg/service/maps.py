@@ -114,8 +114,8 @@ class HeatMapReads(ServiceBase):
                 first_old[entity_uuid].setdefault(field, int(old))
         rows = []
         for entity_uuid, ref, lik, imp in now:
-            if entity_uuid in created_later:
-                continue
+            if entity_uuid in created_later or lik is None or imp is None:
+                continue  # raised since, or unrated now: no move to draw
             then = first_old.get(entity_uuid, {})
             rows.append((ref, then.get("current_likelihood", lik), then.get("current_impact", imp),
                          lik, imp))  # fmt: skip

@@ -42,6 +42,7 @@ from riskreg.service.queries import (
 )
 from riskreg.service.unit_of_work import ServiceBase, Work
 from riskreg.service.writes import (
+    band_name,
     check_category,
     partner_problems,
     scheme_report,
@@ -83,16 +84,19 @@ class PartnershipSettings(ServiceBase):
         with self._write(f"Add partner {partner.code}", keeper_only=True) as w:
             if partner.code in w.partner_ids:
                 raise ValidationError.single("code", f"there is already a partner {partner.code}")
-            w.session.add(
-                Partner(
-                    code=partner.code,
-                    name=partner.name,
-                    colour=partner.colour,
-                    contact=partner.contact,
-                    active=partner.active,
-                )
+            row = Partner(
+                code=partner.code,
+                name=partner.name,
+                colour=partner.colour,
+                contact=partner.contact,
+                active=partner.active,
             )
+            w.session.add(row)
             w.log("partner", partner.code, partner.code, CREATED, None, partner.name)
+            if w.register.keeper_partner_id is None:  # a register kept by nobody yet
+                w.session.flush()
+                w.register.keeper_partner_id = row.id
+                w.log("register", w.register.uuid, "register", "keeper", None, partner.code)
         return partner
 
     def edit_partner(self, code: str, **changes: Any) -> PartnerRecord:
@@ -182,6 +186,7 @@ class PartnershipSettings(ServiceBase):
         return category
 
     def remove_category(self, name: str) -> None:
+        """Remove a category no risk uses, with the partners' appetites in it (logged)."""
         with self._write(f"Remove category {name}", keeper_only=True) as w:
             row = w.session.scalars(select(Category).where(Category.name == name)).one_or_none()
             if row is None:
@@ -192,6 +197,15 @@ class PartnershipSettings(ServiceBase):
                     f"category {name!r} is used by {used} risk{'s' * (used != 1)}; "
                     "move them to another category first"
                 )
+            held = w.session.execute(
+                select(Partner.code, PartnerAppetite.band)
+                .join(Partner, Partner.id == PartnerAppetite.partner_id)
+                .where(PartnerAppetite.category_id == row.id)
+                .order_by(Partner.code)
+            ).all()
+            for code, _band in held:
+                _set_appetite(w, code, name, None)
+            w.session.flush()  # the appetites go before the category they name
             w.log("category", name, name, CREATED, name, None)
             w.session.delete(row)
 
@@ -244,12 +258,13 @@ class PartnershipSettings(ServiceBase):
                     moved.get("current_likelihood", levels[2]),
                     moved.get("current_impact", levels[3]),
                 )
-                old_band = old.band(levels[2], levels[3]).name
-                new_band = new.band(cl, ci).name
+                old_band = band_name(old, levels[2], levels[3])
+                new_band = band_name(new, cl, ci)
                 if old_band != new_band:
                     w.log("risk", ruuid, ref, "band", old_band, new_band)
                 if moved:
                     updates.append({"id": rid, **moved, "version": version})
+            report_progress(progress, len(rows), len(rows))  # the last moment to cancel
             if updates:
                 w.session.execute(update(Risk), updates)
             w.log("register", w.register.uuid, "register", "scheme", old.to_json(), new.to_json())
@@ -260,6 +275,27 @@ class PartnershipSettings(ServiceBase):
         """Days outside appetite, or in the top band, after which escalation is proposed."""
         with self._read() as s:
             return int(s.scalar(select(Register.escalate_after_days)) or 90)
+
+    def set_review_cadences(self, days: Mapping[str, int]) -> None:
+        """How often a risk of each band is reviewed (band name → days); the scheme's
+        levels and bands stay as they are, so no risk moves."""
+        bad = sorted(name for name, n in days.items() if not 1 <= n <= 3_650)
+        if bad:
+            raise ValidationError.single(
+                "cadence", f"give {', '.join(bad)} a review interval of 1 to 3,650 days"
+            )
+        with self._write("Review cadences", keeper_only=True) as w:
+            old = w.scheme
+            unknown = sorted(set(days) - set(old.band_names))
+            if unknown:
+                raise ValidationError.single("cadence", "no such band: " + ", ".join(unknown))
+            bands = tuple(replace(band, review_days=days.get(band.name, band.review_days))
+                          for band in old.bands)  # fmt: skip
+            new = replace(old, bands=bands)
+            if new != old:
+                w.log("register", w.register.uuid, "register", "scheme", old.to_json(),
+                      new.to_json())  # fmt: skip
+                w.register.scheme_json = new.to_json()
 
     def set_escalate_after(self, days: int) -> None:
         if days < 1:

@@ -315,6 +315,19 @@ class ServiceBase:
         """The database login on a server (the change log records it); None for a file."""
         return self._store.server_login
 
+    def login_partner(self) -> str | None:
+        """On a server whose partner rules bind this login, the partner whose role it
+        holds (the one every change is recorded for); None on a file or for the owner."""
+        if self.login is None:
+            return None
+        with self._read() as s:
+            if not s.execute(sql_text("SELECT row_security_active('risk')")).scalar():
+                return None
+            codes = s.scalars(
+                sql_text("SELECT code FROM partner WHERE id IN (SELECT riskreg_my_partners())")
+            ).all()
+        return codes[0] if len(codes) == 1 else None
+
     def now(self) -> datetime:
         return self._clock()
 

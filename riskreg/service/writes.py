@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid as uuidlib
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -51,6 +51,7 @@ from riskreg.validation import (
     check_value,
     normalise_shares,
     plainly_valid,
+    rating_problems,
 )
 
 _RISK_TABLE = Base.metadata.tables["risk"]
@@ -133,7 +134,7 @@ def _draft_problems(
     drafts: Sequence[RiskDraft], columns: dict[str, list[Any]], ctx: Context
 ) -> list[Problem]:
     """Every problem of every draft, named ``risk N: field`` when there are several."""
-    found = check_columns(columns, RISK_FIELDS, ctx)
+    found = check_columns(columns, RISK_FIELDS, ctx) + rating_problems(columns)
     for index, draft in enumerate(drafts):
         if any(getattr(draft, name) is not None for name in _CONSISTENCY_FIELDS):
             found += [(index, p) for p in check_risk_consistency(
@@ -173,8 +174,7 @@ def insert_risks(w: Work, drafts: Sequence[RiskDraft], today: date) -> list[str]
         columns["last_reviewed"], columns["raised_on"], strict=True,
     ):  # fmt: skip
         if given is None:
-            days = scheme.bands[scheme.band_index(lik, imp)].review_days
-            given = (reviewed or raised) + timedelta(days=days)
+            given = scheme.next_review(lik, imp, reviewed or raised)
         next_reviews.append(given)
     columns["next_review"] = next_reviews
     columns["category"] = [category_ids[c] if c is not None else None for c in columns["category"]]
@@ -299,14 +299,22 @@ def apply_risk_changes(
 
 
 def scheme_report(
-    old: ScoringScheme, new: ScoringScheme, levels: Sequence[tuple[int, int]]
+    old: ScoringScheme, new: ScoringScheme, levels: Sequence[tuple[int | None, int | None]]
 ) -> SchemeChangeReport:
     changing = moved = 0
     for lik, imp in levels:
+        if lik is None or imp is None:
+            continue  # an unrated draft: no level to move, no band to change
         nl, ni = old.remap_likelihood(lik, new), old.remap_impact(imp, new)
         moved += (nl, ni) != (lik, imp)
         changing += old.band(lik, imp).name != new.band(nl, ni).name
     return SchemeChangeReport(changing, moved, len(levels))
+
+
+def band_name(scheme: ScoringScheme, likelihood: int | None, impact: int | None) -> str | None:
+    """The band of a position, or None for an unrated draft (in no band)."""
+    band = scheme.band_or_none(likelihood, impact)
+    return band.name if band else None
 
 
 def apply_action_changes(

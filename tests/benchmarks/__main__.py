@@ -5,7 +5,9 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ("bulk_create", "table_sort", "startup", "heatmap", "exchange", "foreign")
+BENCHMARKS = (
+    "bulk_create", "table_sort", "startup", "heatmap", "exchange", "foreign", "window_gaps",
+)  # fmt: skip
 
 names = sys.argv[1:] or list(BENCHMARKS)
 for name in names:

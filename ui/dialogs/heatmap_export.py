@@ -1,6 +1,7 @@
 """Export the heat map: one dialog for the format (a PDF of the printed pages, or a PNG of
 the map alone for a slide), the paper (A4/A3) and its orientation, the PNG's width and
-resolution, and where the file goes; then a message naming the file with "Show in folder".
+resolution, and where the file goes (``ui.confirm`` then names the file written, with
+"Show in folder").
 """
 
 from __future__ import annotations
@@ -11,8 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -195,24 +194,3 @@ def suggested_path(folder: str, register_name: str, on: date, png: bool = False)
     base = Path(folder) if folder else Path.home()
     name = f"{safe_file_name(register_name)} — heat map {on:%Y-%m-%d}"
     return base / f"{name}.{'png' if png else 'pdf'}"
-
-
-def show_in_folder(path: Path) -> bool:
-    """Open the folder holding ``path`` in the desktop's file manager."""
-    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent)))
-
-
-def confirm_written(parent: QWidget, path: Path, what: str) -> QMessageBox:
-    """ "Saved: …" with the full path and a "Show in folder" button; not modal to the
-    application, so the user carries on (and tests click its buttons)."""
-    box = QMessageBox(parent)
-    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    box.setIcon(QMessageBox.Icon.Information)
-    box.setWindowTitle("Saved")
-    box.setTextFormat(Qt.TextFormat.PlainText)
-    box.setText(f"{what} was saved as:\n{path}")
-    folder = box.addButton("Show in folder", QMessageBox.ButtonRole.ActionRole)
-    box.addButton(QMessageBox.StandardButton.Ok)
-    folder.clicked.connect(lambda: show_in_folder(path))
-    box.open()
-    return box

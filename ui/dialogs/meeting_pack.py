@@ -1,22 +1,19 @@
-"""File ▸ Meeting pack: who the pack is for, what its trends count from, where it goes;
-then the pack written with a progress bar that can cancel (leaving no file), and a message
-naming the file with "Show in folder".
+"""File ▸ Meeting pack: who the pack is for, what its trends count from, where it goes.
 
-The pack's writer reports pages painted out of pages (``riskreg.progress``): here a modal
-progress dialog shows it in the GUI thread; the same callback serves a background job.
+The pack is then written in the background (``RegisterDocument.write_meeting_pack``): its
+writer reports pages painted of pages, Cancel leaves no file, and ``ui.confirm`` names the
+file written with "Show in folder".
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QApplication,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -25,21 +22,14 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
-    QProgressDialog,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from riskreg.audience import Audience
-from riskreg.errors import Cancelled, RegisterError
 from riskreg.records import PartnerRecord
-from ui.dialogs.heatmap_export import confirm_written, safe_file_name
 from ui.views.fields import OptionalDateEdit
-
-if TYPE_CHECKING:
-    from riskreg.service import RegisterService
 
 
 @dataclass(frozen=True)
@@ -140,59 +130,3 @@ class MeetingPackDialog(QDialog):
         """Ask who the pack is for and where it goes (tests replace this seam)."""
         dialog = cls(partners, suggested, since_review, parent)
         return dialog.choice() if dialog.exec() == QDialog.DialogCode.Accepted else None
-
-
-def write_pack(
-    parent: QWidget | None, service: RegisterService, choice: PackChoice, *, show: bool = True
-) -> int:
-    """Gather and write the pack; with ``show``, a progress dialog (pages painted of pages)
-    whose Cancel stops it with no file written. Returns the number of pages."""
-    from riskreg.render.report_pages import write_meeting_pack
-    from riskreg.report import gather_pack
-
-    pack = gather_pack(service, choice.since, choice.audience)
-    if not show:
-        return write_meeting_pack(pack, choice.path)
-    dialog = QProgressDialog("Writing the meeting pack…", "Cancel", 0, 0, parent)
-    dialog.setWindowTitle("Meeting pack")
-    dialog.setWindowModality(Qt.WindowModality.WindowModal)
-    dialog.setMinimumDuration(300)
-
-    def progress(done: int, total: int) -> None:
-        dialog.setMaximum(total)
-        dialog.setValue(done)
-        dialog.setLabelText(f"Writing the meeting pack: page {done} of {total}")
-        QApplication.processEvents()
-        if dialog.wasCanceled():
-            raise Cancelled("The meeting pack was not written: cancelled.")
-
-    try:
-        return write_meeting_pack(pack, choice.path, progress=progress)
-    finally:
-        dialog.reset()
-        dialog.deleteLater()
-
-
-def make_meeting_pack(
-    parent: QWidget,
-    service: RegisterService,
-    folder: str,
-    show_error: Callable[[str, str], object],
-) -> QMessageBox | None:
-    """The menu command: ask, write with progress, say where the file went."""
-    info = service.register_info()
-    base = Path(folder) if folder else Path.home()
-    suggested = base / f"{safe_file_name(info.name)} — meeting pack {service.today():%Y-%m-%d}.pdf"
-    choice = MeetingPackDialog.ask(parent, service.list_partners(), suggested,
-                                   service.latest_review_basis().label)  # fmt: skip
-    if choice is None:
-        return None
-    try:
-        pages = write_pack(parent, service, choice)
-    except Cancelled:
-        return None
-    except (RegisterError, OSError) as exc:
-        show_error("The meeting pack was not written", str(exc))
-        return None
-    what = f"The meeting pack ({pages} pages, {choice.audience.marking.lower()})"
-    return confirm_written(parent, choice.path.resolve(), what)

@@ -9,7 +9,6 @@ default), so what is printed from here is what the screen showed.
 from __future__ import annotations
 
 from datetime import datetime, time
-from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,12 +33,14 @@ from riskreg.render.heatmap_painter import HeatMapLayout, paint_heat_map
 from riskreg.render.request import HeatMapRequest
 from ui.document import RegisterDocument
 from ui.models.risk_filter import RiskFilter
-from ui.settings import Preferences
+from ui.plain import tip
+from ui.settings import FolderKind, Preferences
 from ui.views.fields import OptionalDateEdit
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QMessageBox
 
+    from riskreg.records import Changes
     from ui.dialogs.heatmap_export import ExportChoice
     from ui.printing import PrintPreview
 
@@ -112,12 +113,7 @@ class HeatMapCanvas(QWidget):
                 shown = titles[:25] + (
                     [f"… and {len(titles) - 25} more"] if len(titles) > 25 else []
                 )
-                # titles come from the register: shown as the text they are, never as markup
-                QToolTip.showText(
-                    event.globalPos(),
-                    "<qt>" + "<br>".join(escape(t) for t in shown) + "</qt>",
-                    self,
-                )
+                QToolTip.showText(event.globalPos(), tip("\n".join(shown)), self)  # as written
             else:
                 QToolTip.hideText()
             return True
@@ -188,6 +184,23 @@ class HeatMapView(QWidget):
         self.transpose.toggled.connect(self._transpose)
         self.print_button.clicked.connect(self.print_map)
         self.export_button.clicked.connect(self.choose_export)
+        self._shown = False
+        self._stale = True
+        document.sig_changed.connect(self._register_changed)
+
+    def set_shown(self, shown: bool) -> None:
+        """Its tab was raised (read it now if the register changed meanwhile) or left."""
+        self._shown = shown
+        if shown and self._stale and self._document.is_open:
+            self.refresh()
+
+    def _register_changed(self, changes: Changes, _initiator: object) -> None:
+        """Any change of risks or settings may move a cell: re-read when shown, else later."""
+        if not (changes.touched_risks or changes.reaches_every_risk or changes.register):
+            return
+        self._stale = True
+        if self._shown:
+            self.refresh()
 
     def _transpose(self, on: bool) -> None:
         Preferences().heat_map_transposed = on  # remembered for the next start
@@ -234,6 +247,7 @@ class HeatMapView(QWidget):
             self.audience.blockSignals(False)
 
     def refresh(self) -> None:
+        self._stale = False
         service = self._document.service
         self._offer_audiences()
         basis = Basis(self.basis.currentData())
@@ -266,12 +280,16 @@ class HeatMapView(QWidget):
         return HeatMapRequest(
             heat=heat,
             arrows=tuple(self.canvas.arrows),
-            title=self._document.service.register_info().name,
+            title=self._register_name(),
             key=tuple(self.canvas.placed),
             arrows_label=self.canvas.arrows_label,
             transposed=self.canvas.transposed,
             outlined=self.canvas.outlined,
         )
+
+    def _register_name(self) -> str:
+        settings = self._document.settings
+        return settings.info.name if settings is not None else ""
 
     # -- paper --------------------------------------------------------------------------
     def print_map(self) -> PrintPreview:
@@ -307,19 +325,15 @@ class HeatMapView(QWidget):
     def choose_export(self) -> QMessageBox | None:
         """The Export dialog, then the file, then where it went (with "Show in folder")."""
         from riskreg.render.files import png_size
-        from ui.dialogs.heatmap_export import (
-            HeatMapExportDialog,
-            confirm_written,
-            suggested_path,
-        )
+        from ui.confirm import confirm_written
+        from ui.dialogs.heatmap_export import HeatMapExportDialog, suggested_path
 
         if self.canvas.heat is None:
             self.refresh()
         request = self.request()
         preferences = Preferences()
-        suggested = suggested_path(preferences.last_folder,
-                                   self._document.service.register_info().name,
-                                   request.heat.on)  # fmt: skip
+        suggested = suggested_path(str(preferences.folder_for(FolderKind.PDF)),
+                                   self._register_name(), request.heat.on)  # fmt: skip
         if self._last_export is not None:
             suggested = self._last_export.path.with_name(suggested.name)
         choice = HeatMapExportDialog.ask(
@@ -340,7 +354,8 @@ class HeatMapView(QWidget):
             self._document.sig_error.emit("The heat map was not exported", str(exc))
             return None
         self._last_export = choice
-        preferences.last_folder = str(written.parent)
+        preferences.remember_folder(FolderKind.IMAGE if choice.is_png else FolderKind.PDF,
+                                    written)  # fmt: skip
         what = (f"The heat map (a {choice.width:,}-pixel PNG at {choice.dpi} dpi)" if choice.is_png
                 else f"The heat map ({choice.paper} {choice.orientation} PDF)")  # fmt: skip
-        return confirm_written(self, written.resolve(), what)
+        return confirm_written(self, "Heat map exported", f"{what} was saved.", written)

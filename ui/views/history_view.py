@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
-from riskreg.records import ChangeRecord
+from riskreg.records import ChangeRecord, Changes
+from riskreg.travel import BasisKind
 from ui.document import RegisterDocument
 from ui.models.history_table import HistoryModel
+from ui.plain import escaped
 
 
 class HistoryView(QWidget):
@@ -17,6 +20,7 @@ class HistoryView(QWidget):
         self._document = document
         self._uuid = ""
         self.trend_label = QLabel()
+        self.trend_label.setTextFormat(Qt.TextFormat.RichText)  # its own markup; the ref escaped
         self.model = HistoryModel(self)
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -29,33 +33,48 @@ class HistoryView(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.trend_label)
         layout.addWidget(self.table)
+        document.sig_changed.connect(self._register_changed)
         self.show_risk("")
 
+    def _register_changed(self, changes: Changes, _initiator: object) -> None:
+        if self._uuid and changes.touches_risk(self._uuid):
+            self.refresh()
+
     def show_risk(self, uuid: str) -> None:
+        """The risk's change log, its score over time and its direction of travel, read
+        in one transaction."""
         self._uuid = uuid
         if not uuid:
             self.model.set_rows([])
             self.trend_label.setText("Select a risk to see its history.")
             return
-        service = self._document.service
-        changes = service.history(uuid)
+        found = self._document.service.risk_history(uuid)
+        changes, record = found.changes, found.risk
         self.model.set_rows(changes)
-        record = service.get_risk(uuid)
+        if record.current_likelihood is None or record.current_impact is None:
+            self.trend_label.setText(f"<b>{escaped(record.ref)}</b> is an unrated draft: not "
+                                     "scored yet.")  # fmt: skip
+            return
         scores = self._score_path(changes, record.current_likelihood, record.current_impact)
-        travel = service.direction_of_travel(among=[uuid])  # the table's rule, for one risk
+        travel = found.travel  # the table's rule (riskreg.travel), read for this risk
+        assert travel is not None
         now = (record.current_likelihood, record.current_impact)
         then = travel.position_then(uuid, now)
         direction = travel.direction(uuid)
         if uuid in travel.new:
             trend = f"new {travel.basis.label}"
         elif direction is None:
-            trend = f"no change {travel.basis.label}"
+            trend = (
+                "no score change yet"
+                if travel.basis.kind is BasisKind.LAST_CHANGE
+                else f"no change {travel.basis.label}"
+            )
         else:
             word = {1: "▲ up", -1: "▼ down", 0: "= the same score"}[direction]
             was = f" (was {then[0] * then[1]})" if then is not None and direction else ""
             trend = f"{word} {travel.basis.label}{was}"
         self.trend_label.setText(
-            f"<b>{record.ref}</b> current score {record.current_score} — trend {trend}. "
+            f"<b>{escaped(record.ref)}</b> current score {record.current_score} — trend {trend}. "
             f"Score over time: {' → '.join(str(s) for s in scores)}"
         )
 
