@@ -338,7 +338,7 @@ def _place(
     if entries:
         widest = max(legend_metrics.horizontalAdvance(e.text) for e in entries)
         words = max(_widest_word(legend_metrics, e.text) for e in entries)
-        legend_w = swatch + gap * 0.6 + max(words, min(widest, rect.width() * 0.24))
+        legend_w = swatch + gap * 0.6 + max(words, min(widest, rect.width() * 0.24)) + 2 * pixel
 
     bottom_texts = named(bottom_levels)
 

@@ -63,8 +63,8 @@ class MeetingPackDialog(QDialog):
         for label, token in audience_items(partners):
             self.audience.addItem(label, token)
         self.since = OptionalDateEdit()
-        self.since.setToolTip("Leave unticked to count from the latest joint review")
-        self.since_note = QLabel(f"Unticked: trends and changes {since_review}.")
+        self.since.setToolTip("Leave empty to count from the latest joint review")
+        self.since_note = QLabel(f"Left empty: trends and changes {since_review}.")
         self.since_note.setTextFormat(Qt.TextFormat.PlainText)
         self.since_note.setWordWrap(True)
         self.warning = QLabel()

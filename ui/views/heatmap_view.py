@@ -149,6 +149,7 @@ class HeatMapView(QWidget):
             combo.setMinimumContentsLength(12)
         self.since = OptionalDateEdit()
         self.since.setToolTip("Arrows from where each risk stood on this date to now")
+        self.since.setMinimumWidth(self.since.fontMetrics().horizontalAdvance("00/00/0000") + 60)
         self.transpose = QCheckBox("Impact up the side")
         self.transpose.setChecked(Preferences().heat_map_transposed)
         self.hint = QLabel("Click a cell to list its risks in the register; hover for titles.")
