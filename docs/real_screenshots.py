@@ -1,5 +1,6 @@
 """Screenshots from a real X server at a laptop's size, for the README: the main window with
-a risk selected, the print preview and the New risk dialog, at 1366×768 and 1024×768.
+a risk selected, the print preview and the New risk dialog, at 1366×768 and 1024×768; and
+the heat-map tab with its moves since the last joint review (1366×768).
 
     python docs/real_screenshots.py        (needs Xvfb, openbox, xdotool, ImageMagick)
 
@@ -60,6 +61,17 @@ def shoot(width: int, height: int) -> None:
         time.sleep(2)
         _run(["import", "-window", "root", str(DOCS / f"new-risk-{size}.png")], env)
         print(f"wrote docs/window-{size}.png, print-preview-{size}.png, new-risk-{size}.png")
+        if width == 1366:
+            _run(["xdotool", "key", "--clearmodifiers", "Escape"], env)
+            time.sleep(1)
+            _run(["xdotool", "key", "--clearmodifiers", "ctrl+2"], env)  # the heat map
+            time.sleep(2)
+            _run(["xdotool", "mousemove", "820", "121", "click", "1"], env)  # Arrows
+            time.sleep(1)
+            _run(["xdotool", "key", "--clearmodifiers", "Down", "Return"], env)
+            time.sleep(2)
+            _run(["import", "-window", "root", str(DOCS / "heatmap-view.png")], env)
+            print("wrote docs/heatmap-view.png")
     finally:
         app.kill()
         wm.kill()

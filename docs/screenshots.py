@@ -29,6 +29,9 @@ def main() -> None:
         if sys.argv[1:] == ["opening"]:
             opening_picture(app, Path(tmp))
             return
+        if sys.argv[1:] == ["papers"]:
+            paper_pictures(app, Path(tmp))
+            return
         from riskreg.demo import build_demo
         from riskreg.records import Actor
 
@@ -58,12 +61,6 @@ def main() -> None:
         form.grab().save(str(HERE / "risk-editor.png"))
         dock.setFloating(False)
 
-        window.tabs.setCurrentWidget(window.heat_map)
-        window.heat_map.arrows.setChecked(False)
-        app.processEvents()
-        window.grab().save(str(HERE / "heatmap-view.png"))
-        window.tabs.setCurrentWidget(window.register_view)
-
         dialog = SchemeDialog(window.document, window)
         dialog.resize(900, 720)
         dialog.show()
@@ -72,25 +69,69 @@ def main() -> None:
         dialog.close()
         window.close()
         service = None
-        from riskreg.cli import main as cli
-
-        pdf = Path(tmp) / "heatmap.pdf"
-        cli(["heatmap", str(Path(tmp) / "demo.riskreg"), str(pdf)])
-        subprocess.run(["pdftoppm", "-png", "-r", "70", "-singlefile", str(pdf),
-                        str(HERE / "heatmap-printed")], check=False)  # fmt: skip
-        pack = Path(tmp) / "pack.pdf"
-        cli(["report", str(Path(tmp) / "demo.riskreg"), str(pack)])
-        exposure_page = _page_with(pack, ("Exposure by partner", "£"))
-        for page, name in ((1, "pack-cover"), (8, "pack-top-risks"),
-                           (exposure_page, "pack-exposure")):  # fmt: skip
-            subprocess.run(["pdftoppm", "-png", "-r", "70", "-f", str(page), "-l", str(page),
-                            "-singlefile", str(pack), str(HERE / name)], check=False)  # fmt: skip
+        paper_pictures(app, Path(tmp))
         exchange_pictures(app, Path(tmp))
         wizard_pictures(app, Path(tmp))
         governance_pictures(app, Path(tmp))
         settings_pictures(app)
         opening_picture(app, Path(tmp))
     print("screenshots written to", HERE)
+
+
+def paper_pictures(app: QApplication, tmp: Path) -> None:
+    """The heat-map tab, its Export dialog, the printed heat map on A4 and on A3, the
+    meeting pack's dialog and every page of the demo's joint pack (``papers``: only these)."""
+    from riskreg.cli import main as cli
+    from riskreg.demo import build_demo
+    from riskreg.records import Actor
+    from riskreg.render.files import png_size
+    from ui.dialogs.heatmap_export import HeatMapExportDialog
+    from ui.dialogs.meeting_pack import MeetingPackDialog
+    from ui.main_window import MainWindow
+    from ui.views.heatmap_view import SINCE_REVIEW
+
+    location = tmp / "papers.riskreg"
+    service = build_demo(location, Actor("Priya Shah", "CNCL", "GUI"))
+    window = MainWindow(service)
+    window.resize(1366, 768)
+    window.show()
+    app.processEvents()
+    window.register_view.select_uuid(service.find_risk("R-006").uuid)
+    app.processEvents()
+    view = window.heat_map
+    window.tabs.setCurrentWidget(view)
+    view.arrows.setCurrentIndex(view.arrows.findData(SINCE_REVIEW))
+    app.processEvents()  # the tab itself: docs/real_screenshots.py, in a real X server
+    request = view.request()
+    export = HeatMapExportDialog(Path.home() / "A38 alliance — heat map.png",
+                                 request.heat.filter.audience.marking,
+                                 lambda w, d: png_size(request, w, d)[1], window)  # fmt: skip
+    export.file_format.setCurrentIndex(export.file_format.findData("png"))
+    export.show()
+    app.processEvents()
+    export.grab().save(str(HERE / "heatmap-export.png"))
+    export.close()
+    pack_dialog = MeetingPackDialog(service.list_partners(), Path.home() / "A38 pack.pdf",
+                                    service.latest_review_basis().label, window)  # fmt: skip
+    pack_dialog.show()
+    app.processEvents()
+    pack_dialog.grab().save(str(HERE / "pack-dialog.png"))
+    pack_dialog.close()
+    window.close()
+    service.close()
+    for paper, resolution in (("A4", "70"), ("A3", "50")):
+        pdf = tmp / f"heatmap {paper}.pdf"
+        cli(["heatmap", str(location), str(pdf), "--paper", paper, "--since-review"])
+        subprocess.run(["pdftoppm", "-png", "-r", resolution, str(pdf),
+                        str(HERE / f"heatmap-{paper.lower()}")], check=True)  # fmt: skip
+    cli(["heatmap", str(location), str(HERE / "heatmap-slide.png"), "--since-review",
+         "--width", "1400", "--dpi", "140"])  # fmt: skip
+    for old in HERE.glob("pack-page-*.png"):
+        old.unlink()
+    pack = tmp / "pack.pdf"
+    cli(["report", str(location), str(pack)])
+    subprocess.run(["pdftoppm", "-png", "-r", "70", str(pack), str(HERE / "pack-page")],
+                   check=True)  # fmt: skip
 
 
 def opening_picture(app: QApplication, tmp: Path) -> None:

@@ -121,13 +121,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     setup.add_argument("url", metavar="URL", help="postgresql+psycopg://owner@host/database")
 
-    report = commands.add_parser("report", help="the meeting pack as one PDF")
-    report.add_argument("register", metavar="REGISTER")
-    report.add_argument("out", type=Path, metavar="OUT.pdf")
-    report.add_argument(
-        "--since", type=_date, help="changes since this date (YYYY-MM-DD; default 90 days ago)"
-    )
-
     export = commands.add_parser("export", help="the exchange workbook for partners")
     export.add_argument("register", metavar="REGISTER")
     export.add_argument("out", type=Path, metavar="OUT.xlsx")
@@ -190,27 +183,9 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("register", metavar="REGISTER")
     verify.add_argument("snapshot", type=int, metavar="SNAPSHOT_ID")
 
-    heatmap = commands.add_parser("heatmap", help="draw a heat map as PDF or PNG")
-    heatmap.add_argument("register", metavar="REGISTER")
-    heatmap.add_argument("out", type=Path, metavar="OUT.pdf|OUT.png")
-    heatmap.add_argument("--basis", choices=["inherent", "current", "target"], default="current")
-    heatmap.add_argument("--partner", help="a partner's risks (as lead or share-holder)")
-    heatmap.add_argument("--category", help="one category")
-    heatmap.add_argument(
-        "--status",
-        choices=["open", "all", "Draft", "Open", "Escalated", "Closed"],
-        default="open",
-        help="open (default: draft, open, escalated), all, or one status",
-    )
-    heatmap.add_argument("--arrows", action="store_true", help="arrows from inherent to current")
-    heatmap.add_argument(
-        "--since", type=_date, help="arrows from where risks stood on this date to now"
-    )
-    heatmap.add_argument(
-        "--impact-up", action="store_true", help="impact up the side, likelihood along the bottom"
-    )
-    heatmap.add_argument("--width", type=int, default=2400, help="PNG width in pixels")
-    heatmap.add_argument("--dpi", type=int, default=200, help="PNG resolution")
+    from riskreg.cli_papers import add_commands
+
+    add_commands(commands)  # report, heatmap
     return parser
 
 
@@ -326,79 +301,6 @@ def _server_setup(args: argparse.Namespace) -> int:
           f"{report.policies} row-level security policies. Make each person's login a "
           "member of their partner's role, e.g. CREATE ROLE jo LOGIN PASSWORD '…' IN ROLE "
           f"{report.roles[0] if report.roles else 'riskreg_<partner>'};")  # fmt: skip
-    return EXIT_OK
-
-
-def _report(args: argparse.Namespace) -> int:
-    from riskreg.render.report_pages import write_meeting_pack
-    from riskreg.report import gather_pack
-
-    if args.out.suffix.lower() != ".pdf":
-        print("report: OUT must end in .pdf", file=sys.stderr)
-        return EXIT_USAGE
-    service = open_checked(args.register)
-    try:
-        pack = gather_pack(service, args.since)
-    finally:
-        service.close()
-    pages = write_meeting_pack(pack, args.out)
-    print(f"wrote {args.out}: meeting pack of {pages} pages, changes since {pack.since}")
-    return EXIT_OK
-
-
-def _arrows(service: Any, args: argparse.Namespace, heat_filter: Any) -> tuple[Any, ...]:
-    from datetime import datetime, time
-
-    from riskreg.heatmap import Basis
-
-    if args.since is not None:
-        moment = datetime.combine(args.since, time(0, 0)).astimezone()
-        return tuple(service.heat_movements_since(moment, heat_filter))
-    if args.arrows:
-        return tuple(service.heat_movements(Basis.INHERENT, Basis.CURRENT, heat_filter))
-    return ()
-
-
-def _heatmap(args: argparse.Namespace) -> int:
-    from riskreg.heatmap import OPEN_STATUSES, Basis, HeatFilter
-    from riskreg.records import RiskStatus
-    from riskreg.render.files import HeatMapRequest, write_heat_map
-
-    if args.out.suffix.lower() not in (".pdf", ".png"):
-        print("heatmap: OUT must end in .pdf or .png", file=sys.stderr)
-        return EXIT_USAGE
-    statuses = (
-        OPEN_STATUSES if args.status == "open"
-        else frozenset(RiskStatus) if args.status == "all"
-        else frozenset({RiskStatus(args.status)})
-    )  # fmt: skip
-    service = open_checked(args.register)
-    try:
-        known = {p.code for p in service.list_partners()}
-        if args.partner and args.partner not in known:
-            print(f"heatmap: no partner {args.partner!r}; partners are {', '.join(sorted(known))}",
-                  file=sys.stderr)  # fmt: skip
-            return EXIT_REFUSED
-        categories = {c.name for c in service.list_categories()}
-        if args.category and args.category not in categories:
-            print(f"heatmap: no category {args.category!r}", file=sys.stderr)
-            return EXIT_REFUSED
-        heat_filter = HeatFilter(args.partner, args.category, statuses)
-        basis = Basis(args.basis)
-        request = HeatMapRequest(
-            heat=service.heat_map(basis, heat_filter),
-            arrows=_arrows(service, args, heat_filter),
-            arrows_label=f"moves since {args.since:%d %b %Y}"
-            if args.since
-            else "inherent → current",
-            transposed=args.impact_up,
-            title=service.register_info().name,
-            key=tuple(service.placed_risks(basis, heat_filter)),
-        )
-        write_heat_map(request, args.out, width=args.width, dpi=args.dpi)
-    finally:
-        service.close()
-    print(f"wrote {args.out}: {request.heat.caption()}, {request.heat.total} risks")
     return EXIT_OK
 
 
@@ -605,6 +507,7 @@ def _verify(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    from riskreg import cli_papers as papers
     from riskreg.errors import RegisterError
 
     handlers = {
@@ -616,8 +519,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "review": _review,
         "snapshots": _snapshots,
         "verify": _verify,
-        "heatmap": _heatmap,
-        "report": _report,
+        "heatmap": papers.heatmap,
+        "report": papers.report,
         "copy": _copy,
         "server-setup": _server_setup,
     }

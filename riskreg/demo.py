@@ -13,17 +13,21 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from riskreg.choices import ActionStatus, Proximity, Response, RiskStatus, Visibility
+from riskreg.choices import ActionStatus, Decision, Proximity, Response, RiskStatus, Visibility
 from riskreg.records import (
     ActionDraft,
     Actor,
+    Attendee,
     CategoryRecord,
+    DecisionRecord,
     PartnerRecord,
     RiskDraft,
 )
 from riskreg.service import RegisterService, create_register
 
 HISTORY_DAYS = 330
+REVIEW_DAYS_AGO = 50
+"""The partnership board's last joint review: trends and the meeting pack count from it."""
 
 
 def load_demo_content() -> dict[str, Any]:
@@ -57,7 +61,7 @@ def build_demo(location: str | Path, actor: Actor, *, today: date | None = None)
         clock=lambda: _at(start),
     )
     events: list[tuple[int, int, dict[str, Any]]] = []  # (days ago, risk index, changes)
-    created: list[tuple[str, dict[str, Any]]] = []
+    created: dict[int, str] = {}  # risk index → uuid
     for index, risk in enumerate(data["risks"]):
         history = risk.get("was", [])
         first_l, first_i = (history[0][1], history[0][2]) if history else risk["cur"]
@@ -93,8 +97,11 @@ def build_demo(location: str | Path, actor: Actor, *, today: date | None = None)
             last_reviewed=raised,
             actions=tuple(_action(a, today) for a in risk["actions"]),
         )
-        record = service.with_clock(lambda raised=raised: _at(raised)).create_risk(draft)  # type: ignore[misc]
-        created.append((record.uuid, risk))
+        if raised_days_ago < REVIEW_DAYS_AGO:  # raised after the joint review: made then
+            events.append((raised_days_ago, index, {"create": draft}))
+        else:
+            record = service.with_clock(lambda raised=raised: _at(raised)).create_risk(draft)  # type: ignore[misc]
+            created[index] = record.uuid
         for days_ago, lik, imp in history[1:]:
             events.append((days_ago, index, {"current_likelihood": lik, "current_impact": imp}))
         if history or (first_l, first_i) != tuple(risk["cur"]):
@@ -112,17 +119,42 @@ def build_demo(location: str | Path, actor: Actor, *, today: date | None = None)
         elif status == "Escalated":
             events.append((25, index, {"status": RiskStatus.ESCALATED}))
     scheme = service.scheme()
+    reviewed = False
     for days_ago, index, changes in sorted(events, key=lambda e: (-e[0], e[1])):
-        uuid, _ = created[index]
+        if not reviewed and days_ago < REVIEW_DAYS_AGO:
+            _joint_review(service, today - timedelta(days=REVIEW_DAYS_AGO))
+            reviewed = True
         day = today - timedelta(days=days_ago)
         at_day = service.with_clock(lambda day=day: _at(day))  # type: ignore[misc]
+        if "create" in changes:
+            created[index] = at_day.create_risk(changes["create"]).uuid
+            continue
+        uuid = created[index]
         record = at_day.get_risk(uuid)
         if "status" not in changes:  # a score change is made at a review
             band = scheme.band(changes["current_likelihood"], changes["current_impact"])
             next_review = day + timedelta(days=band.review_days)
             changes = {**changes, "last_reviewed": day, "next_review": next_review}
         at_day.edit_risk(uuid, record.version, changes)
+    if not reviewed:
+        _joint_review(service, today - timedelta(days=REVIEW_DAYS_AGO))
     return service.with_clock(_now)  # from here on the register is used today
+
+
+def _joint_review(service: RegisterService, day: date) -> None:
+    """The quarter's partnership board, as the demo's last joint review."""
+    attendees = [
+        Attendee("CNCL", "Priya Shah"),
+        Attendee("APEX", "Dan Moss"),
+        Attendee("AQUA", "Helen Orme"),
+        Attendee("ARDN", "Sam Kaur"),
+    ]
+    decisions = [
+        DecisionRecord("R-006", Decision.ACTION_AGREED, "BT Openreach dates to the director"),
+        DecisionRecord("R-013", Decision.ACCEPTED, "Within the programme contingency"),
+    ]
+    at_day = service.with_clock(lambda: _at(day))
+    at_day.record_joint_review("Q3 partnership board", day, attendees, decisions)
 
 
 def _action(row: list[Any], today: date) -> ActionDraft:

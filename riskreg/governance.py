@@ -248,11 +248,18 @@ class Exposure:
     likely: int
     maximum: int
     risks: int
+    without_minimum: tuple[str, ...] = ()
+    """Refs of the risks with no minimum cost: their most likely cost stands in for it."""
+    without_maximum: tuple[str, ...] = ()
+    """Refs of the risks with no maximum cost: their most likely cost stands in for it."""
 
 
 def exposure_by_partner(risks: Iterable[RiskRecord]) -> list[Exposure]:
-    """Each partner's share of the cost exposure of the open risks that have one."""
+    """Each partner's share of the cost exposure of the open risks that have one. Where a
+    risk has no minimum or maximum, its most likely cost stands in, and the exposure names
+    the risk, so a page can say which figures rest on an estimate."""
     sums: dict[str, list[int]] = {}
+    missing: dict[str, tuple[list[str], list[str]]] = {}
     for risk in risks:
         if risk.status is RiskStatus.CLOSED or risk.cost_likely is None:
             continue
@@ -264,4 +271,12 @@ def exposure_by_partner(risks: Iterable[RiskRecord]) -> list[Exposure]:
             total[1] += round(risk.cost_likely * percent / 100)
             total[2] += round(high * percent / 100)
             total[3] += 1
-    return [Exposure(code, *values) for code, values in sorted(sums.items())]
+            no_min, no_max = missing.setdefault(code, ([], []))
+            if risk.cost_min is None:
+                no_min.append(risk.ref)
+            if risk.cost_max is None:
+                no_max.append(risk.ref)
+    return [
+        Exposure(code, low, likely, high, count, tuple(missing[code][0]), tuple(missing[code][1]))
+        for code, (low, likely, high, count) in sorted(sums.items())
+    ]

@@ -20,6 +20,7 @@ from riskreg.choices import (
     Visibility,
 )
 from riskreg.scoring import ScoringScheme
+from riskreg.travel import Travel
 
 Shares = tuple[tuple[str, int], ...]
 """Partner code and whole percent, ordered by partner code."""
@@ -359,6 +360,9 @@ class RegisterOverview:
     trends: dict[str, int]
     """Direction of travel per risk (+1, -1, 0); risks with none left out."""
     today: date
+    travel: Travel | None = None
+    """The direction of travel itself: what it counts from (the latest joint review), the
+    risks new since, where each moved risk stood (``riskreg.travel``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -369,6 +373,8 @@ class RowsUpdate:
     """By uuid; a uuid asked for but missing is gone (or no longer visible)."""
     overdue: frozenset[str]
     trends: dict[str, int]
+    travel: Travel | None = None
+    """The direction of travel of these risks."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -379,6 +385,8 @@ class RiskHistory:
     changes: list[ChangeRecord]
     trend: int | None
     """+1 up, -1 down, 0 back where it was, None for no change of score yet."""
+    travel: Travel | None = None
+    """The direction of travel of this risk: since what, and where it stood then."""
 
 
 @dataclass(frozen=True)
@@ -425,13 +433,15 @@ class Changes:
     @property
     def reaches_every_risk(self) -> bool:
         """Whether every risk's row may look different (its band, partner or category
-        names, appetite flags), so a view of all risks reads them all again."""
+        names, appetite flags, its trend when a joint review moves what trends count
+        from), so a view of all risks reads them all again."""
         return (
             self.everything
             or self.scheme
             or bool(self.partners)
             or bool(self.categories)
             or self.appetites
+            or self.reviews
         )
 
     def touches_risk(self, uuid: str) -> bool:

@@ -228,10 +228,10 @@ def test_review_commands_record_list_and_verify(
     assert cli(["review", str(demo_path), "--title", "Q4 board", "--attendee", "CNCL:Priya Shah",
                 "--decision", "R-001:escalated", "--date", "2026-12-01"]) == 0  # fmt: skip
     out = capsys.readouterr().out
-    assert "recorded joint review 1" in out and "fingerprint (SHA-256)" in out
+    assert "recorded joint review 2" in out and "fingerprint (SHA-256)" in out  # after the demo's
     assert cli(["snapshots", str(demo_path)]) == 0
     assert "2026-12-01" in capsys.readouterr().out
-    assert cli(["verify", str(demo_path), "1"]) == 0
+    assert cli(["verify", str(demo_path), "2"]) == 0
     assert cli(["review", str(demo_path), "--title", "X", "--decision", "R-999:accepted"]) == 1
     with pytest.raises(SystemExit) as usage:
         cli(["review", str(demo_path), "--title", "X", "--decision", "R-001:maybe"])

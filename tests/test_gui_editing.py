@@ -192,7 +192,7 @@ def test_the_history_shows_the_edit_with_who_and_old_and_new(
     rows = window.history.model
     newest = [rows.index(0, c).data() for c in range(rows.columnCount())]
     assert newest[1:] == ["alice (CNCL)", "test", f"{ref} current likelihood", "3 → 2"]
-    assert "trend ▼ falling" in window.history.trend_label.text()
+    assert "trend ▼ down since the last change (was 12)" in window.history.trend_label.text()
     assert "Score over time: 12 → 8" in window.history.trend_label.text()
     assert cell_text(window, ref, "trend") == "▼ down"
 

@@ -66,8 +66,8 @@ def test_printing_the_heat_map_previews_and_prints_its_pages(
     window.tabs.setCurrentWidget(window.heat_map)
     pages = painted_preview(qtbot, window.heat_map.print_map, tmp_path)
     assert pages >= 1
-    text = PdfReader(tmp_path / "printed.pdf").pages[0].extract_text().replace("\t", " ")
-    assert "Current risk — open risks" in text
+    text = " ".join(PdfReader(tmp_path / "printed.pdf").pages[0].extract_text().split())
+    assert "Current risk — joint risks — open risks" in text
 
 
 def test_printing_a_review_snapshot_previews_and_prints_its_pages(

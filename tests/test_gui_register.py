@@ -289,8 +289,8 @@ def test_the_heat_map_prints_and_exports_what_the_screen_shows(
     window.tabs.setCurrentWidget(window.heat_map)
     written = window.heat_map.export_map(tmp_path / "ardn")
     assert written.suffix == ".pdf"
-    text = PdfReader(written).pages[0].extract_text().replace("\t", " ")
-    assert "Current risk — partner ARDN — open risks" in text
+    text = " ".join(PdfReader(written).pages[0].extract_text().split())
+    assert "Current risk — joint risks — partner ARDN — open risks" in text
     for placed in window.heat_map.canvas.placed:
         assert placed.ref in text
     window.heat_map.print_map()

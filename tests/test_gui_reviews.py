@@ -53,7 +53,8 @@ def test_recording_a_review_from_the_menu_freezes_the_register(
 
     monkeypatch.setattr(RecordReviewDialog, "ask", classmethod(answer))
     window.actions_by_id[act.RECORD_REVIEW].trigger()
-    (review,) = window.document.service.list_reviews()
+    demo_review, review = window.document.service.list_reviews()  # the demo holds one
+    assert demo_review.title == "Q3 partnership board"
     assert review.title == "Q4 partnership board"
     assert '"decision":"Escalated","note":"to the SROs","ref":"R-001"' in review.snapshot
     assert '{"name":"Dan Moss","partner":"APEX"}' in review.snapshot
@@ -77,8 +78,8 @@ def test_the_reviews_dialog_checks_fingerprints_and_shows_changes_since(
 
     dialog = ReviewsDialog(RegisterDocument(open_service(demo_path, ALICE)))
     qtbot.addWidget(dialog)
-    assert dialog.list_model.rowCount() == 2
-    assert dialog.verify_all() == [False, True]
+    assert dialog.list_model.rowCount() == 3  # with the demo's own review
+    assert dialog.verify_all() == [False, True, True]
     assert dialog.list_model.item(0, 4).text() == "ALTERED"
     dialog.list.selectRow(0)
     frozen = {dialog.frozen.item(r, 0).text(): r for r in range(dialog.frozen.rowCount())}

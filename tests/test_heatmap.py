@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from riskreg.audience import Audience
 from riskreg.heatmap import OPEN_STATUSES, Basis, HeatFilter
 from riskreg.records import Actor, PartnerRecord, RiskDraft, RiskRecord, RiskStatus, Visibility
 from riskreg.service import RegisterService, create_register
@@ -33,6 +34,8 @@ def plain_count(
             continue
         if wanted.visibility and r.visibility is not wanted.visibility:
             continue
+        if not wanted.audience.admits(r.visibility, r.lead_partner):
+            continue
         lik = getattr(r, f"{basis.value}_likelihood")
         imp = getattr(r, f"{basis.value}_impact")
         if lik is not None and imp is not None:
@@ -47,6 +50,11 @@ FILTERS = [
     HeatFilter(statuses=frozenset(RiskStatus)),
     HeatFilter(statuses=frozenset({RiskStatus.CLOSED})),
     HeatFilter(visibility=Visibility.INTERNAL),
+    HeatFilter(visibility=Visibility.INTERNAL, audience=Audience.internal()),
+    HeatFilter(audience=Audience.internal()),
+    HeatFilter(partner="AQUA", audience=Audience.internal()),
+    HeatFilter(audience=Audience.for_partner("CNCL")),
+    HeatFilter(partner="APEX", audience=Audience.for_partner("AQUA")),
 ]
 
 
@@ -67,7 +75,13 @@ def test_demo_cell_counts_equal_a_plain_count(
 
 def test_caption_says_what_is_shown(demo: RegisterService) -> None:
     heat = demo.heat_map(Basis.CURRENT, HeatFilter(partner="APEX"))
-    assert heat.caption() == f"Current risk — partner APEX — open risks — {date.today():%d %b %Y}"
+    assert heat.caption() == (
+        f"Current risk — joint risks — partner APEX — open risks — {date.today():%d %b %Y}"
+    )
+    for_aqua = demo.heat_map(Basis.CURRENT, HeatFilter(audience=Audience.for_partner("AQUA")))
+    assert "joint risks and AQUA's internal risks" in for_aqua.caption()
+    everything = demo.heat_map(Basis.CURRENT, HeatFilter(audience=Audience.internal()))
+    assert "every risk, joint and internal" in everything.caption()
 
 
 def test_movement_lists_only_risks_that_changed_cell(demo: RegisterService) -> None:
@@ -87,20 +101,25 @@ risk_rows = st.lists(
         st.integers(1, 5), st.integers(1, 5), st.integers(1, 5), st.integers(1, 5),
         st.sampled_from(list(RiskStatus)),
         st.booleans(),
+        st.booleans(),
     ),
     max_size=25,
 )  # fmt: skip
+AUDIENCES = [Audience.joint(), Audience.internal(), Audience.for_partner("APEX"),
+             Audience.for_partner("AQUA")]  # fmt: skip
 
 
 @settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(rows=risk_rows, basis=st.sampled_from(list(Basis)), partner=st.sampled_from([None, "APEX"]))
+@given(rows=risk_rows, basis=st.sampled_from(list(Basis)), partner=st.sampled_from([None, "APEX"]),
+       audience=st.sampled_from(AUDIENCES))  # fmt: skip
 def test_random_registers_count_like_a_plain_count(
     tmp_path_factory: pytest.TempPathFactory,
-    rows: list[tuple[str, int, int, int, int, RiskStatus, bool]],
+    rows: list[tuple[str, int, int, int, int, RiskStatus, bool, bool]],
     basis: Basis,
     partner: str | None,
+    audience: Audience,
 ) -> None:
     path: Path = tmp_path_factory.mktemp("random") / "r.riskreg"
     service = create_register(
@@ -109,15 +128,16 @@ def test_random_registers_count_like_a_plain_count(
     )  # fmt: skip
     try:
         drafts = []
-        for n, (lead, il, ii, cl, ci, status, split) in enumerate(rows):
+        for n, (lead, il, ii, cl, ci, status, split, internal) in enumerate(rows):
             other = "APEX" if lead != "APEX" else "CNCL"
-            shares = ((lead, 50), (other, 50)) if split else None
+            shares = ((lead, 50), (other, 50)) if split and not internal else None
+            visibility = Visibility.INTERNAL if internal else Visibility.JOINT
             drafts.append(
                 RiskDraft(f"Risk {n}", lead, il, ii, current_likelihood=cl, current_impact=ci,
-                          status=status, shares=shares)
+                          status=status, shares=shares, visibility=visibility)
             )  # fmt: skip
         service.create_risks(drafts)
-        wanted = HeatFilter(partner=partner)
+        wanted = HeatFilter(partner=partner, audience=audience)
         heat = service.heat_map(basis, wanted)
         expected = plain_count(service.list_risks(), basis, wanted)
         assert {cell: len(refs) for cell, refs in heat.cells.items()} == dict(expected)
@@ -145,3 +165,14 @@ def test_movement_since_a_date_undoes_later_changes(service: RegisterService) ->
     after.create_risk(RiskDraft("New since", "CNCL", 5, 5))
     moves = service.heat_movements_since(meeting)
     assert [(m.ref, m.start, m.end) for m in moves] == [("R-001", (3, 3), (5, 1))]
+
+
+def test_a_cells_refs_are_in_number_order_whatever_order_they_come_in() -> None:
+    from riskreg.heatmap import build_heat_map, ref_number
+    from riskreg.scoring import ScoringScheme
+
+    refs = ["R-1000", "R-010", "R-999", "R-001", "R-100", "R-20000"]
+    heat = build_heat_map(ScoringScheme.default(), Basis.CURRENT, HeatFilter(), date.today(),
+                          [(2, 3, " ".join(refs)), (1, 1, "X-2 R-9 X-10")])  # fmt: skip
+    assert heat.cells[(2, 3)] == ("R-001", "R-010", "R-100", "R-999", "R-1000", "R-20000")
+    assert list(heat.cells[(1, 1)]) == sorted(["X-2", "R-9", "X-10"], key=ref_number)

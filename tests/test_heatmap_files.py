@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import re
 from pathlib import Path
 
 import pytest
@@ -10,6 +12,14 @@ from PySide6.QtGui import QImage
 
 from riskreg.cli import main
 from riskreg.service import RegisterService
+
+
+def key_refs(pages: list[str]) -> list[str]:
+    """The refs listed in the printed key: each entry is drawn as its ref, then its score
+    (then its title and lead partner); a cell's refs are followed by another cell's band."""
+    lines = [line.strip() for text in pages for line in text.splitlines()]
+    return [ref for ref, score in itertools.pairwise(lines)
+            if re.fullmatch(r"R-\d{3}", ref) and score.isdigit()]  # fmt: skip
 
 
 def test_a_png_heat_map_has_the_chosen_size_and_band_colours(
@@ -32,18 +42,38 @@ def test_a_pdf_heat_map_is_one_page_listing_each_risk_of_the_filter_once(
 ) -> None:
     from riskreg.heatmap import Basis, HeatFilter
 
+    out = tmp_path / "ardn.pdf"
+    assert (
+        main(["heatmap", str(demo_path), str(out), "--partner", "ARDN", "--basis", "inherent"]) == 0
+    )
+    reader = PdfReader(out)
+    assert len(reader.pages) == 1
+    lines = [line.split() for line in reader.pages[0].extract_text().splitlines()]
+    caption = "Inherent risk — joint risks — partner ARDN — open risks"
+    assert caption in {" ".join(words[:11]) for words in lines}
+    expected = [p.ref for p in demo.placed_risks(Basis.INHERENT, HeatFilter(partner="ARDN"))]
+    listed = key_refs([reader.pages[0].extract_text()])
+    assert sorted(listed) == sorted(expected)
+
+
+def test_a_longer_key_goes_on_over_pages_listing_each_risk_of_the_filter_once(
+    demo_path: Path, tmp_path: Path, demo: RegisterService
+) -> None:
+    """APEX's 21 risks, each with its whole title (wrapped), do not fit beside the map."""
+    from riskreg.heatmap import Basis, HeatFilter
+
     out = tmp_path / "apex.pdf"
     assert (
         main(["heatmap", str(demo_path), str(out), "--partner", "APEX", "--basis", "inherent"]) == 0
     )
     reader = PdfReader(out)
-    assert len(reader.pages) == 1
-    lines = [line.split() for line in reader.pages[0].extract_text().splitlines()]
-    assert "Inherent risk — partner APEX — open risks" in {" ".join(words[:8]) for words in lines}
+    assert len(reader.pages) == 2
     expected = [p.ref for p in demo.placed_risks(Basis.INHERENT, HeatFilter(partner="APEX"))]
-    # key lines read "R-004 12 H APEX Public access …"; cell lines are only refs
-    listed = [w[0] for w in lines if len(w) > 3 and w[0].startswith("R-") and w[1].isdigit()]
+    listed = key_refs([page.extract_text() for page in reader.pages])
     assert sorted(listed) == sorted(expected)
+    first = " ".join(reader.pages[0].extract_text().split())
+    assert "Page 1 of 2" in first
+    assert "Continued on the next page" in first
 
 
 @pytest.mark.parametrize(
@@ -82,8 +112,7 @@ def test_a_long_key_continues_on_more_pages_listing_every_risk_once(
     assert main(["heatmap", str(register_path), str(out)]) == 0
     reader = PdfReader(out)
     assert len(reader.pages) > 1
-    lines = [line.split() for page in reader.pages for line in page.extract_text().splitlines()]
-    listed = [w[0] for w in lines if len(w) > 3 and w[0].startswith("R-") and w[1].isdigit()]
+    listed = key_refs([page.extract_text() for page in reader.pages])
     assert len(listed) == 400
     assert sorted(listed) == sorted(f"R-{n:03d}" for n in range(1, 401))
-    assert "continued on the next page" in reader.pages[0].extract_text().replace("\t", " ")
+    assert "Continued on the next page" in reader.pages[0].extract_text().replace("\t", " ")

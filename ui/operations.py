@@ -29,6 +29,7 @@ from ui import undo
 from ui.undo import succeeded
 
 if TYPE_CHECKING:
+    from riskreg.audience import Audience
     from riskreg.exchange.export import ExportResult
     from riskreg.exchange.foreign import ForeignPlan
     from riskreg.exchange.importer import ImportPlan, Item
@@ -384,15 +385,22 @@ class DocumentEdits:
         )  # fmt: skip
 
     def write_meeting_pack(
-        self, path: Path, since: date | None, done: Callable[[int], object]
+        self,
+        path: Path,
+        since: date | None,
+        done: Callable[[int], object],
+        audience: Audience | None = None,
     ) -> WriteJob | None:
-        """The meeting pack PDF (it changes nothing, but takes a while)."""
+        """The meeting pack PDF for ``audience`` (default: joint risks only); it changes
+        nothing, but takes a while: progress is pages painted of pages, and Cancel leaves
+        no file."""
 
         def write(service: Any, progress: Any) -> int:
             from riskreg.render.report_pages import write_meeting_pack
             from riskreg.report import gather_pack
 
-            return write_meeting_pack(gather_pack(service, since), path)
+            return write_meeting_pack(gather_pack(service, since, audience), path,
+                                      progress=progress)  # fmt: skip
 
         return self._doc().run_in_background(
             f"Writing {path.name}",

@@ -177,6 +177,7 @@ def context_of(overview: RegisterOverview) -> TableContext:
         trends=overview.trends,
         partnership_appetite=settings.partnership_appetite,
         partner_appetite=settings.partner_appetite,
+        travel=overview.travel,
     )
 
 
@@ -186,4 +187,7 @@ def merged(context: TableContext, update: RowsUpdate) -> TableContext:
     trends = {uuid: t for uuid, t in context.trends.items() if uuid not in touched}
     trends.update(update.trends)
     overdue = (context.overdue - touched) | update.overdue
-    return replace(context, overdue=frozenset(overdue), trends=trends)
+    travel = context.travel
+    if travel is not None and update.travel is not None:
+        travel = travel.merged(update.travel, touched)
+    return replace(context, overdue=frozenset(overdue), trends=trends, travel=travel)

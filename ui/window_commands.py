@@ -99,17 +99,25 @@ class WindowCommands:
         )  # fmt: skip
 
     def choose_meeting_pack(self) -> None:
+        """Who the pack is for, what it counts from and where it goes (issue 17), then the
+        pack written in the background with progress, and where it went."""
+        from ui.dialogs.meeting_pack import MeetingPackDialog
+
         window = self._window
+        document = window.document
         start = Path(self.start_folder(FolderKind.PDF)) / "meeting pack.pdf"
-        path, _ = QFileDialog.getSaveFileName(window, "Meeting pack", str(start), "PDF (*.pdf)")
-        if not path:
+        service = document.service
+        choice = MeetingPackDialog.ask(window, service.list_partners(), start,
+                                       service.latest_review_basis().label)  # fmt: skip
+        if choice is None:
             return
-        target = Path(path).with_suffix(".pdf")
-        window.preferences.remember_folder(FolderKind.PDF, target)
-        window.document.write_meeting_pack(
-            target, None,
+        window.preferences.remember_folder(FolderKind.PDF, choice.path)
+        document.write_meeting_pack(
+            choice.path, choice.since,
             lambda pages: confirm_written(window, "Meeting pack written",
-                                          f"The meeting pack has {pages} pages.", target),
+                                          f"The meeting pack has {pages} pages "
+                                          f"({choice.audience.marking}).", choice.path),
+            choice.audience,
         )  # fmt: skip
 
     # -- risks and the partnership ------------------------------------------------------

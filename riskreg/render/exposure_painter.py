@@ -2,7 +2,8 @@
 
 One bar per partner for its share of the most likely cost of the open risks, in the
 partner's colour, with a line from its share of the minimum to its share of the maximum
-cost and the amounts written beside it.
+cost and the amounts written beside it. Type is in points on the device (9 pt by default,
+never below 8), so the chart reads the same on a screen and on paper.
 """
 
 from __future__ import annotations
@@ -10,13 +11,18 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPaintDevice, QPainter, QPen
 
 from riskreg.governance import Exposure
+from riskreg.render.heatmap_layout import WRAP, font_of, points_to_pixels
 
 
 def money(amount: int) -> str:
     return f"£{amount:,.0f}"
+
+
+def risks_word(count: int) -> str:
+    return f"{count} risk{'s' * (count != 1)}"
 
 
 def paint_exposure(
@@ -25,38 +31,46 @@ def paint_exposure(
     exposures: Sequence[Exposure],
     colours: Mapping[str, str],
     title: str = "Exposure by partner (share of the cost of open risks)",
+    *,
+    points: float = 9.0,
 ) -> None:
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    rows = max(len(exposures), 1)
-    unit = max(6.0, min(rect.height() / (rows * 3 + 7), rect.width() / 60))
+    device = painter.device()
     base = QFont(painter.font())
-    base.setPixelSize(max(8, int(unit * 0.9)))
-    bold = QFont(base)
-    bold.setBold(True)
-    heading = QFont(bold)
-    heading.setPixelSize(int(unit * 1.3))
+    body = font_of(base, points)
+    bold = font_of(base, points, bold=True)
+    heading = font_of(base, points * 1.3, bold=True)
+    unit = points_to_pixels(points, device)
+    metrics = QFontMetricsF(body, device)
     painter.setPen(QColor("#202124"))
     painter.setFont(heading)
-    painter.drawText(QRectF(rect.left(), rect.top(), rect.width(), unit * 2.2),
-                     Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, title)  # fmt: skip
+    heading_h = QFontMetricsF(heading, device).lineSpacing() * 1.4
+    if title:
+        painter.drawText(QRectF(rect.left(), rect.top(), rect.width(), heading_h),
+                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter | WRAP,
+                         title)  # fmt: skip
+    top = rect.top() + (heading_h if title else 0.0)
     if not exposures:
-        painter.setFont(base)
-        painter.drawText(QRectF(rect.left(), rect.top() + unit * 3, rect.width(), unit * 2),
-                         Qt.AlignmentFlag.AlignLeft,
-                         "No open risk has a cost exposure.")  # fmt: skip
+        painter.setFont(body)
+        painter.drawText(
+            QRectF(rect.left(), top, rect.width(), metrics.lineSpacing() * 2),
+            Qt.AlignmentFlag.AlignLeft,
+            "No open risk has a cost exposure.",
+        )
         painter.restore()
         return
-    top = rect.top() + unit * 3
-    label_width = unit * 5
-    labels = [f"{money(e.likely)}  ({money(e.minimum)}–{money(e.maximum)}, {e.risks} risks)"
-              for e in exposures]  # fmt: skip
-    metrics = QFontMetricsF(base, painter.device())
+    label_width = max(QFontMetricsF(bold, device).horizontalAdvance(e.partner)
+                      for e in exposures) + unit  # fmt: skip
+    labels = [f"{money(e.likely)}  ({money(e.minimum)}–{money(e.maximum)}, "
+              f"{risks_word(e.risks)})" for e in exposures]  # fmt: skip
     value_width = max(metrics.horizontalAdvance(text) for text in labels) + unit
     chart_left = rect.left() + label_width
     chart_width = max(unit, rect.width() - label_width - value_width - unit)
     highest = max(max(e.maximum for e in exposures), 1)
-    row_height = min(unit * 3, (rect.bottom() - top - unit * 2) / len(exposures))
+    note_h = metrics.lineSpacing() * 1.6
+    row_height = max(metrics.lineSpacing() * 1.3,
+                     min(unit * 3, (rect.bottom() - top - note_h) / len(exposures)))  # fmt: skip
     bar_height = row_height * 0.6
     for index, exposure in enumerate(exposures):
         y = top + index * row_height
@@ -76,17 +90,24 @@ def paint_exposure(
         for x in (low, high):
             painter.drawLine(QPointF(x, middle - bar_height * 0.3),
                              QPointF(x, middle + bar_height * 0.3))  # fmt: skip
-        painter.setFont(base)
+        painter.setFont(body)
         painter.drawText(
             QRectF(chart_left + chart_width + unit * 0.5, y, value_width, row_height),
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
             labels[index],
         )
-    painter.setFont(base)
+    painter.setFont(body)
     painter.setPen(QColor("#5f6368"))
     painter.drawText(
-        QRectF(rect.left(), top + len(exposures) * row_height + unit * 0.5, rect.width(), unit * 2),
-        Qt.AlignmentFlag.AlignLeft,
+        QRectF(rect.left(), top + len(exposures) * row_height + unit * 0.3, rect.width(), note_h),
+        Qt.AlignmentFlag.AlignLeft | WRAP,
         "Bars: the most likely cost; lines: from the minimum to the maximum cost.",
     )
     painter.restore()
+
+
+def exposure_height(device: QPaintDevice, count: int, points: float = 9.0) -> float:
+    """The height the chart needs for ``count`` partners at ``points`` on ``device``."""
+    unit = points_to_pixels(points, device)
+    line = unit * 1.2
+    return line * 1.3 * 1.4 + max(1, count) * unit * 2.4 + line * 2.2

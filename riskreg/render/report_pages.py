@@ -1,272 +1,365 @@
-"""The meeting pack as a PDF: cover, heat maps, and tables, drawn page by page.
+"""The meeting pack as a PDF: a cover with the summary and contents, the heat maps, and the
+tables a board reads, laid out in full before the first page is painted.
 
-Tables flow onto as many pages as they need; every page has a footer with the register,
-the date and the page number.
+Every page carries who it is for (the keeper's internal pack: "Internal — not for
+circulation") and "Page x of y"; a section with nothing to report is one line on the
+summary, not a page; tables are 9 pt with scores in their band's colour. The PDF names its
+title, author and subject, and embeds its fonts. Painting reports its progress page by page
+and may be cancelled: then no file is left behind.
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Sequence
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QLineF, QMarginsF, QRectF, Qt
-from PySide6.QtGui import (
-    QColor,
-    QFont,
-    QFontMetricsF,
-    QGuiApplication,
-    QPageLayout,
-    QPageSize,
-    QPainter,
-    QPdfWriter,
-    QPen,
-)
+from PySide6.QtCore import QLineF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPaintDevice, QPainter, QPen
 
-from riskreg.render.exposure_painter import paint_exposure
-from riskreg.render.pages import paint_heat_map_pages, without_ligatures
+from riskreg.audience import AudienceKind
+from riskreg.progress import Progress, report
+from riskreg.records import RiskRecord
+from riskreg.render.exposure_painter import exposure_height, money, paint_exposure
+from riskreg.render.files import atomic_output, finish_pdf, gui_application, pdf_writer
+from riskreg.render.flow import INK, MUTED, RULE, Cell, Column, Flow, Styles, ink_on
+from riskreg.render.pack_cover import Entry, cover_painter
+from riskreg.render.pages import plan_heat_map_pages, plan_map_pair, without_ligatures
+from riskreg.render.pdf_info import xmp_metadata
 from riskreg.render.request import HeatMapRequest
 from riskreg.report import MeetingPack
+from riskreg.travel import BasisKind
 
-TREND = {1: "up", -1: "down", 0: ""}
+RIGHT = Qt.AlignmentFlag.AlignRight
 
 
-def write_meeting_pack(pack: MeetingPack, out: Path) -> int:
-    """Write the pack; returns the number of pages."""
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    if QGuiApplication.instance() is None:
-        _app = QGuiApplication([])
-    writer = QPdfWriter(str(out))
-    writer.setResolution(200)
-    writer.setTitle(f"Meeting pack — {pack.register_name} — {pack.on:%d %b %Y}")
-    writer.setPageLayout(
-        QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Landscape,
-                    QMarginsF(12, 12, 12, 12), QPageLayout.Unit.Millimeter)
-    )  # fmt: skip
+def write_meeting_pack(pack: MeetingPack, out: Path, *, progress: Progress | None = None) -> int:
+    """Write the pack; returns the number of pages. ``progress`` is told (pages painted,
+    pages) and may raise ``Cancelled``: the file is then not written."""
+    gui_application()
+    title = f"Meeting pack — {pack.register_name} — {pack.on:%d %b %Y}"
+    subject = f"Partnership meeting pack, {pack.audience.marking}: {pack.audience.caption}"
+    author = pack.author or pack.keeper
+    with atomic_output(Path(out)) as path:
+        writer = pdf_writer(path, paper="A4", orientation="landscape", title=title,
+                            author=author)  # fmt: skip
+        try:
+            writer.setDocumentXmpMetadata(xmp_metadata(title, author, subject))
+            pages = _paint(writer, pack, progress)
+        finally:
+            writer = None  # the writer closes its file; a cancelled one leaves none
+        finish_pdf(path, subject)
+    return pages
+
+
+def _paint(writer: QPaintDevice, pack: MeetingPack, progress: Progress | None) -> int:
+    from PySide6.QtGui import QPagedPaintDevice
+
+    assert isinstance(writer, QPagedPaintDevice)
+    base = without_ligatures(QFont())
+    page = writer.pageLayout().paintRectPixels(writer.logicalDpiY())
+    chrome = _Chrome(writer, QRectF(0, 0, page.width(), page.height()), base, pack)
+    flow = Flow(writer, chrome.body, Styles.of(base))
+    lay_out(flow, pack, base)
     painter = QPainter(writer)
-    painter.setFont(without_ligatures(painter.font()))
-    page_rect = writer.pageLayout().paintRectPixels(writer.resolution())
-    rect = QRectF(0, 0, page_rect.width(), page_rect.height())
-    pages = _Pages(painter, writer, rect, pack)
+    total = len(flow.pages)
     try:
-        pages.cover()
-        for map_page in pack.maps:
-            pages.next()
-            drawn = paint_heat_map_pages(
-                painter, rect.adjusted(0, 0, 0, -pages.unit * 2),
-                HeatMapRequest(map_page.heat, map_page.arrows,
-                               f"{pack.register_name} — {map_page.heading}", map_page.key,
-                               outlined=map_page.outlined),
-                writer.newPage, first_page=pages.number,
-            )  # fmt: skip
-            pages.number += drawn - 1
-        pages.table(
-            f"Top {len(pack.top_risks)} risks by current score",
-            ("Ref", "Title", "Lead", "Score", "Band", "Trend"),
-            [(r.ref, r.title, r.lead_partner, str(r.current_score),
-              _band_text(pack, r.current_likelihood, r.current_impact),
-              TREND[t]) for r, t in pack.top_risks],
-            (0.07, 0.55, 0.08, 0.08, 0.12, 0.1),
-        )  # fmt: skip
-        if pack.unrated:
-            pages.table(
-                f"Unrated: {len(pack.unrated)} drafts not yet scored (on no heat map)",
-                ("Ref", "Title", "Lead", "Owner", "Raised"),
-                [(r.ref, r.title, r.lead_partner, r.owner, f"{r.raised_on:%d %b %Y}")
-                 for r in pack.unrated],
-                (0.07, 0.55, 0.08, 0.18, 0.12),
-            )  # fmt: skip
-        pages.table(
-            "Risks outside appetite",
-            ("Ref", "Title", "Lead", "Outside appetite"),
-            [(r.ref, r.title, r.lead_partner, why) for r, why in pack.outside_appetite]
-            or [("", "No risk is above the appetite of the partnership or of its partners.",
-                 "", "")],
-            (0.07, 0.4, 0.08, 0.45),
-        )  # fmt: skip
-        pages.table(
-            "Escalated risks, and risks proposed for escalation",
-            ("Ref", "Title", "Lead", "Escalation"),
-            [(r.ref, r.title, r.lead_partner, r.escalation.value) for r in pack.escalated]
-            + [(r.ref, r.title, r.lead_partner, f"Proposed: {why}") for r, why in pack.proposals]
-            or [("", "No risk is escalated or proposed for escalation.", "", "")],
-            (0.07, 0.45, 0.08, 0.4),
-        )  # fmt: skip
-        pages.table(
-            "Reviews overdue",
-            ("Ref", "Title", "Lead", "Band", "Next review was due"),
-            [(r.ref, r.title, r.lead_partner,
-              _band_text(pack, r.current_likelihood, r.current_impact),
-              r.next_review.strftime("%d %b %Y") if r.next_review else "")
-             for r in pack.reviews_overdue]
-            or [("", "Every risk has been reviewed on time.", "", "", "")],
-            (0.07, 0.5, 0.08, 0.12, 0.23),
-        )  # fmt: skip
-        pages.next()
-        colours = {p.code: p.colour for p in pack.partners}
-        chart = QRectF(rect.left(), rect.top(), rect.width(), rect.height() * 0.55)
-        paint_exposure(painter, chart, pack.exposures, colours)
-        pages.footer()
-        rows = [
-            (partner, a.ref, a.risk_ref, a.description, a.owner,
-             a.due_date.strftime("%d %b %Y") if a.due_date else "")
-            for partner, actions in pack.overdue_by_partner.items() for a in actions
-        ]  # fmt: skip
-        pages.table(
-            "Overdue actions by partner",
-            ("Partner", "Action", "Risk", "Description", "Owner", "Due"),
-            rows or [("", "", "", "No action is overdue.", "", "")],
-            (0.08, 0.07, 0.07, 0.5, 0.14, 0.14),
-        )
-        if pack.last_review is not None:
-            review = pack.last_review
-            pages.table(
-                f"Changes since the joint review “{review.title}” of {review.held_on:%d %b %Y}"
-                f" (snapshot {review.fingerprint[:16]}…)",
-                ("Ref", "What", "At the review", "Now"),
-                [(c.ref, c.what, c.then, c.now) for c in pack.since_review]
-                or [("", "Nothing has changed since that review.", "", "")],
-                (0.08, 0.22, 0.35, 0.35),
-            )
-        changes = pack.changes
-        pages.table(
-            f"Changes since {pack.since:%d %b %Y}",
-            ("Change", "Risks"),
-            [("New", ", ".join(changes.new) or "—"),
-             ("Closed", ", ".join(changes.closed) or "—"),
-             ("Score up", ", ".join(changes.score_up) or "—"),
-             ("Score down", ", ".join(changes.score_down) or "—")],
-            (0.15, 0.85),
-        )  # fmt: skip
+        for number, sheet in enumerate(flow.pages, start=1):
+            if number > 1:
+                writer.newPage()
+            painter.setFont(base)
+            chrome.paint(painter, sheet.section, number, total)
+            for op in sheet.ops:
+                op(painter)
+            report(progress, number, total)
     finally:
         painter.end()
-    return pages.number
+    return total
 
 
-def _band_text(pack: MeetingPack, likelihood: int | None, impact: int | None) -> str:
-    band = pack.maps[0].heat.scheme.band_or_none(likelihood, impact)
-    return band.name if band else "unrated"
+class _Chrome:
+    """Each page's header (register, section, who it is for) and footer (Page x of y)."""
 
-
-class _Pages:
-    """Page flow for the pack: a cursor, new pages with footers, wrapped table rows."""
-
-    def __init__(
-        self, painter: QPainter, writer: QPdfWriter, rect: QRectF, pack: MeetingPack
-    ) -> None:
-        self.painter = painter
-        self.writer = writer
+    def __init__(self, device: QPaintDevice, rect: QRectF, base: QFont, pack: MeetingPack):
         self.rect = rect
         self.pack = pack
-        self.number = 1
-        self.unit = min(rect.width(), rect.height()) / 60
-        self.to_points = 72.0 / max(1, painter.device().logicalDpiY())
-        self.base = QFont(painter.font())
-        self.y = 0.0
+        self.font = QFont(Styles.of(base).small)
+        self.bold = QFont(self.font)
+        self.bold.setBold(True)
+        self.marking = QFont(self.bold)
+        self.marking.setPointSizeF(9.5)
+        metrics = QFontMetricsF(self.marking, device)
+        self.line = metrics.lineSpacing()
+        self.unit = metrics.height()
+        self.marking_w = metrics.horizontalAdvance(pack.audience.marking) + self.unit
+        top = rect.top() + self.line + self.unit * 0.9
+        self.body = QRectF(rect.left(), top, rect.width(),
+                           rect.bottom() - self.line - self.unit * 0.9 - top)  # fmt: skip
 
-    def font(self, size: float, bold: bool = False) -> QFont:
-        font = QFont(self.base)
-        font.setPointSizeF(max(7.0, size * self.to_points))
-        font.setBold(bold)
-        return font
+    def paint(self, painter: QPainter, section: str, number: int, pages: int) -> None:
+        r, pack = self.rect, self.pack
+        audience = pack.audience
+        colour = QColor("#b3261e") if audience.kind is AudienceKind.INTERNAL else INK
+        header = QRectF(r.left(), r.top(), r.width() - self.marking_w, self.line)
+        metrics = QFontMetricsF(self.font, painter.device())
+        painter.setFont(self.font)
+        painter.setPen(MUTED)
+        text = f"{pack.register_name} — {section}" if section else pack.register_name
+        painter.drawText(
+            header,
+            Qt.AlignmentFlag.AlignLeft,
+            metrics.elidedText(text, Qt.TextElideMode.ElideMiddle, header.width()),
+        )
+        painter.setFont(self.marking)
+        painter.setPen(colour)
+        painter.drawText(QRectF(r.right() - self.marking_w, r.top(), self.marking_w, self.line),
+                         RIGHT, audience.marking)  # fmt: skip
+        painter.setPen(QPen(RULE, max(1.0, self.unit * 0.08)))
+        rule = r.top() + self.line + self.unit * 0.3
+        painter.drawLine(QLineF(r.left(), rule, r.right(), rule))
+        footer = QRectF(r.left(), r.bottom() - self.line, r.width(), self.line)
+        painter.setFont(self.font)
+        painter.setPen(MUTED)
+        left = f"Meeting pack — {pack.on:%d %b %Y} — {audience.caption}"
+        if audience.restricted:
+            painter.setFont(self.bold)
+            painter.setPen(colour)
+            left = f"{audience.marking} — meeting pack — {pack.on:%d %b %Y}"
+        painter.drawText(footer, Qt.AlignmentFlag.AlignLeft, left)
+        painter.setFont(self.font)
+        painter.setPen(MUTED)
+        painter.drawText(footer, RIGHT, f"Page {number} of {pages}")
 
-    def next(self) -> None:
-        self.writer.newPage()
-        self.number += 1
-        self.y = self.rect.top()
 
-    def footer(self) -> None:
+# -- the pack, section by section -------------------------------------------------------
+def lay_out(flow: Flow, pack: MeetingPack, base: QFont) -> None:
+    """Lay down every page of the pack: cover, maps, then the tables flowing on."""
+    contents: list[Entry] = []
+    flow.whole_page(cover_painter(flow, pack, contents), "Summary")
+    partner_maps = []
+    for index, map_page in enumerate(pack.maps):
+        key = f"map-{index}"
+        request = HeatMapRequest(
+            map_page.heat,
+            map_page.arrows,
+            map_page.heading,
+            map_page.key,
+            arrows_label=map_page.arrows_label,
+            outlined=map_page.outlined,
+            key_notes=map_page.key_notes,
+            footnote=map_page.footnote,
+        )
+        contents.append(Entry(f"Heat map: {map_page.heading}", key))
+        if map_page.kind == "partner":
+            partner_maps.append((key, request))
+            continue
+        flow.start_section(key, map_page.heading)
+        for body in plan_heat_map_pages(flow.device, flow.body, request, base):
+            flow.whole_page(body, map_page.heading)
+    for start in range(0, len(partner_maps), 2):
+        pair = partner_maps[start : start + 2]
+        for key, _ in pair:
+            flow.start_section(key, "Heat maps by partner")
+        body = plan_map_pair(flow.device, flow.body, [r for _, r in pair], base)
+        flow.whole_page(body, "Heat maps by partner")
+    for key, title, build in _sections(pack):
+        if build is None:
+            continue
+        contents.append(Entry(title, key))
+        flow.start_section(key, title)
+        build(flow)
 
-        p, r, u = self.painter, self.rect, self.unit
-        p.setFont(self.font(u * 0.8))
-        p.setPen(QColor("#5f6368"))
-        line = QRectF(r.left(), r.bottom() - u * 1.5, r.width(), u * 1.5)
-        p.drawText(line, Qt.AlignmentFlag.AlignLeft, f"{self.pack.register_name} — meeting pack — "
-                   f"{self.pack.on:%d %b %Y}")  # fmt: skip
-        p.drawText(line, Qt.AlignmentFlag.AlignRight, f"Page {self.number}")
 
-    def cover(self) -> None:
+def _sections(
+    pack: MeetingPack,
+) -> list[tuple[str, str, Callable[[Flow], None] | None]]:
+    top = f"Top {len(pack.top_risks)} risks by current score"
+    changes = _changes_title(pack)
+    has_changes = bool(pack.changes.new or pack.changes.closed or pack.changes.score_up
+                       or pack.changes.score_down or pack.since_review)  # fmt: skip
+    overdue = sum(len(v) for v in pack.overdue_by_partner.values())
+    return [
+        ("top", top, (lambda f: _top_risks(f, pack, top)) if pack.top_risks else None),
+        ("changes", changes, (lambda f: _changes(f, pack, changes)) if has_changes else None),
+        ("unrated", f"Unrated: {len(pack.unrated)} drafts not yet scored (on no heat map)",
+         (lambda f: _unrated(f, pack)) if pack.unrated else None),
+        ("appetite", "Risks outside appetite",
+         (lambda f: _appetite(f, pack)) if pack.outside_appetite else None),
+        ("escalation", "Escalated risks, and risks proposed for escalation",
+         (lambda f: _escalation(f, pack)) if pack.escalated or pack.proposals else None),
+        ("actions", "Overdue actions by partner",
+         (lambda f: _overdue(f, pack)) if overdue else None),
+        ("reviews", "Reviews overdue",
+         (lambda f: _reviews(f, pack)) if pack.reviews_overdue else None),
+        ("exposure", "Exposure by partner",
+         (lambda f: _exposure(f, pack)) if pack.exposures else None),
+    ]  # fmt: skip
 
-        p, r, u = self.painter, self.rect, self.unit
-        p.setPen(QColor("#202124"))
-        p.setFont(self.font(u * 2.6, bold=True))
-        p.drawText(QRectF(r.left(), r.top() + u * 4, r.width(), u * 4),
-                   Qt.AlignmentFlag.AlignLeft, self.pack.register_name)  # fmt: skip
-        p.setFont(self.font(u * 1.5))
-        p.drawText(QRectF(r.left(), r.top() + u * 9, r.width(), u * 2.5),
-                   Qt.AlignmentFlag.AlignLeft,
-                   f"Partnership meeting pack — {self.pack.on:%d %B %Y}")  # fmt: skip
-        y = r.top() + u * 14
-        p.setFont(self.font(u * 1.1, bold=True))
-        p.drawText(QRectF(r.left(), y, r.width(), u * 2), Qt.AlignmentFlag.AlignLeft, "Partners")
-        y += u * 2.2
-        p.setFont(self.font(u * 1.0))
-        for partner in self.pack.partners:
-            p.fillRect(QRectF(r.left(), y + u * 0.3, u * 1.2, u * 1.2), QColor(partner.colour))
-            p.drawText(QRectF(r.left() + u * 2, y, r.width(), u * 1.8), Qt.AlignmentFlag.AlignLeft,
-                       f"{partner.code}  {partner.name}")  # fmt: skip
-            y += u * 1.9
-        y += u
-        p.drawText(QRectF(r.left(), y, r.width(), u * 6), Qt.TextFlag.TextWordWrap,
-                   "Contents: the joint heat map; movement from inherent to current risk; a "
-                   "heat map per partner; the top risks; risks outside appetite; overdue "
-                   f"actions by partner; changes since {self.pack.since:%d %b %Y}.")  # fmt: skip
-        self.footer()
 
-    def table(
-        self, title: str, headers: Sequence[str], rows: Sequence[Sequence[str]],
-        widths: Sequence[float],
-    ) -> None:  # fmt: skip
+def _score(pack: MeetingPack, risk: RiskRecord) -> Cell:
+    band = pack.scheme.band_or_none(risk.current_likelihood, risk.current_impact)
+    if band is None:
+        return Cell("unrated")
+    return Cell(f"{risk.current_score} {band.name}", band.colour, ink_on(band.colour), True)
 
-        p, r, u = self.painter, self.rect, self.unit
-        self.next()
-        bottom = r.bottom() - u * 2.5
 
-        def heading(continued: bool) -> None:
-            # A long title (a review's name and fingerprint) wraps rather than running off
-            # the page: the fingerprint is what a meeting checks the snapshot against.
-            p.setPen(QColor("#202124"))
-            p.setFont(self.font(u * 1.6, bold=True))
-            flags = Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap
-            text = title + (" (continued)" if continued else "")
-            box = p.boundingRect(QRectF(r.left(), self.y, r.width(), u * 20), flags, text)
-            p.drawText(QRectF(r.left(), self.y, r.width(), box.height()), flags, text)
-            self.y += max(u * 3.2, box.height() + u * 0.6)
-            self._row(headers, widths, bold=True)
+def _score_of(pack: MeetingPack, score: int | None, position: tuple[int, int] | None) -> Cell:
+    if score is None or position is None:
+        return Cell("—")
+    band = pack.scheme.band(*position)
+    return Cell(f"{score} {band.name}", band.colour, ink_on(band.colour), True)
 
-        heading(False)
-        body = self.font(u * 0.9)
-        metrics = QFontMetricsF(body, p.device())
-        for row in rows:
-            lines = max(
-                1,
-                *(
-                    int(metrics.horizontalAdvance(text) // max(1.0, w * r.width() - u)) + 1
-                    for text, w in zip(row, widths, strict=True)
-                ),
+
+def _top_risks(flow: Flow, pack: MeetingPack, title: str) -> None:
+    trend_header = f"Trend {pack.basis.label}"
+    columns = [
+        Column("Ref", 0.055),
+        Column("Risk", 0.2),
+        Column("Lead", 0.05),
+        Column("Owner", 0.09),
+        Column("Score", 0.085),
+        Column(trend_header, 0.09),
+        Column("Existing controls", 0.19),
+        Column("Next action (owner, due)", 0.24),
+    ]
+    rows = []
+    for risk, _ in pack.top_risks:
+        action = pack.next_actions.get(risk.uuid)
+        if action is None:
+            next_action = "No open action"
+        else:
+            due = f"due {action.due_date:%d %b %Y}" if action.due_date else "no due date"
+            late = " — overdue" if action.due_date and action.due_date < pack.on else ""
+            next_action = (f"{action.ref} {action.description} ({action.partner}, "
+                           f"{action.owner or 'no owner'}, {due}{late})")  # fmt: skip
+        rows.append([Cell(risk.ref, bold=True), Cell(risk.title), Cell(risk.lead_partner),
+                     Cell(risk.owner), _score(pack, risk), Cell(pack.trend(risk)),
+                     Cell(risk.controls or "—"), Cell(next_action)])  # fmt: skip
+    flow.table(title, columns, rows,
+               note=f"Trend: the change of the current score {pack.basis.label}"
+                    + ("" if pack.basis.kind is BasisKind.LAST_CHANGE
+                       else ", the same rule as the register's trend column") + ".")  # fmt: skip
+
+
+def _changes_title(pack: MeetingPack) -> str:
+    review = pack.last_review
+    if pack.basis.kind is BasisKind.REVIEW and review is not None:
+        return (f"Changes since the joint review “{review.title}” of {review.held_on:%d %b %Y}"
+                f" (snapshot {review.fingerprint[:16]}…)")  # fmt: skip
+    if pack.basis.kind is BasisKind.DATE:
+        return f"Changes since {pack.since:%d %b %Y}"
+    return f"Changes since {pack.since:%d %b %Y} (scores: each risk's last change)"
+
+
+def _changes(flow: Flow, pack: MeetingPack, title: str) -> None:
+    by_ref = {r.ref: r for r in pack.risks_by_uuid.values()}
+    then_header = pack.basis.then_label
+    columns = [Column("Ref", 0.06), Column("Risk", 0.34), Column("What changed", 0.16),
+               Column(then_header, 0.2), Column("Now", 0.24)]  # fmt: skip
+    rows: list[list[Cell]] = []
+    travel = pack.travel
+    for what, refs in (("New", pack.changes.new), ("Closed", pack.changes.closed),
+                       ("Score up", pack.changes.score_up),
+                       ("Score down", pack.changes.score_down)):  # fmt: skip
+        for ref in refs:
+            risk = by_ref[ref]
+            lik, imp = risk.current_likelihood, risk.current_impact
+            then_position = (
+                None if lik is None or imp is None else travel.position_then(risk.uuid, (lik, imp))
             )
-            if self.y + lines * metrics.lineSpacing() > bottom:
-                self.footer()
-                self.next()
-                heading(True)
-            self._row(row, widths, lines=lines)
-        self.footer()
+            then_score = pack.score_then(risk)
+            then = Cell("not in the register") if what == "New" else (
+                _score_of(pack, then_score, then_position))  # fmt: skip
+            now = Cell("Closed") if what == "Closed" else _score(pack, risk)
+            rows.append([Cell(ref, bold=True), Cell(risk.title), Cell(what), then, now])
+    for change in pack.since_review:
+        known = by_ref.get(change.ref)
+        rows.append([Cell(change.ref, bold=True), Cell(known.title if known else ""),
+                     Cell(change.what.capitalize()), Cell(change.then or "—"),
+                     Cell(change.now or "—")])  # fmt: skip
+    flow.table(title, columns, rows)
 
-    def _row(
-        self, cells: Sequence[str], widths: Sequence[float], *, bold: bool = False, lines: int = 1
-    ) -> None:
 
-        p, r, u = self.painter, self.rect, self.unit
-        font = self.font(u * 0.9, bold=bold)
-        p.setFont(font)
-        height = QFontMetricsF(font, p.device()).lineSpacing() * lines + u * 0.4
-        x = r.left()
-        p.setPen(QColor("#202124"))
-        for text, share in zip(cells, widths, strict=True):
-            width = share * r.width()
-            p.drawText(QRectF(x, self.y, width - u * 0.5, height),
-                       Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap, text)  # fmt: skip
-            x += width
-        self.y += height
-        p.setPen(QPen(QColor("#dadce0"), 1))
-        p.drawLine(QLineF(r.left(), self.y - u * 0.2, r.right(), self.y - u * 0.2))
+def _unrated(flow: Flow, pack: MeetingPack) -> None:
+    columns = [Column("Ref", 0.06), Column("Risk", 0.5), Column("Lead", 0.08),
+               Column("Owner", 0.2), Column("Raised", 0.16)]  # fmt: skip
+    rows = [[Cell(r.ref, bold=True), Cell(r.title), Cell(r.lead_partner), Cell(r.owner),
+             Cell(f"{r.raised_on:%d %b %Y}")] for r in pack.unrated]  # fmt: skip
+    flow.table(f"Unrated: {len(pack.unrated)} drafts not yet scored (on no heat map)", columns,
+               rows)  # fmt: skip
+
+
+def _appetite(flow: Flow, pack: MeetingPack) -> None:
+    columns = [Column("Ref", 0.06), Column("Risk", 0.34), Column("Lead", 0.06),
+               Column("Score", 0.1), Column("Outside appetite", 0.44)]  # fmt: skip
+    rows = [[Cell(r.ref, bold=True), Cell(r.title), Cell(r.lead_partner), _score(pack, r),
+             Cell(why)] for r, why in pack.outside_appetite]  # fmt: skip
+    flow.table("Risks outside appetite", columns, rows)
+
+
+def _escalation(flow: Flow, pack: MeetingPack) -> None:
+    columns = [Column("Ref", 0.06), Column("Risk", 0.34), Column("Lead", 0.06),
+               Column("Score", 0.1), Column("Escalation", 0.44)]  # fmt: skip
+    rows = [[Cell(r.ref, bold=True), Cell(r.title), Cell(r.lead_partner), _score(pack, r),
+             Cell(r.escalation.value)] for r in pack.escalated]  # fmt: skip
+    rows += [[Cell(r.ref, bold=True), Cell(r.title), Cell(r.lead_partner), _score(pack, r),
+              Cell(f"Proposed: {why}")] for r, why in pack.proposals]  # fmt: skip
+    flow.table("Escalated risks, and risks proposed for escalation", columns, rows)
+
+
+def _overdue(flow: Flow, pack: MeetingPack) -> None:
+    columns = [Column("Partner", 0.07), Column("Action", 0.06), Column("Risk", 0.06),
+               Column("Description", 0.43), Column("Owner", 0.13), Column("Due", 0.12),
+               Column("Days late", 0.13)]  # fmt: skip
+    rows = []
+    for partner, actions in pack.overdue_by_partner.items():
+        for a in actions:
+            late = (pack.on - a.due_date).days if a.due_date else 0
+            rows.append([Cell(partner, bold=True), Cell(a.ref), Cell(a.risk_ref),
+                         Cell(a.description), Cell(a.owner),
+                         Cell(a.due_date.strftime("%d %b %Y") if a.due_date else ""),
+                         Cell(f"{late} day{'s' * (late != 1)}")])  # fmt: skip
+    flow.table("Overdue actions by partner", columns, rows)
+
+
+def _reviews(flow: Flow, pack: MeetingPack) -> None:
+    columns = [
+        Column("Ref", 0.06),
+        Column("Risk", 0.4),
+        Column("Lead", 0.06),
+        Column("Owner", 0.14),
+        Column("Score", 0.12),
+        Column("Next review was due", 0.22),
+    ]
+    rows = [[Cell(r.ref, bold=True), Cell(r.title), Cell(r.lead_partner), Cell(r.owner),
+             _score(pack, r), Cell(r.next_review.strftime("%d %b %Y") if r.next_review else "")]
+            for r in pack.reviews_overdue]  # fmt: skip
+    flow.table("Reviews overdue", columns, rows)
+
+
+def _exposure(flow: Flow, pack: MeetingPack) -> None:
+    colours = {p.code: p.colour for p in pack.partners}
+    height = exposure_height(flow.device, len(pack.exposures))
+    flow.text("Exposure by partner", flow.styles.heading, keep=height,
+              after=flow.unit * 0.4)  # fmt: skip
+    flow.place(height, lambda p, r: paint_exposure(p, r, pack.exposures, colours, title=""))
+    flow.space(flow.unit * 0.6)
+    columns = [Column("Partner", 0.1), Column("Risks", 0.08), Column("Minimum", 0.12, RIGHT),
+               Column("Most likely", 0.12, RIGHT), Column("Maximum", 0.12, RIGHT),
+               Column("Estimates used", 0.46)]  # fmt: skip
+    rows = []
+    for e in pack.exposures:
+        notes = []
+        if e.without_minimum:
+            notes.append(f"no minimum for {', '.join(e.without_minimum)}: most likely used")
+        if e.without_maximum:
+            notes.append(f"no maximum for {', '.join(e.without_maximum)}: most likely used")
+        rows.append([Cell(e.partner, bold=True), Cell(str(e.risks)), Cell(money(e.minimum)),
+                     Cell(money(e.likely)), Cell(money(e.maximum)),
+                     Cell("; ".join(notes) or "each risk's own minimum and maximum")])  # fmt: skip
+    flow.table("Exposure by partner: the figures", columns, rows,
+               note="Each partner's share of a risk's cost follows its share of the risk. Where "
+                    "a risk has no minimum or maximum cost, its most likely cost stands in for "
+                    "it, as the last column says.")  # fmt: skip
+
+
+__all__ = ["INK", "write_meeting_pack"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from riskreg.heatmap import HeatMap, Movement, PlacedRisk
 
@@ -20,3 +20,7 @@ class HeatMapRequest:
     """Impact up the side, likelihood along the bottom."""
     outlined: frozenset[tuple[int, int]] = frozenset()
     """Cells holding a risk outside appetite (dashed outline)."""
+    key_notes: dict[str, str] = field(default_factory=dict)
+    """A note put before a risk's title in the key, by ref (e.g. its move: "▲ from 9")."""
+    footnote: str = ""
+    """A last line for the legend (e.g. where the titles of the map's risks are listed)."""

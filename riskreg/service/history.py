@@ -6,18 +6,20 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime, time
 from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from riskreg.choices import RiskStatus
+from riskreg.heatmap import HeatFilter, Movement, movements
 from riskreg.model import (
     Action,
     Change,
     ChangeSet,
     Register,
+    Review,
     Risk,
 )
 from riskreg.records import (
@@ -28,12 +30,22 @@ from riskreg.service.changes import CREATED, Changes, changes_from_log
 from riskreg.service.queries import (
     SCORE_FIELDS,
     change_query,
+    heat_conditions,
     in_chunks,
     naive_utc,
     ref_key,
+    review_record,
 )
 from riskreg.service.unit_of_work import (
     ServiceBase,
+)
+from riskreg.travel import (
+    BasisKind,
+    NowRow,
+    Travel,
+    TravelBasis,
+    fold_last_change,
+    fold_since,
 )
 
 
@@ -78,9 +90,47 @@ class HistoryReads(ServiceBase):
             return [ChangeRecord(*row) for row in s.execute(query.order_by(Change.id))]
 
     def trends(self) -> dict[str, int]:
-        """Direction of travel per risk uuid (see ``trends_in``)."""
+        """Direction of travel per risk uuid (+1 up, -1 down, 0 back at the same score),
+        by the one rule of ``direction_of_travel``; risks that did not move are left out."""
+        return self.direction_of_travel().directions
+
+    def latest_review_basis(self) -> TravelBasis:
+        """Since the latest joint review, or since each risk's last change before any."""
         with self._read() as s:
-            return trends_in(s)
+            return _latest_review_basis(s)
+
+    def direction_of_travel(
+        self, basis: TravelBasis | None = None, *, among: Sequence[str] | None = None
+    ) -> Travel:
+        """How each risk's current score moved since ``basis`` (default: the latest joint
+        review, or each risk's last change before any review), read from the change log:
+        one query of the changes since, one of the moved risks' values now. ``among``
+        (uuids) reads only those risks, for one row or one panel."""
+        with self._read() as s:
+            return travel_in(s, basis, among)
+
+    def travel_movements(
+        self, heat_filter: HeatFilter | None = None, basis: TravelBasis | None = None
+    ) -> tuple[TravelBasis, list[Movement]]:
+        """How the risks of a map moved by the direction-of-travel rule (default: since the
+        latest joint review; before any review, at each risk's last score change): from
+        where each stood then to its current position — the arrows the register table's
+        trends, the history panel and the meeting pack agree with."""
+        travel = self.direction_of_travel(basis)
+        if not travel.then:
+            return travel.basis, []
+        heat_filter = heat_filter or HeatFilter()
+        with self._read() as s:
+            query = select(Risk.uuid, Risk.ref, Risk.current_likelihood, Risk.current_impact).where(
+                *heat_conditions(s, heat_filter)
+            )
+            rows: Any = s.connection().execute(query.order_by(Risk.number)).all()
+        moves = [
+            (ref, *travel.then[uuid], lik, imp)
+            for uuid, ref, lik, imp in rows
+            if uuid in travel.then
+        ]
+        return travel.basis, movements(moves)
 
     def changes_since(self, since: datetime) -> ChangesSummary:
         """New, closed, and up/down in current score since a date (e.g. the last meeting)."""
@@ -140,51 +190,28 @@ class HistoryReads(ServiceBase):
         )
 
 
-def trends_in(s: Session, uuids: Sequence[str] | None = None) -> dict[str, int]:
-    """Direction of travel per risk uuid: +1 score went up, -1 down, 0 back where it was;
-    of every risk, or of ``uuids`` only (read in slices).
-
-    Read from the change log: the last change set that moved the current score is undone
-    on the current values, and the score before it is compared with the score now.
-    Risks whose current score never changed are left out (no trend yet).
-    """
-    if uuids is not None:
-        found: dict[str, int] = {}
-        for chunk in in_chunks(list(uuids)):
-            found.update(_trends_where(s, Change.entity_uuid.in_(chunk)))
-        return found
-    return _trends_where(s, None)
+def _latest_review_basis(s: Session) -> TravelBasis:
+    review = s.scalars(select(Review).order_by(Review.held_on.desc(), Review.id.desc())).first()
+    return TravelBasis.since_review(review_record(review)) if review else TravelBasis.last_change()
 
 
-def _trends_where(s: Session, condition: Any) -> dict[str, int]:
-    conn = s.connection()
-    query = select(Change.entity_uuid, Change.change_set_id, Change.field, Change.old).where(
-        Change.field.in_(SCORE_FIELDS), Change.entity == "risk"
-    )
-    if condition is not None:
-        query = query.where(condition)
-    rows = conn.execute(query.order_by(Change.id.desc())).all()
-    latest_set: dict[str, int] = {}
-    before: dict[str, dict[str, int]] = defaultdict(dict)
-    for entity_uuid, set_id, field, old in rows:
-        if latest_set.setdefault(entity_uuid, set_id) == set_id and old is not None:
-            before[entity_uuid][field] = int(old)
-    if not before:
+_READ_ALL_ABOVE = 2_000
+"""More moved risks than this: read every risk's score in one query rather than in slices."""
+
+
+def _values_now(conn: Any, uuids: set[str]) -> dict[str, NowRow]:
+    """Current likelihood, impact and status of these risks (those this login can see)."""
+    if not uuids:
         return {}
-    moved = select(Change.entity_uuid).where(Change.field.in_(SCORE_FIELDS))
-    if condition is not None:
-        moved = moved.where(condition)
-    current = conn.execute(
-        select(Risk.uuid, Risk.current_likelihood, Risk.current_impact).where(Risk.uuid.in_(moved))
-    ).all()
-    trends = {}
-    for entity_uuid, lik, imp in current:
-        old_values = before.get(entity_uuid)
-        if old_values is None or lik is None or imp is None:
-            continue
-        then = old_values.get("current_likelihood", lik) * old_values.get("current_impact", imp)
-        trends[entity_uuid] = (lik * imp > then) - (lik * imp < then)
-    return trends
+    columns = select(Risk.uuid, Risk.current_likelihood, Risk.current_impact, Risk.status)
+    if len(uuids) > _READ_ALL_ABOVE:
+        rows = conn.execute(columns).all()
+        return {u: (lik, imp, status) for u, lik, imp, status in rows if u in uuids}
+    found: dict[str, NowRow] = {}
+    for chunk in in_chunks(sorted(uuids)):
+        for u, lik, imp, status in conn.execute(columns.where(Risk.uuid.in_(chunk))):
+            found[u] = (lik, imp, status)
+    return found
 
 
 def history_in(s: Session, risk_uuid: str) -> list[ChangeRecord]:
@@ -196,3 +223,54 @@ def history_in(s: Session, risk_uuid: str) -> list[ChangeRecord]:
         .order_by(Change.id)
     )
     return [ChangeRecord(*row) for row in s.execute(query)]
+
+
+def travel_in(
+    s: Session, basis: TravelBasis | None = None, among: Sequence[str] | None = None
+) -> Travel:
+    """The direction of travel (``riskreg.travel``) read in the caller's transaction: one
+    query of the changes since the basis, one of the moved risks' values now; ``among``
+    (uuids) only those risks, read in IN-list slices."""
+    basis = basis or _latest_review_basis(s)
+    conn = s.connection()
+    wanted = None if among is None else list(among)
+    if basis.kind is BasisKind.LAST_CHANGE:
+        query = select(Change.entity_uuid, Change.change_set_id, Change.field, Change.old).where(
+            Change.field.in_(SCORE_FIELDS), Change.entity == "risk"
+        )
+        newest_first: Any = _in_slices(conn, query, wanted, newest_first=True)
+        return fold_last_change(newest_first, _values_now(conn, {row[0] for row in newest_first}))
+    if basis.kind is BasisKind.REVIEW:
+        cutoff = ChangeSet.revision > (basis.revision or 0)
+    else:
+        assert basis.on is not None
+        cutoff = ChangeSet.at >= naive_utc(datetime.combine(basis.on, time(0), UTC))
+    since_query = (
+        select(Change.entity_uuid, Change.field, Change.old)
+        .join(ChangeSet, Change.change_set_id == ChangeSet.id)
+        .where(cutoff, Change.entity == "risk")
+        .where(Change.field.in_((CREATED, "status", *SCORE_FIELDS)))
+    )
+    later: Any = _in_slices(conn, since_query, wanted, newest_first=False)
+    return fold_since(basis, later, _values_now(conn, {row[0] for row in later}))
+
+
+def _in_slices(conn: Any, query: Any, among: list[str] | None, newest_first: bool) -> list[Any]:
+    """The change log rows of a query, of every risk or of ``among`` (read in IN-list
+    slices), ordered by change id, oldest or newest first, whatever the slicing."""
+    with_id = query.add_columns(Change.id)
+    if among is None:
+        order = Change.id.desc() if newest_first else Change.id
+        rows = list(conn.execute(with_id.order_by(order)).all())
+    else:
+        rows = []
+        for chunk in in_chunks(among):
+            rows.extend(conn.execute(with_id.where(Change.entity_uuid.in_(chunk))).all())
+        rows.sort(key=lambda row: row[-1], reverse=newest_first)
+    return [tuple(row[:-1]) for row in rows]
+
+
+def trends_in(s: Session, uuids: Sequence[str] | None = None) -> dict[str, int]:
+    """Direction of travel per risk uuid (+1 up, -1 down, 0 back at the same score) by the
+    one rule of ``travel_in``: of every risk, or of ``uuids`` only."""
+    return travel_in(s, among=uuids).directions

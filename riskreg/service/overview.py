@@ -16,7 +16,7 @@ from riskreg.records import (
     RiskHistory,
     RowsUpdate,
 )
-from riskreg.service.history import history_in, trends_in
+from riskreg.service.history import history_in, travel_in
 from riskreg.service.queries import appetites, overdue_in, partner_records, select_risks
 from riskreg.service.unit_of_work import ServiceBase, collector_paused
 
@@ -35,22 +35,26 @@ class WindowReads(ServiceBase):
         ``first`` n), overdue flags and trends."""
         today = self.today()
         with self._read() as s, collector_paused():
+            travel = travel_in(s)  # one rule for every trend (riskreg.travel)
             return RegisterOverview(
                 settings=_settings_in(self, s),
                 risks=select_risks(s, None, first),
                 overdue=frozenset(overdue_in(s, today)),
-                trends=trends_in(s),
+                trends=travel.directions,
                 today=today,
+                travel=travel,
             )
 
     def rows_of(self, uuids: Sequence[str]) -> RowsUpdate:
         """Some risks as they are now, with their overdue flags and trends."""
         wanted = sorted(set(uuids))
         with self._read() as s, collector_paused():
+            travel = travel_in(s, among=wanted)
             return RowsUpdate(
                 risks={r.uuid: r for r in select_risks(s, None, among=wanted)},
                 overdue=frozenset(overdue_in(s, self.today(), wanted)),
-                trends=trends_in(s, wanted),
+                trends=travel.directions,
+                travel=travel,
             )
 
     def risk_history(self, uuid: str) -> RiskHistory:
@@ -59,7 +63,8 @@ class WindowReads(ServiceBase):
             found = select_risks(s, uuid)
             if not found:
                 raise NotFound(f"no risk with id {uuid} in this register")
-            return RiskHistory(found[0], history_in(s, uuid), trends_in(s, [uuid]).get(uuid))
+            travel = travel_in(s, among=[uuid])
+            return RiskHistory(found[0], history_in(s, uuid), travel.directions.get(uuid), travel)
 
 
 def _settings_in(service: ServiceBase, s: Session) -> RegisterSettings:

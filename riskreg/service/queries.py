@@ -12,7 +12,8 @@ from sqlalchemy import String, cast, func, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from riskreg import risk_rows
-from riskreg.choices import ActionStatus
+from riskreg.audience import Audience, AudienceKind
+from riskreg.choices import ActionStatus, Visibility
 from riskreg.errors import Problem
 from riskreg.heatmap import Basis, HeatFilter, PlacedRisk
 from riskreg.model import (
@@ -61,7 +62,21 @@ def heat_conditions(s: Session, heat_filter: HeatFilter) -> list[Any]:
         conditions.append(Risk.category_id == category_id)
     if heat_filter.visibility is not None:
         conditions.append(Risk.visibility == heat_filter.visibility)
+    conditions.extend(audience_conditions(s, heat_filter.audience))
     return conditions
+
+
+def audience_conditions(s: Session, audience: Audience) -> list[Any]:
+    """The risks an audience may see (``Audience.admits`` as SQL): joint ones, plus the
+    Internal risks of the partner a partner's paper is for, or every risk for the keeper's
+    internal view."""
+    if audience.kind is AudienceKind.INTERNAL:
+        return []
+    joint = Risk.visibility == Visibility.JOINT
+    if audience.kind is AudienceKind.JOINT:
+        return [joint]
+    partner_id = s.scalar(select(Partner.id).where(Partner.code == audience.partner))
+    return [or_(joint, Risk.lead_partner_id == partner_id)]
 
 
 def naive_utc(moment: datetime) -> datetime:

@@ -1,7 +1,8 @@
 """Heat map over 100,000 risks: the grouped query and the paint.
 
 Baseline, measured in the same run: a raw ``sqlite3`` GROUP BY of the same table giving
-count and refs per current cell. Medians of five runs.
+count and refs per current cell of the open joint risks (the default map is the joint one:
+what every partner may see). Medians of five runs.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ def run() -> None:
             conn = sqlite3.connect(path)
             conn.execute(
                 "SELECT current_likelihood, current_impact, count(*), group_concat(ref, ' ') "
-                "FROM risk WHERE status IN ('Draft', 'Open', 'Escalated') "
+                "FROM risk WHERE status IN ('Draft', 'Open', 'Escalated') AND visibility = 'Joint' "
                 "GROUP BY current_likelihood, current_impact"
             ).fetchall()
             conn.close()

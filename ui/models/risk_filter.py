@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from riskreg.audience import Audience
 from riskreg.records import RiskRecord
 from ui.models.risk_table import TableContext
 
@@ -29,6 +30,8 @@ class RiskFilter:
     overdue_actions: bool = False
     cell: tuple[int, int] | None = None
     """A current likelihood × impact cell (a click on the heat map)."""
+    cell_audience: Audience | None = None
+    """With ``cell``: only the risks the heat map showed in it (those of its audience)."""
 
     @property
     def is_empty(self) -> bool:
@@ -89,6 +92,9 @@ class PreparedRisks:
                 i for i in picked
                 if rows[i].current_likelihood == lik and rows[i].current_impact == imp
             ]  # fmt: skip
+            if wanted.cell_audience is not None:
+                admits = wanted.cell_audience.admits
+                picked = [i for i in picked if admits(rows[i].visibility, rows[i].lead_partner)]
         if wanted.review_due:
             due = self.context.review_due
             picked = [i for i in picked if due(rows[i])]

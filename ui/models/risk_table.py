@@ -20,6 +20,7 @@ from riskreg.choices import Proximity
 from riskreg.governance import appetite_reasons
 from riskreg.records import RiskRecord, Shares
 from riskreg.scoring import ScoringScheme
+from riskreg.travel import Travel
 from ui.plain import tip
 
 Index = QModelIndex | QPersistentModelIndex
@@ -42,6 +43,29 @@ class TableContext:
     trends: dict[str, int] = field(default_factory=dict)
     partnership_appetite: dict[str, str | None] = field(default_factory=dict)
     partner_appetite: dict[tuple[str, str], str] = field(default_factory=dict)
+    travel: Travel | None = None
+    """The direction of travel the trend column shows (``riskreg.travel``: since the latest
+    joint review), and says in its header."""
+
+    def trend(self, record: RiskRecord) -> str:
+        """ "▲ up", "▼ down", "= same", "new" (since the review), or nothing."""
+        if self.travel is not None:
+            return self.travel.arrow(record.uuid)
+        direction = self.trends.get(record.uuid)
+        return "" if direction is None else _TREND_ARROWS[direction]
+
+    @property
+    def trend_since(self) -> str:
+        """ "since review of 12 Oct 2026", or "since the last change" before any review."""
+        return self.travel.basis.label if self.travel is not None else "since the last change"
+
+    def trend_header(self) -> str:
+        """The trend column's header on two lines: "Trend since review / of 12 Oct 2026"."""
+        label = self.trend_since
+        head, of, tail = label.partition(" of ")
+        if of:
+            return f"Trend {head}\nof {tail}"
+        return f"Trend since\n{label.removeprefix('since ')}"
 
     def review_due(self, record: RiskRecord) -> bool:
         """Its next review falls within the next fortnight, or has passed."""
@@ -127,7 +151,7 @@ def shares_text(shares: Shares, lead: str) -> str:
     return " / ".join(f"{code} {percent}%" for code, percent in ordered)
 
 
-_TREND_ARROWS = {1: "▲ up", -1: "▼ down", 0: ""}
+_TREND_ARROWS = {1: "▲ up", -1: "▼ down", 0: "= same"}
 PROXIMITY_RANK: dict[Proximity | None, int] = {p: n for n, p in enumerate(Proximity)}
 """Soonest first; a risk with no proximity after every other."""
 PROXIMITY_RANK[None] = len(Proximity)
@@ -151,8 +175,8 @@ COLUMNS: tuple[Column, ...] = (
            _attrs("current_score", "current_likelihood"),
            score_of=lambda r: _levels(r.current_likelihood, r.current_impact),
            align_right=True, width=82, unrated_last="current_score"),
-    Column("trend", "Trend", lambda r, c: _TREND_ARROWS[c.trends.get(r.uuid, 0)],
-           lambda c: lambda r: c.trends.get(r.uuid, 0), width=64),
+    Column("trend", "Trend", lambda r, c: c.trend(r),
+           lambda c: lambda r: c.trends.get(r.uuid, 0), width=112),
     Column("status", "Status", lambda r, c: r.status.value, _attrs("status"), width=78),
     Column("lead", "Lead", lambda r, c: r.lead_partner, _attrs("lead_partner"), width=56),
     Column("category", "Category", lambda r, c: r.category or "",
@@ -257,10 +281,18 @@ class RiskTableModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
+        horizontal = orientation == Qt.Orientation.Horizontal and 0 <= section < len(self._columns)
+        if (role == Qt.ItemDataRole.ToolTipRole and horizontal
+                and self._columns[section].key == "trend"):  # fmt: skip
+            return (f"Direction of travel: how the current score moved "
+                    f"{self._context.trend_since}.")  # fmt: skip
         if role != Qt.ItemDataRole.DisplayRole:
             return None
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self._columns):
-            return self._columns[section].header
+        if horizontal:
+            column = self._columns[section]
+            if column.key == "trend":  # says what the trend is measured from
+                return self._context.trend_header()
+            return column.header
         if orientation == Qt.Orientation.Vertical and 0 <= section < len(self._rows):
             return str(section + 1)
         return None

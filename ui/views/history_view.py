@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
 from riskreg.records import ChangeRecord, Changes
+from riskreg.travel import BasisKind
 from ui.document import RegisterDocument
 from ui.models.history_table import HistoryModel
 from ui.plain import escaped
@@ -55,9 +56,25 @@ class HistoryView(QWidget):
                                      "scored yet.")  # fmt: skip
             return
         scores = self._score_path(changes, record.current_likelihood, record.current_impact)
-        arrow = {1: "▲ rising", -1: "▼ falling", 0: "steady"}[found.trend or 0]
+        travel = found.travel  # the table's rule (riskreg.travel), read for this risk
+        assert travel is not None
+        now = (record.current_likelihood, record.current_impact)
+        then = travel.position_then(uuid, now)
+        direction = travel.direction(uuid)
+        if uuid in travel.new:
+            trend = f"new {travel.basis.label}"
+        elif direction is None:
+            trend = (
+                "no score change yet"
+                if travel.basis.kind is BasisKind.LAST_CHANGE
+                else f"no change {travel.basis.label}"
+            )
+        else:
+            word = {1: "▲ up", -1: "▼ down", 0: "= the same score"}[direction]
+            was = f" (was {then[0] * then[1]})" if then is not None and direction else ""
+            trend = f"{word} {travel.basis.label}{was}"
         self.trend_label.setText(
-            f"<b>{escaped(record.ref)}</b> current score {record.current_score} — trend {arrow}. "
+            f"<b>{escaped(record.ref)}</b> current score {record.current_score} — trend {trend}. "
             f"Score over time: {' → '.join(str(s) for s in scores)}"
         )
 

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from riskreg.audience import Audience
 from riskreg.choices import Proximity
 from riskreg.records import CategoryRecord, PartnerRecord, RiskRecord
 from ui.models.risk_filter import UNRATED_BAND, PreparedRisks, RiskFilter
@@ -220,8 +221,11 @@ class RegisterView(QWidget):
     def current_filter(self) -> RiskFilter:
         return self._filter
 
-    def set_cell_filter(self, cell: tuple[int, int] | None) -> None:
-        self._update_filter(cell=cell)
+    def set_cell_filter(
+        self, cell: tuple[int, int] | None, audience: Audience | None = None
+    ) -> None:
+        """The risks of one heat-map cell — those the map showed, for its ``audience``."""
+        self._update_filter(cell=cell, cell_audience=audience if cell is not None else None)
 
     def clear_filters(self) -> None:
         """Every filter back to showing all risks (one refresh, not one per control)."""
@@ -342,6 +346,8 @@ class RegisterView(QWidget):
         else:
             cell = self._filter.cell
             where = f" — current likelihood {cell[0]} × impact {cell[1]}" if cell else ""
+            if cell and self._filter.cell_audience is not None:
+                where += f" ({self._filter.cell_audience.caption})"
             self.count_label.setText(f"{len(shown):,} of {total:,} risks{where}")
 
     def _reselect(self) -> None:
