@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import re
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -107,13 +108,24 @@ def build_parser() -> argparse.ArgumentParser:
 
     imp = commands.add_parser("import", help="merge a returned exchange workbook")
     imp.add_argument("register", metavar="REGISTER")
-    imp.add_argument("workbook", type=Path, metavar="IN.xlsx")
+    imp.add_argument("workbook", type=Path, metavar="IN.xlsx|IN.ods")
     imp.add_argument("--dry-run", action="store_true", help="report only; change nothing")
     imp.add_argument(
         "--accept",
         choices=["all", "clean"],
         default="clean",
-        help="clean (default): updates and new rows; all: also the workbook's side of conflicts",
+        help="clean (default): updates and new rows; all: also the workbook's side of "
+        "conflicts (and of every difference, with --by-ref)",
+    )
+    imp.add_argument(
+        "--skip-errors",
+        action="store_true",
+        help="apply the rest when some rows have errors (default: stop, change nothing)",
+    )
+    imp.add_argument(
+        "--by-ref",
+        action="store_true",
+        help="a copy without its _exchange sheet: compare its rows with the register by ref",
     )
     imp.add_argument("--json", action="store_true", help="the report as JSON on stdout")
 
@@ -361,23 +373,31 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from riskreg.exchange.importer import ImportRefused, apply_import, plan_import
+    from riskreg.exchange.importer import (
+        CopyWithoutExport,
+        ImportRefused,
+        apply_import,
+        plan_import,
+    )
     from riskreg.service import open_service
 
     service = open_service(args.register, _actor())  # type: ignore[arg-type]
     try:
         try:
-            plan = plan_import(service, args.workbook)
+            plan = plan_import(service, args.workbook, by_ref=args.by_ref)
         except ImportRefused as exc:
+            reason = str(exc)
+            if isinstance(exc, CopyWithoutExport):
+                reason += " Import it with --by-ref to see the differences."
             if args.json:
                 print(json.dumps({"workbook": args.workbook.name, "applied": False,
-                                  "refused": str(exc)}, indent=2))  # fmt: skip
-            print(f"import: {exc}", file=sys.stderr)
+                                  "refused": reason}, indent=2, ensure_ascii=False))  # fmt: skip
+            print(f"import: {reason}", file=sys.stderr)
             return EXIT_REFUSED
         errors = plan.count("error")
         applied = False
         revision = plan.register_revision
-        if not args.dry_run and not errors:
+        if not args.dry_run and (not errors or args.skip_errors):
             accepted = plan.accepted(args.accept)
             revision = apply_import(service, plan, accepted)
             applied = revision != plan.register_revision
@@ -387,28 +407,45 @@ def _import(args: argparse.Namespace) -> int:
         print(plan.report_json(applied=applied))
     else:
         _print_plan(plan, applied, revision, args)
-    if errors:
+    if errors and not args.skip_errors:
         print(
             f"import: {errors} value(s) could not be read; nothing was changed. Correct the "
-            "cells named above (or ask the partner to) and import again.",
+            "cells named above (or ask the partner to) and import again, or import the rest "
+            "with --skip-errors.",
             file=sys.stderr,
         )
         return EXIT_REFUSED
+    if errors:
+        print(f"import: {errors} value(s) could not be read; their rows were left as they are "
+              "(--skip-errors)", file=sys.stderr)  # fmt: skip
     return EXIT_OK
 
 
+_CELL_PREFIX = re.compile(r"^[^\n:]*![A-Z]+[0-9]+: ")
+
+
 def _print_plan(plan: Any, applied: bool, revision: int, args: argparse.Namespace) -> None:
+    for note in plan.notes:
+        print(f"note      {note}")
     for item in plan.items:
-        where = f"{item.sheet}!{item.cell}" if item.cell else item.sheet
         ref = f" {item.ref}" if item.ref else ""
-        message = item.message if item.kind != "error" else item.message.split(": ", 1)[-1]
+        found = _CELL_PREFIX.match(item.message)  # the cell under the sheet's own name
+        if found:
+            where, message = found.group(0)[:-2], item.message[found.end() :]
+        else:
+            where = f"{item.sheet}!{item.cell}" if item.cell else item.sheet
+            message = item.message
         print(f"{item.kind:9} {where:14}{ref}: {message}")
     counts = ", ".join(f"{n} {kind}" for kind, n in plan.summary.items() if n) or "no changes"
-    print(f"{plan.workbook} from {plan.sender}: {counts}")
+    origin = "a copy read by ref" if plan.by_ref else f"from {plan.sender}"
+    print(f"{plan.workbook} {origin}: {counts}")
     if applied:
         print(f"applied as revision {revision} (accepted: {args.accept})")
     elif args.dry_run:
         print("dry run: nothing was changed")
+    elif plan.by_ref and args.accept == "clean" and plan.count("differs"):
+        print("a copy read by ref has no clean changes: --accept all takes the workbook's side "
+              "of every difference")  # fmt: skip
     elif plan.count("conflict") and args.accept == "clean":
         print("conflicts were left as the register has them (--accept all takes the workbook's)")
 

@@ -11,6 +11,7 @@ import sys
 import traceback
 from types import TracebackType
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 
@@ -20,6 +21,7 @@ def show_refusal(parent: QWidget | None, title: str, message: str) -> QMessageBo
         QMessageBox.Icon.Warning, title, message, QMessageBox.StandardButton.Ok, parent
     )
     box.setObjectName("refusal")
+    box.setTextFormat(Qt.TextFormat.PlainText)  # messages name files and cells: never rich
     box.open()
     return box
 

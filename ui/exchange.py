@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from riskreg.errors import RegisterError
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
     from ui.document import RegisterDocument
     from ui.settings import Preferences
 
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".ods")
 
 
 class ExchangeCommands:
@@ -62,18 +63,28 @@ class ExchangeCommands:
     def choose_import(self) -> int | None:
         path, _ = QFileDialog.getOpenFileName(
             self.parent, "Import returned workbook", self.preferences.last_folder,
-            "Excel workbooks (*.xlsx *.xlsm)",
+            "Returned workbooks (*.xlsx *.xlsm *.ods)",
         )  # fmt: skip
         return self.import_from(Path(path)) if path else None
 
     def import_from(self, path: Path) -> int | None:
         """Preview a returned workbook and apply what the user accepts; the new revision."""
-        from riskreg.exchange.importer import ImportRefused, apply_import, plan_import
+        from riskreg.exchange.importer import (
+            CopyWithoutExport,
+            ImportRefused,
+            apply_import,
+            plan_import,
+        )
         from ui.dialogs.import_preview import ImportPreviewDialog
 
         service = self.document.service
         try:
-            plan = plan_import(service, path)
+            try:
+                plan = plan_import(service, path)
+            except CopyWithoutExport as copy:  # issue 18: a pasted copy may be read by ref
+                if not self.confirm("Import a copy by ref?", str(copy)):
+                    return None
+                plan = plan_import(service, path, by_ref=True)
         except (ImportRefused, RegisterError, OSError) as exc:
             self.refuse("The workbook cannot be imported", str(exc))
             return None
@@ -107,10 +118,21 @@ class ExchangeCommands:
             )
         return created
 
+    def confirm(self, title: str, message: str) -> bool:
+        """Yes or no to a question about a workbook (a seam tests replace)."""
+        box = QMessageBox(self.parent)
+        box.setWindowTitle(title)
+        box.setTextFormat(Qt.TextFormat.PlainText)  # the message names the file: plain text
+        box.setText(message + "\n\nImport it by ref?")
+        box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+        return box.exec() == QMessageBox.StandardButton.Yes
+
     def refuse(self, title: str, message: str) -> None:
         from ui.errors import show_refusal
 
         show_refusal(self.parent, title, message)
 
     def report(self, title: str, message: str) -> None:
-        QMessageBox.information(self.parent, title, message)
+        box = QMessageBox(QMessageBox.Icon.Information, title, message, parent=self.parent)
+        box.setTextFormat(Qt.TextFormat.PlainText)  # names the workbook: plain text
+        box.exec()
