@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
-import re
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -143,6 +142,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--raid", choices=["skip", "category"], help="a RAID log's other rows: leave out or keep"
     )
     foreign.add_argument("--save-mapping", type=Path, help="write the mapping used to FILE")
+    foreign.add_argument(
+        "--take",
+        action="append",
+        default=[],
+        metavar="CELL",
+        help="import the row at CELL (e.g. B12) although the register already has a risk of "
+        "its title or id (repeat for each such row)",
+    )
     foreign.add_argument("--dry-run", action="store_true", help="report only; change nothing")
     foreign.add_argument("--json", action="store_true", help="the report as JSON on stdout")
 
@@ -352,176 +359,6 @@ def _heatmap(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _export(args: argparse.Namespace) -> int:
-    from riskreg.exchange.export import export_register
-    from riskreg.service import open_service
-
-    if args.out.suffix.lower() != ".xlsx":
-        print("export: OUT must end in .xlsx", file=sys.stderr)
-        return EXIT_USAGE
-    service = open_service(args.register, _actor())  # type: ignore[arg-type]
-    try:
-        result = export_register(service, args.out, args.partner)
-    finally:
-        service.close()
-    audience = f"for {result.partner_code}" if result.partner_code else "of the whole register"
-    print(
-        f"wrote {args.out}: exchange workbook {audience}, {result.risks} risks, "
-        f"{result.actions} actions (export {result.export_id})"
-    )
-    return EXIT_OK
-
-
-def _import(args: argparse.Namespace) -> int:
-    from riskreg.exchange.importer import (
-        CopyWithoutExport,
-        ImportRefused,
-        apply_import,
-        plan_import,
-    )
-    from riskreg.service import open_service
-
-    service = open_service(args.register, _actor())  # type: ignore[arg-type]
-    try:
-        try:
-            plan = plan_import(service, args.workbook, by_ref=args.by_ref)
-        except ImportRefused as exc:
-            reason = str(exc)
-            if isinstance(exc, CopyWithoutExport):
-                reason += " Import it with --by-ref to see the differences."
-            if args.json:
-                print(json.dumps({"workbook": args.workbook.name, "applied": False,
-                                  "refused": reason}, indent=2, ensure_ascii=False))  # fmt: skip
-            print(f"import: {reason}", file=sys.stderr)
-            return EXIT_REFUSED
-        errors = plan.count("error")
-        applied = False
-        revision = plan.register_revision
-        if not args.dry_run and (not errors or args.skip_errors):
-            accepted = plan.accepted(args.accept)
-            revision = apply_import(service, plan, accepted)
-            applied = revision != plan.register_revision
-    finally:
-        service.close()
-    if args.json:
-        print(plan.report_json(applied=applied))
-    else:
-        _print_plan(plan, applied, revision, args)
-    if errors and not args.skip_errors:
-        print(
-            f"import: {errors} value(s) could not be read; nothing was changed. Correct the "
-            "cells named above (or ask the partner to) and import again, or import the rest "
-            "with --skip-errors.",
-            file=sys.stderr,
-        )
-        return EXIT_REFUSED
-    if errors:
-        print(f"import: {errors} value(s) could not be read; their rows were left as they are "
-              "(--skip-errors)", file=sys.stderr)  # fmt: skip
-    return EXIT_OK
-
-
-_CELL_PREFIX = re.compile(r"^[^\n:]*![A-Z]+[0-9]+: ")
-
-
-def _print_plan(plan: Any, applied: bool, revision: int, args: argparse.Namespace) -> None:
-    for note in plan.notes:
-        print(f"note      {note}")
-    for item in plan.items:
-        ref = f" {item.ref}" if item.ref else ""
-        found = _CELL_PREFIX.match(item.message)  # the cell under the sheet's own name
-        if found:
-            where, message = found.group(0)[:-2], item.message[found.end() :]
-        else:
-            where = f"{item.sheet}!{item.cell}" if item.cell else item.sheet
-            message = item.message
-        print(f"{item.kind:9} {where:14}{ref}: {message}")
-    counts = ", ".join(f"{n} {kind}" for kind, n in plan.summary.items() if n) or "no changes"
-    origin = "a copy read by ref" if plan.by_ref else f"from {plan.sender}"
-    print(f"{plan.workbook} {origin}: {counts}")
-    if applied:
-        print(f"applied as revision {revision} (accepted: {args.accept})")
-    elif args.dry_run:
-        print("dry run: nothing was changed")
-    elif plan.by_ref and args.accept == "clean" and plan.count("differs"):
-        print("a copy read by ref has no clean changes: --accept all takes the workbook's side "
-              "of every difference")  # fmt: skip
-    elif plan.count("conflict") and args.accept == "clean":
-        print("conflicts were left as the register has them (--accept all takes the workbook's)")
-
-
-def _import_foreign(args: argparse.Namespace) -> int:
-    from riskreg.choices import RiskStatus
-    from riskreg.exchange.foreign import (
-        ForeignRefused,
-        apply_foreign,
-        load_mapping,
-        plan_foreign,
-        read_workbook,
-    )
-    from riskreg.service import open_service
-
-    service = open_service(args.register, _actor(args.partner or ""))  # type: ignore[arg-type]
-    try:
-        try:
-            tables = read_workbook(args.workbook)
-            mapping = None
-            if args.mapping:
-                text = args.mapping.read_text(encoding="utf-8")
-                mapping = load_mapping(text, tables, service.scheme())
-            plan = plan_foreign(
-                service, args.workbook, mapping, partner=args.partner, tables=tables
-            )
-        except ForeignRefused as exc:
-            if args.json:
-                print(json.dumps({"workbook": args.workbook.name, "applied": False,
-                                  "refused": str(exc)}, indent=2, ensure_ascii=False))  # fmt: skip
-            print(f"import-foreign: {exc}", file=sys.stderr)
-            return EXIT_REFUSED
-        if args.status:
-            plan.mapping.status = RiskStatus(args.status)
-            plan = plan_foreign(service, args.workbook, plan.mapping, tables=tables)
-        if args.raid:
-            plan.mapping.raid = args.raid
-            plan = plan_foreign(service, args.workbook, plan.mapping, tables=tables)
-        if args.save_mapping:
-            args.save_mapping.write_text(plan.mapping.to_json(), encoding="utf-8")
-        errors = plan.count("error")
-        applied = False
-        if not args.dry_run and not errors:
-            applied = bool(apply_foreign(service, plan))
-    finally:
-        service.close()
-    if args.json:
-        print(json.dumps(plan.report(applied=applied), indent=2, ensure_ascii=False))
-    else:
-        _print_foreign(plan, applied)
-    if errors:
-        print(f"import-foreign: {errors} row(s) cannot be read; nothing was imported. Correct "
-              "the cells above, or the mapping (--mapping), and import again.",
-              file=sys.stderr)  # fmt: skip
-        return EXIT_REFUSED
-    return EXIT_OK
-
-
-def _print_foreign(plan: Any, applied: bool) -> None:
-    layout = plan.mapping.layout
-    print(layout.explanation)
-    for match in layout.columns:
-        target = match.field.replace("_", " ") if match.field else "(not imported)"
-        print(f"  {match.letter:>3} {match.header[:40]:40} → {target}")
-    for name, choices in plan.mapping.scales.items():
-        shown = ", ".join(f"{c.value!r}→{c.level if c.level else '?'}" for c in choices)
-        print(f"  {name.replace('_', ' ')}: {shown}")
-    for note in plan.notes:
-        print(f"  note: {note}")
-    for item in plan.items:
-        print(f"{item.kind:6} {item.sheet}!{item.cell}: {item.message}")
-    outcome = "imported" if applied else "nothing written"
-    print(f"{plan.workbook}: {plan.count('new')} new risks for {plan.mapping.partner}, "
-          f"{plan.count('error')} errors — {outcome}")  # fmt: skip
-
-
 def _review(args: argparse.Namespace) -> int:
     from riskreg.choices import Decision
     from riskreg.records import Attendee, DecisionRecord
@@ -577,6 +414,17 @@ def _verify(args: argparse.Namespace) -> int:
     return EXIT_REFUSED
 
 
+def _exchange_command(name: str) -> Any:
+    """A workbook command from ``riskreg.cli_exchange``, imported when it runs."""
+
+    def run(args: argparse.Namespace) -> int:
+        from riskreg import cli_exchange
+
+        return int(getattr(cli_exchange, name)(args))
+
+    return run
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from riskreg.errors import RegisterError
@@ -584,9 +432,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     handlers = {
         "init": _init,
         "check": _check,
-        "export": _export,
-        "import": _import,
-        "import-foreign": _import_foreign,
+        "export": _exchange_command("export_command"),
+        "import": _exchange_command("import_command"),
+        "import-foreign": _exchange_command("import_foreign_command"),
         "review": _review,
         "snapshots": _snapshots,
         "verify": _verify,

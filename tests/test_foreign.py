@@ -299,7 +299,8 @@ def test_import_foreign_command_reports_json_and_imports(
     args = ["import-foreign", str(demo_path), str(workbook), "--partner", "APEX"]
     assert cli([*args, "--dry-run", "--json", "--save-mapping", str(mapping)]) == 0
     report = json.loads(capsys.readouterr().out)
-    assert report["summary"] == {"new": 3, "error": 0} and report["applied"] is False
+    assert report["summary"] == {"new": 3, "rejected": 0, "error": 0}
+    assert report["applied"] is False
     assert report["items"][0]["kind"] == "new" and report["sender"] == "APEX"
     assert json.loads(mapping.read_text())["sheet"] == "Issue Register"
     assert cli([*args, "--mapping", str(mapping), "--status", "Open"]) == 0

@@ -139,7 +139,7 @@ class ForeignPlan:
 
     @property
     def drafts(self) -> list[RiskDraft]:
-        return [i.draft for i in self.items if isinstance(i.draft, RiskDraft)]
+        return [i.draft for i in self.items if i.kind == "new" and isinstance(i.draft, RiskDraft)]
 
     def count(self, kind: str) -> int:
         return sum(1 for item in self.items if item.kind == kind)
@@ -151,7 +151,11 @@ class ForeignPlan:
             "sender": self.mapping.partner,
             "base_revision": self.revision,
             "applied": applied,
-            "summary": {"new": self.count("new"), "error": self.count("error")},
+            "summary": {
+                "new": self.count("new"),
+                "rejected": self.count("rejected"),
+                "error": self.count("error"),
+            },
             "mapping": json.loads(self.mapping.to_json()),
             "notes": list(self.notes),
             "items": [item.as_json() for item in self.items],
@@ -526,6 +530,8 @@ def plan_foreign(
         info.scheme, frozenset(codes), frozenset(categories.values()) | builder.new_categories
     )
     items = [_checked(item, ctx, mapping.layout, table.name) for item in items]
+    own_ids = {r.excel_row: text_of(r.values.get("source_id", "")) for r in rows}  # issue 18
+    items = refuse_existing(service, items, own_ids)  # issue 18
     known = set(categories.values())
     wanted = {i.draft.category for i in items if isinstance(i.draft, RiskDraft) and i.kind == "new"}
     new_categories = tuple(sorted(c for c in wanted if c and c not in known))
@@ -720,6 +726,53 @@ def _checked(item: Item, ctx: Context, layout: Layout, sheet: str) -> Item:
     where = f"{column_letter(index + 1)}{row}" if index is not None else item.cell
     return Item("error", sheet, where, "", problem.field, None, None,
                 f"{sheet}!{where}: {problem.message}")  # fmt: skip
+
+
+# -- issue 18: rows the register already holds (begin) ----------------------------------
+def refuse_existing(
+    service: RegisterService, items: Sequence[Item], own_ids: dict[int, str]
+) -> list[Item]:
+    """New risks whose title, or whose own id in the file, is already a risk of this
+    register become **rejected** (not imported) unless chosen one by one: a copy of an
+    exchange workbook brought in here would otherwise make every row a duplicate."""
+    risks = service.list_risks()
+    by_title = {fold(r.title): r.ref for r in risks}
+    refs = {r.ref for r in risks}
+    checked = []
+    for item in items:
+        draft = item.draft
+        if item.kind != "new" or not isinstance(draft, RiskDraft):
+            checked.append(item)
+            continue
+        own = own_ids.get(int(re.sub(r"^[A-Z]+", "", item.cell) or 0), "").strip()
+        if own in refs:
+            why = f"its id in the file, {own}, is a risk of this register"
+        elif fold(draft.title) in by_title:
+            why = f"the register has a risk of that title, {by_title[fold(draft.title)]}"
+        else:
+            checked.append(item)
+            continue
+        checked.append(replace(item, kind="rejected", message=(
+            f"{item.sheet}!{item.cell}: “{draft.title}” is not imported: {why}. Choose it "
+            "to import it all the same (Import exchange workbook, or by ref, updates a risk "
+            "the register holds)"
+        )))  # fmt: skip
+    return checked
+
+
+def choose_existing(plan: ForeignPlan, cells: Sequence[str]) -> ForeignPlan:
+    """The plan with the rejected rows at ``cells`` chosen after all, one by one."""
+    wanted = set(cells)
+    items = tuple(
+        replace(i, kind="new", message=f"new risk (chosen): {i.new}")
+        if i.kind == "rejected" and i.cell in wanted and isinstance(i.draft, RiskDraft)
+        else i
+        for i in plan.items
+    )
+    return replace(plan, items=items)
+
+
+# -- issue 18 (end) -----------------------------------------------------------------------
 
 
 def _first_sentence(text: str) -> str:

@@ -140,12 +140,14 @@ class ForeignImportWizard(QWizard):
 
     def accept(self) -> None:
         """Import: the previewed risks in one transaction (after a backup copy)."""
-        from riskreg.exchange.foreign import apply_foreign
+        from riskreg.exchange.foreign import apply_foreign, choose_existing
 
         if self.plan is None:
             return
+        chosen = self.preview_page.chosen_existing()  # issue 18: duplicates ticked one by one
+        plan = choose_existing(self.plan, chosen) if chosen else self.plan
         try:
-            self.created = apply_foreign(self.document.service, self.plan)
+            self.created = apply_foreign(self.document.service, plan)
         except (RegisterError, OSError) as exc:
             self.preview_page.problem.setText(f"Nothing was imported: {exc}")
             return
@@ -546,6 +548,7 @@ class PreviewPage(QWizardPage):
         self.risks = QStandardItemModel(0, 6, self)
         self.risks.setHorizontalHeaderLabels(["Cell", "Title", "Inherent", "Current", "Owner",
                                               "Category"])  # fmt: skip
+        self.risks.itemChanged.connect(lambda *_: self.completeChanged.emit())  # issue 18
         self.problems = QStandardItemModel(0, 2, self)
         self.problems.setHorizontalHeaderLabels(["Cell", "Problem"])
         self.risk_table, self.problem_table = QTableView(), QTableView()
@@ -579,9 +582,15 @@ class PreviewPage(QWizardPage):
         self.risks.removeRows(0, self.risks.rowCount())
         self.problems.removeRows(0, self.problems.rowCount())
         for item in plan.items:
-            if item.kind == "new" and item.draft is not None:
+            if item.kind in ("new", "rejected") and item.draft is not None:
                 d: Any = item.draft
-                self.risks.appendRow([text_item(item.cell), text_item(d.title),
+                cell = text_item(item.cell)
+                if item.kind == "rejected":  # issue 18: already in the register; tick to take
+                    cell.setCheckable(True)
+                    cell.setCheckState(Qt.CheckState.Unchecked)
+                    cell.setToolTip("Already in the register; tick to import it all the same")
+                title = d.title if item.kind == "new" else f"{d.title} (already in the register)"
+                self.risks.appendRow([cell, text_item(title),
                                       text_item(f"{d.inherent_likelihood}×{d.inherent_impact}"),
                                       text_item(f"{d.current_likelihood}×{d.current_impact}"),
                                       text_item(d.owner), text_item(d.category or "")])  # fmt: skip
@@ -590,5 +599,13 @@ class PreviewPage(QWizardPage):
                                          text_item(item.message.split(": ", 1)[-1])])  # fmt: skip
         self.wiz.setButtonText(QWizard.WizardButton.FinishButton, f"Import {new} risks")
 
+    def chosen_existing(self) -> list[str]:
+        """Cells of rows already in the register that the user ticked to import anyway."""
+        return [
+            self.risks.item(row, 0).text()
+            for row in range(self.risks.rowCount())
+            if self.risks.item(row, 0).checkState() == Qt.CheckState.Checked
+        ]
+
     def isComplete(self) -> bool:
-        return bool(self.wiz.plan and self.wiz.plan.count("new"))
+        return bool(self.wiz.plan and (self.wiz.plan.count("new") or self.chosen_existing()))
