@@ -352,7 +352,8 @@ def test_the_exported_workbook_is_usable_in_excel(demo: RegisterService, tmp_pat
     ref_cell, title_cell = risks.cell(2, 1), risks.cell(2, headers.index("Title") + 1)
     assert ref_cell.protection.locked and not title_cell.protection.locked
     assert ref_cell.fill.fgColor.rgb == "FFECEFF3" and title_cell.fill.fgColor.rgb != "FFECEFF3"
-    prompts = {str(dv.sqref).split(":")[0]: dv.prompt for dv in risks.data_validations.dataValidation}
+    validations = risks.data_validations.dataValidation
+    prompts = {str(dv.sqref).split(":")[0]: dv.prompt for dv in validations}
     assert "reported" in prompts["A2"]
     validated = {str(dv.sqref).split(":")[0] for dv in risks.data_validations.dataValidation}
     enumerated = ("Status", "Visibility", "Response", "Proximity", "Category",

@@ -26,7 +26,7 @@ from tests.conftest import ALICE
 # those forms, and a heat-map count over the three forms of each axis.
 _LEVEL = (r'IFERROR\(VALUE\(LEFT\([A-Z]+\d+,FIND\(" ",[A-Z]+\d+&" "\)-1\)\),'
           r"MATCH\(TRIM\([A-Z]+\d+\),(?:Likelihood|Impact)Labels,0\)\)")  # fmt: skip
-_CRITERION = r'(?:\d+|"\d+ \*"|"=(?:[^"]|"")*")'
+_CRITERION = r'(?:"\d+"|"\d+ \*"|"=(?:[^"]|"")*")'
 _COUNT = (rf"COUNTIFS\(Risks!\$[A-Z]+:\$[A-Z]+,{_CRITERION},Risks!\$[A-Z]+:\$[A-Z]+,"
           rf'{_CRITERION},Risks!\$[A-Z]+:\$[A-Z]+,"<>Closed"\)')  # fmt: skip
 OUR_FORMULAS = re.compile(

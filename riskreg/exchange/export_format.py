@@ -79,9 +79,10 @@ def level_of(cell: str, labels: str) -> str:
 
 
 def level_criteria(value: int, label: str) -> tuple[str, str, str]:
-    """COUNTIFS criteria for the three ways a level cell may hold a level: the number, the
+    """COUNTIFS criteria for the three ways a level cell may hold a level: the number
+    (``"4"`` matches the number and the text 4 alike, where ``4`` would miss the text), the
     dropdown's ``4 - Likely`` (any text starting with the number and a space) and the label."""
-    return (str(value), quoted(f"{value} *"), criterion(label))
+    return (quoted(str(value)), quoted(f"{value} *"), criterion(label))
 
 
 # -- styles -------------------------------------------------------------------------------

@@ -71,54 +71,31 @@ def compare_sheet(
     uuid_at, ref_at = table.index_of("uuid"), table.index_of("ref")
     rows = sheet_base.rows if sheet_base else {}
     refs_by_uuid = p.refs[0 if entity == "risk" else 1] if by_ref else {}
-    uuid_by_ref: dict[str, str] | None = None
     seen: set[str] = set()
     foreign: list[str] = []
+    pending: list[tuple[int, list[Any], str, str]] = []
+    """Rows whose Id is not the export's: matched by Ref once every row's Id is known."""
     differing: list[tuple[int, str, list[tuple[int, Column, Any, Any]], list[Any]]] = []
     width = 1 + max((index for index, _, _ in checks), default=0)
     known = len(fields)
-    for row_index, row in enumerate(table.sheet.rows()):
-        if row_index <= table.header_row or not any(v != "" and v is not None for v in row):
-            continue
-        excel_row = row_index + 1
-        uuid_cell, ref_cell = plain(at(row, uuid_at)), plain(at(row, ref_at))
-        if not uuid_cell and not ref_cell:
-            new_row(row, excel_row, no_value)
-            continue
-        where = f"{table.name}!{_cell(ref_at if ref_at is not None else uuid_at, excel_row)}"
-        known_rows = refs_by_uuid if by_ref else rows
-        if uuid_cell in known_rows:
-            uuid = uuid_cell
-        else:
-            if uuid_by_ref is None:
-                uuid_by_ref = _refs_of(p, sheet_base, refs_by_uuid, entity)
-            found = uuid_by_ref.get(ref_cell) if ref_cell else None
-            if found is None:
-                if by_ref:
-                    p.add("warning", table.canonical, _cell(ref_at, excel_row), ref_cell, "",
-                          None, None, f"{where}: {ref_cell or uuid_cell} is not a row of this "
-                          "register; the row was not read")  # fmt: skip
-                else:
-                    foreign.append(f"{where} {ref_cell or 'id ' + uuid_cell[:13]}")
-                continue
-            uuid = found
-            if uuid_at is not None:
-                id_cell = _cell(uuid_at, excel_row)
-                p.add("ignored", table.canonical, id_cell, ref_cell, "uuid", uuid, uuid_cell,
-                      f"{table.name}!{id_cell}: the Id of {ref_cell} was "
-                      f"{'changed' if uuid_cell else 'cleared'} in the workbook; the row was "
-                      f"matched by its ref {ref_cell} (an Id is the register's own and is not "
-                      "changed by a workbook)", uuid)  # fmt: skip
+    known_rows = refs_by_uuid if by_ref else rows
+
+    def where_of(excel_row: int) -> str:
+        return f"{table.name}!{_cell(ref_at if ref_at is not None else uuid_at, excel_row)}"
+
+    def take(excel_row: int, row: list[Any], uuid: str, ref_cell: str) -> None:
+        """One workbook row matched to the export's row ``uuid``."""
+        where = where_of(excel_row)
         if uuid in seen:
             p.error(table.canonical, _cell(ref_at if ref_at is not None else uuid_at, excel_row),
                     ref_cell, "", f"{where}: {ref_cell or uuid} appears twice; the second row "
                     "was not read")  # fmt: skip
-            continue
+            return
         seen.add(uuid)
         if by_ref:
             row = row + [""] * (width - len(row)) if len(row) < width else row
             differing.append((excel_row, uuid, [(i, c, None, row[i]) for i, c, _ in checks], row))
-            continue
+            return
         assert sheet_base is not None
         base = sheet_base.values(uuid)
         if base is None:
@@ -126,7 +103,7 @@ def compare_sheet(
                     ref_cell, "", f"{where}: the workbook's hidden copy of {ref_cell or uuid} "
                     "as exported is damaged, so its edits cannot be told apart; export a "
                     "fresh workbook")  # fmt: skip
-            continue
+            return
         # The common case decided without a parse per cell: the cell as exported. A
         # formula without a result reads as empty, so such a workbook checks every cell.
         if len(row) < width or len(base) < known:
@@ -143,6 +120,39 @@ def compare_sheet(
         ]
         if candidates:
             differing.append((excel_row, uuid, candidates, row))
+
+    for row_index, row in enumerate(table.sheet.rows()):
+        if row_index <= table.header_row or not any(v != "" and v is not None for v in row):
+            continue
+        excel_row = row_index + 1
+        uuid_cell, ref_cell = plain(at(row, uuid_at)), plain(at(row, ref_at))
+        if not uuid_cell and not ref_cell:
+            new_row(row, excel_row, no_value)
+        elif uuid_cell in known_rows:
+            take(excel_row, row, uuid_cell, ref_cell)
+        else:
+            pending.append((excel_row, row, uuid_cell, ref_cell))
+    if pending:  # an edited Id: the row is the export's row of its Ref, if that row's own
+        # Id is nowhere else in the workbook (a row of another export or register is not)
+        uuid_by_ref = _refs_of(p, sheet_base, refs_by_uuid, entity)
+        for excel_row, row, uuid_cell, ref_cell in pending:
+            found = uuid_by_ref.get(ref_cell) if ref_cell else None
+            if found is None or found in seen:
+                if by_ref:
+                    p.add("warning", table.canonical, _cell(ref_at, excel_row), ref_cell, "",
+                          None, None, f"{where_of(excel_row)}: {ref_cell or uuid_cell} is not a "
+                          "row of this register; the row was not read")  # fmt: skip
+                else:
+                    foreign.append(f"{where_of(excel_row)} {ref_cell or 'id ' + uuid_cell[:13]}")
+                continue
+            if uuid_at is not None:
+                id_cell = _cell(uuid_at, excel_row)
+                p.add("ignored", table.canonical, id_cell, ref_cell, "uuid", found, uuid_cell,
+                      f"{table.name}!{id_cell}: the Id of {ref_cell} was "
+                      f"{'changed' if uuid_cell else 'cleared'} in the workbook; the row was "
+                      f"matched by its ref {ref_cell} (an Id is the register's own and is not "
+                      "changed by a workbook)", found)  # fmt: skip
+            take(excel_row, row, found, ref_cell)
     if foreign:
         shown_rows = ", ".join(foreign[:FOREIGN_SHOWN])
         more = f" and {len(foreign) - FOREIGN_SHOWN:,} more" if len(foreign) > FOREIGN_SHOWN else ""
@@ -283,7 +293,10 @@ def compare_row(
     if errors:
         p.items.extend(errors)
         first = f"{name}!{errors[0].cell}"
+        wrong = {(e.cell, e.field) for e in errors}
         for column, cell, theirs, _was, ours in changed:
+            if (cell, column.field) in wrong:
+                continue  # the error itself says what this cell holds
             p.add("held", sheet, cell, ref, column.field, ours, theirs,
                   f"{column.header}: {shown(ours)} → {shown(theirs)}, held back: this row has "
                   f"an error ({first}); correct it and import again", record.uuid)  # fmt: skip
@@ -361,6 +374,8 @@ def _computed_edit(p: Planning, table: Table, column: Column, raw: Any, row: lis
         expected = p.scheme.band(lik, imp).name
         if isinstance(raw, str) and raw.strip().casefold() == expected.casefold():
             return ""
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
     return (
         f"{column.header} shows {shown(raw)}, but its likelihood and impact give "
         f"{shown(expected)}: it is computed from them, so an edit of it is not applied "

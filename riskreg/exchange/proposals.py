@@ -94,7 +94,8 @@ def propose_risk(p: Planning, new: PendingAction) -> None:
     if typed_status not in (None, RiskStatus.DRAFT):
         warnings.append(f"entered as Draft (the workbook says {typed_status.value})")
     _complete_scores(p, values, warnings)
-    if values.get("inherent_likelihood") is None and not UNRATED_DRAFTS:
+    unrated = values.get("inherent_likelihood") is None or values.get("inherent_impact") is None
+    if unrated and not UNRATED_DRAFTS:
         p.error(sheet, cell_of.get("inherent_likelihood", first_cell), "", "inherent_likelihood",
                 f"{where}: new risk “{title}” needs a likelihood and an impact (inherent or "
                 "current) before this register can hold it")  # fmt: skip
