@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 from typing import Any
 
@@ -84,20 +83,13 @@ def import_command(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-_CELL_PREFIX = re.compile(r"^[^\n:]*![A-Z]+[0-9]+: ")
-
-
 def _print_plan(plan: Any, applied: bool, revision: int, args: argparse.Namespace) -> None:
     for note in plan.notes:
         print(f"note      {note}")
     for item in plan.items:
         ref = f" {item.ref}" if item.ref else ""
-        found = _CELL_PREFIX.match(item.message)  # the cell under the sheet's own name
-        if found:
-            where, message = found.group(0)[:-2], item.message[found.end() :]
-        else:
-            where = f"{item.sheet}!{item.cell}" if item.cell else item.sheet
-            message = item.message
+        where = item.where  # the cell under the sheet's own name in the workbook
+        message = item.message.removeprefix(f"{where}: ")
         print(f"{item.kind:9} {where:14}{ref}: {message}")
     counts = ", ".join(f"{n} {kind}" for kind, n in plan.summary.items() if n) or "no changes"
     origin = "a copy read by ref" if plan.by_ref else f"from {plan.sender}"

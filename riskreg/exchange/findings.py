@@ -59,15 +59,26 @@ class Item:
     uuid: str = ""
     """The row's register id (existing rows); new rows carry a ``draft`` instead."""
     draft: RiskDraft | tuple[str, ActionDraft] | None = None
+    sheet_name: str = ""
+    """The sheet's name in the workbook, where a partner renamed it (``sheet`` is always
+    ``Risks`` or ``Actions``)."""
 
     @property
     def applicable(self) -> bool:
         return self.kind in APPLICABLE
 
+    @property
+    def where(self) -> str:
+        """The cell under the sheet's name in the workbook (``Risques!G14`` for a renamed
+        sheet), or the sheet alone for a finding about a whole row that is not there."""
+        sheet = self.sheet_name or self.sheet
+        return f"{sheet}!{self.cell}" if self.cell else sheet
+
     def as_json(self) -> dict[str, Any]:
         return {
             "kind": self.kind,
             "sheet": self.sheet,
+            "sheet_name": self.sheet_name or self.sheet,
             "cell": self.cell,
             "ref": self.ref,
             "field": self.field,

@@ -210,6 +210,8 @@ def _compare(
     described: str = "",
 ) -> None:
     columns = RISK_COLUMNS if entity == "risk" else ACTION_COLUMNS
+    if table.name != table.canonical:
+        p.sheet_names[table.canonical] = table.name
     for header in missing_columns(table, columns):
         p.notes.append(
             f"the {table.canonical} sheet has no “{header}” column, so nothing of it was compared"
@@ -301,13 +303,17 @@ def _rows_of_register(service: RegisterService, table: Table) -> int:
 
 
 def _finished(p: Planning, name: str, base_revision: int, register_revision: int) -> ImportPlan:
+    def _named(item: Item) -> Item:
+        renamed = p.sheet_names.get(item.sheet)
+        return replace(item, sheet_name=renamed) if renamed else item
+
     return ImportPlan(
         workbook=name,
         export_id=p.export_id,
         sender=p.sender,
         base_revision=base_revision,
         register_revision=register_revision,
-        items=tuple(sorted(p.items, key=workbook_order)),
+        items=tuple(sorted(map(_named, p.items), key=workbook_order)),
         notes=tuple(p.notes),
         by_ref=p.by_ref,
     )

@@ -29,6 +29,8 @@ class Planning:
     by_ref: bool = False
     items: list[Item] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    sheet_names: dict[str, str] = field(default_factory=dict)
+    """``Risks`` / ``Actions`` → the sheet's name in the workbook, where it differs."""
     _imported: tuple[set[str], set[tuple[str, str]]] | None = None
     _refs: tuple[dict[str, str], dict[str, str]] | None = None
 

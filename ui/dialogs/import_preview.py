@@ -89,7 +89,7 @@ class ImportPreviewDialog(QDialog):
         self.notes.setReadOnly(True)
         self.notes.setPlainText("\n".join(f"• {note}" for note in plan.notes))
         lines = self.notes.fontMetrics().lineSpacing()
-        self.notes.setMaximumHeight(lines * NOTES_LINES + 12)
+        self.notes.setMaximumHeight(lines * min(NOTES_LINES, len(plan.notes) + 1) + 12)
         self.notes.setVisible(bool(plan.notes))
         self.notes_label = QLabel(f"Notes on the workbook ({len(plan.notes)}):")
         self.notes_label.setVisible(bool(plan.notes))
@@ -106,7 +106,9 @@ class ImportPreviewDialog(QDialog):
         for group_row in range(self.model.rowCount()):
             self.tree.setFirstColumnSpanned(group_row, top, True)  # group titles run across
         header = self.tree.header()
-        for column, width in enumerate((110, 80, 120, 150, 150)):
+        places = [item.where for item in plan.items[:500]]
+        cell_width = max([90, *(self.fontMetrics().horizontalAdvance(p) + 16 for p in places)])
+        for column, width in enumerate((135, min(cell_width, 240), 120, 150, 150)):
             header.resizeSection(column, width)
         header.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
         self.selection_label = QLabel()
@@ -206,18 +208,20 @@ class ImportPreviewDialog(QDialog):
             if not ticked:
                 kind.setToolTip("Tick to take the workbook's value; unticked keeps the register's")
             self._checkable.append(kind)
-        where = f"{item.sheet}!{item.cell}" if item.cell else item.sheet
+        where = item.where
         no_values = ("new", "missing", "error", "warning")
         values = ("" if item.kind in no_values else display(item.old),
                   display(item.new) if item.kind not in ("missing", "error", "warning")
                   else "")  # fmt: skip
-        details = text_item(item.message)
+        details = text_item(item.message.removeprefix(f"{where}: "))  # the cell is shown
         details.setToolTip(plain_tip(item.message))
         ours, theirs = text_item(values[0]), text_item(values[1])
         ours.setToolTip(plain_tip(values[0]))
         theirs.setToolTip(plain_tip(values[1]))
         field = "" if item.field == "draft" else item.field.replace("_", " ")
-        return [kind, text_item(where), text_item(field), ours, theirs, details]
+        place = text_item(where)
+        place.setToolTip(plain_tip(where))
+        return [kind, place, text_item(field), ours, theirs, details]
 
     # -- choices ------------------------------------------------------------------------
     def _set_ticks(self, wanted: set[str]) -> None:
