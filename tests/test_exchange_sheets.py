@@ -380,3 +380,35 @@ def test_import_another_register_takes_a_row_already_held_only_when_chosen(
     assert plan.drafts == []
     chosen = choose_existing(plan, [rejected[0].cell])
     assert [d.title for d in chosen.drafts] == [rejected[0].new]
+
+
+def test_a_formula_without_a_saved_result_in_an_ods_is_an_error_not_an_empty_cell(
+    demo_path: Path, demo: RegisterService, apex_workbook: Path, tmp_path: Path
+) -> None:
+    """LibreOffice saves every result; a script writing .ods may not, and calamine would
+    read such a cell as empty — a cleared owner, to the merge."""
+    import re
+    import zipfile
+
+    risk = led_by(demo, "APEX")
+    ods = libreoffice_convert(apex_workbook, tmp_path / "ods", "ods", ".ods")
+    scripted = tmp_path / "scripted.ods"
+    with zipfile.ZipFile(ods) as source, zipfile.ZipFile(scripted, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "content.xml":
+                cell = re.escape(risk.owner.encode())
+                data, count = re.subn(
+                    rb'<table:table-cell([^>]*?) office:value-type="string" '
+                    rb'calcext:value-type="string"><text:p>' + cell + rb"</text:p>"
+                    rb"</table:table-cell>",
+                    rb'<table:table-cell\1 table:formula="of:=[.A1]"/>', data, count=1,
+                )  # fmt: skip
+                assert count == 1
+            target.writestr(info, data)
+    plan = plan_import(demo, scripted)
+    assert kinds(plan) == [("error", risk.ref, "owner")]
+    where = cell_name(apex_workbook, "Risks", risk.ref, "Owner")
+    assert plan.items[0].message == (
+        f"Risks!{where}: owner is a formula with no saved result; type the value instead"
+    )

@@ -145,3 +145,32 @@ def test_file_menu_opens_the_wizard(
                         classmethod(lambda cls, *a: asked.append(a) or 0))  # fmt: skip
     window.actions_by_id[act.IMPORT_FOREIGN].trigger()
     assert len(asked) == 1
+
+
+def test_rows_already_in_the_register_are_imported_only_when_ticked_one_by_one(
+    qtbot: QtBot, wizard: ForeignImportWizard, demo: RegisterService, tmp_path: Path
+) -> None:
+    """An exchange workbook's rows pasted into a fresh file and brought in here would all be
+    duplicates: they are listed unticked, and only the one the user ticks is created."""
+    from riskreg.exchange.export import export_register
+    from tests.exchange_helpers import pasted_copy
+
+    exported = tmp_path / "apex.xlsx"
+    export_register(demo, exported, "APEX")
+    copy = pasted_copy(exported, tmp_path / "pasted.xlsx")
+    qtbot.keyClicks(wizard.file_page.path, str(copy))
+    for _ in range(4):
+        wizard.next()
+    preview = wizard.preview_page
+    assert wizard.currentPage() is preview
+    finish = wizard.button(QWizard.WizardButton.FinishButton)
+    rows = preview.risks.rowCount()
+    assert rows == len(demo.exchange_snapshot("APEX").risks) and not finish.isEnabled()
+    first = preview.risks.item(0, 0)
+    assert first.isCheckable() and first.checkState() == Qt.CheckState.Unchecked
+    assert preview.risks.item(0, 1).text().endswith("(already in the register)")
+    first.setCheckState(Qt.CheckState.Checked)
+    assert finish.isEnabled()
+    before = len(demo.list_risks())
+    finish.click()
+    assert len(demo.list_risks()) == before + 1
