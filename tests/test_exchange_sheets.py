@@ -412,3 +412,31 @@ def test_a_formula_without_a_saved_result_in_an_ods_is_an_error_not_an_empty_cel
     assert plan.items[0].message == (
         f"Risks!{where}: owner is a formula with no saved result; type the value instead"
     )
+
+
+def test_where_drafts_may_be_unrated_a_lone_level_is_kept_in_the_description(
+    demo: RegisterService, apex_workbook: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The plan a register with unrated drafts makes of the row above (planned only: this
+    schema cannot hold an unrated risk until drafts may be unrated)."""
+    from riskreg.exchange import proposals
+
+    monkeypatch.setattr(proposals, "UNRATED_DRAFTS", True)
+    add_row(apex_workbook, "Risks", {
+        "Title": "Utility strike near the culvert", "Lead partner": "AQUA",
+        "Current likelihood": "4 - Likely", "Description": "Found on the survey.",
+    })  # fmt: skip
+    plan = plan_import(demo, apex_workbook)
+    assert kinds(plan) == [("new", "", "title"), ("warning", "", "draft")]
+    draft = plan.items[0].draft
+    assert draft is not None and not isinstance(draft, tuple)
+    scores = (draft.inherent_likelihood, draft.inherent_impact, draft.current_likelihood,
+              draft.current_impact)  # fmt: skip
+    assert scores == (None, None, None, None) and draft.lead_partner == "APEX"
+    assert draft.description == (
+        "Found on the survey.\n\nFrom the workbook, which gave no impact: current likelihood "
+        "4 – Likely."
+    )
+    warning = plan.items[1].message
+    assert "led by APEX, who sends it (the workbook says AQUA" in warning
+    assert "unrated until scored in the register (no impact" in warning

@@ -110,7 +110,9 @@ def propose_risk(p: Planning, new: PendingAction) -> None:
         shares = None
     draft_fields = {k: v for k, v in values.items() if k in RiskDraft.__dataclass_fields__}
     draft = RiskDraft(**draft_fields, shares=shares)
-    checked = {k: v for k, v in draft_fields.items() if k in RISK_FIELDS}
+    # What the row does not give is a warning above, not a problem: only given values are
+    # checked (an unrated draft's empty scores included, by the rules between fields).
+    checked = {k: v for k, v in draft_fields.items() if k in RISK_FIELDS and v is not None}
     problems = [(pr.field, pr.message) for pr in check_fields(checked, RISK_FIELDS, p.ctx)]
     if shares is not None:
         problems += [(pr.field, pr.message) for pr in check_shares(shares, p.ctx)]
