@@ -57,11 +57,27 @@ def _decision(text: str) -> tuple[str, str]:
     return ref.strip(), decision
 
 
+class _PrintVersion(argparse.Action):
+    """``--version``: one unwrapped line (argparse's own action re-wraps it)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, *_args: object, **_kwargs: object) -> None:
+        from riskreg.version import version_text
+
+        print(version_text())
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
+    from riskreg.version import is_standalone
+
     parser = argparse.ArgumentParser(
-        prog="python -m riskreg",
+        prog="riskreg" if is_standalone() else "python -m riskreg",
         description="Joint Risk Register: headless commands.",
     )
+    parser.add_argument("--version", action=_PrintVersion, help="the version and build, then exit")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     init = commands.add_parser("init", help="create a register file")

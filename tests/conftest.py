@@ -93,6 +93,26 @@ def _cycles_collected_in_the_gui_thread(request: pytest.FixtureRequest) -> Itera
     collector.deleteLater()
 
 
+@pytest.fixture(autouse=True)
+def _unsaved_typing_is_discarded_when_a_test_leaves_it(
+    request: pytest.FixtureRequest,
+) -> Iterator[None]:
+    """A window test that leaves typing unsaved when its window closes answers "Discard"
+    (the Save / Discard / Cancel question would otherwise wait for a click forever); tests
+    of the question itself replace ``RiskEditor.ask_unsaved``."""
+    if "qtbot" not in request.fixturenames:
+        yield
+        return
+    from ui.views.risk_editor import RiskEditor, Unsaved
+
+    original = RiskEditor.ask_unsaved
+    RiskEditor.ask_unsaved = lambda editor, record: Unsaved.DISCARD  # type: ignore[method-assign,assignment,misc]
+    try:
+        yield
+    finally:
+        RiskEditor.ask_unsaved = original  # type: ignore[method-assign]
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """Tests of the listed modules that reach the register only through the services run
     twice: on a register file and on a database of the test server."""
@@ -218,6 +238,11 @@ def pytest_terminal_summary(terminalreporter: object) -> None:
                 f"{write}: {before + after} kills — check passed every time; "
                 f"{before} left the state before, {after} the state after, 0 a mixture"
             )
+    standalone = getattr(sys.modules.get("tests.test_standalone"), "FIGURES", None)
+    if standalone:
+        terminalreporter.section("standalone copy (PyInstaller), measured in this run")  # type: ignore[attr-defined]
+        for line in _standalone_lines(standalone):
+            terminalreporter.write_line(line)  # type: ignore[attr-defined]
     module = sys.modules.get("tests.test_hostile_workbooks")
     cases = getattr(module, "CASES", None)
     if not cases:
@@ -233,6 +258,24 @@ def pytest_terminal_summary(terminalreporter: object) -> None:
         peak = f", at most {peaks[fault]:.0f} MB more memory" if fault in peaks else ""
         terminalreporter.write_line(f"{fault}: {count} cases — {verdict}{peak}")  # type: ignore[attr-defined]
     terminalreporter.write_line(f"total: {sum(cases.values())} cases")  # type: ignore[attr-defined]
+
+
+def _standalone_lines(figures: dict[str, float]) -> list[str]:
+    """The standalone copy's figures (tests/test_standalone.py), as the README quotes them."""
+    f = figures
+    lines = []
+    if "size_mb" in f:
+        built = f", built and zipped in {f['build_s']:.0f} s" if "build_s" in f else ""
+        lines.append(f"folder {f['size_mb']:.1f} MB (target ≤ 250 MB), zip "
+                     f"{f['zip_mb']:.1f} MB{built}")  # fmt: skip
+    if "copy_paint_ms" in f:
+        lines.append(f"start to first paint, demo register, warm (median of 5): copy "
+                     f"{f['copy_paint_ms']:.0f} ms, virtualenv {f['venv_paint_ms']:.0f} ms: "
+                     f"{f['ratio']:.2f}× (target ≤ 2×)")  # fmt: skip
+    if "first_start_s" in f:
+        lines.append(f"first start of the copy (it builds the demo register): first paint "
+                     f"after {f['first_start_s'] * 1000:.0f} ms")  # fmt: skip
+    return lines
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from riskreg.service import RegisterService, open_service
 from tests.conftest import ALICE
+from tests.gui_helpers import wait_for_jobs
 from tests.test_foreign import DATA, raid_log
 from ui import actions as act
 from ui.dialogs.foreign_wizard import ForeignImportWizard
@@ -68,6 +69,7 @@ def test_the_wizard_walks_a_real_register_into_the_register(
     assert wizard.button(QWizard.WizardButton.FinishButton).text() == "Import 3 risks"
     before = len(demo.list_risks())
     wizard.button(QWizard.WizardButton.FinishButton).click()
+    wait_for_jobs(qtbot, wizard.document)
     risks = demo.list_risks()
     assert len(risks) == before + 3
     data_security = next(r for r in risks if r.title == "Data security")
@@ -119,7 +121,7 @@ def test_a_saved_mapping_is_written_and_used_for_the_next_file(
 
 
 def test_owners_in_the_file_can_be_given_their_partner(
-    wizard: ForeignImportWizard, tmp_path: Path, demo: RegisterService
+    qtbot: QtBot, wizard: ForeignImportWizard, tmp_path: Path, demo: RegisterService
 ) -> None:
     wizard.file_page.path.setText(str(raid_log(tmp_path)))
     wizard.next()
@@ -132,6 +134,7 @@ def test_owners_in_the_file_can_be_given_their_partner(
     values.leads.setData(index, "ARDN", Qt.ItemDataRole.UserRole)
     wizard.next()
     wizard.button(QWizard.WizardButton.FinishButton).click()
+    wait_for_jobs(qtbot, wizard.document)
     assert demo.list_risks()[-1].lead_partner == "ARDN"
 
 

@@ -73,13 +73,9 @@ def open_startup_register(argv: Sequence[str]) -> RegisterService:
     if len(argv) > 1:
         service = open_service(Path(argv[1]), actor)
     else:
-        location = default_register_path()
-        if location.exists():
-            service = open_service(location, actor)
-        else:
-            from riskreg.demo import build_demo
+        from riskreg.first_start import open_default_register
 
-            service = build_demo(location, actor)
+        service = open_default_register(default_register_path(), actor)
     return acting_for_partner(service, preferences.partner_code)
 
 
@@ -87,10 +83,10 @@ def first_look_at_startup(argv: Sequence[str]) -> FirstLook | None:
     """A quick look at the register to open, when it is a file at this version's schema."""
     from riskreg.first_look import look_at
     from riskreg.migrations import HEAD
-    from ui.main_window import FIRST_PAGE, MainWindow
+    from ui.register_feed import FIRST_PAGE, RegisterFeed
 
     location = Path(argv[1]) if len(argv) > 1 else default_register_path()
-    return look_at(location, HEAD, page=FIRST_PAGE, whole_up_to=MainWindow.progressive_threshold)
+    return look_at(location, HEAD, page=FIRST_PAGE, whole_up_to=RegisterFeed.progressive_threshold)
 
 
 def tell_cannot_open(message: str) -> None:
@@ -133,6 +129,9 @@ def start_window(
             return None
         window = MainWindow(service, preferences)
     install_excepthook(window)
+    from ui.startup_probe import watch_first_paint
+
+    watch_first_paint(window)
     window.show()
     return window
 

@@ -40,6 +40,7 @@ from riskreg.progress import Progress, report
 from riskreg.records import ExchangeSnapshot
 
 if TYPE_CHECKING:
+    from openpyxl import Workbook
     from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
     from riskreg.service import RegisterService
@@ -126,27 +127,50 @@ def write_workbook(
     heat = book.create_sheet("Heat map")
     lists = book.create_sheet("Lists")
     exchange = book.create_sheet(EXCHANGE_SHEET)
-    list_ranges = write_lists(lists, snapshot, styles)
-    define_names(book, list_ranges)
-    write_readme(readme, snapshot, export_id, now, user, styles)
-    total = len(snapshot.risks) + len(snapshot.actions)
+    try:
+        list_ranges = write_lists(lists, snapshot, styles)
+        define_names(book, list_ranges)
+        write_readme(readme, snapshot, export_id, now, user, styles)
+        total = len(snapshot.risks) + len(snapshot.actions)
+        report(progress, 0, total)  # a Cancel pressed at once stops before the first row
 
-    def counted(done: int) -> Callable[[int], None]:
-        return lambda row: report(progress, done + row, total)
+        def counted(done: int) -> Callable[[int], None]:
+            return lambda row: report(progress, done + row, total)
 
-    write_rows(
-        risks, RISK_COLUMNS, (_values(r, RISK_COLUMNS) for r in snapshot.risks),
-        len(snapshot.risks), styles, list_ranges, scheme, counted(0),
-    )  # fmt: skip
-    write_rows(
-        actions, ACTION_COLUMNS, (_values(a, ACTION_COLUMNS) for a in snapshot.actions),
-        len(snapshot.actions), styles, list_ranges, scheme, counted(len(snapshot.risks)),
-    )  # fmt: skip
-    write_partners(partners, snapshot, styles)
-    write_heat_map(heat, scheme, styles)
-    _write_exchange(exchange, snapshot, export_id, now, key)
-    exchange.sheet_state = "veryHidden"
-    book.save(destination)
+        write_rows(
+            risks, RISK_COLUMNS, (_values(r, RISK_COLUMNS) for r in snapshot.risks),
+            len(snapshot.risks), styles, list_ranges, scheme, counted(0),
+        )  # fmt: skip
+        write_rows(
+            actions, ACTION_COLUMNS, (_values(a, ACTION_COLUMNS) for a in snapshot.actions),
+            len(snapshot.actions), styles, list_ranges, scheme, counted(len(snapshot.risks)),
+        )  # fmt: skip
+        write_partners(partners, snapshot, styles)
+        write_heat_map(heat, scheme, styles)
+        _write_exchange(exchange, snapshot, export_id, now, key)
+        exchange.sheet_state = "veryHidden"
+        report(progress, total, total)  # the last moment to cancel: saving writes the file
+        book.save(destination)
+    except BaseException:
+        _abandon(book)
+        raise
+
+
+def _abandon(book: Workbook) -> None:
+    """A workbook not to be saved (cancelled, or failed): finish each write-only sheet's
+    stream and remove its temporary file, so nothing is left half open on disk."""
+    import contextlib
+    import os
+
+    for sheet in book.worksheets:
+        writer = getattr(sheet, "_writer", None)  # openpyxl's stream of the sheet's XML
+        if writer is None:
+            continue
+        with contextlib.suppress(OSError, ValueError):
+            sheet.close()
+        out = getattr(writer, "out", None)
+        if isinstance(out, str) and os.path.exists(out):
+            os.remove(out)
 
 
 def _values(record: Any, columns: Any) -> dict[str, Any]:

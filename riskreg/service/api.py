@@ -21,6 +21,7 @@ from riskreg.service.exchange import ExchangeUseCases
 from riskreg.service.history import HistoryReads
 from riskreg.service.joint_governance import GovernanceUseCases
 from riskreg.service.maps import HeatMapReads
+from riskreg.service.overview import WindowReads
 from riskreg.service.risks import RiskUseCases
 from riskreg.service.settings import PartnershipSettings
 from riskreg.service.unit_of_work import utcnow
@@ -35,6 +36,7 @@ class RegisterService(
     HistoryReads,
     GovernanceUseCases,
     ExchangeUseCases,
+    WindowReads,
 ):
     """The use cases of one open register, for one actor."""
 

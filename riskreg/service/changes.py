@@ -10,82 +10,23 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from riskreg.model import Action, Risk
+from riskreg.records import Changes
 from riskreg.service.queries import in_chunks
 
 CREATED = "*"
 """The change-log field name that records the creation (or, with no new value, the
 removal) of an entity."""
 
+__all__ = ["CREATED", "ChangeHub", "Changes", "LogRow", "changes_from_log"]
+
 LogRow = tuple[str, str, str, str]
 """One change-log entry as the announcement reads it: entity, entity uuid (or code or
 name), entity ref, field."""
-
-
-@dataclass(frozen=True)
-class Changes:
-    """The register's rows and settings that one commit (or a span of commits) changed."""
-
-    revision: int
-    """The register's revision after the change."""
-    risks: frozenset[str] = frozenset()
-    """Risks whose own row changed (fields, shares, escalation) or that were created."""
-    actions: frozenset[str] = frozenset()
-    """Actions that changed or were created."""
-    action_risks: frozenset[str] = frozenset()
-    """The risks those actions belong to."""
-    created: frozenset[str] = frozenset()
-    """Risks and actions created."""
-    fields: frozenset[str] = frozenset()
-    """The risk and action fields touched (``CREATED`` for a creation)."""
-    refs: frozenset[str] = frozenset()
-    """The refs of the risks touched (their own rows or their actions), for messages."""
-    partners: frozenset[str] = frozenset()
-    """Codes of partners added, edited or removed."""
-    categories: frozenset[str] = frozenset()
-    """Names of categories added, edited or removed."""
-    appetites: bool = False
-    """A partner's appetite for a category changed."""
-    scheme: bool = False
-    """The scoring scheme changed (every risk may have moved band)."""
-    register: bool = False
-    """The register's own settings changed: name, keeper, escalation period."""
-    reviews: bool = False
-    """A joint review was recorded."""
-    everything: bool = False
-    """Anything may have changed: another register, a restore, a reload, or more than can
-    be said row by row."""
-    outside: bool = field(default=False, compare=False)
-    """Made by another user or program (read from the change log), not by this window."""
-
-    @property
-    def touched_risks(self) -> frozenset[str]:
-        """Risks whose row in the register table may show something new."""
-        return self.risks | self.action_risks
-
-    @property
-    def reaches_every_risk(self) -> bool:
-        """Whether every risk's row may look different (its band, partner or category
-        names, appetite flags), so a view of all risks reads them all again."""
-        return (
-            self.everything
-            or self.scheme
-            or bool(self.partners)
-            or bool(self.categories)
-            or self.appetites
-        )
-
-    def touches_risk(self, uuid: str) -> bool:
-        return self.reaches_every_risk or uuid in self.risks or uuid in self.action_risks
-
-    @classmethod
-    def of_everything(cls, revision: int, *, outside: bool = False) -> Changes:
-        return cls(revision=revision, everything=True, outside=outside)
 
 
 def changes_from_log(

@@ -5,10 +5,12 @@ users' changes.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
 
 from riskreg.choices import RiskStatus
 from riskreg.model import (
@@ -26,6 +28,7 @@ from riskreg.service.changes import CREATED, Changes, changes_from_log
 from riskreg.service.queries import (
     SCORE_FIELDS,
     change_query,
+    in_chunks,
     naive_utc,
     ref_key,
 )
@@ -65,13 +68,7 @@ class HistoryReads(ServiceBase):
     def history(self, risk_uuid: str) -> list[ChangeRecord]:
         """Every change to a risk and to its actions, oldest first."""
         with self._read() as s:
-            action_uuids = select(Action.uuid).join(Risk).where(Risk.uuid == risk_uuid)
-            query = (
-                change_query()
-                .where(or_(Change.entity_uuid == risk_uuid, Change.entity_uuid.in_(action_uuids)))
-                .order_by(Change.id)
-            )
-            return [ChangeRecord(*row) for row in s.execute(query)]
+            return history_in(s, risk_uuid)
 
     def changes_between(self, since: datetime, until: datetime | None = None) -> list[ChangeRecord]:
         with self._read() as s:
@@ -81,40 +78,9 @@ class HistoryReads(ServiceBase):
             return [ChangeRecord(*row) for row in s.execute(query.order_by(Change.id))]
 
     def trends(self) -> dict[str, int]:
-        """Direction of travel per risk uuid: +1 score went up, -1 down, 0 back where it was.
-
-        Read from the change log: the last change set that moved the current score is undone
-        on the current values, and the score before it is compared with the score now.
-        Risks whose current score never changed are left out (no trend yet).
-        """
+        """Direction of travel per risk uuid (see ``trends_in``)."""
         with self._read() as s:
-            conn = s.connection()
-            rows = conn.execute(
-                select(Change.entity_uuid, Change.change_set_id, Change.field, Change.old)
-                .where(Change.field.in_(SCORE_FIELDS), Change.entity == "risk")
-                .order_by(Change.id.desc())
-            ).all()
-            latest_set: dict[str, int] = {}
-            before: dict[str, dict[str, int]] = defaultdict(dict)
-            for entity_uuid, set_id, field, old in rows:
-                if latest_set.setdefault(entity_uuid, set_id) == set_id and old is not None:
-                    before[entity_uuid][field] = int(old)
-            if not before:
-                return {}
-            moved = select(Change.entity_uuid).where(Change.field.in_(SCORE_FIELDS))
-            current = conn.execute(
-                select(Risk.uuid, Risk.current_likelihood, Risk.current_impact).where(
-                    Risk.uuid.in_(moved)
-                )
-            ).all()
-        trends = {}
-        for entity_uuid, lik, imp in current:
-            old_values = before.get(entity_uuid)
-            if old_values is None:
-                continue
-            then = old_values.get("current_likelihood", lik) * old_values.get("current_impact", imp)
-            trends[entity_uuid] = (lik * imp > then) - (lik * imp < then)
-        return trends
+            return trends_in(s)
 
     def changes_since(self, since: datetime) -> ChangesSummary:
         """New, closed, and up/down in current score since a date (e.g. the last meeting)."""
@@ -170,3 +136,61 @@ class HistoryReads(ServiceBase):
             score_up=tuple(sorted(up, key=ref_key)),
             score_down=tuple(sorted(down, key=ref_key)),
         )
+
+
+def trends_in(s: Session, uuids: Sequence[str] | None = None) -> dict[str, int]:
+    """Direction of travel per risk uuid: +1 score went up, -1 down, 0 back where it was;
+    of every risk, or of ``uuids`` only (read in slices).
+
+    Read from the change log: the last change set that moved the current score is undone
+    on the current values, and the score before it is compared with the score now.
+    Risks whose current score never changed are left out (no trend yet).
+    """
+    if uuids is not None:
+        found: dict[str, int] = {}
+        for chunk in in_chunks(list(uuids)):
+            found.update(_trends_where(s, Change.entity_uuid.in_(chunk)))
+        return found
+    return _trends_where(s, None)
+
+
+def _trends_where(s: Session, condition: Any) -> dict[str, int]:
+    conn = s.connection()
+    query = select(Change.entity_uuid, Change.change_set_id, Change.field, Change.old).where(
+        Change.field.in_(SCORE_FIELDS), Change.entity == "risk"
+    )
+    if condition is not None:
+        query = query.where(condition)
+    rows = conn.execute(query.order_by(Change.id.desc())).all()
+    latest_set: dict[str, int] = {}
+    before: dict[str, dict[str, int]] = defaultdict(dict)
+    for entity_uuid, set_id, field, old in rows:
+        if latest_set.setdefault(entity_uuid, set_id) == set_id and old is not None:
+            before[entity_uuid][field] = int(old)
+    if not before:
+        return {}
+    moved = select(Change.entity_uuid).where(Change.field.in_(SCORE_FIELDS))
+    if condition is not None:
+        moved = moved.where(condition)
+    current = conn.execute(
+        select(Risk.uuid, Risk.current_likelihood, Risk.current_impact).where(Risk.uuid.in_(moved))
+    ).all()
+    trends = {}
+    for entity_uuid, lik, imp in current:
+        old_values = before.get(entity_uuid)
+        if old_values is None:
+            continue
+        then = old_values.get("current_likelihood", lik) * old_values.get("current_impact", imp)
+        trends[entity_uuid] = (lik * imp > then) - (lik * imp < then)
+    return trends
+
+
+def history_in(s: Session, risk_uuid: str) -> list[ChangeRecord]:
+    """Every change to a risk and to its actions, oldest first."""
+    action_uuids = select(Action.uuid).join(Risk).where(Risk.uuid == risk_uuid)
+    query = (
+        change_query()
+        .where(or_(Change.entity_uuid == risk_uuid, Change.entity_uuid.in_(action_uuids)))
+        .order_by(Change.id)
+    )
+    return [ChangeRecord(*row) for row in s.execute(query)]

@@ -5,13 +5,14 @@ never per row.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import String, cast, func, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from riskreg import risk_rows
+from riskreg.choices import ActionStatus
 from riskreg.heatmap import Basis, HeatFilter, PlacedRisk
 from riskreg.model import (
     Action,
@@ -244,3 +245,21 @@ def placed_rows(s: Session, basis: Basis, heat_filter: HeatFilter) -> list[Place
         .all()
     )
     return [PlacedRisk(*row) for row in rows]
+
+
+def overdue_in(s: Session, today: date, uuids: Sequence[str] | None = None) -> set[str]:
+    """Uuids of risks (of all, or of ``uuids``) with an open action past its due date."""
+    open_states = (ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS)
+    query = (
+        select(Risk.uuid)
+        .join(Action, Action.risk_id == Risk.id)
+        .where(Action.status.in_(open_states), Action.due_date < today)
+        .distinct()
+    )
+    if uuids is None:
+        return set(s.execute(query).scalars())
+    return {
+        uuid
+        for chunk in in_chunks(list(uuids))
+        for uuid in s.scalars(query.where(Risk.uuid.in_(chunk)))
+    }

@@ -6,8 +6,6 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
-
 from riskreg.choices import (
     ActionStatus,
     RiskStatus,
@@ -15,10 +13,6 @@ from riskreg.choices import (
 from riskreg.errors import (
     NotFound,
     RuleError,
-)
-from riskreg.model import (
-    Action,
-    Risk,
 )
 from riskreg.records import (
     ActionDraft,
@@ -28,6 +22,7 @@ from riskreg.records import (
     Shares,
 )
 from riskreg.service.queries import (
+    overdue_in,
     select_actions,
     select_risks,
 )
@@ -61,10 +56,10 @@ class RiskUseCases(ServiceBase):
 
     def find_risk(self, ref: str) -> RiskRecord:
         with self._read() as s:
-            uuid = s.scalar(select(Risk.uuid).where(Risk.ref == ref))
-        if uuid is None:
+            found = select_risks(s, None, refs=[ref])
+        if not found:
             raise NotFound(f"there is no risk {ref}")
-        return self.get_risk(uuid)
+        return found[0]
 
     # -- risks: writing -----------------------------------------------------------------
     def create_risk(self, draft: RiskDraft) -> RiskRecord:
@@ -110,15 +105,8 @@ class RiskUseCases(ServiceBase):
 
     def risks_with_overdue_actions(self, today: date | None = None) -> set[str]:
         """Uuids of risks that have an open action past its due date (one query)."""
-        open_states = (ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS)
         with self._read() as s:
-            rows = s.execute(
-                select(Risk.uuid)
-                .join(Action, Action.risk_id == Risk.id)
-                .where(Action.status.in_(open_states), Action.due_date < (today or self.today()))
-                .distinct()
-            ).scalars()
-            return set(rows)
+            return overdue_in(s, today or self.today())
 
     def add_action(self, risk_uuid: str, draft: ActionDraft) -> ActionRecord:
         with self._write("Add action") as w:

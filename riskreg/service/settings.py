@@ -184,6 +184,7 @@ class PartnershipSettings(ServiceBase):
         return category
 
     def remove_category(self, name: str) -> None:
+        """Remove a category no risk uses, with the partners' appetites in it (logged)."""
         with self._write(f"Remove category {name}", keeper_only=True) as w:
             row = w.session.scalars(select(Category).where(Category.name == name)).one_or_none()
             if row is None:
@@ -194,6 +195,15 @@ class PartnershipSettings(ServiceBase):
                     f"category {name!r} is used by {used} risk{'s' * (used != 1)}; "
                     "move them to another category first"
                 )
+            held = w.session.execute(
+                select(Partner.code, PartnerAppetite.band)
+                .join(Partner, Partner.id == PartnerAppetite.partner_id)
+                .where(PartnerAppetite.category_id == row.id)
+                .order_by(Partner.code)
+            ).all()
+            for code, _band in held:
+                _set_appetite(w, code, name, None)
+            w.session.flush()  # the appetites go before the category they name
             w.log("category", name, name, CREATED, name, None)
             w.session.delete(row)
 
@@ -255,6 +265,7 @@ class PartnershipSettings(ServiceBase):
                     w.log("risk", ruuid, ref, "band", old_band, new_band)
                 if moved:
                     updates.append({"id": rid, **moved, "version": version})
+            report_progress(progress, len(rows), len(rows))  # the last moment to cancel
             if updates:
                 w.session.execute(update(Risk), updates)
             w.log("register", w.register.uuid, "register", "scheme", old.to_json(), new.to_json())

@@ -61,6 +61,7 @@ from riskreg.exchange.scales import text_of
 from riskreg.records import RiskStatus
 from riskreg.scoring import ScoringScheme
 from ui.document import RegisterDocument
+from ui.geometry import fit_to_screen
 from ui.models.base import text_item
 
 PREVIEW_ROWS = 40
@@ -115,7 +116,7 @@ class ForeignImportWizard(QWizard):
         super().__init__(parent)
         self.setWindowTitle("Import another register")
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
-        self.resize(980, 640)
+        fit_to_screen(self, 980, 640)
         self.document = document
         self.folder = folder
         self.scheme: ScoringScheme = document.service.scheme()
@@ -139,20 +140,26 @@ class ForeignImportWizard(QWizard):
         return service.actor.partner_code or service.register_info().keeper_code or ""
 
     def accept(self) -> None:
-        """Import: the previewed risks in one transaction (after a backup copy)."""
-        from riskreg.exchange.foreign import apply_foreign, choose_existing
+        """Import: the previewed risks in one transaction (after a backup copy), in the
+        background; the wizard closes when they are in, or says why nothing was."""
+        from riskreg.exchange.foreign import choose_existing
 
-        if self.plan is None:
+        if self.plan is None or self.document.busy:
             return
+        finish = self.button(QWizard.WizardButton.FinishButton)
+        finish.setEnabled(False)
         chosen = self.preview_page.chosen_existing()  # issue 18: duplicates ticked one by one
         plan = choose_existing(self.plan, chosen) if chosen else self.plan
-        try:
-            self.created = apply_foreign(self.document.service, plan)
-        except (RegisterError, OSError) as exc:
-            self.preview_page.problem.setText(f"Nothing was imported: {exc}")
-            return
-        self.document.changed()
-        super().accept()
+
+        def imported(created: list[str]) -> None:
+            self.created = created
+            QWizard.accept(self)
+
+        def refused(message: str) -> None:
+            finish.setEnabled(True)
+            self.preview_page.problem.setText(f"Nothing was imported: {message}")
+
+        self.document.apply_foreign(plan, imported, refused=refused)
 
     @classmethod
     def ask(cls, document: RegisterDocument, folder: str, parent: QWidget | None = None) -> int:

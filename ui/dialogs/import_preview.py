@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from riskreg.exchange.findings import TICKED, ImportPlan, Item, display
+from ui.geometry import fit_to_screen
 from ui.models.base import text_item
 
 KIND_LABELS = {
@@ -73,7 +74,7 @@ class ImportPreviewDialog(QDialog):
         super().__init__(parent)
         self.plan = plan
         self.setWindowTitle(f"Import {plan.workbook}")
-        self._size_to_screen()
+        fit_to_screen(self, 1100, 640)
         self.heading = QLabel(self._heading_text(plan))
         self.heading.setTextFormat(Qt.TextFormat.PlainText)
         self.heading.setWordWrap(True)
@@ -158,14 +159,6 @@ class ImportPreviewDialog(QDialog):
             f"{plan.workbook} returned by {plan.sender} — exported at revision "
             f"{plan.base_revision}, the register is now at revision {plan.register_revision}."
         )
-
-    def _size_to_screen(self) -> None:
-        screen = self.screen().availableGeometry() if self.screen() else None
-        width, height = 1100, 640
-        if screen is not None:
-            width = min(width, screen.width() - 40)
-            height = min(height, screen.height() - 60)
-        self.resize(width, height)
 
     # -- the tree -----------------------------------------------------------------------
     def _fill(self, items: Sequence[Item]) -> None:

@@ -9,13 +9,14 @@ from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTableView, QVBoxLayout, QWidget
 
 from riskreg.backups import Backup
+from ui.geometry import fit_to_screen
 
 
 class RestoreDialog(QDialog):
     def __init__(self, backups: Sequence[Backup], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Restore from backup")
-        self.resize(720, 420)
+        fit_to_screen(self, 720, 420)
         self.backups = list(backups)
         self.model = QStandardItemModel(0, 4, self)
         self.model.setHorizontalHeaderLabels(["Taken", "Why", "Risks", "File"])

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from riskreg.records import Attendee, DecisionRecord, PartnerRecord, ReviewRecord, RiskRecord
 from ui.document import RegisterDocument
+from ui.geometry import fit_to_screen
 from ui.models.base import text_item
 from ui.views.fields import ErrorLabel
 
@@ -55,7 +56,7 @@ class RecordReviewDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Record joint review")
-        self.resize(760, 560)
+        fit_to_screen(self, 760, 560)
         self.partners = [p for p in partners if p.active]
         self.risks = [r for r in risks if r.visibility.value == "Joint"
                       and r.status.value != "Closed"]  # fmt: skip
@@ -189,7 +190,7 @@ class ReviewsDialog(QDialog):
     def __init__(self, document: RegisterDocument, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Joint reviews")
-        self.resize(1100, 700)
+        fit_to_screen(self, 1100, 700)
         self.document = document
         self.reviews: list[ReviewRecord] = document.service.list_reviews()
         self.list_model = QStandardItemModel(0, 5, self)

@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from riskreg.errors import RegisterError
 from riskreg.records import SchemeChangeReport
 from riskreg.scoring import (
     MAX_LEVELS,
@@ -38,6 +37,7 @@ from riskreg.scoring import (
     derived_cells,
 )
 from ui.document import RegisterDocument
+from ui.geometry import fit_to_screen
 from ui.views.fields import ErrorLabel
 
 
@@ -127,7 +127,7 @@ class SchemeDialog(QDialog):
         self.buttons.accepted.connect(self.try_apply)
         self.buttons.rejected.connect(self.reject)
         self._build_matrix()
-        self.resize(900, 720)
+        fit_to_screen(self, 900, 720)
 
     # -- reading the form ---------------------------------------------------------------
     def _levels(self, model: QStandardItemModel) -> tuple[Level, ...]:
@@ -225,20 +225,15 @@ class SchemeDialog(QDialog):
         except SchemeError as exc:
             self.error.show_message(str(exc))
             return False
-        service = self._document.service
-        report = service.preview_scheme(new)
+        report = self._document.service.preview_scheme(new)
         if not self.confirm(report):
             return False
-        try:
-            service.change_scheme(new)
-        except (RegisterError, OSError) as exc:
-            self.error.show_message(str(exc))
-            return False
-        # Undo steps hold levels of the old scheme; they cannot be replayed on the new one.
-        self._document.undo_stack.clear()
-        self._document.changed()
-        self.accept()
-        return True
+        # In the background, after the service's backup copy; the undo history is cleared
+        # (its steps hold levels of the old scheme). The dialog closes once it is done.
+        job = self._document.change_scheme(
+            new, lambda _report: self.accept(), refused=self.error.show_message
+        )
+        return job is not None
 
     @classmethod
     def ask(cls, document: RegisterDocument, parent: QWidget | None = None) -> None:
