@@ -176,4 +176,5 @@ def test_rows_already_in_the_register_are_imported_only_when_ticked_one_by_one(
     assert finish.isEnabled()
     before = len(demo.list_risks())
     finish.click()
+    wait_for_jobs(qtbot, wizard.document)
     assert len(demo.list_risks()) == before + 1
