@@ -42,8 +42,9 @@ class SheetBase:
 
     sheet: str
     fields: tuple[str, ...]
-    rows: dict[str, str] = field(default_factory=dict)
-    """uuid → the row's values as JSON text."""
+    rows: dict[str, str | bytes] = field(default_factory=dict)
+    """uuid → the row's values as JSON (bytes when held by the register, text when read
+    from an old workbook); parsed only when the row is compared."""
     refs: dict[str, str] = field(default_factory=dict)
     """ref → uuid, for rows whose Id cell was edited (empty for a legacy base)."""
 
@@ -130,32 +131,35 @@ class DamagedBase(ValueError):
 
 
 def decode(content: bytes) -> ExportBase:
+    """The held base, each row's values kept as the bytes of its JSON: a str of the whole
+    text would take four bytes a character if any one character is beyond Latin-1."""
     try:
-        text = zlib.decompress(content).decode()
-    except (zlib.error, UnicodeDecodeError) as exc:
+        data = zlib.decompress(content)
+    except zlib.error as exc:
         raise DamagedBase(f"the register's record of this export is damaged ({exc})") from exc
     try:
-        end = text.index("\n")
-        header = json.loads(text[:end])
+        end = data.index(b"\n")
+        header = json.loads(data[:end])
         if header.get("format") != BASE_FORMAT:
             raise DamagedBase(f"the record of this export has format {header.get('format')!r}")
         sheets = {name: SheetBase(name, tuple(fields)) for name, fields in header["fields"].items()}
-        find = text.find
+        tags = {tag.encode(): sheets[name] for tag, name in _SHEETS.items() if name in sheets}
+        find = data.find
         start = end + 1
-        while start < len(text):  # slices of one text: no list of every line in between
-            end = find("\n", start)
-            end = len(text) if end < 0 else end
-            first = find("\t", start, end)
-            second = find("\t", first + 1, end)
-            third = find("\t", second + 1, end)
+        while start < len(data):  # slices of one buffer: no list of every line in between
+            end = find(b"\n", start)
+            end = len(data) if end < 0 else end
+            first = find(b"\t", start, end)
+            second = find(b"\t", first + 1, end)
+            third = find(b"\t", second + 1, end)
             if min(first, second, third) < 0:
                 raise ValueError(f"a line without its four parts at {start}")
-            sheet = sheets[_SHEETS[text[start:first]]]
-            uuid = text[first + 1 : second]
-            sheet.rows[uuid] = text[third + 1 : end]
-            sheet.refs[text[second + 1 : third]] = uuid
+            sheet = tags[data[start:first]]
+            uuid = data[first + 1 : second].decode()
+            sheet.rows[uuid] = data[third + 1 : end]
+            sheet.refs[data[second + 1 : third].decode()] = uuid
             start = end + 1
-    except (ValueError, KeyError, AttributeError, TypeError) as exc:
+    except (ValueError, KeyError, AttributeError, TypeError, UnicodeDecodeError) as exc:
         if isinstance(exc, DamagedBase):
             raise
         raise DamagedBase(f"the register's record of this export is damaged ({exc})") from exc
