@@ -11,7 +11,7 @@ from pathlib import Path
 
 USER_SECTIONS = (
     "Using the application",
-    "Exchanging the register with partners (Excel)",
+    "Exchanging the register with partners (Excel or LibreOffice)",
     "Bringing in another register (onboarding)",
     "Joint governance",
     "On a PostgreSQL server",
