@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from riskreg.exchange.columns import ACTION_COLUMNS, RISK_COLUMNS, Column, base_fields
-from riskreg.exchange.values import base_text
+from riskreg.exchange.values import held_value
 from riskreg.records import ExchangeSnapshot
 from riskreg.scoring import ScoringScheme
 
@@ -116,7 +116,7 @@ def encode(snapshot: ExchangeSnapshot, level: int = 1) -> bytes:
         pairs = list(zip(kept, getters, strict=True))
         lines = []
         for record in records:
-            values = [base_text(column, get(record)) for column, get in pairs]
+            values = [held_value(column, get(record)) for column, get in pairs]
             lines.append(f"{tag}\t{record.uuid}\t{record.ref}\t{dumps(values)}\n")
             if len(lines) >= 2_000:
                 chunks.append(out.compress("".join(lines).encode()))

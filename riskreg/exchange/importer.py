@@ -180,7 +180,7 @@ def _report_carried_base(
                     and (
                         theirs is None
                         or i >= len(theirs)
-                        or theirs[i] != mine[position[field_name]]
+                        or str(theirs[i]) != str(mine[position[field_name]])
                     )
                     for i, field_name in enumerate(sheet.fields)
                 )

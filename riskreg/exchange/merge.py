@@ -68,6 +68,18 @@ def compare_sheet(
     ]
     letters = {column_letter(i + 1) for i, c in table.columns.items() if c.editable}
     no_value = book.formulas_without_values(table.name, letters)
+    # Each check's cell and base place, and how its cells are told unchanged without a
+    # call: computed cells read empty without a saved result; dates read as dates.
+    quick = [
+        (
+            index,
+            place,
+            column.kind in _COMPUTED,
+            column.kind == "date",
+            no_value and column.editable,
+        )
+        for index, column, place in checks
+    ]
     uuid_at, ref_at = table.index_of("uuid"), table.index_of("ref")
     rows = sheet_base.rows if sheet_base else {}
     refs_by_uuid = p.refs[0 if entity == "risk" else 1] if by_ref else {}
@@ -109,21 +121,26 @@ def compare_sheet(
         if len(row) < width or len(base) < known:
             row = row + [""] * (width - len(row))
             base = base + [""] * (known - len(base))
-        candidates = [
-            (index, column, base[place], row[index])
-            for index, column, place in checks
-            if (no_value and column.editable)
+        changed = [
+            n
+            for n, (index, place, computed, dated, always) in enumerate(quick)
+            if always
             or not (
-                _same(row[index], base[place])
-                or (column.kind in _COMPUTED and row[index] in ("", None))
+                (cell := row[index]) == (was := base[place])  # the common case
+                or (computed and (cell == "" or cell is None))
+                or (dated and type(cell) is date and cell.isoformat() == was)
+                or _same(cell, was)
             )
         ]
-        if candidates:
+        if changed:
+            candidates = [
+                (checks[n][0], checks[n][1], base[checks[n][2]], row[checks[n][0]]) for n in changed
+            ]
             differing.append((excel_row, uuid, candidates, row))
 
     for row_index, row in enumerate(table.sheet.rows()):
-        if row_index <= table.header_row or not any(v != "" and v is not None for v in row):
-            continue
+        if row_index <= table.header_row or row.count("") + row.count(None) == len(row):
+            continue  # a blank row (counted in C: a sheet may hold thousands of them)
         excel_row = row_index + 1
         uuid_cell, ref_cell = plain(at(row, uuid_at)), plain(at(row, ref_at))
         if not uuid_cell and not ref_cell:

@@ -124,6 +124,18 @@ def base_text(column: Column, value: Any) -> str:
     return text if fit_cell(text) is None else CUT_BASE
 
 
+_NUMBERS = frozenset({"likelihood", "impact", "money", "percent", "score"})
+
+
+def held_value(column: Column, value: Any) -> Any:
+    """What the register's record of an export keeps for a value: a whole number as a
+    number (a cell reads back as 3.0, which equals 3 without a parse), the rest as
+    ``base_text``."""
+    if type(value) is int and column.kind in _NUMBERS:
+        return value
+    return base_text(column, value)
+
+
 def cell_value(column: Column, value: Any) -> Any:
     """What an exported cell holds: numbers and dates as such, everything else as text."""
     if value is None:
