@@ -197,14 +197,12 @@ def exchange_pictures(app: QApplication, tmp: Path) -> None:
                         "--convert-to", "pdf", "--outdir", str(tmp), str(workbook)],
                        check=True, capture_output=True, timeout=300)  # fmt: skip
         pdf = workbook.with_suffix(".pdf")
-        for marks, name, crop in ((("Ref", "R-001"), "workbook-risks", (190, 250, 1950, 640)),
-                                  (("Heat map:", "Likely"), "workbook-heatmap", None)):  # fmt: skip
+        # Page 1 of the Risks sheet as printed, whole, and the Heat map sheet's one page.
+        for marks, name in ((("Ref", "R-001"), "workbook-risks"),
+                            (("Heat map:", "Likely"), "workbook-heatmap")):  # fmt: skip
             page = _page_with(pdf, marks)
-            size = ["-x", str(crop[0]), "-y", str(crop[1]), "-W", str(crop[2]),
-                    "-H", str(crop[3])] if crop else []  # fmt: skip
-            subprocess.run(["pdftoppm", "-png", "-r", "260" if crop else "90", "-f", str(page),
-                            "-l", str(page), *size, "-singlefile", str(pdf),
-                            str(HERE / name)], check=True)  # fmt: skip
+            subprocess.run(["pdftoppm", "-png", "-r", "110", "-f", str(page), "-l", str(page),
+                            "-singlefile", str(pdf), str(HERE / name)], check=True)  # fmt: skip
 
     # A returned workbook: APEX lowered a score, both sides changed an owner, a new risk,
     # and a change to a risk APEX has no part in.
@@ -223,6 +221,7 @@ def exchange_pictures(app: QApplication, tmp: Path) -> None:
     put(apex[0].ref, "Current likelihood", apex[0].current_likelihood % 5 + 1)
     put(apex[0].ref, "Existing controls", "Night closures with full barrier protection")
     put(apex[1].ref, "Owner", "M. Reid (APEX)")
+    put(apex[2].ref, "Lead partner", "AQUA")  # the register's own column: reported
     put(outsider.ref, "Title", outsider.title + " (APEX view)")
     new_row = sheet.max_row + 1
     for header, value in (
@@ -232,9 +231,10 @@ def exchange_pictures(app: QApplication, tmp: Path) -> None:
         ("Current likelihood", "Hgh"),
     ):
         sheet.cell(new_row, headers.index(header) + 1).value = value
+    sheet.title = "Risks (APEX)"  # renamed by the partner: found by its headers
     book.save(workbook)
     dialog = ImportPreviewDialog(plan_import(service, workbook))
-    dialog.resize(1150, 520)
+    dialog.resize(1150, 600)
     dialog.show()
     app.processEvents()
     dialog.grab().save(str(HERE / "import-preview.png"))

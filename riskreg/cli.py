@@ -130,13 +130,24 @@ def build_parser() -> argparse.ArgumentParser:
 
     imp = commands.add_parser("import", help="merge a returned exchange workbook")
     imp.add_argument("register", metavar="REGISTER")
-    imp.add_argument("workbook", type=Path, metavar="IN.xlsx")
+    imp.add_argument("workbook", type=Path, metavar="IN.xlsx|IN.ods")
     imp.add_argument("--dry-run", action="store_true", help="report only; change nothing")
     imp.add_argument(
         "--accept",
         choices=["all", "clean"],
         default="clean",
-        help="clean (default): updates and new rows; all: also the workbook's side of conflicts",
+        help="clean (default): updates and new rows; all: also the workbook's side of "
+        "conflicts (and of every difference, with --by-ref)",
+    )
+    imp.add_argument(
+        "--skip-errors",
+        action="store_true",
+        help="apply the rest when some rows have errors (default: stop, change nothing)",
+    )
+    imp.add_argument(
+        "--by-ref",
+        action="store_true",
+        help="a copy without its _exchange sheet: compare its rows with the register by ref",
     )
     imp.add_argument("--json", action="store_true", help="the report as JSON on stdout")
 
@@ -304,155 +315,6 @@ def _server_setup(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _export(args: argparse.Namespace) -> int:
-    from riskreg.exchange.export import export_register
-
-    if args.out.suffix.lower() != ".xlsx":
-        print("export: OUT must end in .xlsx", file=sys.stderr)
-        return EXIT_USAGE
-    service = open_checked(args.register)
-    try:
-        result = export_register(service, args.out, args.partner)
-    finally:
-        service.close()
-    audience = f"for {result.partner_code}" if result.partner_code else "of the whole register"
-    print(
-        f"wrote {args.out}: exchange workbook {audience}, {result.risks} risks, "
-        f"{result.actions} actions (export {result.export_id})"
-    )
-    return EXIT_OK
-
-
-def _import(args: argparse.Namespace) -> int:
-    from riskreg.exchange.importer import ImportRefused, apply_import, plan_import
-
-    service = open_checked(args.register)
-    try:
-        try:
-            plan = plan_import(service, args.workbook)
-        except ImportRefused as exc:
-            if args.json:
-                print(json.dumps({"workbook": args.workbook.name, "applied": False,
-                                  "refused": str(exc)}, indent=2))  # fmt: skip
-            print(f"import: {exc}", file=sys.stderr)
-            return EXIT_REFUSED
-        errors = plan.count("error")
-        applied = False
-        revision = plan.register_revision
-        if not args.dry_run and not errors:
-            accepted = plan.accepted(args.accept)
-            revision = apply_import(service, plan, accepted)
-            applied = revision != plan.register_revision
-    finally:
-        service.close()
-    if args.json:
-        print(plan.report_json(applied=applied))
-    else:
-        _print_plan(plan, applied, revision, args)
-    if errors:
-        print(
-            f"import: {errors} value(s) could not be read; nothing was changed. Correct the "
-            "cells named above (or ask the partner to) and import again.",
-            file=sys.stderr,
-        )
-        return EXIT_REFUSED
-    return EXIT_OK
-
-
-def _print_plan(plan: Any, applied: bool, revision: int, args: argparse.Namespace) -> None:
-    for item in plan.items:
-        where = f"{item.sheet}!{item.cell}" if item.cell else item.sheet
-        ref = f" {item.ref}" if item.ref else ""
-        message = item.message if item.kind != "error" else item.message.split(": ", 1)[-1]
-        print(f"{item.kind:9} {where:14}{ref}: {message}")
-    counts = ", ".join(f"{n} {kind}" for kind, n in plan.summary.items() if n) or "no changes"
-    print(f"{plan.workbook} from {plan.sender}: {counts}")
-    if applied:
-        print(f"applied as revision {revision} (accepted: {args.accept})")
-    elif args.dry_run:
-        print("dry run: nothing was changed")
-    elif plan.count("conflict") and args.accept == "clean":
-        print("conflicts were left as the register has them (--accept all takes the workbook's)")
-
-
-def _import_foreign(args: argparse.Namespace) -> int:
-    from riskreg.choices import RiskStatus
-    from riskreg.exchange.foreign import (
-        ForeignRefused,
-        apply_foreign,
-        load_mapping,
-        plan_foreign,
-        read_workbook,
-    )
-
-    service = open_checked(args.register, args.partner or "")
-    try:
-        try:
-            tables = read_workbook(args.workbook)
-            mapping = None
-            if args.mapping:
-                text = args.mapping.read_text(encoding="utf-8")
-                mapping = load_mapping(text, tables, service.scheme(), service.list_partners())
-            plan = plan_foreign(
-                service, args.workbook, mapping, partner=args.partner, tables=tables
-            )
-            again = False
-            if args.status:
-                plan.mapping.status, again = RiskStatus(args.status), True
-            if args.raid:
-                plan.mapping.raid, again = args.raid, True
-            if args.duplicates == "import" and plan.count("duplicate"):
-                plan.mapping.picked |= {i.row for i in plan.items if i.kind == "duplicate"}
-                again = True
-            if again:
-                plan = plan_foreign(service, args.workbook, plan.mapping, tables=tables)
-        except ForeignRefused as exc:
-            if args.json:
-                print(json.dumps({"workbook": args.workbook.name, "applied": False,
-                                  "refused": str(exc)}, indent=2, ensure_ascii=False))  # fmt: skip
-            print(f"import-foreign: {exc}", file=sys.stderr)
-            return EXIT_REFUSED
-        if args.save_mapping:
-            args.save_mapping.write_text(plan.mapping.to_json(), encoding="utf-8")
-        # A row that cannot come in is left out and said; it never stops the others.
-        errors = plan.count("error")
-        applied = False
-        if not args.dry_run and plan.drafts:
-            applied = bool(apply_foreign(service, plan))
-    finally:
-        service.close()
-    if args.json:
-        print(json.dumps(plan.report(applied=applied), indent=2, ensure_ascii=False))
-    else:
-        _print_foreign(plan, applied)
-    if errors:
-        print(f"import-foreign: {errors} row(s) cannot come in and were left out (see “error” "
-              "above); correct them, or the mapping (--mapping), and import those again.",
-              file=sys.stderr)  # fmt: skip
-        if not plan.drafts:
-            return EXIT_REFUSED
-    return EXIT_OK
-
-
-def _print_foreign(plan: Any, applied: bool) -> None:
-    layout = plan.mapping.layout
-    for note in plan.notes:
-        print(note)
-    for match in layout.columns:
-        target = match.field.replace("_", " ") if match.field else "(not imported)"
-        print(f"  {match.letter:>3} {match.header[:40]:40} → {target}")
-    for name, choices in plan.mapping.scales.items():
-        shown = ", ".join(f"{c.value!r}→{c.level if c.level else '?'}" for c in choices)
-        print(f"  {name.replace('_', ' ')}: {shown}")
-    for item in plan.items:
-        print(f"{item.kind:9} {item.where}: {item.message}")
-    counts = plan.summary()
-    outcome = "imported" if applied else "nothing written"
-    print(f"{plan.workbook}: {counts['new']} new risks for {plan.mapping.partner} "
-          f"({counts['unrated']} unrated), {counts['duplicate']} duplicates left out, "
-          f"{counts['error']} errors — {outcome}")  # fmt: skip
-
-
 def _review(args: argparse.Namespace) -> int:
     from riskreg.choices import Decision
     from riskreg.records import Attendee, DecisionRecord
@@ -505,6 +367,17 @@ def _verify(args: argparse.Namespace) -> int:
     return EXIT_REFUSED
 
 
+def _exchange_command(name: str) -> Any:
+    """A workbook command from ``riskreg.cli_exchange``, imported when it runs."""
+
+    def run(args: argparse.Namespace) -> int:
+        from riskreg import cli_exchange
+
+        return int(getattr(cli_exchange, name)(args))
+
+    return run
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from riskreg import cli_papers as papers
@@ -513,9 +386,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     handlers = {
         "init": _init,
         "check": _check,
-        "export": _export,
-        "import": _import,
-        "import-foreign": _import_foreign,
+        "export": _exchange_command("export_command"),
+        "import": _exchange_command("import_command"),
+        "import-foreign": _exchange_command("import_foreign_command"),
         "review": _review,
         "snapshots": _snapshots,
         "verify": _verify,

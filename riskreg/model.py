@@ -17,6 +17,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -244,6 +245,24 @@ class ExportLog(Base):
     revision: Mapped[int]
     file_name: Mapped[str] = mapped_column(String(500), default="")
     user: Mapped[str] = mapped_column(String(200), default="")
+
+
+class ExportBase(Base):
+    """What one export wrote: every exported row's values, the base of the three-way merge
+    when its workbook comes back, and the digest of the key only that workbook carries.
+
+    Held by the register so that nothing a workbook says about its base or its sender is
+    believed. One row per export: ``content`` is the rows as compressed JSON lines (see
+    ``riskreg.exchange.base``), about a tenth of their text.
+    """
+
+    __tablename__ = "export_base"
+
+    export_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("export_log.export_id"), primary_key=True
+    )
+    key_digest: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class PartnerAppetite(Base):

@@ -21,7 +21,7 @@ from riskreg.errors import RegisterError
 
 ROLE_PREFIX = "riskreg_"
 _TABLES = ("register", "partner", "category", "risk", "risk_share", "action", "change_set",
-           "change", "export_log", "partner_appetite", "review")  # fmt: skip
+           "change", "export_log", "export_base", "partner_appetite", "review")  # fmt: skip
 
 
 def partner_role(code: str) -> str:
@@ -126,6 +126,26 @@ _POLICIES: dict[str, list[tuple[str, str, str | None, str | None]]] = {
         ("riskreg_change_add", "INSERT", None, "true"),
     ],
 }  # fmt: skip
+
+# -- issue 18: the export log and the bases it keeps (begin) -------------------------------
+# Who a workbook was made for, and what it held, decide whose rights its import carries:
+# a partner reads only the exports made for it, records exports only for itself (so a
+# partner's login cannot make a whole-register or another partner's export), and no login
+# but the tables' owner changes or removes an export once recorded (no UPDATE or DELETE
+# policy: such statements touch no row). A base is seen exactly when its export is.
+_POLICIES["export_log"] = [
+    ("riskreg_export_log_read", "SELECT",
+     "riskreg_is_keeper() OR partner_id IN (SELECT riskreg_my_partners())", None),
+    ("riskreg_export_log_add", "INSERT", None,
+     "riskreg_is_keeper() OR partner_id IN (SELECT riskreg_my_partners())"),
+]  # fmt: skip
+_POLICIES["export_base"] = [
+    ("riskreg_export_base_read", "SELECT",
+     "EXISTS (SELECT 1 FROM export_log l WHERE l.export_id = export_base.export_id)", None),
+    ("riskreg_export_base_add", "INSERT", None,
+     "EXISTS (SELECT 1 FROM export_log l WHERE l.export_id = export_base.export_id)"),
+]  # fmt: skip
+# -- issue 18 (end) -------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,8 +20,39 @@ from riskreg.records import Shares
 from riskreg.scoring import ScoringScheme
 
 LONG_TEXT = 20_000
+"""UTF-16 units of a long text field: well inside a workbook cell's 32,767."""
 UNKEEPABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 """Characters XML (so every workbook) cannot hold: refused at input, never altered later."""
+
+
+CELL_UNITS = 32_767
+"""The most a spreadsheet cell holds, in UTF-16 code units (Excel and LibreOffice cut the
+rest on saving): every limit on text is counted in these units, so an emoji counts two."""
+
+
+def utf16_units(text: str) -> int:
+    """The length of ``text`` as spreadsheets count it: UTF-16 code units, in which a
+    character beyond the basic plane (an emoji, many CJK extension characters) counts two."""
+    if text.isascii():
+        return len(text)
+    return len(text.encode("utf-16-le")) // 2
+
+
+def fits(text: str, most: int) -> bool:
+    """``text`` is at most ``most`` UTF-16 units; decided from its length alone when it is
+    short enough that even all-emoji text would fit."""
+    return len(text) * 2 <= most or utf16_units(text) <= most
+
+
+def too_long_message(label: str, text: str, most: int) -> str:
+    units = utf16_units(text)
+    counted = (
+        f"{units:,} characters long as spreadsheets count them (an emoji or another "
+        "character beyond the basic plane counts two)"
+        if units != len(text)
+        else f"{units:,} characters long"
+    )
+    return f"{label} is {counted}; the most it can hold is {most:,}"
 
 
 def unkeepable_message(label: str, text: str) -> str | None:
@@ -32,6 +63,40 @@ def unkeepable_message(label: str, text: str) -> str | None:
         f"{label} contains a control character (U+{ord(found.group()):04X}, often pasted from "
         "another program) that cannot be kept in a workbook; remove it"
     )
+
+
+def text_problem(label: str, text: str, most: int, *, required: bool = False) -> str | None:
+    """The message for a bad short text the register holds (a name, a label, a reason), or
+    None: required and blank, longer than ``most`` UTF-16 units, or a control character."""
+    if not isinstance(text, str):
+        return f"{label} must be text"
+    if required and not text.strip():
+        return f"{label} is required"
+    if not fits(text, most):
+        return too_long_message(label, text, most)
+    return unkeepable_message(label, text)
+
+
+def scheme_text_problems(scheme: ScoringScheme) -> list[Problem]:
+    """Every label, description and band name of a scheme a user gives: no control
+    characters, lengths a workbook and the register's columns hold. Asked when a scheme is
+    adopted, not when a stored one is read (a scheme written before this rule still opens)."""
+    problems = []
+    for axis, levels in (("likelihood", scheme.likelihood), ("impact", scheme.impact)):
+        for level in levels:
+            where = f"{axis} level {level.value}"
+            for label, text, most in (
+                (f"The label of {where}", level.label, 100),
+                (f"The description of {where}", level.description, 1_000),
+            ):
+                message = text_problem(label, text, most)
+                if message:
+                    problems.append(Problem(f"{axis}_{level.value}", message))
+    for band in scheme.bands:
+        message = text_problem(f"Band name {band.name!r}", band.name, 40)
+        if message:
+            problems.append(Problem("bands", message))
+    return problems
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,11 +165,8 @@ def check_value(name: str, spec: FieldSpec, value: Any, ctx: Context) -> str | N
     if kind in ("text", "longtext"):
         if not isinstance(value, str):
             return f"{spec.label} must be text"
-        if len(value) > spec.max_length:
-            return (
-                f"{spec.label} is {len(value):,} characters long; the most it can hold is "
-                f"{spec.max_length:,}"
-            )
+        if not fits(value, spec.max_length):
+            return too_long_message(spec.label, value, spec.max_length)
         unkeepable = unkeepable_message(spec.label, value)
         if unkeepable:
             return unkeepable
@@ -153,7 +215,7 @@ def plainly_valid(spec: FieldSpec, value: Any, ctx: Context) -> bool:
     if kind == "longtext" or kind == "text":
         return (
             value_type is str
-            and len(value) <= spec.max_length
+            and fits(value, spec.max_length)
             and (not spec.required or bool(value.strip()))
             and UNKEEPABLE.search(value) is None
         )
@@ -180,16 +242,18 @@ def _failing(spec: FieldSpec, column: Sequence[Any], ctx: Context) -> list[int]:
     """Indices of values in one column that are not plainly valid (a comprehension a field)."""
     kind = spec.kind
     if kind in ("text", "longtext"):
-        most = spec.max_length
+        most, half = spec.max_length, spec.max_length // 2
         bad = UNKEEPABLE.search
         if spec.required:
             return [
                 i for i, v in enumerate(column)
-                if not (type(v) is str and len(v) <= most and v.strip() and not bad(v))
+                if not (type(v) is str and (len(v) <= half or fits(v, most)) and v.strip()
+                        and not bad(v))
             ]  # fmt: skip
         return [
             i for i, v in enumerate(column)
-            if v is not None and not (type(v) is str and len(v) <= most and not bad(v))
+            if v is not None
+            and not (type(v) is str and (len(v) <= half or fits(v, most)) and not bad(v))
         ]  # fmt: skip
     if kind in ("likelihood", "impact"):
         top = len(ctx.scheme.likelihood if kind == "likelihood" else ctx.scheme.impact)

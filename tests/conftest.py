@@ -56,6 +56,7 @@ SERVER_MODULES = {
     "test_exchange", "test_exchange_properties", "test_exchange_safety", "test_governance",
     "test_heatmap", "test_redaction", "test_text_fidelity", "test_foreign", "test_two_users",
     "test_server", "test_service_changes", "test_unrated_drafts", "test_travel",
+    "test_exchange_trust", "test_exchange_sheets", "test_exchange_text",
 }  # fmt: skip
 FILE_FIXTURES = {"register_path", "demo_path", "blank_window", "qtbot"}
 """A test asking for one of these works on the file itself, so it runs on SQLite only."""

@@ -164,7 +164,8 @@ def test_a_new_row_without_a_ref_is_a_draft_led_by_the_sender(
         "Cost exposure (most likely)": "£25,000",
     })  # fmt: skip
     plan = plan_import(demo, apex_workbook)
-    assert kinds(plan) == [("new", "", "title")]
+    assert kinds(plan) == [("new", "", "title"), ("warning", "", "draft")]
+    assert "not given: owner" in plan.items[1].message  # what the row leaves out is said
     count = len(demo.list_risks())
     apply_import(demo, plan, plan.accepted("clean"))
     created = demo.list_risks()[-1]
@@ -184,7 +185,8 @@ def test_a_new_action_row_belongs_to_the_sender(demo: RegisterService, apex_work
         "Risk": risk.ref, "Description": "Order spare bearings", "Due date": "2027-01-31",
     })  # fmt: skip
     plan = plan_import(demo, apex_workbook)
-    assert kinds(plan) == [("new", risk.ref, "description")]
+    assert kinds(plan) == [("new", risk.ref, "description"), ("warning", risk.ref, "draft")]
+    assert "not given: owner" in plan.items[1].message
     apply_import(demo, plan, plan.accepted("clean"))
     action = demo.list_actions(risk.uuid)[-1]
     assert (action.description, action.partner, str(action.due_date)) == (
@@ -219,7 +221,9 @@ def test_a_row_whose_id_was_cleared_is_matched_by_its_ref(
 ) -> None:
     risk = led_by(demo, "APEX")
     edit(apex_workbook, "Risks", risk.ref, {"Id": None, "Owner": "Found by ref"})
-    assert kinds(plan_import(demo, apex_workbook)) == [("update", risk.ref, "owner")]
+    plan = plan_import(demo, apex_workbook)
+    assert sorted(kinds(plan)) == [("ignored", risk.ref, "uuid"), ("update", risk.ref, "owner")]
+    assert "matched by its ref" in next(i for i in plan.items if i.kind == "ignored").message
 
 
 def test_an_unreadable_likelihood_is_an_error_naming_its_cell(
@@ -249,7 +253,7 @@ def test_a_title_that_looks_like_a_formula_stays_text_both_ways(
         "Title": formula, "Inherent likelihood": 2, "Inherent impact": 3,
     }, as_text=True)  # fmt: skip
     plan = plan_import(demo, apex_workbook)
-    assert [(i.kind, i.new) for i in plan.items] == [("new", formula)]
+    assert [(i.kind, i.new) for i in plan.items] == [("new", formula), ("warning", None)]
     apply_import(demo, plan, plan.accepted("clean"))
     assert demo.list_risks()[-1].title == formula
 
@@ -341,10 +345,16 @@ def test_the_exported_workbook_is_usable_in_excel(demo: RegisterService, tmp_pat
     assert book["_exchange"].sheet_state == "veryHidden"
     risks = book["Risks"]
     assert risks.freeze_panes == "B2" and risks.print_title_rows == "$1:$1"
-    assert risks.page_setup.orientation == "landscape" and risks.protection.sheet
+    # Not protected, so that partners can sort and filter; the register's own columns are
+    # grey, with a prompt saying an edit there is reported, not applied.
+    assert risks.page_setup.orientation == "landscape" and not risks.protection.sheet
     headers = [c.value for c in risks[1]]
     ref_cell, title_cell = risks.cell(2, 1), risks.cell(2, headers.index("Title") + 1)
     assert ref_cell.protection.locked and not title_cell.protection.locked
+    assert ref_cell.fill.fgColor.rgb == "FFECEFF3" and title_cell.fill.fgColor.rgb != "FFECEFF3"
+    validations = risks.data_validations.dataValidation
+    prompts = {str(dv.sqref).split(":")[0]: dv.prompt for dv in validations}
+    assert "reported" in prompts["A2"]
     validated = {str(dv.sqref).split(":")[0] for dv in risks.data_validations.dataValidation}
     enumerated = ("Status", "Visibility", "Response", "Proximity", "Category",
                   "Current likelihood", "Current impact")  # fmt: skip
@@ -368,8 +378,10 @@ def test_import_json_report_for_scripts(
     report = json.loads(capsys.readouterr().out)
     assert report["sender"] == "APEX" and report["applied"] is False
     assert report["summary"] == {
-        "update": 1, "conflict": 0, "new": 0, "missing": 0, "rejected": 0, "error": 0,
+        "update": 1, "conflict": 0, "differs": 0, "new": 0, "missing": 0, "rejected": 0,
+        "ignored": 0, "held": 0, "warning": 0, "error": 0,
     }  # fmt: skip
+    assert report["notes"] == [] and report["by_ref"] is False
     (item,) = report["items"]
     assert (item["kind"], item["sheet"], item["ref"], item["field"], item["new"]) == (
         "update", "Risks", risk.ref, "current_impact", 1,

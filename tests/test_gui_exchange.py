@@ -137,3 +137,63 @@ def test_preview_buttons_tick_all_clean_or_nothing(
     assert sorted(i.kind for i in dialog.accepted_items()) == ["conflict", "update"]
     qtbot.mouseClick(dialog.none_button, Qt.MouseButton.LeftButton)
     assert dialog.accepted_items() == [] and not dialog.apply_button.isEnabled()
+
+
+def test_the_preview_shows_every_note_and_the_workbooks_name_as_plain_text(
+    qtbot: QtBot, demo: RegisterService, tmp_path: Path
+) -> None:
+    from riskreg.exchange.importer import plan_import
+    from tests.exchange_helpers import rename_sheet
+
+    path = tmp_path / "<b>for APEX.xlsx"
+    export_register(demo, path, "APEX")
+    risk = led_by(demo, "APEX")
+    edit(path, "Risks", risk.ref, {"Owner": "<i>Partner</i>"})
+    rename_sheet(path, "Risks", "<u>Risques")
+    plan = plan_import(demo, path)
+    dialog = ImportPreviewDialog(plan)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert dialog.heading.textFormat() == Qt.TextFormat.PlainText
+    assert dialog.heading.text().startswith("<b>for APEX.xlsx returned by APEX")
+    assert dialog.notes.isVisible() and dialog.notes.toPlainText() == "\n".join(
+        f"• {note}" for note in plan.notes
+    )
+    assert "“<u>Risques”" in dialog.notes.toPlainText()
+    row = dialog.model.item(0).child(0, 1)
+    assert row.text().startswith("<u>Risques!")
+    assert "&lt;u&gt;" in row.toolTip()  # the tooltip shows the name, never renders it
+    theirs = dialog.model.item(0).child(0, 4)
+    assert theirs.text() == "<i>Partner</i>" and "&lt;i&gt;" in theirs.toolTip()
+
+
+def test_a_pasted_copy_is_offered_by_ref_and_imported_when_the_user_agrees(
+    window: MainWindow, demo: RegisterService, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    qtbot: QtBot,
+) -> None:  # fmt: skip
+    from tests.exchange_helpers import pasted_copy
+
+    path = tmp_path / "apex.xlsx"
+    export_register(demo, path, "APEX")
+    risk = led_by(demo, "APEX")
+    edit(path, "Risks", risk.ref, {"Owner": "From a pasted copy"})
+    copy = pasted_copy(path, tmp_path / "pasted.xlsx")
+    asked: list[str] = []
+    monkeypatch.setattr(window.exchange, "confirm", lambda t, m: asked.append(m) or True)
+    seen: list[ImportPreviewDialog] = []
+
+    def ask(cls: type, plan: ImportPlan, parent: object = None) -> list[Item]:
+        dialog = ImportPreviewDialog(plan)
+        qtbot.addWidget(dialog)
+        seen.append(dialog)
+        qtbot.mouseClick(dialog.all_button, Qt.MouseButton.LeftButton)
+        return dialog.accepted_items()
+
+    monkeypatch.setattr(ImportPreviewDialog, "ask", classmethod(ask))
+    assert window.exchange.import_from(copy) is not None
+    wait_for_jobs(qtbot, window.document)
+    assert "can be imported by ref" in asked[0]
+    (dialog,) = seen
+    assert dialog.plan.by_ref and "copy without its export" in dialog.heading.text()
+    assert demo.get_risk(risk.uuid).owner == "From a pasted copy"

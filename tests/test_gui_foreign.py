@@ -262,3 +262,31 @@ def test_text_from_the_workbook_is_shown_as_plain_text(
     assert all(label.textFormat() == Qt.TextFormat.PlainText for label in labels)
     assert "<b>Sheet" in wizard.layout_page.explanation.text()
     assert wizard.subTitleFormat() == Qt.TextFormat.PlainText
+
+
+def test_a_pasted_copy_of_an_exchange_workbook_creates_only_the_rows_ticked(
+    qtbot: QtBot, wizard: ForeignImportWizard, demo: RegisterService, tmp_path: Path
+) -> None:
+    """An exchange workbook's rows pasted into a fresh file (no hidden sheet, so it is not
+    refused as this register's own export) would all be duplicates brought in here: each is
+    left out, and only the one the user ticks is created."""
+    from riskreg.exchange.export import export_register
+    from tests.exchange_helpers import pasted_copy
+
+    exported = tmp_path / "apex.xlsx"
+    export_register(demo, exported, "APEX")
+    copy = pasted_copy(exported, tmp_path / "pasted.xlsx")
+    walk_to_values(wizard, copy)
+    wizard.next()
+    preview = wizard.preview_page
+    finish = wizard.button(QWizard.WizardButton.FinishButton)
+    rows = len(demo.exchange_snapshot("APEX").risks)
+    assert preview.duplicates.rowCount() == rows and not finish.isEnabled()
+    first = preview.duplicates.item(0, 0)
+    assert first.checkState() == Qt.CheckState.Unchecked
+    preview.pick(first.data(Qt.ItemDataRole.UserRole))
+    assert finish.isEnabled() and finish.text() == "Import 1 risk"
+    before = len(demo.list_risks())
+    finish.click()
+    wait_for_jobs(qtbot, wizard.document)
+    assert len(demo.list_risks()) == before + 1

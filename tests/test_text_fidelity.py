@@ -22,11 +22,17 @@ from riskreg.records import PartnerRecord, RiskDraft
 from riskreg.service import RegisterService, create_register
 from tests.conftest import ALICE
 
+# The level a cell names (4, "4 - Likely" or "Likely"), a COUNTIFS criterion for one of
+# those forms, and a heat-map count over the three forms of each axis.
+_LEVEL = (r'IFERROR\(VALUE\(LEFT\([A-Z]+\d+,FIND\(" ",[A-Z]+\d+&" "\)-1\)\),'
+          r"MATCH\(TRIM\([A-Z]+\d+\),(?:Likelihood|Impact)Labels,0\)\)")  # fmt: skip
+_CRITERION = r'(?:"\d+"|"\d+ \*"|"=(?:[^"]|"")*")'
+_COUNT = (rf"COUNTIFS\(Risks!\$[A-Z]+:\$[A-Z]+,{_CRITERION},Risks!\$[A-Z]+:\$[A-Z]+,"
+          rf'{_CRITERION},Risks!\$[A-Z]+:\$[A-Z]+,"<>Closed"\)')  # fmt: skip
 OUR_FORMULAS = re.compile(
-    r"^=(?:[A-Z]+\d+\*[A-Z]+\d+"  # a score
-    r"|IFERROR\(INDEX\(Bands,[A-Z]+\d+,[A-Z]+\d+\),\"\"\)"  # a band
-    r"|COUNTIFS\(Risks!\$[A-Z]+:\$[A-Z]+,\d+,Risks!\$[A-Z]+:\$[A-Z]+,\d+,"
-    r"Risks!\$[A-Z]+:\$[A-Z]+,\"<>Closed\"\))$"  # a heat-map count
+    rf'^=(?:IFERROR\({_LEVEL}\*{_LEVEL},""\)'  # a score
+    rf'|IFERROR\(INDEX\(Bands,{_LEVEL},{_LEVEL}\),""\)'  # a band
+    rf"|{_COUNT}(?:\+{_COUNT})*)$"  # a heat-map count
 )
 keepable = st.characters(
     blacklist_categories=("Cs",),

@@ -22,6 +22,7 @@ def show_refusal(parent: QWidget | None, title: str, message: str) -> QMessageBo
     )
     box.setTextFormat(Qt.TextFormat.PlainText)  # messages quote file names, titles, cells
     box.setObjectName("refusal")
+    box.setTextFormat(Qt.TextFormat.PlainText)  # messages name files and cells: never rich
     box.open()
     return box
 

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from ui.jobs import WriteJob
     from ui.settings import Preferences
 
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".ods")
 
 
 class ExchangeCommands:
@@ -75,18 +75,23 @@ class ExchangeCommands:
     def choose_import(self) -> int | None:
         path, _ = QFileDialog.getOpenFileName(
             self.parent, "Import returned workbook", self._start(FolderKind.RETURNED),
-            "Excel workbooks (*.xlsx *.xlsm)",
+            "Returned workbooks (*.xlsx *.xlsm *.ods)",
         )  # fmt: skip
         return self.import_from(Path(path)) if path else None
 
     def import_from(self, path: Path) -> int | None:
         """Preview a returned workbook and apply what the user accepts (in the background);
         the number of changes being applied, or None."""
-        from riskreg.exchange.importer import ImportRefused, plan_import
+        from riskreg.exchange.importer import CopyWithoutExport, ImportRefused, plan_import
         from ui.dialogs.import_preview import ImportPreviewDialog
 
         try:
-            plan = plan_import(self.document.service, path)
+            try:
+                plan = plan_import(self.document.service, path)
+            except CopyWithoutExport as copy:  # issue 18: a pasted copy may be read by ref
+                if not self.confirm("Import a copy by ref?", str(copy)):
+                    return None
+                plan = plan_import(self.document.service, path, by_ref=True)
         except (ImportRefused, RegisterError, OSError) as exc:
             self.refuse("The workbook cannot be imported", str(exc))
             return None
@@ -119,6 +124,15 @@ class ExchangeCommands:
                 "the register was taken first.",
             )
         return created
+
+    def confirm(self, title: str, message: str) -> bool:
+        """Yes or no to a question about a workbook (a seam tests replace)."""
+        box = QMessageBox(self.parent)
+        box.setWindowTitle(title)
+        box.setTextFormat(Qt.TextFormat.PlainText)  # the message names the file: plain text
+        box.setText(message + "\n\nImport it by ref?")
+        box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+        return box.exec() == QMessageBox.StandardButton.Yes
 
     def refuse(self, title: str, message: str) -> None:
         from ui.errors import show_refusal

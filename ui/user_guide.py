@@ -12,7 +12,7 @@ from pathlib import Path
 USER_SECTIONS = (
     "Using the application",
     "Start your own partnership",
-    "Exchanging the register with partners (Excel)",
+    "Exchanging the register with partners (Excel or LibreOffice)",
     "Bringing in another register (onboarding)",
     "Joint governance",
     "On a PostgreSQL server",

@@ -37,8 +37,8 @@ class Column:
     required: bool = False
     note: str = ""
     formula: str = ""
-    """For computed columns: the formula with ``{row}`` and ``{<field>}`` (that column's
-    letter) placeholders."""
+    """For computed columns: the formula, with ``{level:<field>}`` standing for the level
+    that column's cell on the same row names (written out by the export)."""
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -83,47 +83,51 @@ def _field(
 R, A = RISK_FIELDS, ACTION_FIELDS
 
 RISK_COLUMNS: tuple[Column, ...] = (
-    Column("Ref", "ref", "ref", 9, False, ("Risk ref", "Risk ID", "ID", "Reference"),
+    # The key columns first: they are what a printed page of the sheet holds.
+    Column("Ref", "ref", "ref", 8, False, ("Risk ref", "Risk ID", "ID", "Reference"),
            note="Leave empty on a new row: the register gives the ref."),
-    _field(R["title"], "title", 36, synonyms=("Risk", "Risk title", "Name"), wrap=True),
+    _field(R["title"], "title", 34, synonyms=("Risk", "Risk title", "Name"), wrap=True),
+    _field(R["status"], "status", 10, synonyms=("Risk status",)),
+    _field(R["category"], "category", 14, synonyms=("Risk category", "Type"), wrap=True),
+    _field(R["lead_partner"], "lead_partner", 8, editable=False,
+           synonyms=("Lead", "Lead organisation", "Partner"),
+           note="Who leads the risk; changed in the register, not the workbook."),
+    _field(R["owner"], "owner", 16, synonyms=("Risk owner", "Responsible", "Owner name"),
+           wrap=True),
+    _field(R["current_likelihood"], "current_likelihood", 10,
+           synonyms=("Likelihood", "Probability", "Residual likelihood", "Current L")),
+    _field(R["current_impact"], "current_impact", 10,
+           synonyms=("Impact", "Severity", "Consequence rating", "Residual impact")),
+    Column("Current score", "current_score", "score", 8, False,
+           formula="=IFERROR({level:current_likelihood}*{level:current_impact},\"\")"),
+    Column("Current band", "current_band", "band", 10, False,
+           formula="=IFERROR(INDEX(Bands,{level:current_likelihood},{level:current_impact}),\"\")"),
+    _field(R["next_review"], "next_review", 11, synonyms=("Next review date",)),
+    # The rest of the risk.
     _field(R["description"], "description", 48, synonyms=("Risk description", "Details")),
     _field(R["cause"], "cause", 32, synonyms=("Root cause", "Trigger", "Causes")),
     _field(R["consequence"], "consequence", 32, synonyms=("Effect", "Consequences")),
-    _field(R["category"], "category", 18, synonyms=("Risk category", "Type")),
-    _field(R["status"], "status", 12, synonyms=("Risk status",)),
-    _field(R["lead_partner"], "lead_partner", 10, editable=False,
-           synonyms=("Lead", "Lead organisation", "Partner"),
-           note="Who leads the risk; changed in the register, not the workbook."),
-    _field(R["owner"], "owner", 20, synonyms=("Risk owner", "Responsible", "Owner name")),
     Column("Shares", "shares", "shares", 22, True, ("Ownership split", "Split", "Share"),
            note="Partners and whole percentages making 100, e.g. CNCL 60% / APEX 40%."),
     _field(R["visibility"], "visibility", 11),
     _field(R["response"], "response", 12, synonyms=("Treatment", "Risk response")),
     _field(R["controls"], "controls", 40, synonyms=("Controls", "Current controls")),
-    _field(R["inherent_likelihood"], "inherent_likelihood", 10,
+    _field(R["inherent_likelihood"], "inherent_likelihood", 12,
            synonyms=("Inherent probability", "Inherent L", "Gross likelihood")),
-    _field(R["inherent_impact"], "inherent_impact", 10,
+    _field(R["inherent_impact"], "inherent_impact", 12,
            synonyms=("Inherent severity", "Inherent I", "Gross impact")),
     Column("Inherent score", "inherent_score", "score", 9, False,
-           formula="={inherent_likelihood}{row}*{inherent_impact}{row}"),
-    _field(R["current_likelihood"], "current_likelihood", 10,
-           synonyms=("Likelihood", "Probability", "Residual likelihood", "Current L")),
-    _field(R["current_impact"], "current_impact", 10,
-           synonyms=("Impact", "Severity", "Consequence rating", "Residual impact")),
-    Column("Current score", "current_score", "score", 9, False,
-           formula="={current_likelihood}{row}*{current_impact}{row}"),
-    Column("Current band", "current_band", "band", 11, False,
-           formula='=IFERROR(INDEX(Bands,{current_likelihood}{row},{current_impact}{row}),"")'),
-    _field(R["target_likelihood"], "target_likelihood", 10),
-    _field(R["target_impact"], "target_impact", 10),
+           formula="=IFERROR({level:inherent_likelihood}*{level:inherent_impact},\"\")"),
+    _field(R["target_likelihood"], "target_likelihood", 12),
+    _field(R["target_impact"], "target_impact", 12),
     _field(R["target_date"], "target_date", 12),
     _field(R["proximity"], "proximity", 20),
     _field(R["cost_min"], "cost_min", 12, synonyms=("Cost min", "Minimum cost")),
     _field(R["cost_likely"], "cost_likely", 12, synonyms=("Cost", "Most likely cost")),
     _field(R["cost_max"], "cost_max", 12, synonyms=("Cost max", "Maximum cost")),
-    _field(R["raised_on"], "raised_on", 12, editable=False, synonyms=("Date raised",)),
+    _field(R["raised_on"], "raised_on", 12, editable=False, synonyms=("Date raised",),
+           note="When the risk was raised; changed in the register, not the workbook."),
     _field(R["last_reviewed"], "last_reviewed", 12, synonyms=("Review date", "Reviewed")),
-    _field(R["next_review"], "next_review", 12, synonyms=("Next review date",)),
     Column("Id", "uuid", "uuid", 38, False, ("UUID",),
            note="The register's own id of the row; do not change it."),
 )  # fmt: skip
@@ -148,6 +152,17 @@ ACTION_COLUMNS: tuple[Column, ...] = (
 
 SHEETS: dict[str, tuple[Column, ...]] = {"Risks": RISK_COLUMNS, "Actions": ACTION_COLUMNS}
 
+PRINTED: dict[str, int] = {"Risks": 11, "Actions": 9}
+"""How many leading columns of each sheet its print area holds: on A4 landscape they fit
+the page's width at a legible scale (the rest of a row is on screen, not on paper)."""
+
+SIGNATURE: dict[str, tuple[str, ...]] = {
+    "Risks": ("ref", "title", "lead_partner", "current_likelihood", "current_impact", "uuid"),
+    "Actions": ("ref", "risk_ref", "description", "partner", "due_date", "uuid"),
+}
+"""Columns whose headers mark a sheet as the Risks or the Actions sheet, whatever its name:
+a returned sheet is recognised when it holds most of them under their own headers."""
+
 ENUMS: dict[str, type[enum.Enum]] = {
     "Status": RiskStatus,
     "Visibility": Visibility,
@@ -158,8 +173,14 @@ ENUMS: dict[str, type[enum.Enum]] = {
 
 
 def editable_fields(columns: tuple[Column, ...]) -> tuple[str, ...]:
-    """Fields a partner may change in an existing row: the base of the three-way merge."""
+    """Fields a partner may change in an existing row."""
     return tuple(c.field for c in columns if c.editable)
+
+
+def base_fields(columns: tuple[Column, ...]) -> tuple[str, ...]:
+    """Fields an export keeps as its base: the editable ones, merged three ways, and the
+    register's own (ref, lead, scores, dates), whose edits in a workbook are reported."""
+    return tuple(c.field for c in columns if c.kind != "uuid")
 
 
 def markdown_table() -> str:
@@ -174,7 +195,7 @@ def markdown_table() -> str:
             elif c.kind == "date":
                 notes = "A date cell, or text such as 2026-03-31 or 31/03/2026"
             elif c.kind in ("score", "band"):
-                notes = "Computed in the workbook; ignored on import"
+                notes = "Computed in the workbook; an edit is reported, not applied"
             synonyms = ", ".join(c.synonyms)
             editable = "yes" if c.editable else ("new rows" if c.kind == "risk_ref" else "no")
             lines.append(f"| {sheet} | {c.header} | {editable} | {synonyms} | {notes} |")

@@ -342,13 +342,18 @@ def check_sheet_extents(path: Path, names: list[str], max_rows: int | None = Non
 
 
 class Workbook:
-    """An opened, checked workbook: its sheets by name, read on demand."""
+    """An opened, checked workbook: its sheets by name, read on demand.
 
-    def __init__(self, path: Path) -> None:
+    ``checked``: the caller has measured the file already (``sheets._check_file``, which
+    knows .ods too); otherwise it must be an .xlsx/.xlsm and is measured here."""
+
+    def __init__(self, path: Path, *, checked: bool = False) -> None:
         from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
-        check_archive(path)
+        if not checked:
+            check_archive(path)
         self.path = path
+        self.ods = path.suffix.lower() == ".ods"
         try:
             self._book = CalamineWorkbook.from_path(str(path))
         except Exception as exc:  # calamine raises its own error types for broken parts
@@ -364,11 +369,16 @@ class Workbook:
     def sheet(self, name: str, head: int = 10) -> SheetData | None:
         if name not in self.visible:
             return None
-        check_sheet_extents(self.path, [name])
+        if not self.ods:
+            check_sheet_extents(self.path, [name])
         try:
             data = self._book.get_sheet_by_name(name)
+            if self.ods and data.end is not None:  # measured once loaded, as sheets.py does
+                check_extent(self.path.name, name, data.end[0] + 1, data.end[1] + 1)
             start_column = (data.start or (0, 0))[1]
             rows: Iterator[list[Any]] = iter(data.iter_rows())
+        except WorkbookRefused:
+            raise
         except Exception as exc:
             raise WorkbookRefused(
                 f"{self.path.name}: sheet {name!r} cannot be read: {exc}"
@@ -387,6 +397,10 @@ class Workbook:
         Excel and LibreOffice always cache results; a workbook written by a script may not,
         and such a cell must be reported, not read as empty.
         """
+        if self.ods:
+            from riskreg.exchange.ods_scan import ods_formulas_without_values
+
+            return ods_formulas_without_values(self.path, sheet_name, letters)
         part = self._sheet_part(sheet_name)
         if part is None or not letters:
             return set()

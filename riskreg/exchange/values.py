@@ -19,6 +19,7 @@ from riskreg.exchange.columns import Column, fold
 from riskreg.records import Shares
 from riskreg.scoring import Level, ScoringScheme
 from riskreg.typed_values import DATE_FORMATS
+from riskreg.validation import fits, utf16_units
 
 FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
 """Text starting with one of these would be taken as a formula by a spreadsheet."""
@@ -39,6 +40,36 @@ def storable(text: str) -> str:
     return _XML_FORBIDDEN.sub(
         lambda m: chr(0x2400 + ord(m.group())) if ord(m.group()) < 32 else "\ufffd", text
     )
+
+
+CELL_TEXT_LIMIT = 32_000
+"""UTF-16 units a cell is given, under the 32,767 Excel and LibreOffice keep (they cut the
+rest on saving, counting in UTF-16 units: an emoji counts two)."""
+CUT_BASE = "\x00cut"
+"""The base of a field whose text was too long for a cell and went out cut: no register
+text holds a NUL, so no cell can equal it, and any edit of such a cell is reported."""
+
+
+def fit_cell(text: str) -> str | None:
+    """None if ``text`` fits a cell; else its start, cut at a character boundary, with a
+    visible mark saying that the register holds the whole text (written before the register
+    counted lengths as spreadsheets do; new text is refused at input past 20,000 units)."""
+    if fits(text, CELL_TEXT_LIMIT):
+        return None
+    mark = (
+        f" … [cut here: the register holds all {utf16_units(text):,} characters of this "
+        "text; change it in the register]"
+    )
+    room = CELL_TEXT_LIMIT - utf16_units(mark)
+    head = text.encode("utf-16-le")[: 2 * room].decode("utf-16-le", errors="ignore")
+    return head + mark
+
+
+def shown_text(text: str) -> str:
+    """Text as a cell holds it: XML-safe, and cut with a mark if past a cell's size."""
+    safe = storable(text)
+    cut = fit_cell(safe)
+    return safe if cut is None else cut
 
 
 class Unreadable(ValueError):
@@ -89,7 +120,20 @@ def base_text(column: Column, value: Any) -> str:
         return value.isoformat()
     if column.kind == "shares":
         return format_split(value)
-    return storable(str(value))
+    text = storable(str(value))
+    return text if fit_cell(text) is None else CUT_BASE
+
+
+_NUMBERS = frozenset({"likelihood", "impact", "money", "percent", "score"})
+
+
+def held_value(column: Column, value: Any) -> Any:
+    """What the register's record of an export keeps for a value: a whole number as a
+    number (a cell reads back as 3.0, which equals 3 without a parse), the rest as
+    ``base_text``."""
+    if type(value) is int and column.kind in _NUMBERS:
+        return value
+    return base_text(column, value)
 
 
 def cell_value(column: Column, value: Any) -> Any:
@@ -101,7 +145,7 @@ def cell_value(column: Column, value: Any) -> Any:
     if column.kind == "shares":
         return format_split(value)
     if isinstance(value, str):
-        return storable(value)
+        return shown_text(value)
     return value
 
 

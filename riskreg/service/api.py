@@ -26,6 +26,7 @@ from riskreg.service.risks import RiskUseCases
 from riskreg.service.settings import PartnershipSettings
 from riskreg.service.unit_of_work import utcnow
 from riskreg.service.writes import partner_columns, partner_problems
+from riskreg.validation import scheme_text_problems, text_problem
 
 
 class RegisterService(
@@ -72,6 +73,13 @@ def create_register(
         problems.append(Problem("keeper", f"{keeper!r} is not one of the partners"))
     if not name.strip():
         problems.append(Problem("name", "the register needs a name"))
+    elif message := text_problem("The register's name", name, 200):
+        problems.append(Problem("name", message))
+    for category in categories:
+        if message := text_problem("A category's name", category.name, 100, required=True):
+            problems.append(Problem("categories", message))
+    if scheme is not None:
+        problems += scheme_text_problems(scheme)
     if problems:
         raise ValidationError(problems)
     store = store_module.create_register_file(location)

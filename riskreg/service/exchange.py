@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy import select
+from sqlalchemy import text as sql_text
+from sqlalchemy.orm import Session
 
 from riskreg import backups
 from riskreg.choices import (
@@ -22,6 +24,7 @@ from riskreg.model import (
     Category,
     Change,
     ChangeSet,
+    ExportBase,
     ExportLog,
     Partner,
     Risk,
@@ -73,6 +76,7 @@ class ExchangeUseCases(ServiceBase):
             known = set(s.scalars(select(Partner.code)).all())
             if partner_code is not None and partner_code not in known:
                 raise NotFound(f"there is no partner {partner_code} in this register")
+            partner_code = self._recipient(s, partner_code)
             info = self._info(s)
             partners = tuple(partner_records(s))
             categories = tuple(
@@ -89,11 +93,50 @@ class ExchangeUseCases(ServiceBase):
             actions = [a for a in select_actions(s) if a.risk_uuid in kept]
             return ExchangeSnapshot(info, partners, categories, risks, actions, partner_code)
 
+    def _recipient(self, s: Session, partner_code: str | None) -> str | None:
+        """Who an export is for. On a server whose partner rules bind the login, a login of
+        a partner other than the keeper exports for its own partner only: asked for the
+        whole register it gets its partner's workbook, and the export log says so (else the
+        import would take a workbook made through a partner's login for the keeper's)."""
+        if self.login is None:
+            return partner_code
+        if not s.execute(sql_text("SELECT row_security_active('risk')")).scalar():
+            return partner_code
+        if s.execute(sql_text("SELECT riskreg_is_keeper()")).scalar():
+            return partner_code
+        mine = list(
+            s.scalars(
+                sql_text(
+                    "SELECT code FROM partner WHERE id IN (SELECT riskreg_my_partners()) "
+                    "ORDER BY code"
+                )
+            )
+        )
+        if partner_code in mine:
+            return partner_code
+        if partner_code is None and len(mine) == 1:
+            return mine[0]
+        raise RuleError(
+            f"the login {self.login} exports for {' or '.join(mine) or 'no partner'} only "
+            f"(the server's partner rules){': choose one' if len(mine) > 1 else ''}"
+        )
+
     def record_export(
-        self, export_id: str, partner_code: str | None, revision: int, file_name: str
+        self,
+        export_id: str,
+        partner_code: str | None,
+        revision: int,
+        file_name: str,
+        *,
+        base: bytes,
+        key_digest: str,
     ) -> None:
-        """Remember who a workbook was made for: the import trusts this, never the file."""
+        """Remember who a workbook was made for and what it held (its merge base, and the
+        digest of the key only it carries), in one transaction: the import trusts these,
+        never the file."""
         with self._write("Export") as w:
+            if self._recipient(w.session, partner_code) != partner_code:
+                raise RuleError(f"the login {self.login} cannot record an export for the keeper")
             partner_id = w.partner_ids[partner_code] if partner_code else None
             w.session.add(
                 ExportLog(
@@ -105,6 +148,19 @@ class ExchangeUseCases(ServiceBase):
                     user=self.actor.user[:200],
                 )
             )
+            w.session.flush()
+            w.session.add(ExportBase(export_id=export_id, key_digest=key_digest, content=base))
+
+    def export_base(self, export_id: str) -> tuple[str, bytes] | None:
+        """The key digest and the held base of one export; None for an export made before
+        the register held bases (or one the login may not read, on a server)."""
+        with self._read() as s:
+            row = s.execute(
+                select(ExportBase.key_digest, ExportBase.content).where(
+                    ExportBase.export_id == export_id
+                )
+            ).first()
+        return (row[0], bytes(row[1])) if row else None
 
     def export_entry(self, export_id: str) -> ExportEntry | None:
         with self._read() as s:

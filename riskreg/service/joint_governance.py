@@ -18,6 +18,7 @@ from riskreg.choices import (
 )
 from riskreg.errors import (
     NotFound,
+    Problem,
     RuleError,
     ValidationError,
 )
@@ -48,6 +49,7 @@ from riskreg.service.unit_of_work import (
     ServiceBase,
 )
 from riskreg.service.writes import apply_risk_changes, band_name
+from riskreg.validation import text_problem
 
 
 class GovernanceUseCases(ServiceBase):
@@ -84,6 +86,8 @@ class GovernanceUseCases(ServiceBase):
         """Move a risk up or down the escalation ladder; only with a reason, which is logged."""
         if not reason.strip():
             raise ValidationError.single("reason", "give the reason for changing the escalation")
+        if message := text_problem("The reason", reason, 2_000):
+            raise ValidationError.single("reason", message)
         with self._write(f"Escalation: {level.value}") as w:
             risk = w.load_risk(uuid)
             w.expect_version(risk, version)
@@ -157,6 +161,17 @@ class GovernanceUseCases(ServiceBase):
 
         if not title.strip():
             raise ValidationError.single("title", "a joint review needs a title")
+        problems = [
+            Problem(field, message)
+            for field, label, text, most in (
+                ("title", "The review's title", title.strip(), 300),
+                *(("attendees", f"Attendee {a.name!r}", a.name, 200) for a in attendees),
+                *(("decisions", f"The note on {d.ref}", d.note, 2_000) for d in decisions),
+            )
+            if (message := text_problem(label, text, most))
+        ]
+        if problems:
+            raise ValidationError(problems)
         recorded = self.now().astimezone(UTC).replace(microsecond=0)
         with self._write(f"Joint review: {title[:200]}") as w:
             s = w.session

@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 from riskreg import risk_rows
 from riskreg.audience import Audience, AudienceKind
 from riskreg.choices import ActionStatus, Visibility
-from riskreg.errors import Problem
 from riskreg.heatmap import Basis, HeatFilter, PlacedRisk
 from riskreg.model import (
     Action,
@@ -111,29 +110,6 @@ def partner_records(s: Session, *, active_only: bool = False) -> list[PartnerRec
     if active_only:
         query = query.where(Partner.active)
     return [PartnerRecord(*row) for row in s.execute(query.order_by(Partner.code))]
-
-
-def partner_problems(partner: PartnerRecord) -> list[Problem]:
-    problems = []
-    code = partner.code
-    if not code or len(code) > 12 or not all(c.isalnum() or c in "-_" for c in code):
-        problems.append(
-            Problem("code", f"partner code {code!r} must be 1–12 letters, digits, - or _")
-        )
-    if code != code.upper():
-        problems.append(Problem("code", f"partner code {code!r} must be in capitals"))
-    if not partner.name.strip() or len(partner.name) > 200:
-        problems.append(Problem("name", "a partner needs a name of at most 200 characters"))
-    if len(partner.contact) > 200:
-        problems.append(Problem("contact", "contact can be at most 200 characters"))
-    colour = partner.colour
-    if (
-        len(colour) != 7
-        or not colour.startswith("#")
-        or not all(c in "0123456789abcdefABCDEF" for c in colour[1:])
-    ):
-        problems.append(Problem("colour", f"colour {colour!r} is not #rrggbb"))
-    return problems
 
 
 def partner_columns(partner: PartnerRecord) -> dict[str, Any]:

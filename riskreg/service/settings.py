@@ -47,6 +47,7 @@ from riskreg.service.writes import (
     partner_problems,
     scheme_report,
 )
+from riskreg.validation import scheme_text_problems, text_problem
 
 
 class PartnershipSettings(ServiceBase):
@@ -56,8 +57,9 @@ class PartnershipSettings(ServiceBase):
     def rename_register(self, name: str) -> None:
         if not name.strip():
             raise ValidationError.single("name", "the register needs a name")
-        if len(name) > 200:
-            raise ValidationError.single("name", "a register name can be at most 200 characters")
+        message = text_problem("The register's name", name, 200)
+        if message:
+            raise ValidationError.single("name", message)
         with self._write("Rename register", keeper_only=True) as w:
             if w.register.name != name:
                 w.log("register", w.register.uuid, "register", "name", w.register.name, name)
@@ -224,6 +226,9 @@ class PartnershipSettings(ServiceBase):
         copy of the register is taken first (on a file), since the change touches every
         risk; ``progress`` hears how many risks are done and may cancel."""
         new.validate()
+        problems = scheme_text_problems(new)
+        if problems:
+            raise ValidationError(problems)
         if backup:
             backups.take(self, "before scheme change")
         with self._write(f"Change scoring scheme to {new.name}", keeper_only=True) as w:

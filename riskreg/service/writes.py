@@ -52,6 +52,7 @@ from riskreg.validation import (
     normalise_shares,
     plainly_valid,
     rating_problems,
+    text_problem,
 )
 
 _RISK_TABLE = Base.metadata.tables["risk"]
@@ -76,10 +77,13 @@ def partner_problems(partner: PartnerRecord) -> list[Problem]:
         )
     if code != code.upper():
         problems.append(Problem("code", f"partner code {code!r} must be in capitals"))
-    if not partner.name.strip() or len(partner.name) > 200:
-        problems.append(Problem("name", "a partner needs a name of at most 200 characters"))
-    if len(partner.contact) > 200:
-        problems.append(Problem("contact", "contact can be at most 200 characters"))
+    for field, label, text, required in (
+        ("name", "The partner's name", partner.name, True),
+        ("contact", "The partner's contact", partner.contact, False),
+    ):
+        message = text_problem(label, text, 200, required=required)
+        if message:
+            problems.append(Problem(field, message))
     colour = partner.colour
     if (
         len(colour) != 7
@@ -382,8 +386,9 @@ def problems_about(ref: str, exc: ValidationError) -> ValidationError:
 def check_category(w: Work, category: CategoryRecord, existing: str | None) -> None:
     if not category.name.strip():
         raise ValidationError.single("name", "a category needs a name")
-    if len(category.name) > 100:
-        raise ValidationError.single("name", "a category name can be at most 100 characters")
+    message = text_problem("The category's name", category.name, 100)
+    if message:
+        raise ValidationError.single("name", message)
     if category.name != existing and category.name in w.category_ids:
         raise ValidationError.single("name", f"there is already a category {category.name!r}")
     if category.appetite is not None and category.appetite not in w.scheme.band_names:

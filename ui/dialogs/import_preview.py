@@ -1,7 +1,12 @@
 """The preview of a returned workbook: every finding grouped by risk, old → new, with a tick
-for each change the user accepts. Conflicts show both sides and start unticked (the register
-keeps its value unless the user takes the workbook's); errors, rejected and missing rows are
-listed with their cells and cannot be ticked.
+for each change the user accepts, and every note the import made about the workbook as a
+whole (a sheet found under another name, a missing column, an old export).
+
+Conflicts (and, for a copy read by ref, every difference) show both sides and start
+unticked: the register keeps its value unless the user takes the workbook's. Errors, held
+back, rejected, ignored and missing rows and warnings are listed with their cells and cannot
+be ticked. Everything from the workbook — its file name, cells, sheet names — is shown as
+plain text, never as rich text.
 """
 
 from __future__ import annotations
@@ -9,42 +14,53 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor, QStandardItem, QStandardItemModel
+from PySide6.QtGui import QBrush, QColor, QFont, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPlainTextEdit,
     QPushButton,
     QTreeView,
     QVBoxLayout,
     QWidget,
 )
 
-from riskreg.exchange.importer import ImportPlan, Item, display
+from riskreg.exchange.findings import TICKED, ImportPlan, Item, display
 from ui.geometry import fit_to_screen
 from ui.models.base import text_item
-from ui.plain import escaped, tip
+from ui.plain import tip
 
 KIND_LABELS = {
     "update": "Update",
     "conflict": "Conflict",
+    "differs": "Differs",
     "new": "New",
     "missing": "Missing",
     "rejected": "Rejected",
+    "ignored": "Not applied",
+    "held": "Held back",
+    "warning": "Warning",
     "error": "Error",
 }
 KIND_COLOURS = {
     "update": "#2e7d32",
     "conflict": "#e65100",
+    "differs": "#e65100",
     "new": "#1565c0",
     "missing": "#6d6d6d",
     "rejected": "#8e24aa",
+    "ignored": "#6d4c41",
+    "held": "#6d6d6d",
+    "warning": "#9e6a00",
     "error": "#c62828",
 }
 COLUMNS = ("Change", "Cell", "Field", "Register now", "Workbook", "Details")
 ITEM_ROLE = Qt.ItemDataRole.UserRole + 1
+NOTES_LINES = 4
+"""Lines of notes shown before the box scrolls (a 768-pixel-high screen keeps the tree)."""
 
 
 class ImportPreviewDialog(QDialog):
@@ -52,16 +68,26 @@ class ImportPreviewDialog(QDialog):
         super().__init__(parent)
         self.plan = plan
         self.setWindowTitle(f"Import {plan.workbook}")
-        fit_to_screen(self, 1100, 620)
-        counts = " · ".join(f"{n} {kind}" for kind, n in plan.summary.items() if n)
-        self.heading = QLabel(
-            f"<b>{escaped(plan.workbook)}</b> returned by <b>{escaped(plan.sender)}</b> — "
-            f"exported at revision {plan.base_revision}, the register is now at revision "
-            f"{plan.register_revision}.<br>"
-            f"{escaped(counts or 'No changes: the workbook matches the register.')}"
-        )
-        self.heading.setTextFormat(Qt.TextFormat.RichText)
+        fit_to_screen(self, 1100, 640)
+        self.heading = QLabel(self._heading_text(plan))
+        self.heading.setTextFormat(Qt.TextFormat.PlainText)
         self.heading.setWordWrap(True)
+        font = self.heading.font()
+        font.setBold(True)
+        self.heading.setFont(font)
+        counts = " · ".join(f"{n} {KIND_LABELS[kind].lower()}" for kind, n in
+                            plan.summary.items() if n)  # fmt: skip
+        self.counts = QLabel(counts or "No changes: the workbook matches the register.")
+        self.counts.setTextFormat(Qt.TextFormat.PlainText)
+        self.counts.setWordWrap(True)
+        self.notes = QPlainTextEdit()
+        self.notes.setReadOnly(True)
+        self.notes.setPlainText("\n".join(f"• {note}" for note in plan.notes))
+        lines = self.notes.fontMetrics().lineSpacing()
+        self.notes.setMaximumHeight(lines * min(NOTES_LINES, len(plan.notes) + 1) + 12)
+        self.notes.setVisible(bool(plan.notes))
+        self.notes_label = QLabel(f"Notes on the workbook ({len(plan.notes)}):")
+        self.notes_label.setVisible(bool(plan.notes))
         self.model = QStandardItemModel(0, len(COLUMNS), self)
         self.model.setHorizontalHeaderLabels(list(COLUMNS))
         self._checkable: list[QStandardItem] = []
@@ -75,7 +101,9 @@ class ImportPreviewDialog(QDialog):
         for group_row in range(self.model.rowCount()):
             self.tree.setFirstColumnSpanned(group_row, top, True)  # group titles run across
         header = self.tree.header()
-        for column, width in enumerate((120, 70, 130, 170, 170)):
+        places = [item.where for item in plan.items[:500]]
+        cell_width = max([90, *(self.fontMetrics().horizontalAdvance(p) + 16 for p in places)])
+        for column, width in enumerate((135, min(cell_width, 240), 120, 150, 150)):
             header.resizeSection(column, width)
         header.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
         self.selection_label = QLabel()
@@ -105,11 +133,26 @@ class ImportPreviewDialog(QDialog):
         note.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
+        layout.addWidget(self.counts)
+        layout.addWidget(self.notes_label)
+        layout.addWidget(self.notes)
         layout.addWidget(self.tree, 1)
         layout.addLayout(row)
         layout.addWidget(note)
         layout.addWidget(buttons)
         self._update_count()
+
+    @staticmethod
+    def _heading_text(plan: ImportPlan) -> str:
+        if plan.by_ref:
+            return (
+                f"{plan.workbook} — a copy without its export, read by ref and compared "
+                f"with the register now (revision {plan.register_revision})."
+            )
+        return (
+            f"{plan.workbook} returned by {plan.sender} — exported at revision "
+            f"{plan.base_revision}, the register is now at revision {plan.register_revision}."
+        )
 
     # -- the tree -----------------------------------------------------------------------
     def _fill(self, items: Sequence[Item]) -> None:
@@ -121,7 +164,7 @@ class ImportPreviewDialog(QDialog):
             if group is None:
                 group = QStandardItem(title)
                 group.setEditable(False)
-                font = group.font()
+                font = QFont(group.font())
                 font.setBold(True)
                 group.setFont(font)
                 groups[title] = group
@@ -130,13 +173,14 @@ class ImportPreviewDialog(QDialog):
 
     @staticmethod
     def _group_title(item: Item) -> str:
-        if item.kind == "error" and not item.ref:
-            return f"Problems on {item.sheet}"
-        if item.kind == "new" and item.sheet == "Risks":
+        about_new = item.kind == "new" or item.field == "draft"
+        if about_new and item.sheet == "Risks":
             return "New risks (as Draft)"
+        if about_new:
+            return f"New actions on {item.ref}" if item.ref else "New actions"
+        if item.kind in ("error", "warning") and not item.ref:
+            return f"Problems on {item.sheet}"
         prefix = "Risk" if item.sheet == "Risks" else "Action"
-        if item.kind == "new":
-            prefix = "New actions on"
         return f"{prefix} {item.ref}" if item.ref else item.sheet
 
     def _row(self, item: Item) -> list[QStandardItem]:
@@ -146,22 +190,25 @@ class ImportPreviewDialog(QDialog):
         kind.setData(item, ITEM_ROLE)
         if item.applicable:
             kind.setCheckable(True)
-            kind.setCheckState(
-                Qt.CheckState.Unchecked if item.kind == "conflict" else Qt.CheckState.Checked
-            )
-            if item.kind == "conflict":
+            ticked = item.kind in TICKED
+            kind.setCheckState(Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
+            if not ticked:
                 kind.setToolTip("Tick to take the workbook's value; unticked keeps the register's")
             self._checkable.append(kind)
-        where = f"{item.sheet}!{item.cell}" if item.cell else item.sheet
-        values = ("" if item.kind in ("new", "missing", "error") else display(item.old),
-                  display(item.new) if item.kind not in ("missing", "error") else "")  # fmt: skip
-        details = text_item(item.message)
-        details.setToolTip(tip(item.message))  # the workbook's text as written, never HTML
+        where = item.where
+        no_values = ("new", "missing", "error", "warning")
+        values = ("" if item.kind in no_values else display(item.old),
+                  display(item.new) if item.kind not in ("missing", "error", "warning")
+                  else "")  # fmt: skip
+        details = text_item(item.message.removeprefix(f"{where}: "))  # the cell is shown
+        details.setToolTip(tip(item.message))
         ours, theirs = text_item(values[0]), text_item(values[1])
         ours.setToolTip(tip(values[0]))
         theirs.setToolTip(tip(values[1]))
-        return [kind, text_item(where), text_item(item.field.replace("_", " ")),
-                ours, theirs, details]  # fmt: skip
+        field = "" if item.field == "draft" else item.field.replace("_", " ")
+        place = text_item(where)
+        place.setToolTip(tip(where))
+        return [kind, place, text_item(field), ours, theirs, details]
 
     # -- choices ------------------------------------------------------------------------
     def _set_ticks(self, wanted: set[str]) -> None:
@@ -171,10 +218,10 @@ class ImportPreviewDialog(QDialog):
             cell.setCheckState(state)
 
     def tick_all(self) -> None:
-        self._set_ticks({"update", "new", "conflict"})
+        self._set_ticks({"update", "new", "conflict", "differs"})
 
     def tick_clean(self) -> None:
-        self._set_ticks({"update", "new"})
+        self._set_ticks(set(TICKED))
 
     def tick_none(self) -> None:
         self._set_ticks(set())
