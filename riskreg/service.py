@@ -94,6 +94,7 @@ from riskreg.records import (
     format_shares,
 )
 from riskreg.scoring import ScoringScheme
+from riskreg.server import kept_log
 from riskreg.store import RegisterStore
 from riskreg.validation import (
     ACTION_FIELDS,
@@ -183,6 +184,9 @@ def _unwritable(exc: OperationalError) -> str:
 
 
 def _is_busy(exc: OperationalError) -> bool:
+    # a server's lock or statement timeout, deadlock or serialization failure: "busy" too
+    if getattr(exc.orig, "sqlstate", None) in ("55P03", "57014", "40P01", "40001"):
+        return True
     message = str(exc.orig).lower()
     return "locked" in message or "busy" in message or "lock timeout" in message
 
@@ -201,6 +205,7 @@ class _Work:
         # file (BEGIN IMMEDIATE): the revision and the ref counters are never raced.
         register = session.scalars(select(Register).with_for_update()).one()
         self.register = register
+        self.server_log = kept_log.server_keeps_log(session)  # after server-setup
         self.scheme = ScoringScheme.from_json(register.scheme_json)
         self._partner_ids: dict[str, int] | None = None
         self._category_ids: dict[str, int] | None = None
@@ -283,10 +288,15 @@ class _Work:
         return codes[0] if len(codes) == 1 else None
 
     def finish(self, summary: str) -> None:
+        actor = self.service.actor
+        if self.server_log:  # the server wrote the change set: the application's words for it
+            kept_log.finish(self.session, user=actor.user, source=actor.source, summary=summary,
+                            partner=actor.partner_code, at=_naive_utc(self.service.now()),
+                            changes=self.changes)  # fmt: skip
+            return
         if not self.changes:
             return
         self.register.revision += 1
-        actor = self.service.actor
         change_set = ChangeSet(
             revision=self.register.revision,
             at=self.service.now().astimezone(UTC).replace(tzinfo=None),
@@ -629,7 +639,7 @@ class RegisterService:
                     "or mark the partner inactive to keep its history."
                 )
             w.log("partner", code, code, CREATED, partner.name, None)
-            s.delete(partner)
+            kept_log.delete_row(s, partner)
 
     # -- categories ---------------------------------------------------------------------
     def list_categories(self) -> list[CategoryRecord]:
@@ -669,7 +679,7 @@ class RegisterService:
                     "move them to another category first"
                 )
             w.log("category", name, name, CREATED, name, None)
-            w.session.delete(row)
+            kept_log.delete_row(w.session, row)
 
     @staticmethod
     def _check_category(w: _Work, category: CategoryRecord, existing: str | None) -> None:
@@ -1111,7 +1121,7 @@ class RegisterService:
                 return
             w.log("appetite", code, f"{code}/{category}", "band", old, band)
             if band is None:
-                w.session.delete(held)
+                kept_log.delete_row(w.session, held)
             elif held is None:
                 w.session.add(PartnerAppetite(partner_id=key[0], category_id=key[1], band=band))
             else:
@@ -1872,7 +1882,7 @@ def _apply_risk_changes(
         wanted = {w.partner_ids[code]: percent for code, percent in new_shares}
         for share in list(risk.shares):
             if share.partner_id not in wanted:
-                risk.shares.remove(share)
+                kept_log.remove_share(w.session, risk, share)
             else:
                 share.percent = wanted.pop(share.partner_id)
         for partner_id, percent in wanted.items():

@@ -12,7 +12,7 @@ import contextlib
 import errno
 import sqlite3
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -95,20 +95,27 @@ class RegisterStore:
     read_session: sessionmaker[Session]
     write_session: sessionmaker[Session]
     path: Path | None
+    _login: str | None = field(default=None, repr=False)
 
     @property
     def display_name(self) -> str:
         if self.path:
             return str(self.path)
         # A server's URL without its password: shown in the title and kept in recent lists.
-        return make_url(self.url).set(password=None).render_as_string()
+        from riskreg.locations import without_password
+
+        return without_password(self.url)
 
     @property
     def server_login(self) -> str | None:
-        """The database login of a register on a server (what its change log records)."""
+        """The database login of a register on a server, as the server names it (a URL may
+        leave it to PGUSER or ~/.pgpass): what its change log records."""
         if self.path is not None:
             return None
-        return make_url(self.url).username or None
+        if self._login is None:
+            with self.engine.connect() as conn:
+                _note_login(self, conn)
+        return self._login
 
     def close(self) -> None:
         self.engine.dispose()
@@ -206,6 +213,7 @@ def create_register_file(
         try:
             with store.engine.connect() as conn:
                 held = inspect(conn).get_table_names()
+                _note_login(store, conn)
         except (DatabaseError, OperationalError) as exc:
             store.close()
             raise NotARegister(f"{store.display_name} cannot be reached: {exc.orig}") from exc
@@ -267,11 +275,17 @@ def _current_revision(store: RegisterStore) -> str | None:
             tables = set(inspect(conn).get_table_names())
             if "alembic_version" not in tables or "register" not in tables:
                 return None
+            _note_login(store, conn)
             return _revision_of(conn)
     except (DatabaseError, OperationalError) as exc:
         raise NotARegister(
             f"{store.display_name} cannot be read as a register: {exc.orig}"
         ) from exc
+
+
+def _note_login(store: RegisterStore, conn: Connection) -> None:
+    if conn.dialect.name == "postgresql":
+        store._login = str(conn.execute(text("SELECT session_user")).scalar_one())
 
 
 def _revision_of(conn: Connection) -> str | None:
