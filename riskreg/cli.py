@@ -578,3 +578,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_REFUSED
+    except Exception as exc:
+        from riskreg.store import busy_reason
+
+        reason = busy_reason(exc)
+        if reason is None:
+            raise
+        print(f"{args.command}: the register is busy ({reason}); nothing was changed. "
+              "Try again in a moment.", file=sys.stderr)  # fmt: skip
+        return EXIT_REFUSED

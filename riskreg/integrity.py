@@ -11,9 +11,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, text
+from sqlalchemy.exc import OperationalError
 
+from riskreg.errors import RegisterBusy
 from riskreg.scoring import SchemeError, ScoringScheme
-from riskreg.store import RegisterStore, head_revision
+from riskreg.store import RegisterStore, busy_reason, head_revision
 
 _REF = re.compile(r"^([RA])-(\d{3,})$")
 
@@ -33,7 +35,21 @@ class CheckReport:
 
 def check_register(store: RegisterStore, *, quick: bool = False) -> CheckReport:
     """``quick`` uses SQLite's quick_check (pages and records, not index contents): the
-    check run each time a register is opened."""
+    check run each time a register is opened. A register kept busy past the time limits
+    (a lock another user holds) raises ``RegisterBusy``: it is not damaged."""
+    try:
+        return _check(store, quick)
+    except OperationalError as exc:
+        reason = busy_reason(exc)
+        if reason is None:
+            raise
+        raise RegisterBusy(
+            f"{store.display_name} could not be checked: the register is busy ({reason}). "
+            "Try again in a moment."
+        ) from exc
+
+
+def _check(store: RegisterStore, quick: bool) -> CheckReport:
     problems: list[str] = []
     schema = store.schema_revision()
     if schema != head_revision():

@@ -815,6 +815,8 @@ class RegisterService:
             ]
             rows = w.session.execute(select(*columns)).all()
             report = _scheme_report(old, new, [(r[6], r[7]) for r in rows])
+            if w.server_log:  # the server moves every risk, those this login cannot see too
+                rows = []
             updates = []
             for row in rows:
                 rid, ruuid, ref, version, *levels = row
@@ -1809,7 +1811,9 @@ def _insert_risks(w: _Work, drafts: Sequence[RiskDraft], today: date) -> list[st
         for action in draft.actions:
             action_uuid = next(action_uuids)
             action_rows.append(_action_row(action, action_uuid, action_number, rid, partner_ids))
-            w.log("action", action_uuid, action_ref(action_number), CREATED, None, ref)
+            w.log(
+                "action", action_uuid, action_ref(action_number), CREATED, None, action.description
+            )  # as the server logs it (riskreg.server.triggers)
             action_number += 1
     w.register.next_action_number = action_number
     insert_rows(connection, _SHARE_TABLE, ("risk_id", "partner_id", "percent"), share_rows)

@@ -154,6 +154,27 @@ class RegisterStore:
         return destination
 
 
+_BUSY_STATES = {
+    "55P03": "another user holds a lock on it",
+    "57014": "a statement ran past its time limit",
+    "40P01": "two users' changes waited for each other",
+    "40001": "another user's change came first",
+    "25P03": "a transaction was left open too long",
+}
+
+
+def busy_reason(exc: BaseException) -> str | None:
+    """Why a server or a file made us wait too long (a lock, a time limit), in plain words;
+    None for any other error."""
+    orig = getattr(exc, "orig", None)
+    state = getattr(orig, "sqlstate", None)
+    if state in _BUSY_STATES:
+        return _BUSY_STATES[state]
+    if isinstance(exc, OperationalError) and "database is locked" in str(orig).lower():
+        return "another program is writing it"
+    return None
+
+
 def _failure_reason(exc: BaseException) -> str:
     """Plain words for why a file could not be written."""
     if isinstance(exc, OSError) and exc.errno is not None:

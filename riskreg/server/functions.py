@@ -26,9 +26,9 @@ PUBLIC_FUNCTIONS = (
 )
 """What partner roles may EXECUTE (the policies call the first ones as the login)."""
 
-NOTE_FIELDS = ("band", "escalation_reason")
+NOTE_FIELDS = ("escalation_reason",)
 """Entries the application adds to a change set beside the server's own: facts that are no
-column (the band a scheme change moved a risk to, the reason for an escalation)."""
+column (the reason given for an escalation)."""
 
 INTERNAL_SCHEMA = f"""
 CREATE SCHEMA IF NOT EXISTS {INTERNAL};
@@ -215,23 +215,17 @@ BEGIN
             coalesce(p_notes, '[]'::jsonb)) LOOP
         IF note ->> 'entity' IS DISTINCT FROM 'risk'
            OR NOT (note ->> 'field') IN ({", ".join(f"'{f}'" for f in NOTE_FIELDS)}) THEN
-            RAISE EXCEPTION 'a note is about a risk''s band or escalation reason only'
+            RAISE EXCEPTION 'a note is about the reason for a risk''s escalation only'
                 USING ERRCODE = 'insufficient_privilege';
         END IF;
         SELECT r.ref INTO risk_ref FROM public.risk r
         WHERE r.uuid = (note ->> 'uuid');
         IF NOT FOUND OR NOT EXISTS (
             SELECT 1 FROM public.change c
-            WHERE c.change_set_id = sid
-              AND ((c.entity = 'risk'
-                    AND c.entity_uuid = (note ->> 'uuid')
-                    AND c.field = 'escalation'
-                    AND (note ->> 'field') = 'escalation_reason')
-                   OR (c.entity = 'register'
-                       AND c.field = 'scheme'
-                       AND (note ->> 'field') = 'band'))) THEN
-            RAISE EXCEPTION 'a note belongs to a change this change set made (an escalation, '
-                            'a new scoring scheme)' USING ERRCODE = 'insufficient_privilege';
+            WHERE c.change_set_id = sid AND c.entity = 'risk'
+              AND c.entity_uuid = (note ->> 'uuid') AND c.field = 'escalation') THEN
+            RAISE EXCEPTION 'a note belongs to a change this change set made (an escalation)'
+                USING ERRCODE = 'insufficient_privilege';
         END IF;
         INSERT INTO public.change (change_set_id, entity, entity_uuid, entity_ref, field, old, new)
         VALUES (sid, 'risk', note ->> 'uuid', risk_ref,

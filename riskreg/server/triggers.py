@@ -382,7 +382,62 @@ BEGIN
 END
 $$;
 
--- At commit, after a new scheme: every risk on its scale (the application moves them).
+-- A new scoring scheme moves every risk onto its scale (``riskreg.scoring.remap_level``:
+-- each level keeps its relative position) and logs each moved level and changed band, as
+-- the application does on a file. On the server this is the server's work: the keeper's
+-- login may neither see nor change other partners' risks, yet all of them move.
+CREATE OR REPLACE FUNCTION {INTERNAL}.remap(level integer, old_count integer, new_count integer)
+RETURNS integer
+LANGUAGE sql IMMUTABLE {SAFE_PATH} AS $$
+    SELECT CASE WHEN level IS NULL OR old_count = new_count THEN level
+        ELSE pg_catalog.floor(((level - 1)::float8 / (old_count - 1)) * (new_count - 1)
+                              + 0.5)::integer + 1 END
+$$;
+
+CREATE OR REPLACE FUNCTION {INTERNAL}.band(scheme jsonb, l integer, i integer) RETURNS text
+LANGUAGE sql IMMUTABLE {SAFE_PATH} AS $$
+    SELECT scheme -> 'bands' -> ((scheme -> 'cells' -> (l - 1) ->> (i - 1))::integer) ->> 0
+$$;
+
+CREATE OR REPLACE FUNCTION {INTERNAL}.rescale_risks() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER {SAFE_PATH} AS $$
+DECLARE
+    o jsonb := OLD.scheme_json::jsonb;
+    n jsonb := NEW.scheme_json::jsonb;
+    ol integer := pg_catalog.jsonb_array_length(o -> 'likelihood');
+    oi integer := pg_catalog.jsonb_array_length(o -> 'impact');
+    nl integer := pg_catalog.jsonb_array_length(n -> 'likelihood');
+    ni integer := pg_catalog.jsonb_array_length(n -> 'impact');
+    r public.risk;
+    moved public.risk;
+BEGIN
+    FOR r IN SELECT x.* FROM public.risk x ORDER BY x.number LOOP
+        moved := r;
+        moved.inherent_likelihood := {INTERNAL}.remap(r.inherent_likelihood, ol, nl);
+        moved.inherent_impact := {INTERNAL}.remap(r.inherent_impact, oi, ni);
+        moved.current_likelihood := {INTERNAL}.remap(r.current_likelihood, ol, nl);
+        moved.current_impact := {INTERNAL}.remap(r.current_impact, oi, ni);
+        moved.target_likelihood := {INTERNAL}.remap(r.target_likelihood, ol, nl);
+        moved.target_impact := {INTERNAL}.remap(r.target_impact, oi, ni);
+        IF moved IS DISTINCT FROM r THEN
+            UPDATE public.risk SET
+                inherent_likelihood = moved.inherent_likelihood,
+                inherent_impact = moved.inherent_impact,
+                current_likelihood = moved.current_likelihood,
+                current_impact = moved.current_impact,
+                target_likelihood = moved.target_likelihood,
+                target_impact = moved.target_impact
+            WHERE id = r.id;
+        END IF;
+        PERFORM {INTERNAL}.log('risk', r.uuid, r.ref, 'band',
+                               {INTERNAL}.band(o, r.current_likelihood, r.current_impact),
+                               {INTERNAL}.band(n, moved.current_likelihood, moved.current_impact));
+    END LOOP;
+    RETURN NULL;
+END
+$$;
+
+-- At commit, after a new scheme: every risk on its scale.
 CREATE OR REPLACE FUNCTION {INTERNAL}.scheme_at_commit() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER {SAFE_PATH} AS $$
 DECLARE
@@ -419,76 +474,45 @@ _LEVELS = ("inherent_likelihood", "inherent_impact", "current_likelihood", "curr
            "target_likelihood", "target_impact")  # fmt: skip
 
 
+_SCHEME_CHANGED = "NEW.scheme_json IS DISTINCT FROM OLD.scheme_json"
+_LEVELS_MOVED = " OR ".join(f"NEW.{c} IS DISTINCT FROM OLD.{c}" for c in _LEVELS)
+_ROW_TRIGGERS = (
+    # (name, table, timing, function, deferred to commit, when); a table's triggers fire in
+    # name order, hence riskreg_<N>_…
+    ("riskreg_1_guard", "register", "BEFORE UPDATE", "guard_register", False, ""),
+    ("riskreg_2_settings", "register", "BEFORE UPDATE", "register_settings", False, ""),
+    ("riskreg_5_rescale", "register", "AFTER UPDATE", "rescale_risks", False, _SCHEME_CHANGED),
+    ("riskreg_9_at_commit", "register", "AFTER UPDATE", "scheme_at_commit", True, _SCHEME_CHANGED),
+    ("riskreg_1_id", "partner", "BEFORE INSERT", "assign_id", False, ""),
+    ("riskreg_1_id", "category", "BEFORE INSERT", "assign_id", False, ""),
+    ("riskreg_1_id", "review", "BEFORE INSERT", "assign_id", False, ""),
+    ("riskreg_1_id", "export_log", "BEFORE INSERT", "assign_id", False, ""),
+    ("riskreg_2_check", "export_log", "BEFORE INSERT", "check_export", False, ""),
+    ("riskreg_1_insert", "risk", "BEFORE INSERT", "insert_risk", False, ""),
+    ("riskreg_1_insert", "action", "BEFORE INSERT", "insert_action", False, ""),
+    ("riskreg_1_update", "risk", "BEFORE UPDATE", "update_risk", False, ""),
+    ("riskreg_1_update", "action", "BEFORE UPDATE", "update_action", False, ""),
+    ("riskreg_1_change", "risk_share", "BEFORE INSERT OR UPDATE", "change_share", False, ""),
+    ("riskreg_1_keep", "partner", "BEFORE UPDATE", "keep_partner_code", False, ""),
+    ("riskreg_1_keep", "partner_appetite", "BEFORE UPDATE", "keep_appetite_keys", False, ""),
+    ("riskreg_9_at_commit", "risk", "AFTER UPDATE", "risk_at_commit", True, _LEVELS_MOVED),
+    ("riskreg_9_at_commit_new", "risk", "AFTER INSERT", "risk_at_commit", True, ""),
+    ("riskreg_9_at_commit", "risk_share", "AFTER INSERT OR UPDATE OR DELETE", "shares_at_commit",
+     True, ""),
+)  # fmt: skip
+
+
 def _triggers() -> str:
-    """Named riskreg_N_…: PostgreSQL fires a table's triggers in name order."""
-    sql = [
-        "DROP TRIGGER IF EXISTS riskreg_keeper_settings ON public.register;\n"  # before 0.6
-        "DROP FUNCTION IF EXISTS public.riskreg_keeper_settings();\n"
-    ]
-    sql.append(_trigger("riskreg_1_guard", "register", "BEFORE UPDATE", "guard_register"))
-    sql.append(_trigger("riskreg_2_settings", "register", "BEFORE UPDATE", "register_settings"))
-    sql.append(
-        _trigger(
-            "riskreg_9_at_commit",
-            "register",
-            "AFTER UPDATE",
-            "scheme_at_commit",
-            deferred=True,
-            when="NEW.scheme_json IS DISTINCT FROM OLD.scheme_json",
-        )
-    )
+    sql = ["DROP TRIGGER IF EXISTS riskreg_keeper_settings ON public.register;\n"  # before 0.6
+           "DROP FUNCTION IF EXISTS public.riskreg_keeper_settings();\n"]  # fmt: skip
     for table in LOGGED_TABLES:
-        if table != "register":
-            sql.append(
-                _trigger(
-                    "riskreg_0_queue",
-                    table,
-                    "BEFORE INSERT OR UPDATE OR DELETE",
-                    "queue_on_register",
-                    each="STATEMENT",
-                )
-            )
-        sql.append(
-            _trigger("riskreg_8_log", table, "AFTER INSERT OR UPDATE OR DELETE", f"log_{table}")
-        )
-    for table in SERVER_IDS:
-        if table not in ("risk", "action"):
-            sql.append(_trigger("riskreg_1_id", table, "BEFORE INSERT", "assign_id"))
-    sql.append(_trigger("riskreg_2_check", "export_log", "BEFORE INSERT", "check_export"))
-    sql.append(_trigger("riskreg_1_insert", "risk", "BEFORE INSERT", "insert_risk"))
-    sql.append(_trigger("riskreg_1_insert", "action", "BEFORE INSERT", "insert_action"))
-    sql.append(_trigger("riskreg_1_update", "risk", "BEFORE UPDATE", "update_risk"))
-    sql.append(_trigger("riskreg_1_update", "action", "BEFORE UPDATE", "update_action"))
-    sql.append(
-        _trigger("riskreg_1_change", "risk_share", "BEFORE INSERT OR UPDATE", "change_share")
-    )
-    sql.append(_trigger("riskreg_1_keep", "partner", "BEFORE UPDATE", "keep_partner_code"))
-    sql.append(
-        _trigger("riskreg_1_keep", "partner_appetite", "BEFORE UPDATE", "keep_appetite_keys")
-    )
-    moved = " OR ".join(f"NEW.{c} IS DISTINCT FROM OLD.{c}" for c in _LEVELS)
-    sql.append(
-        _trigger(
-            "riskreg_9_at_commit",
-            "risk",
-            "AFTER UPDATE",
-            "risk_at_commit",
-            deferred=True,
-            when=moved,
-        )
-    )
-    sql.append(
-        _trigger("riskreg_9_at_commit_new", "risk", "AFTER INSERT", "risk_at_commit", deferred=True)
-    )
-    sql.append(
-        _trigger(
-            "riskreg_9_at_commit",
-            "risk_share",
-            "AFTER INSERT OR UPDATE OR DELETE",
-            "shares_at_commit",
-            deferred=True,
-        )
-    )
+        if table != "register":  # its own UPDATE locks the row
+            sql.append(_trigger("riskreg_0_queue", table, "BEFORE INSERT OR UPDATE OR DELETE",
+                                "queue_on_register", each="STATEMENT"))  # fmt: skip
+        sql.append(_trigger("riskreg_8_log", table, "AFTER INSERT OR UPDATE OR DELETE",
+                            f"log_{table}"))  # fmt: skip
+    for name, table, timing, function, deferred, when in _ROW_TRIGGERS:
+        sql.append(_trigger(name, table, timing, function, deferred=deferred, when=when))
     return "".join(sql)
 
 
