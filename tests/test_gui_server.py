@@ -78,6 +78,35 @@ def test_a_register_on_a_server_opens_from_the_server_tab(
     assert f"login {user}" in window.statusBar().currentMessage()
     recent = window.preferences.recent_registers[0]
     assert recent.startswith("postgresql+psycopg://") and "open-sesame" not in recent
+    assert "***" not in recent and f"{user}@" in recent
+    stored = window.preferences._settings.value("recent/registers")
+    assert "open-sesame" not in repr(stored) and "***" not in repr(stored)
+
+
+def test_open_recent_reopens_a_server_with_the_password_from_pgpass(
+    qtbot: QtBot, blank_window: MainWindow, server_register: str, login: tuple[str, str],
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+) -> None:  # fmt: skip
+    window = blank_window
+    user, password = login
+    at = make_url(server_register)
+    pgpass = tmp_path / "pgpass"
+    pgpass.write_text(f"{at.host}:{at.port}:{at.database}:{user}:{password}\n")
+    pgpass.chmod(0o600)
+    monkeypatch.setenv("PGPASSFILE", str(pgpass))
+    # as an older version kept it: "***" where the password was, which reopened nothing
+    kept = at.set(username=user, password="***").render_as_string(hide_password=False)
+    window.preferences._settings.setValue("recent/registers", [kept])
+    asked: list[str] = []
+    monkeypatch.setattr(window, "ask_server_login", lambda where, why: asked.append(why))
+    monkeypatch.setattr(window, "show_error", lambda title, message: asked.append(message))
+    window._fill_recent_menu()
+    (entry,) = window.recent_menu.actions()
+    assert "***" not in entry.text() and f"{user}@" in entry.text()
+    entry.trigger()
+    assert asked == []
+    assert window.register_view.model.rowCount() == 41
+    assert f"login {user}" in window.statusBar().currentMessage()
 
 
 def test_a_refused_login_asks_for_the_password_again(

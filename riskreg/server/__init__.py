@@ -108,7 +108,12 @@ def _set_up(conn: Connection) -> SetupReport:
     raw = conn.execution_options(no_parameters=True).exec_driver_sql  # SQL with % as it is
     raw(functions.install_sql())
     raw(checks.install_sql(utf8))
-    raw(triggers.install_sql(tables))
+    sequences = {
+        name: str(conn.execute(text("SELECT pg_get_serial_sequence(:t, 'id')"),
+                               {"t": f"public.{name}"}).scalar_one())
+        for name in ("risk", "action")
+    }  # fmt: skip
+    raw(triggers.install_sql(tables, sequences))
     raw(f"DELETE FROM {functions.INTERNAL}.partner_role")
     for pid, role in roles.items():
         conn.execute(text(f"INSERT INTO {functions.INTERNAL}.partner_role VALUES (:p, :r)"),

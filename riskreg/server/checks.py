@@ -110,7 +110,7 @@ def install_sql(utf8: bool) -> str:
         unkeepable += " || chr(65534) || chr(65535)"
     return f"""
 CREATE OR REPLACE FUNCTION {INTERNAL}.unkeepable(t text) RETURNS boolean
-LANGUAGE sql IMMUTABLE {SAFE_PATH} AS $$
+LANGUAGE sql IMMUTABLE AS $$
     SELECT t ~ ('[' || {unkeepable} || ']')
 $$;
 

@@ -47,38 +47,51 @@ REVOKE ALL ON ALL TABLES IN SCHEMA {INTERNAL} FROM PUBLIC;
 ``open_change_set``: the change set each writing transaction has opened."""
 
 WHO = f"""
+-- plpgsql, not sql: a plpgsql function keeps its plans for the session, where an sql
+-- function with a SET clause is planned again at every call (policies call these a lot).
 CREATE OR REPLACE FUNCTION public.riskreg_is_owner() RETURNS boolean
-LANGUAGE sql STABLE SECURITY DEFINER {SAFE_PATH} AS $$
-    SELECT pg_catalog.pg_has_role(session_user, c.relowner, 'MEMBER')
-    FROM pg_catalog.pg_class c WHERE c.oid = 'public.register'::pg_catalog.regclass
+LANGUAGE plpgsql STABLE SECURITY DEFINER {SAFE_PATH} AS $$
+BEGIN
+    RETURN (SELECT pg_catalog.pg_has_role(session_user, c.relowner, 'MEMBER')
+            FROM pg_catalog.pg_class c WHERE c.oid = 'public.register'::pg_catalog.regclass);
+END
 $$;
 
 CREATE OR REPLACE FUNCTION public.riskreg_my_partners() RETURNS SETOF integer
-LANGUAGE sql STABLE SECURITY DEFINER {SAFE_PATH} AS $$
-    SELECT m.partner_id FROM {INTERNAL}.partner_role m
-    JOIN pg_catalog.pg_roles r ON r.rolname = m.role_name
-    WHERE pg_catalog.pg_has_role(session_user, r.oid, 'MEMBER')
+LANGUAGE plpgsql STABLE SECURITY DEFINER {SAFE_PATH} AS $$
+BEGIN
+    RETURN QUERY
+        SELECT m.partner_id FROM {INTERNAL}.partner_role m
+        JOIN pg_catalog.pg_roles r ON r.rolname = m.role_name
+        WHERE pg_catalog.pg_has_role(session_user, r.oid, 'MEMBER');
+END
 $$;
 
 CREATE OR REPLACE FUNCTION public.riskreg_is_keeper() RETURNS boolean
-LANGUAGE sql STABLE SECURITY DEFINER {SAFE_PATH} AS $$
-    SELECT EXISTS (SELECT 1 FROM public.register g
+LANGUAGE plpgsql STABLE SECURITY DEFINER {SAFE_PATH} AS $$
+BEGIN
+    RETURN EXISTS (SELECT 1 FROM public.register g
                    WHERE g.keeper_partner_id IN (SELECT public.riskreg_my_partners()))
-        OR public.riskreg_is_owner()
+        OR public.riskreg_is_owner();
+END
 $$;
 
 CREATE OR REPLACE FUNCTION public.riskreg_may_change_risk(rid integer) RETURNS boolean
-LANGUAGE sql STABLE SECURITY DEFINER {SAFE_PATH} AS $$
-    SELECT EXISTS (
+LANGUAGE plpgsql STABLE SECURITY DEFINER {SAFE_PATH} AS $$
+BEGIN
+    RETURN EXISTS (
         SELECT 1 FROM public.risk r WHERE r.id = rid
         AND (r.lead_partner_id IN (SELECT public.riskreg_my_partners())
              OR EXISTS (SELECT 1 FROM public.risk_share s
                         WHERE s.risk_id = r.id
-                          AND s.partner_id IN (SELECT public.riskreg_my_partners()))))
+                          AND s.partner_id IN (SELECT public.riskreg_my_partners()))));
+END
 $$;
 
+-- (internal helpers without SET clauses run inside the functions above and the triggers,
+-- whose search path they keep, and can be inlined)
 CREATE OR REPLACE FUNCTION {INTERNAL}.current_change_set() RETURNS integer
-LANGUAGE sql STABLE {SAFE_PATH} AS $$
+LANGUAGE sql STABLE AS $$
     SELECT o.change_set_id FROM {INTERNAL}.open_change_set o
     WHERE o.xact = pg_catalog.pg_current_xact_id_if_assigned()
 $$;
@@ -86,24 +99,29 @@ $$;
 -- A risk's shares are the lead partner's to set; a lead handing the risk over in this
 -- transaction (its change set says so) still sets the split that goes with it.
 CREATE OR REPLACE FUNCTION public.riskreg_may_change_shares(rid integer) RETURNS boolean
-LANGUAGE sql STABLE SECURITY DEFINER {SAFE_PATH} AS $$
-    SELECT public.riskreg_is_owner()
-        OR EXISTS (SELECT 1 FROM public.risk r WHERE r.id = rid
-                   AND r.lead_partner_id IN (SELECT public.riskreg_my_partners()))
-        OR EXISTS (SELECT 1 FROM public.risk r
+LANGUAGE plpgsql STABLE SECURITY DEFINER {SAFE_PATH} AS $$
+DECLARE
+    mine integer[] := ARRAY(SELECT public.riskreg_my_partners());
+BEGIN
+    IF EXISTS (SELECT 1 FROM public.risk r WHERE r.id = rid AND r.lead_partner_id = ANY (mine)) THEN
+        RETURN true;
+    END IF;
+    RETURN EXISTS (SELECT 1 FROM public.risk r
                    JOIN public.change c ON c.entity_uuid = r.uuid
                    JOIN public.partner p ON p.code = c.old
                    WHERE r.id = rid
-                     AND c.change_set_id = {INTERNAL}.current_change_set()
-                     AND c.entity = 'risk'
-                     AND c.field = 'lead_partner'
-                     AND p.id IN (SELECT public.riskreg_my_partners()))
+                     AND c.change_set_id + 0 = {INTERNAL}.current_change_set()
+                     AND c.entity = 'risk' AND c.field || '' = 'lead_partner'
+                     AND p.id = ANY (mine))
+        OR public.riskreg_is_owner();
+END
 $$;
 
 CREATE OR REPLACE FUNCTION public.riskreg_change_set_empty(sid integer) RETURNS boolean
-LANGUAGE sql STABLE SECURITY DEFINER {SAFE_PATH} AS $$
-    SELECT NOT EXISTS (SELECT 1 FROM public.change c
-                       WHERE c.change_set_id = sid)
+LANGUAGE plpgsql STABLE SECURITY DEFINER {SAFE_PATH} AS $$
+BEGIN
+    RETURN NOT EXISTS (SELECT 1 FROM public.change c WHERE c.change_set_id = sid);
+END
 $$;
 
 CREATE OR REPLACE FUNCTION {INTERNAL}.login_partner() RETURNS text
@@ -157,11 +175,13 @@ BEGIN
     END IF;
     sid := {INTERNAL}.change_set();
     IF p_field <> '*' THEN
+        -- by the entity's index (its few changes), never by the change set's or the
+        -- field's (a large import's or scheme change's thousands): hence "+ 0" and "|| ''"
         SELECT c.id, c.old INTO earlier FROM public.change c
-        WHERE c.entity_uuid = pg_catalog.left(p_uuid, 36)
-          AND c.change_set_id = sid
+        WHERE c.entity_uuid = pg_catalog.left(p_uuid, 36)::varchar
+          AND c.change_set_id + 0 = sid
           AND c.entity = p_entity
-          AND c.field = p_field;
+          AND c.field || '' = p_field;
         IF FOUND THEN
             IF earlier.old IS NOT DISTINCT FROM p_new THEN
                 DELETE FROM public.change WHERE id = earlier.id;

@@ -135,7 +135,7 @@ _SHARES_LOG = f"""
 CREATE OR REPLACE FUNCTION {INTERNAL}.shares_text(
     rid integer, without_partner integer, with_partner integer, with_percent integer
 ) RETURNS text
-LANGUAGE sql STABLE {SAFE_PATH} AS $$
+LANGUAGE sql STABLE AS $$
     SELECT coalesce(pg_catalog.string_agg(
                p.code || ' ' || s.percent::text || '%', ' / '
                ORDER BY p.code COLLATE "C", s.percent), '')
@@ -157,9 +157,9 @@ BEGIN
         RETURN NULL;
     END IF;
     -- a risk made in this transaction is logged as created, not split
-    IF EXISTS (SELECT 1 FROM public.change c
-               WHERE c.entity_uuid = r.uuid AND c.field = '*'
-                 AND c.change_set_id = {INTERNAL}.current_change_set()) THEN
+    IF EXISTS (SELECT 1 FROM public.change c  -- by the risk's own index (as in log)
+               WHERE c.entity_uuid = r.uuid AND c.field || '' = '*'
+                 AND c.change_set_id + 0 = {INTERNAL}.current_change_set()) THEN
         RETURN NULL;
     END IF;
     IF TG_OP = 'INSERT' THEN
@@ -203,9 +203,11 @@ $$;
 """
 
 
-def _counted_insert(table: str, letter: str, counter: str, check: str) -> str:
-    """Risks and actions: a number in turn from the register's counter, the ref that goes
-    with it, version 1, an id from the server."""
+def _counted_insert(table: str, letter: str, counter: str, check: str, sequence: str) -> str:
+    """Risks and actions: the next number (after the register's counter and every number
+    given so far), the ref that goes with it, version 1, an id from the server. The counter
+    itself moves on at commit, once: a row version of the register per inserted risk would
+    make a 10,000-row import read ever longer chains of them."""
     return f"""
 CREATE OR REPLACE FUNCTION {INTERNAL}.insert_{table}() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER {SAFE_PATH} AS $$
@@ -213,7 +215,8 @@ DECLARE
     next_number integer;
     wanted text;
 BEGIN
-    SELECT g.{counter} INTO next_number FROM public.register g FOR UPDATE;
+    SELECT greatest(g.{counter}, coalesce((SELECT max(x.number) FROM public.{table} x), 0) + 1)
+    INTO next_number FROM public.register g;
     NEW.number := coalesce(NEW.number, next_number);
     IF NEW.number IS DISTINCT FROM next_number THEN
         RAISE EXCEPTION '{letter}-% is not the next number: the register hands them out in turn '
@@ -231,10 +234,19 @@ BEGIN
     PERFORM {INTERNAL}.{check}(NEW);
     NEW.version := 1;
     IF NEW.id IS NULL OR NOT public.riskreg_is_owner() THEN
-        NEW.id := pg_catalog.nextval(pg_catalog.pg_get_serial_sequence('public.{table}', 'id'));
+        NEW.id := pg_catalog.nextval('{sequence}'::pg_catalog.regclass);
     END IF;
-    UPDATE public.register SET {counter} = NEW.number + 1;
     RETURN NEW;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION {INTERNAL}.count_{table}_at_commit() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER {SAFE_PATH} AS $$
+DECLARE
+    top integer := (SELECT max(x.number) FROM public.{table} x);
+BEGIN
+    UPDATE public.register SET {counter} = top + 1 WHERE {counter} < top + 1;
+    RETURN NULL;
 END
 $$;
 """
@@ -388,14 +400,14 @@ $$;
 -- login may neither see nor change other partners' risks, yet all of them move.
 CREATE OR REPLACE FUNCTION {INTERNAL}.remap(level integer, old_count integer, new_count integer)
 RETURNS integer
-LANGUAGE sql IMMUTABLE {SAFE_PATH} AS $$
+LANGUAGE sql IMMUTABLE AS $$
     SELECT CASE WHEN level IS NULL OR old_count = new_count THEN level
         ELSE pg_catalog.floor(((level - 1)::float8 / (old_count - 1)) * (new_count - 1)
                               + 0.5)::integer + 1 END
 $$;
 
 CREATE OR REPLACE FUNCTION {INTERNAL}.band(scheme jsonb, l integer, i integer) RETURNS text
-LANGUAGE sql IMMUTABLE {SAFE_PATH} AS $$
+LANGUAGE sql IMMUTABLE AS $$
     SELECT scheme -> 'bands' -> ((scheme -> 'cells' -> (l - 1) ->> (i - 1))::integer) ->> 0
 $$;
 
@@ -497,6 +509,8 @@ _ROW_TRIGGERS = (
     ("riskreg_1_keep", "partner_appetite", "BEFORE UPDATE", "keep_appetite_keys", False, ""),
     ("riskreg_9_at_commit", "risk", "AFTER UPDATE", "risk_at_commit", True, _LEVELS_MOVED),
     ("riskreg_9_at_commit_new", "risk", "AFTER INSERT", "risk_at_commit", True, ""),
+    ("riskreg_9_counter", "risk", "AFTER INSERT", "count_risk_at_commit", True, ""),
+    ("riskreg_9_counter", "action", "AFTER INSERT", "count_action_at_commit", True, ""),
     ("riskreg_9_at_commit", "risk_share", "AFTER INSERT OR UPDATE OR DELETE", "shares_at_commit",
      True, ""),
 )  # fmt: skip
@@ -516,9 +530,11 @@ def _triggers() -> str:
     return "".join(sql)
 
 
-def install_sql(tables: dict[str, Table]) -> str:
+def install_sql(tables: dict[str, Table], sequences: dict[str, str]) -> str:
+    """``sequences``: the id sequence of the risk and action tables (their ids are drawn for
+    each row of an import: named once here rather than looked up a row)."""
     logs = "".join(_log_function(spec, tables[spec.table]) for spec in LOGGED)
-    counted = _counted_insert("risk", "R", "next_risk_number", "check_risk") + _counted_insert(
-        "action", "A", "next_action_number", "check_action"
-    )
+    counted = _counted_insert(
+        "risk", "R", "next_risk_number", "check_risk", sequences["risk"]
+    ) + _counted_insert("action", "A", "next_action_number", "check_action", sequences["action"])
     return logs + _SHARES_LOG + counted + _GUARDS + _triggers()
