@@ -163,3 +163,27 @@ def test_another_users_change_on_the_server_comes_into_the_window(
             other.close()
 
     another_user_sets_r003_owner_while_r001_is_edited(qtbot, window, bob_on_another_computer)
+
+
+def test_a_partners_psql_update_comes_into_the_window_with_that_login_in_the_history(
+    qtbot: QtBot,
+) -> None:
+    from riskreg.records import Actor
+    from tests.server_partnership import partnership, plain_sql
+
+    with partnership(("APEX", "CNCL")) as joint:
+        window = MainWindow(open_service(joint.logins["CNCL"], Actor("alice", "CNCL")))
+        qtbot.addWidget(window)
+        window.show()
+        shared = window.document.service.find_risk("R-001")  # APEX leads, CNCL shares
+        window.register_view.select_uuid(shared.uuid)
+        with plain_sql(joint.logins["APEX"]) as conn:
+            conn.execute("UPDATE risk SET owner = 'Set in psql' WHERE ref = 'R-001'")
+        qtbot.waitUntil(window.check_outside_changes, timeout=5_000)
+        assert "R-001" in window.outside_bar.label.text()
+        assert window.editor.form.owner.text() == "Set in psql"
+        model = window.history.model
+        newest = [model.index(0, column).data() for column in range(model.columnCount())]
+        assert newest[1] == f"{joint.login('APEX')} (APEX)"  # the login, named once
+        assert newest[2] == "SQL" and newest[4] == f"{shared.owner} → Set in psql"
+        window.close()

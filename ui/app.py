@@ -14,6 +14,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from riskreg.locations import is_server
+
 if TYPE_CHECKING:
     from riskreg.first_look import FirstLook
     from riskreg.records import Actor
@@ -70,8 +72,8 @@ def open_startup_register(argv: Sequence[str]) -> RegisterService:
 
     preferences = Preferences()
     actor = startup_actor(preferences)
-    if len(argv) > 1:
-        service = open_service(Path(argv[1]), actor)
+    if len(argv) > 1:  # a register file, or a server's URL (its password never shown)
+        service = open_service(argv[1] if is_server(argv[1]) else Path(argv[1]), actor)
     else:
         location = default_register_path()
         if location.exists():
@@ -89,6 +91,8 @@ def first_look_at_startup(argv: Sequence[str]) -> FirstLook | None:
     from riskreg.migrations import HEAD
     from ui.main_window import FIRST_PAGE, MainWindow
 
+    if len(argv) > 1 and is_server(argv[1]):
+        return None  # a first look reads files only
     location = Path(argv[1]) if len(argv) > 1 else default_register_path()
     return look_at(location, HEAD, page=FIRST_PAGE, whole_up_to=MainWindow.progressive_threshold)
 
