@@ -219,9 +219,14 @@ def pytest_terminal_summary(terminalreporter: object) -> None:
     """The fault table: how many hostile cases each class ran (the README copies it)."""
     import sys
 
-    load = getattr(sys.modules.get("tests.test_server_load"), "RESULT", None)
-    if load:
-        terminalreporter.section("load test: editors on one register on a PostgreSQL server")  # type: ignore[attr-defined]
+    loads = sys.modules.get("tests.test_server_load")
+    for name, title in (("RESULT", ""), ("SET_UP_RESULT", ", after server-setup")):
+        load = getattr(loads, name, None)
+        if not load:
+            continue
+        terminalreporter.section(
+            f"load test: editors on one register on a PostgreSQL server{title}"
+        )  # type: ignore[attr-defined]
         terminalreporter.write_line(  # type: ignore[attr-defined]
             f"{load['editors']:.0f} processes for {load['seconds']:.0f} s: "
             f"{load['accepted']:.0f} edits accepted ({load['per_second']:.1f} a second), "
