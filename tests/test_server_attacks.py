@@ -440,7 +440,7 @@ def test_a_partner_holding_the_register_makes_others_wait_a_bounded_time_and_say
     with plain_sql(joint.logins["APEX"]) as conn:
         names = ("lock_timeout", "statement_timeout", "idle_in_transaction_session_timeout")
         limits = {name: one(conn, f"SHOW {name}") for name in names}
-        assert limits == {"lock_timeout": "10s", "statement_timeout": "1min",
+        assert limits == {"lock_timeout": "10s", "statement_timeout": "5min",
                           "idle_in_transaction_session_timeout": "1min"}  # fmt: skip
     keeper = open_service(joint.logins["CNCL"], Actor("alice", "CNCL"), busy_timeout_ms=800)
     try:
@@ -550,3 +550,41 @@ def test_a_review_is_recorded_by_the_keeper_alone_and_never_rewritten(fresh: Par
         assert keeper.verify_review(review.id).matches
     finally:
         keeper.close()
+
+
+def test_a_partner_that_does_not_keep_the_register_changes_none_of_its_lists_or_others_actions(
+    joint: Partnership,
+) -> None:
+    partners = ids(joint)
+    with plain_sql(joint.owner) as conn:
+        category = one(conn, "SELECT id FROM category ORDER BY id LIMIT 1")
+        theirs = one(conn, "SELECT a.id FROM action a JOIN risk r ON r.id = a.risk_id "
+                           "WHERE a.partner_id = %s AND r.visibility = 'Joint' LIMIT 1",
+                     [partners["CNCL"]])  # fmt: skip
+    joint_risk, _, _ = risk_of(joint, "l.code = 'CNCL' AND r.visibility = 'Joint'")
+    before = state(joint.owner)
+    with plain_sql(joint.logins["AQUA"]) as conn:
+        for statement, params in (
+            ("INSERT INTO partner (code, name, colour, contact, active) "
+             "VALUES ('MINE', 'Mine', '#000000', '', true)", None),
+            ("INSERT INTO category (name, appetite) VALUES ('Mine', NULL)", None),
+            ("INSERT INTO partner_appetite VALUES (%s, %s, 'Low')", [partners["AQUA"], category]),
+            ("INSERT INTO review (uuid, title, held_on, recorded_at, \"user\", revision, "
+             "snapshot, fingerprint) VALUES ('u', 'Mine', current_date, now(), 'x', 1, '{}', 'f')",
+             None),
+            ("INSERT INTO action (uuid, risk_id, description, partner_id, owner, status, "
+             "progress) VALUES ('u', %s, 'For the council', %s, '', 'Not started', 0)",
+             [joint_risk, partners["CNCL"]]),  # an action owned by another partner
+            ("SELECT riskreg_remove('category', %s, NULL)", [category]),
+            ("SELECT riskreg_remove('appetite', %s, %s)", [partners["CNCL"], category]),
+        ):  # fmt: skip
+            message = refused_with(conn, statement, params)
+            assert "row-level security" in message or "keeping the register" in message, (
+                statement, message)  # fmt: skip
+        for statement, params in (
+            ("UPDATE partner SET name = 'Renamed by Aqua'", None),
+            ("UPDATE category SET appetite = 'Very high'", None),
+            ("UPDATE action SET owner = 'Aqua', progress = 100 WHERE id = %s", [theirs]),
+        ):
+            assert conn.execute(statement, params).rowcount == 0, statement  # type: ignore[arg-type]
+    assert state(joint.owner) == before

@@ -27,7 +27,7 @@ from sqlalchemy.exc import DBAPIError
 from riskreg.errors import RegisterError
 
 ROLE_PREFIX = "riskreg_"
-TIME_LIMITS = {"lock_timeout": "10s", "statement_timeout": "60s",
+TIME_LIMITS = {"lock_timeout": "10s", "statement_timeout": "5min",
                "idle_in_transaction_session_timeout": "60s"}  # fmt: skip
 """Set for each partner's login in the register's database (the application itself waits
 at most its busy timeout for a lock, and never leaves a transaction open)."""
