@@ -228,3 +228,36 @@ def test_a_new_partner_gets_a_role_when_server_setup_runs_again(
             service.close()
     finally:
         execute(f"DROP ROLE IF EXISTS {name}")
+
+
+def test_a_partners_workbook_is_applied_through_its_own_login_and_not_the_keepers(
+    tmp_path: Path,
+) -> None:
+    from riskreg.errors import RegisterError
+    from riskreg.exchange.export import export_register
+    from riskreg.exchange.importer import apply_import, plan_import
+    from tests.exchange_helpers import edit
+    from tests.server_partnership import partnership
+
+    with partnership(("CNCL", "APEX")) as joint:
+        keeper = open_service(joint.logins["CNCL"], KEEPER)
+        apex = open_service(joint.logins["APEX"], APEX)
+        try:
+            workbook = tmp_path / "for APEX.xlsx"
+            export_register(keeper, workbook, "APEX")  # the keeper sends it out
+            risk = next(r for r in apex.list_risks() if r.lead_partner == "APEX"
+                        and r.share_of("CNCL") == 0)  # fmt: skip
+            edit(workbook, "Risks", risk.ref, {"Owner": "Owner from the workbook"})
+            plan = plan_import(keeper, workbook)  # the keeper's login may not change it
+            with pytest.raises(RegisterError, match="partner rules"):
+                apply_import(keeper, plan, plan.accepted("clean"))
+            assert apex.get_risk(risk.uuid).owner == risk.owner
+            plan = plan_import(apex, workbook)
+            apply_import(apex, plan, plan.accepted("clean"))
+            latest = apex.history(risk.uuid)[-1]
+            assert (latest.field, latest.new) == ("owner", "Owner from the workbook")
+            assert (latest.login, latest.partner_code) == (joint.login("APEX"), "APEX")
+            assert "for APEX.xlsx" in latest.summary
+        finally:
+            keeper.close()
+            apex.close()
