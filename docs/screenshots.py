@@ -31,6 +31,11 @@ def main() -> None:
             return
         from riskreg.demo import build_demo
         from riskreg.records import Actor
+
+        if sys.argv[1:] == ["wizard"]:  # only Import another register's pages
+            build_demo(Path(tmp) / "demo.riskreg", Actor("Priya Shah", "CNCL", "GUI")).close()
+            wizard_pictures(app, Path(tmp))
+            return
         from ui.dialogs.scheme import SchemeDialog
         from ui.main_window import MainWindow
 
@@ -206,7 +211,7 @@ def wizard_pictures(app: QApplication, tmp: Path) -> None:
     workbook = HERE.parent / "tests" / "data" / "foreign" / "prince2_style_nchaulagai.xlsx"
     service = open_service(tmp / "demo.riskreg", Actor("Priya Shah", "APEX", "GUI"))
     wizard = ForeignImportWizard(RegisterDocument(service), str(workbook.parent))
-    wizard.resize(1000, 620)
+    wizard.resize(1080, 680)
     wizard.show()
     wizard.file_page.path.setText(str(workbook))
     for number in range(1, 6):

@@ -15,6 +15,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from riskreg.command_guard import database_failure, open_checked, warn_network_share
+
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 
 
@@ -57,12 +59,30 @@ def _decision(text: str) -> tuple[str, str]:
     return ref.strip(), decision
 
 
+class _PrintVersion(argparse.Action):
+    """``--version``: one unwrapped line (argparse's own action re-wraps it)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, *_args: object, **_kwargs: object) -> None:
+        from riskreg.version import version_text
+
+        print(version_text())
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
+    from riskreg.version import is_standalone
+
     parser = argparse.ArgumentParser(
-        prog="python -m riskreg",
+        prog="riskreg" if is_standalone() else "python -m riskreg",
         description="Joint Risk Register: headless commands.",
     )
+    parser.add_argument("--version", action=_PrintVersion, help="the version and build, then exit")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    from riskreg.starter import PRESETS
 
     init = commands.add_parser("init", help="create a register file")
     init.add_argument("register", metavar="REGISTER", help="a new file or an empty database URL")
@@ -73,7 +93,17 @@ def build_parser() -> argparse.ArgumentParser:
         type=_partner,
         default=[],
         metavar="CODE:Name",
-        help="a partner organisation (repeat for each; the first keeps the register)",
+        help="a partner organisation (repeat for each; the first keeps the register unless "
+        "--keeper says which)",
+    )
+    init.add_argument("--keeper", metavar="CODE", help="the partner that keeps the register")
+    init.add_argument("--scheme", choices=sorted(PRESETS), default="5x5",
+                      help="the scoring scheme to start from (default 5x5)")  # fmt: skip
+    init.add_argument(
+        "--categories",
+        choices=("orange-book", "none"),
+        default="orange-book",
+        help="starter categories: the Orange Book's examples (default), or none",
     )
     init.add_argument("--demo", action="store_true", help="fill it with the demo partnership")
 
@@ -130,6 +160,12 @@ def build_parser() -> argparse.ArgumentParser:
     foreign.add_argument(
         "--raid", choices=["skip", "category"], help="a RAID log's other rows: leave out or keep"
     )
+    foreign.add_argument(
+        "--duplicates",
+        choices=["skip", "import"],
+        default="skip",
+        help="rows whose ref or title a risk here already has: leave out (default) or import",
+    )
     foreign.add_argument("--save-mapping", type=Path, help="write the mapping used to FILE")
     foreign.add_argument("--dry-run", action="store_true", help="report only; change nothing")
     foreign.add_argument("--json", action="store_true", help="the report as JSON on stdout")
@@ -179,10 +215,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _init(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
     from riskreg.records import Actor, PartnerRecord
 
     actor = _actor()
     assert isinstance(actor, Actor)
+    if args.demo and (args.keeper or args.scheme != "5x5" or args.categories != "orange-book"):
+        print("init: --demo brings its own partnership; leave out --keeper, --scheme and "
+              "--categories", file=sys.stderr)  # fmt: skip
+        return EXIT_USAGE
     if args.demo:
         if args.partner:
             print("init: --demo brings its own partners; leave out --partner", file=sys.stderr)
@@ -193,16 +235,32 @@ def _init(args: argparse.Namespace) -> int:
         if args.name:
             service.rename_register(args.name)
     else:
+        from riskreg.errors import ValidationError
+        from riskreg.records import CategoryRecord
         from riskreg.service import create_register
+        from riskreg.starter import CATEGORY_SETS, preset_scheme
 
+        if not args.partner:
+            print('init: name at least one partner, e.g. --partner CNCL:"Wessex County '
+                  'Council" (the first keeps the register; --keeper chooses another)',
+                  file=sys.stderr)  # fmt: skip
+            return EXIT_USAGE
         partners = [PartnerRecord(code, name) for code, name in args.partner]
-        service = create_register(
-            args.register,
-            actor,
-            name=args.name or _default_name(args.register),
-            partners=partners,
-            keeper=partners[0].code if partners else None,
-        )
+        keeper = args.keeper or partners[0].code
+        try:
+            service = create_register(
+                args.register,
+                replace(actor, partner_code=keeper),  # the first change set: a partner of it
+                name=args.name or _default_name(args.register),
+                partners=partners,
+                keeper=keeper,
+                categories=[CategoryRecord(n) for n in CATEGORY_SETS[args.categories]],
+                scheme=preset_scheme(args.scheme),
+            )
+        except ValidationError as exc:
+            for problem in exc.problems:
+                print(f"init: {problem.field}: {problem.message}", file=sys.stderr)
+            return EXIT_REFUSED
     info = service.register_info()
     service.close()
     print(
@@ -219,14 +277,11 @@ def _default_name(location: str) -> str:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from riskreg.integrity import check_register
-    from riskreg.store import open_register
+    from riskreg.integrity import check_location
 
-    store = open_register(args.register, upgrade=False)
-    try:
-        report = check_register(store)
-    finally:
-        store.close()
+    report = check_location(args.register)  # read-only: nothing on disk changes
+    for note in report.notes:
+        print(f"{report.location}: note: {note}", file=sys.stderr)
     if report.ok:
         print(
             f"{report.location}: OK — schema {report.schema_version}, "
@@ -243,15 +298,22 @@ def _copy(args: argparse.Namespace) -> int:
 
     report = copy_register(args.source, args.destination)
     total = sum(report.rows.values())
+    if report.left_out:
+        print(f"copy: {report.source} holds objects the application did not make; the copy "
+              f"leaves them out: {', '.join(report.left_out)}", file=sys.stderr)  # fmt: skip
+    for problem in report.problems:
+        print(f"copy: the copy {report.destination} fails its check: {problem}", file=sys.stderr)
     if report.differences:
         for table in report.differences:
             print(f"copy: {table} differs between {report.source} and {report.destination}",
                   file=sys.stderr)  # fmt: skip
         return EXIT_REFUSED
+    how = ("a clean copy: the register's tables only, in a file the application made"
+           if report.clean else "every table compared equal")  # fmt: skip
     print(f"copied {report.source} to {report.destination}: {total:,} rows in "
           f"{len(report.rows)} tables ({report.rows.get('risk', 0):,} risks, "
-          f"{report.rows.get('change', 0):,} changes); every table compared equal")  # fmt: skip
-    return EXIT_OK
+          f"{report.rows.get('change', 0):,} changes); {how}")  # fmt: skip
+    return EXIT_REFUSED if report.problems else EXIT_OK
 
 
 def _server_setup(args: argparse.Namespace) -> int:
@@ -277,12 +339,11 @@ def _server_setup(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace) -> int:
     from riskreg.render.report_pages import write_meeting_pack
     from riskreg.report import gather_pack
-    from riskreg.service import open_service
 
     if args.out.suffix.lower() != ".pdf":
         print("report: OUT must end in .pdf", file=sys.stderr)
         return EXIT_USAGE
-    service = open_service(args.register, _actor())  # type: ignore[arg-type]
+    service = open_checked(args.register)
     try:
         pack = gather_pack(service, args.since)
     finally:
@@ -309,7 +370,6 @@ def _heatmap(args: argparse.Namespace) -> int:
     from riskreg.heatmap import OPEN_STATUSES, Basis, HeatFilter
     from riskreg.records import RiskStatus
     from riskreg.render.files import HeatMapRequest, write_heat_map
-    from riskreg.service import open_service
 
     if args.out.suffix.lower() not in (".pdf", ".png"):
         print("heatmap: OUT must end in .pdf or .png", file=sys.stderr)
@@ -319,7 +379,7 @@ def _heatmap(args: argparse.Namespace) -> int:
         else frozenset(RiskStatus) if args.status == "all"
         else frozenset({RiskStatus(args.status)})
     )  # fmt: skip
-    service = open_service(args.register, _actor())  # type: ignore[arg-type]
+    service = open_checked(args.register)
     try:
         known = {p.code for p in service.list_partners()}
         if args.partner and args.partner not in known:
@@ -351,12 +411,11 @@ def _heatmap(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     from riskreg.exchange.export import export_register
-    from riskreg.service import open_service
 
     if args.out.suffix.lower() != ".xlsx":
         print("export: OUT must end in .xlsx", file=sys.stderr)
         return EXIT_USAGE
-    service = open_service(args.register, _actor())  # type: ignore[arg-type]
+    service = open_checked(args.register)
     try:
         result = export_register(service, args.out, args.partner)
     finally:
@@ -371,9 +430,8 @@ def _export(args: argparse.Namespace) -> int:
 
 def _import(args: argparse.Namespace) -> int:
     from riskreg.exchange.importer import ImportRefused, apply_import, plan_import
-    from riskreg.service import open_service
 
-    service = open_service(args.register, _actor())  # type: ignore[arg-type]
+    service = open_checked(args.register)
     try:
         try:
             plan = plan_import(service, args.workbook)
@@ -431,36 +489,40 @@ def _import_foreign(args: argparse.Namespace) -> int:
         plan_foreign,
         read_workbook,
     )
-    from riskreg.service import open_service
 
-    service = open_service(args.register, _actor(args.partner or ""))  # type: ignore[arg-type]
+    service = open_checked(args.register, args.partner or "")
     try:
         try:
             tables = read_workbook(args.workbook)
             mapping = None
             if args.mapping:
                 text = args.mapping.read_text(encoding="utf-8")
-                mapping = load_mapping(text, tables, service.scheme())
+                mapping = load_mapping(text, tables, service.scheme(), service.list_partners())
             plan = plan_foreign(
                 service, args.workbook, mapping, partner=args.partner, tables=tables
             )
+            again = False
+            if args.status:
+                plan.mapping.status, again = RiskStatus(args.status), True
+            if args.raid:
+                plan.mapping.raid, again = args.raid, True
+            if args.duplicates == "import" and plan.count("duplicate"):
+                plan.mapping.picked |= {i.row for i in plan.items if i.kind == "duplicate"}
+                again = True
+            if again:
+                plan = plan_foreign(service, args.workbook, plan.mapping, tables=tables)
         except ForeignRefused as exc:
             if args.json:
                 print(json.dumps({"workbook": args.workbook.name, "applied": False,
                                   "refused": str(exc)}, indent=2, ensure_ascii=False))  # fmt: skip
             print(f"import-foreign: {exc}", file=sys.stderr)
             return EXIT_REFUSED
-        if args.status:
-            plan.mapping.status = RiskStatus(args.status)
-            plan = plan_foreign(service, args.workbook, plan.mapping, tables=tables)
-        if args.raid:
-            plan.mapping.raid = args.raid
-            plan = plan_foreign(service, args.workbook, plan.mapping, tables=tables)
         if args.save_mapping:
             args.save_mapping.write_text(plan.mapping.to_json(), encoding="utf-8")
+        # A row that cannot come in is left out and said; it never stops the others.
         errors = plan.count("error")
         applied = False
-        if not args.dry_run and not errors:
+        if not args.dry_run and plan.drafts:
             applied = bool(apply_foreign(service, plan))
     finally:
         service.close()
@@ -469,37 +531,38 @@ def _import_foreign(args: argparse.Namespace) -> int:
     else:
         _print_foreign(plan, applied)
     if errors:
-        print(f"import-foreign: {errors} row(s) cannot be read; nothing was imported. Correct "
-              "the cells above, or the mapping (--mapping), and import again.",
+        print(f"import-foreign: {errors} row(s) cannot come in and were left out (see “error” "
+              "above); correct them, or the mapping (--mapping), and import those again.",
               file=sys.stderr)  # fmt: skip
-        return EXIT_REFUSED
+        if not plan.drafts:
+            return EXIT_REFUSED
     return EXIT_OK
 
 
 def _print_foreign(plan: Any, applied: bool) -> None:
     layout = plan.mapping.layout
-    print(layout.explanation)
+    for note in plan.notes:
+        print(note)
     for match in layout.columns:
         target = match.field.replace("_", " ") if match.field else "(not imported)"
         print(f"  {match.letter:>3} {match.header[:40]:40} → {target}")
     for name, choices in plan.mapping.scales.items():
         shown = ", ".join(f"{c.value!r}→{c.level if c.level else '?'}" for c in choices)
         print(f"  {name.replace('_', ' ')}: {shown}")
-    for note in plan.notes:
-        print(f"  note: {note}")
     for item in plan.items:
-        print(f"{item.kind:6} {item.sheet}!{item.cell}: {item.message}")
+        print(f"{item.kind:9} {item.where}: {item.message}")
+    counts = plan.summary()
     outcome = "imported" if applied else "nothing written"
-    print(f"{plan.workbook}: {plan.count('new')} new risks for {plan.mapping.partner}, "
-          f"{plan.count('error')} errors — {outcome}")  # fmt: skip
+    print(f"{plan.workbook}: {counts['new']} new risks for {plan.mapping.partner} "
+          f"({counts['unrated']} unrated), {counts['duplicate']} duplicates left out, "
+          f"{counts['error']} errors — {outcome}")  # fmt: skip
 
 
 def _review(args: argparse.Namespace) -> int:
     from riskreg.choices import Decision
     from riskreg.records import Attendee, DecisionRecord
-    from riskreg.service import open_service
 
-    service = open_service(args.register, _actor())  # type: ignore[arg-type]
+    service = open_checked(args.register)
     try:
         review = service.record_joint_review(
             args.title,
@@ -517,9 +580,8 @@ def _review(args: argparse.Namespace) -> int:
 
 
 def _snapshots(args: argparse.Namespace) -> int:
-    from riskreg.service import open_service
 
-    service = open_service(args.register, _actor())  # type: ignore[arg-type]
+    service = open_checked(args.register)
     try:
         reviews = service.list_reviews()
     finally:
@@ -533,9 +595,8 @@ def _snapshots(args: argparse.Namespace) -> int:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    from riskreg.service import open_service
 
-    service = open_service(args.register, _actor())  # type: ignore[arg-type]
+    service = open_checked(args.register)
     try:
         result = service.verify_review(args.snapshot)
     finally:
@@ -567,6 +628,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "copy": _copy,
         "server-setup": _server_setup,
     }
+    warn_network_share(args)
     try:
         return handlers[args.command](args)
     except RegisterError as exc:
@@ -579,11 +641,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return EXIT_REFUSED
     except Exception as exc:
-        from riskreg.store import busy_reason
-
-        reason = busy_reason(exc)
+        reason = database_failure(exc)
         if reason is None:
             raise
-        print(f"{args.command}: the register is busy ({reason}); nothing was changed. "
-              "Try again in a moment.", file=sys.stderr)  # fmt: skip
+        print(f"{args.command}: {reason}", file=sys.stderr)
         return EXIT_REFUSED

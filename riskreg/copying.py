@@ -1,6 +1,11 @@
 """A whole register copied between backends (a file to a server and back): every table,
 history and export log included, ids kept, in one transaction on the destination, then
-compared table by table."""
+compared table by table.
+
+A file the application refuses to open (objects it did not make, a lying schema label) is
+copied cleanly instead (``riskreg.clean_copy``): its tables' data into a file the
+migrations make, nothing else of it. A copy that fails leaves no destination file behind.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +22,9 @@ if TYPE_CHECKING:
     from riskreg.store import RegisterStore
 
 CHUNK = 20_000
+READ_TIME_LIMIT_S = 3_600.0
+"""A table is read in chunks while the other side is written, so its one statement lasts
+as long as the copy: bounded by the hour, not by the ordinary statement bound."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +34,12 @@ class CopyReport:
     rows: dict[str, int]
     differences: tuple[str, ...]
     """Tables whose rows differ between the two after the copy (empty: equal)."""
+    left_out: tuple[str, ...] = ()
+    """Objects of the source the application did not make, not copied (a clean copy)."""
+    problems: tuple[str, ...] = ()
+    """What ``check`` finds in a clean copy (the register's rules, as the source had them)."""
+    clean: bool = False
+    """A clean copy of a file the application would not open (its tables' data only)."""
 
 
 def _tables() -> list[Table]:
@@ -37,6 +51,50 @@ def _tables() -> list[Table]:
 def copy_register(source: str | Path, destination: str | Path) -> CopyReport:
     """Copy into a new file or an empty database; refuse a destination that holds a
     register already (nothing is overwritten)."""
+    from riskreg.store import file_path, inspect_schema
+
+    source_path = file_path(source)
+    if source_path is not None and source_path.is_file():
+        verdict = inspect_schema(source_path, 10_000, immutable=_journal_beside(source_path))
+        if verdict.is_register and verdict.known and verdict.problems:
+            return _clean(source_path, destination)
+    destination_path = file_path(destination)
+    made = destination_path is not None and not destination_path.exists()
+    try:
+        return _copy(source, destination)
+    except BaseException:
+        if made and destination_path is not None:  # no half-written file left to mistake
+            for leftover in (destination_path, Path(f"{destination_path}-journal")):
+                leftover.unlink(missing_ok=True)
+        raise
+
+
+def _journal_beside(path: Path) -> bool:
+    from riskreg.sqlite_guard import journals_beside
+
+    return bool(journals_beside(path))
+
+
+def _clean(source: Path, destination: str | Path) -> CopyReport:
+    """A clean copy of a file the application will not open, into a file or a server."""
+    import tempfile
+
+    from riskreg.clean_copy import make_clean_copy
+    from riskreg.store import file_path
+
+    target = file_path(destination)
+    if target is not None:
+        made = make_clean_copy(source, target)
+        return CopyReport(str(source), str(target), made.rows, (), made.left_out, made.problems,
+                          clean=True)  # fmt: skip
+    with tempfile.TemporaryDirectory(prefix="riskreg-clean-") as folder:
+        made = make_clean_copy(source, Path(folder) / source.name)
+        report = _copy(made.destination, destination)
+    return CopyReport(str(source), report.destination, report.rows, report.differences,
+                      made.left_out, made.problems, clean=True)  # fmt: skip
+
+
+def _copy(source: str | Path, destination: str | Path) -> CopyReport:
     from riskreg.bulk import insert_rows
     from riskreg.store import create_register_file, open_register
 
@@ -85,7 +143,9 @@ def _expect_whole(store: RegisterStore) -> None:
 
 def _chunks(conn: Connection, table: Table) -> Iterator[list[tuple[object, ...]]]:
     order = list(table.primary_key.columns)
-    result = conn.execution_options(yield_per=CHUNK).execute(select(table).order_by(*order))
+    result = conn.execution_options(yield_per=CHUNK, riskreg_time_limit=READ_TIME_LIMIT_S).execute(
+        select(table).order_by(*order)
+    )
     for partition in result.partitions(CHUNK):
         yield [tuple(row) for row in partition]
 

@@ -26,6 +26,25 @@ class NewerSchema(RegisterError):
     pass
 
 
+class DamagedRegister(NotARegister):
+    """The file is an SQLite database whose pages cannot be read (a damaged copy, a disk
+    error): refused in plain words; the window offers the latest good backup."""
+
+
+class UntrustedRegister(RegisterError):
+    """The file holds schema objects the application did not make (a trigger, a view, a
+    redefined table) or a schema label that does not match its objects: nothing of it is
+    read or run; a clean copy can be made of its data."""
+
+    def __init__(self, message: str, problems: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.problems = problems
+
+
+class RegisterTimeout(RegisterError):
+    """A statement ran past its time bound and was stopped (its transaction rolled back)."""
+
+
 class RegisterExists(RegisterError):
     pass
 
@@ -58,6 +77,14 @@ class RuleError(RegisterError):
 
 class NotFound(RegisterError):
     pass
+
+
+class Cancelled(RegisterError):
+    """The user stopped a long use case; its transaction was rolled back (or its file not
+    written), so nothing changed."""
+
+    def __init__(self, message: str = "Cancelled: nothing was changed.") -> None:
+        super().__init__(message)
 
 
 @dataclass(frozen=True, slots=True)

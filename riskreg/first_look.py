@@ -4,8 +4,10 @@ Importing SQLAlchemy takes about a third of a second; the window shows this look
 register's name, partners, categories and first page of risks) at once while the register
 is opened properly on a worker thread. Only a file at the schema this version writes is
 looked at; anything else (a server, an older or newer file, one being written, a damaged
-one) gives None and is opened the ordinary way, which says what is the matter. Never writes:
-the file is opened read-only.
+one, one with a journal beside it, one holding objects the application did not make) gives
+None and is opened the ordinary way, which says what is the matter. Never writes: the file
+is opened read-only, hardened and bounded in time (``riskreg.sqlite_guard``), and its schema
+is compared with what the migrations make before a row is read (``riskreg.schema_check``).
 """
 
 from __future__ import annotations
@@ -15,12 +17,16 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from riskreg import risk_rows
+from riskreg import risk_rows, schema_check
 from riskreg.records import CategoryRecord, PartnerRecord, RiskRecord
 from riskreg.scoring import ScoringScheme
+from riskreg.sqlite_guard import bounded, connect, journals_beside
 
 BUSY_TIMEOUT_S = 0.2
 """A writer committing just now: do not wait for it here, the ordinary open will."""
+LOOK_TIME_LIMIT_S = 3.0
+"""The look reads the first page of risks in milliseconds; a file that makes it take
+longer is left to the ordinary open."""
 
 _RISK_QUERY = f"SELECT {', '.join(risk_rows.COLUMNS)} FROM risk ORDER BY number LIMIT ?"
 _SHARE_QUERY = (
@@ -54,15 +60,17 @@ def look_at(location: str | Path, schema: str, *, page: int, whole_up_to: int) -
     if "://" in text:
         return None
     path = Path(text).expanduser().resolve()
-    if not path.is_file():
-        return None
+    if not path.is_file() or journals_beside(path):
+        return None  # a journal beside it: the ordinary open decides whether it belongs
     try:
-        connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
+        connection = connect(path, read_only=True, timeout_s=BUSY_TIMEOUT_S)
     except sqlite3.Error:
         return None
     try:
-        with connection:
+        with connection, bounded(connection, LOOK_TIME_LIMIT_S):
             connection.execute("BEGIN")  # one consistent read
+            if not schema_check.verify(connection).ok:
+                return None  # refused by the ordinary open, in words
             return _read(connection, str(path), schema, page, whole_up_to)
     except (sqlite3.Error, ValueError, KeyError, TypeError):
         return None  # whatever it is, the ordinary open says it plainly

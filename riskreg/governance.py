@@ -56,11 +56,11 @@ def appetite_reasons(
     partners: Mapping[tuple[str, str], str],
 ) -> tuple[str, ...]:
     """Why one risk is outside appetite (empty when it is not, or is closed)."""
-    if risk.status is RiskStatus.CLOSED or risk.category is None:
+    if risk.status is RiskStatus.CLOSED or risk.category is None or risk.unrated:
         return ()
     rank = {band.name: index for index, band in enumerate(scheme.bands)}
     try:
-        band = scheme.band(risk.current_likelihood, risk.current_impact).name
+        band = _band_name(scheme, risk.current_likelihood, risk.current_impact) or ""
     except (IndexError, ValueError):
         return ()
     reasons = []
@@ -156,12 +156,24 @@ def _risk_entry(
         "inherent": [risk.inherent_likelihood, risk.inherent_impact],
         "current": [risk.current_likelihood, risk.current_impact],
         "target": target,
-        "band": scheme.band(risk.current_likelihood, risk.current_impact).name,
+        "band": _band_name(scheme, risk.current_likelihood, risk.current_impact),
         "escalation": risk.escalation.value,
         "next_review": _iso(risk.next_review),
         "cost_likely": risk.cost_likely,
         "actions": actions,
     }
+
+
+def _band_name(scheme: ScoringScheme, likelihood: int | None, impact: int | None) -> str | None:
+    """A band's name, or ``None`` for an unrated draft (kept as ``null`` in a snapshot)."""
+    band = scheme.band_or_none(likelihood, impact)
+    return band.name if band else None
+
+
+def _score_text(likelihood: int | None, impact: int | None) -> str:
+    if likelihood is None or impact is None:
+        return "unrated"
+    return f"{likelihood * impact} ({likelihood}×{impact})"
 
 
 def _iso(value: date | None) -> str | None:
@@ -178,6 +190,22 @@ class SnapshotChange:
     now: str
 
 
+def _frozen_score(current: Any, band: Any) -> str:
+    """ "12 (3×4, High)" from a snapshot's levels and band, "unrated" for an unrated draft.
+    The snapshot is text in the file: levels that are not two whole numbers of a scheme
+    (``["x", 10**9]`` would build a gigabyte) read "?"."""
+    if current == [None, None]:
+        return "unrated"
+    if (
+        isinstance(current, list)
+        and len(current) == 2
+        and all(type(level) is int and 0 <= level <= 10 for level in current)
+    ):
+        named = f", {band}" if isinstance(band, str) and band else ""
+        return f"{current[0] * current[1]} ({current[0]}×{current[1]}{named})"
+    return "? (?)"
+
+
 def compare(snapshot: Mapping[str, Any], risks_now: Iterable[RiskRecord]) -> list[SnapshotChange]:
     """What moved since the review: new and closed joint risks, scores, bands, owners,
     leads, escalation. Bands are read in each side's own scheme."""
@@ -192,12 +220,10 @@ def compare(snapshot: Mapping[str, Any], risks_now: Iterable[RiskRecord]) -> lis
         if risk.status is RiskStatus.CLOSED:
             changes.append(SnapshotChange(risk.ref, "closed", entry["status"], "Closed"))
             continue
-        score_then = entry["current"][0] * entry["current"][1]
         if [risk.current_likelihood, risk.current_impact] != entry["current"]:
             changes.append(SnapshotChange(
-                risk.ref, "current score",
-                f"{score_then} ({entry['current'][0]}×{entry['current'][1]}, {entry['band']})",
-                f"{risk.current_score} ({risk.current_likelihood}×{risk.current_impact})",
+                risk.ref, "current score", _frozen_score(entry["current"], entry["band"]),
+                _score_text(risk.current_likelihood, risk.current_impact),
             ))  # fmt: skip
         for what, old, new in (("lead partner", entry["lead"], risk.lead_partner),
                                ("owner", entry["owner"], risk.owner),
@@ -207,8 +233,9 @@ def compare(snapshot: Mapping[str, Any], risks_now: Iterable[RiskRecord]) -> lis
                 changes.append(SnapshotChange(risk.ref, what, str(old), str(new)))
     for uuid, risk in now.items():
         if uuid not in then and risk.status is not RiskStatus.CLOSED:
+            score = risk.current_score or "unrated"
             changes.append(SnapshotChange(risk.ref, "new since the review", "",
-                                          f"{risk.title} ({risk.current_score})"))  # fmt: skip
+                                          f"{risk.title} ({score})"))  # fmt: skip
     changes.sort(key=lambda c: (c.ref, c.what))
     return changes
 

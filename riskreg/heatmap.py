@@ -91,6 +91,8 @@ class HeatMap:
     on: date
     cells: dict[tuple[int, int], tuple[str, ...]] = field(default_factory=dict)
     """Refs per (likelihood, impact), in ref order; empty cells are absent."""
+    unrated: tuple[str, ...] = ()
+    """Refs of the unrated drafts the filter holds: counted apart, in no cell."""
 
     def count(self, likelihood: int, impact: int) -> int:
         return len(self.cells.get((likelihood, impact), ()))
@@ -100,7 +102,8 @@ class HeatMap:
         return sum(len(refs) for refs in self.cells.values())
 
     def caption(self) -> str:
-        return f"{self.basis.label} — {self.filter.caption()} — {self.on:%d %b %Y}"
+        text = f"{self.basis.label} — {self.filter.caption()} — {self.on:%d %b %Y}"
+        return f"{text} — Unrated: {len(self.unrated)}" if self.unrated else text
 
 
 def ref_number(ref: str) -> int:
@@ -115,13 +118,22 @@ def build_heat_map(
     on: date,
     grouped: Iterable[tuple[int | None, int | None, str | None]],
 ) -> HeatMap:
-    """From rows of (likelihood, impact, refs joined by spaces) — one per occupied cell."""
+    """From rows of (likelihood, impact, refs joined by spaces) — one per occupied cell.
+
+    The row with no levels holds, for the inherent and current bases, the unrated drafts
+    (a risk with no target is not unrated: it just has no target).
+    """
     cells: dict[tuple[int, int], tuple[str, ...]] = {}
+    unrated: list[str] = []
     for likelihood, impact, refs in grouped:
-        if likelihood is None or impact is None or not refs:
-            continue  # e.g. target not set
+        if not refs:
+            continue
+        if likelihood is None or impact is None:
+            if basis is not Basis.TARGET:
+                unrated.extend(refs.split(" "))
+            continue
         cells[(likelihood, impact)] = tuple(sorted(refs.split(" "), key=ref_number))
-    return HeatMap(scheme, basis, heat_filter, on, cells)
+    return HeatMap(scheme, basis, heat_filter, on, cells, tuple(sorted(unrated, key=ref_number)))
 
 
 def movements(risks: Sequence[tuple[str, int, int, int, int]]) -> list[Movement]:

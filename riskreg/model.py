@@ -102,6 +102,12 @@ class Risk(Base):
     __table_args__ = (
         CheckConstraint("inherent_likelihood >= 1 AND inherent_impact >= 1", name="inherent"),
         CheckConstraint("current_likelihood >= 1 AND current_impact >= 1", name="current"),
+        # Only a Draft may be unrated (its scores empty until it is scored).
+        CheckConstraint(
+            "status = 'Draft' OR (inherent_likelihood IS NOT NULL AND inherent_impact IS NOT NULL "
+            "AND current_likelihood IS NOT NULL AND current_impact IS NOT NULL)",
+            name="rated",
+        ),
         Index("ix_risk_status", "status"),
         Index("ix_risk_lead_partner_id", "lead_partner_id"),
     )
@@ -121,10 +127,11 @@ class Risk(Base):
     visibility: Mapped[Visibility] = mapped_column(_enum(Visibility, 10))
     response: Mapped[Response] = mapped_column(_enum(Response, 10))
     controls: Mapped[str] = mapped_column(Text, default="")
-    inherent_likelihood: Mapped[int]
-    inherent_impact: Mapped[int]
-    current_likelihood: Mapped[int]
-    current_impact: Mapped[int]
+    inherent_likelihood: Mapped[int | None]
+    """Empty only on an unrated Draft (as are the other three scores)."""
+    inherent_impact: Mapped[int | None]
+    current_likelihood: Mapped[int | None]
+    current_impact: Mapped[int | None]
     target_likelihood: Mapped[int | None]
     target_impact: Mapped[int | None]
     target_date: Mapped[date | None]

@@ -89,10 +89,11 @@ class RiskRecord(NamedTuple):
     visibility: Visibility
     response: Response
     controls: str
-    inherent_likelihood: int
-    inherent_impact: int
-    current_likelihood: int
-    current_impact: int
+    inherent_likelihood: int | None
+    """``None`` (as are the other three scores) only on an unrated Draft."""
+    inherent_impact: int | None
+    current_likelihood: int | None
+    current_impact: int | None
     target_likelihood: int | None
     target_impact: int | None
     target_date: date | None
@@ -107,10 +108,15 @@ class RiskRecord(NamedTuple):
     version: int
     # Scores are stored in the record, not computed on access, so that a table of 100,000
     # risks sorts by score with a C-level key (operator.attrgetter) instead of a Python call.
-    inherent_score: int
-    current_score: int
+    inherent_score: int | None
+    current_score: int | None
     target_score: int | None
     escalation: EscalationLevel = EscalationLevel.OPERATIONAL
+
+    @property
+    def unrated(self) -> bool:
+        """A Draft not scored yet: it has no place on a heat map and sorts after the rest."""
+        return self.current_score is None
 
     def share_of(self, partner_code: str) -> int:
         return dict(self.shares).get(partner_code, 0)
@@ -135,12 +141,15 @@ class ActionDraft:
 
 @dataclass(frozen=True, slots=True)
 class RiskDraft:
-    """A new risk as the user typed it; defaults follow DESIGN.md (100 % to the lead)."""
+    """A new risk as the user typed it; defaults follow DESIGN.md (100 % to the lead).
+
+    A Draft may leave all four scores ``None`` (unrated); current defaults to inherent.
+    """
 
     title: str
     lead_partner: str
-    inherent_likelihood: int
-    inherent_impact: int
+    inherent_likelihood: int | None
+    inherent_impact: int | None
     current_likelihood: int | None = None
     current_impact: int | None = None
     description: str = ""
@@ -268,6 +277,14 @@ class ExchangeBatch:
     def empty(self) -> bool:
         return not (self.risk_edits or self.action_edits or self.new_risks or self.new_actions)
 
+    @property
+    def size(self) -> int:
+        """Rows the batch writes: what its progress counts."""
+        return (
+            len(self.risk_edits) + len(self.action_edits)
+            + len(self.new_risks) + len(self.new_actions)
+        )  # fmt: skip
+
 
 @dataclass(frozen=True, slots=True)
 class Attendee:
@@ -306,3 +323,120 @@ class Verification:
     @property
     def matches(self) -> bool:
         return self.stored == self.computed
+
+
+@dataclass(frozen=True, slots=True)
+class RegisterSettings:
+    """The register's own settings as the window keeps them: name, scheme and keeper (in
+    ``info``), partners, categories and appetites. Read again when a change reaches them."""
+
+    info: RegisterInfo
+    partners: tuple[PartnerRecord, ...]
+    categories: tuple[CategoryRecord, ...]
+    partnership_appetite: dict[str, str | None]
+    """The partnership's appetite (a band) per category."""
+    partner_appetite: dict[tuple[str, str], str]
+    """(partner code, category) → the band that partner accepts, where it accepts less."""
+
+    @property
+    def scheme(self) -> ScoringScheme:
+        return self.info.scheme
+
+    def appetites_of(self, category: str) -> dict[str, str | None]:
+        """Each partner's own appetite in one category (None: as the partnership)."""
+        return {p.code: self.partner_appetite.get((p.code, category)) for p in self.partners}
+
+
+@dataclass(frozen=True, slots=True)
+class RegisterOverview:
+    """Everything the register window shows at first, read in one transaction."""
+
+    settings: RegisterSettings
+    risks: list[RiskRecord]
+    """Every risk, or the first page of a large register."""
+    overdue: frozenset[str]
+    """Risks with an open action past its due date."""
+    trends: dict[str, int]
+    """Direction of travel per risk (+1, -1, 0); risks with none left out."""
+    today: date
+
+
+@dataclass(frozen=True, slots=True)
+class RowsUpdate:
+    """Some risks as they are now, with their flags and trends: what a change touched."""
+
+    risks: dict[str, RiskRecord]
+    """By uuid; a uuid asked for but missing is gone (or no longer visible)."""
+    overdue: frozenset[str]
+    trends: dict[str, int]
+
+
+@dataclass(frozen=True, slots=True)
+class RiskHistory:
+    """One risk with its change log and direction of travel, read together."""
+
+    risk: RiskRecord
+    changes: list[ChangeRecord]
+    trend: int | None
+    """+1 up, -1 down, 0 back where it was, None for no change of score yet."""
+
+
+@dataclass(frozen=True)
+class Changes:
+    """The register's rows and settings that one commit (or a span of commits) changed."""
+
+    revision: int
+    """The register's revision after the change."""
+    risks: frozenset[str] = frozenset()
+    """Risks whose own row changed (fields, shares, escalation) or that were created."""
+    actions: frozenset[str] = frozenset()
+    """Actions that changed or were created."""
+    action_risks: frozenset[str] = frozenset()
+    """The risks those actions belong to."""
+    created: frozenset[str] = frozenset()
+    """Risks and actions created."""
+    fields: frozenset[str] = frozenset()
+    """The risk and action fields touched (``CREATED`` for a creation)."""
+    refs: frozenset[str] = frozenset()
+    """The refs of the risks touched (their own rows or their actions), for messages."""
+    partners: frozenset[str] = frozenset()
+    """Codes of partners added, edited or removed."""
+    categories: frozenset[str] = frozenset()
+    """Names of categories added, edited or removed."""
+    appetites: bool = False
+    """A partner's appetite for a category changed."""
+    scheme: bool = False
+    """The scoring scheme changed (every risk may have moved band)."""
+    register: bool = False
+    """The register's own settings changed: name, keeper, escalation period."""
+    reviews: bool = False
+    """A joint review was recorded."""
+    everything: bool = False
+    """Anything may have changed: another register, a restore, a reload, or more than can
+    be said row by row."""
+    outside: bool = field(default=False, compare=False)
+    """Made by another user or program (read from the change log), not by this window."""
+
+    @property
+    def touched_risks(self) -> frozenset[str]:
+        """Risks whose row in the register table may show something new."""
+        return self.risks | self.action_risks
+
+    @property
+    def reaches_every_risk(self) -> bool:
+        """Whether every risk's row may look different (its band, partner or category
+        names, appetite flags), so a view of all risks reads them all again."""
+        return (
+            self.everything
+            or self.scheme
+            or bool(self.partners)
+            or bool(self.categories)
+            or self.appetites
+        )
+
+    def touches_risk(self, uuid: str) -> bool:
+        return self.reaches_every_risk or uuid in self.risks or uuid in self.action_risks
+
+    @classmethod
+    def of_everything(cls, revision: int, *, outside: bool = False) -> Changes:
+        return cls(revision=revision, everything=True, outside=outside)

@@ -57,6 +57,8 @@ class MeetingPack:
     last_review: ReviewRecord | None = None
     since_review: tuple[SnapshotChange, ...] = ()
     """What changed since the latest joint review's snapshot."""
+    unrated: tuple[RiskRecord, ...] = ()
+    """Drafts not scored yet: on no heat map and in no ranking, so listed apart."""
 
 
 def gather_pack(service: RegisterService, since: date | None = None) -> MeetingPack:
@@ -89,7 +91,8 @@ def gather_pack(service: RegisterService, since: date | None = None) -> MeetingP
         )  # fmt: skip
     risks = [r for r in service.list_risks() if r.status.value != "Closed"]
     trends = service.trends()
-    top = sorted(risks, key=lambda r: (-r.current_score, r.number))[:TOP_RISKS]
+    rated = [r for r in risks if r.current_score is not None]
+    top = sorted(rated, key=lambda r: (-(r.current_score or 0), r.number))[:TOP_RISKS]
     breaches = service.appetite_breaches()
     outside = [(r, "; ".join(breaches[r.uuid])) for r in risks if r.uuid in breaches]
     overdue: dict[str, list[ActionRecord]] = defaultdict(list)
@@ -118,4 +121,5 @@ def gather_pack(service: RegisterService, since: date | None = None) -> MeetingP
         exposures=tuple(service.exposure_by_partner()),
         last_review=last_review,
         since_review=tuple(service.compare_review(last_review.id)) if last_review else (),
+        unrated=tuple(r for r in risks if r.unrated),
     )

@@ -74,7 +74,9 @@ def build_records(
             shares.get(r[0], no_shares),
             visibility[r[12]], response[r[13]], r[14], r[15], r[16], r[17], r[18], r[19],
             r[20], r[21], proximity[r[22]], r[23], r[24], r[25], r[26], r[27], r[28], r[29],
-            r[30], r[15] * r[16], r[17] * r[18],
+            r[30],
+            r[15] * r[16] if r[15] is not None and r[16] is not None else None,
+            r[17] * r[18] if r[17] is not None and r[18] is not None else None,
             r[19] * r[20] if r[19] is not None and r[20] is not None else None,
             escalation[r[31]],
         )

@@ -175,9 +175,20 @@ class ScoringScheme:
     def band(self, likelihood: int, impact: int) -> Band:
         return self.bands[self.band_index(likelihood, impact)]
 
-    def next_review(self, likelihood: int, impact: int, reviewed_on: date) -> date:
-        """The review cadence: the next review falls its band's interval after this one."""
+    def next_review(self, likelihood: int | None, impact: int | None, reviewed_on: date) -> date:
+        """The review cadence: the next review falls its band's interval after this one.
+
+        An unrated draft has no band; it is due for scoring at the shortest interval.
+        """
+        if likelihood is None or impact is None:
+            return reviewed_on + timedelta(days=min(b.review_days for b in self.bands))
         return reviewed_on + timedelta(days=self.band(likelihood, impact).review_days)
+
+    def band_or_none(self, likelihood: int | None, impact: int | None) -> Band | None:
+        """The band of a pair of levels, or ``None`` for an unrated draft."""
+        if likelihood is None or impact is None:
+            return None
+        return self.band(likelihood, impact)
 
     def band_named(self, name: str) -> Band:
         for band in self.bands:

@@ -55,10 +55,11 @@ RISK_FIELDS: dict[str, FieldSpec] = {
     "visibility": FieldSpec("Visibility", "enum", required=True, enum_type=Visibility),
     "response": FieldSpec("Response", "enum", required=True, enum_type=Response),
     "controls": FieldSpec("Existing controls", "longtext"),
-    "inherent_likelihood": FieldSpec("Inherent likelihood", "likelihood", required=True),
-    "inherent_impact": FieldSpec("Inherent impact", "impact", required=True),
-    "current_likelihood": FieldSpec("Current likelihood", "likelihood", required=True),
-    "current_impact": FieldSpec("Current impact", "impact", required=True),
+    # Required of every risk but an unrated Draft: ``check_rating`` says so.
+    "inherent_likelihood": FieldSpec("Inherent likelihood", "likelihood"),
+    "inherent_impact": FieldSpec("Inherent impact", "impact"),
+    "current_likelihood": FieldSpec("Current likelihood", "likelihood"),
+    "current_impact": FieldSpec("Current impact", "impact"),
     "target_likelihood": FieldSpec("Target likelihood", "likelihood"),
     "target_impact": FieldSpec("Target impact", "impact"),
     "target_date": FieldSpec("Target date", "date"),
@@ -265,9 +266,54 @@ def check_shares(shares: Shares, ctx: Context) -> list[Problem]:
     return problems
 
 
+SCORE_FIELDS = ("inherent_likelihood", "inherent_impact", "current_likelihood", "current_impact")
+"""The scores every risk needs, except a Draft, which may leave all four empty (unrated)."""
+
+
+def check_rating(values: Mapping[str, Any]) -> list[Problem]:
+    """Only a Draft may be unrated, and then wholly: all four scores or none.
+
+    A current pair that is absent (not given as ``None``) follows the inherent pair, as a
+    new risk's does; a pair given as ``None`` is empty.
+    """
+    if "current_likelihood" not in values and "current_impact" not in values:
+        values = {**values, "current_likelihood": values.get("inherent_likelihood"),
+                  "current_impact": values.get("inherent_impact")}  # fmt: skip
+    missing = [name for name in SCORE_FIELDS if values.get(name) is None]
+    if not missing:
+        return []
+    status = values.get("status")
+    if status is RiskStatus.DRAFT:
+        if len(missing) == len(SCORE_FIELDS):
+            return []
+        label = RISK_FIELDS[missing[0]].label
+        return [Problem(missing[0], f"{label} is empty: give the inherent and current "
+                                    "likelihood and impact, or leave all four empty (an "
+                                    "unrated draft)")]  # fmt: skip
+    label = RISK_FIELDS[missing[0]].label
+    what = f"An {status.value.lower()} risk" if isinstance(status, RiskStatus) else "A risk"
+    return [Problem(missing[0], f"{label} is required: {what} needs its inherent and current "
+                                "scores; only a Draft may be unrated")]  # fmt: skip
+
+
+def rating_problems(columns: Mapping[str, Sequence[Any]]) -> list[tuple[int, Problem]]:
+    """``check_rating`` over many rows at once: one comprehension finds the rows with an
+    empty score, and only those are asked about."""
+    scores = [columns[name] for name in SCORE_FIELDS]
+    gaps = [i for i, row in enumerate(zip(*scores, strict=True)) if None in row]
+    statuses = columns["status"]
+    return [
+        (i, problem)
+        for i in gaps
+        for problem in check_rating(
+            {"status": statuses[i], **{n: columns[n][i] for n in SCORE_FIELDS}}
+        )
+    ]
+
+
 def check_risk_consistency(values: Mapping[str, Any]) -> list[Problem]:
     """Rules between fields of one risk, on its complete set of values."""
-    problems = []
+    problems = check_rating(values) if "status" in values else []
     tl, ti = values.get("target_likelihood"), values.get("target_impact")
     if (tl is None) != (ti is None):
         field_name = "target_impact" if ti is None else "target_likelihood"

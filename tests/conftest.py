@@ -55,11 +55,11 @@ SERVER_MODULES = {
     "test_service_risks", "test_service_partners_actions", "test_service_scheme_history",
     "test_exchange", "test_exchange_properties", "test_exchange_safety", "test_governance",
     "test_heatmap", "test_redaction", "test_text_fidelity", "test_foreign", "test_two_users",
-    "test_server",
+    "test_server", "test_service_changes", "test_unrated_drafts",
 }  # fmt: skip
 SET_UP_SERVER_MODULES = {
     "test_service_risks", "test_service_partners_actions", "test_service_scheme_history",
-    "test_governance",
+    "test_governance", "test_service_changes", "test_unrated_drafts",
 }  # fmt: skip
 """Run a third time on a server after ``server-setup``, where the server writes the change
 log: every history these tests read must come out the same."""
@@ -96,6 +96,31 @@ def _cycles_collected_in_the_gui_thread(request: pytest.FixtureRequest) -> Itera
     kept.clear()
     collector.stop()  # after pytest-qt has closed the test's widgets
     collector.deleteLater()
+
+
+@pytest.fixture(autouse=True)
+def _window_questions_answered_as_a_user_pressing_ok(
+    request: pytest.FixtureRequest,
+) -> Iterator[None]:
+    """A window test that leaves typing unsaved when its window closes answers "Discard",
+    and one whose actor is no partner of the register acts for its keeper (the questions
+    would otherwise wait for a click forever); tests of a question replace its seam."""
+    if "qtbot" not in request.fixturenames:
+        yield
+        return
+    from ui.main_window import MainWindow
+    from ui.views.risk_editor import RiskEditor, Unsaved
+
+    original = RiskEditor.ask_unsaved, MainWindow.ask_acting_partner
+    RiskEditor.ask_unsaved = lambda editor, record: Unsaved.DISCARD  # type: ignore[method-assign,assignment,misc]
+    # a window on a register the test's actor is no partner of: OK on the keeper, as shown
+    MainWindow.ask_acting_partner = (  # type: ignore[method-assign]
+        lambda window, partners, keeper: keeper or partners[0].code  # type: ignore[misc]
+    )
+    try:
+        yield
+    finally:
+        RiskEditor.ask_unsaved, MainWindow.ask_acting_partner = original  # type: ignore[method-assign]
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -241,6 +266,12 @@ def pytest_terminal_summary(terminalreporter: object) -> None:
                 f"{write}: {before + after} kills — check passed every time; "
                 f"{before} left the state before, {after} the state after, 0 a mixture"
             )
+    standalone = getattr(sys.modules.get("tests.test_standalone"), "FIGURES", None)
+    if standalone:
+        terminalreporter.section("standalone copy (PyInstaller), measured in this run")  # type: ignore[attr-defined]
+        for line in _standalone_lines(standalone):
+            terminalreporter.write_line(line)  # type: ignore[attr-defined]
+    _hostile_registers_table(terminalreporter)
     module = sys.modules.get("tests.test_hostile_workbooks")
     cases = getattr(module, "CASES", None)
     if not cases:
@@ -256,6 +287,45 @@ def pytest_terminal_summary(terminalreporter: object) -> None:
         peak = f", at most {peaks[fault]:.0f} MB more memory" if fault in peaks else ""
         terminalreporter.write_line(f"{fault}: {count} cases — {verdict}{peak}")  # type: ignore[attr-defined]
     terminalreporter.write_line(f"total: {sum(cases.values())} cases")  # type: ignore[attr-defined]
+
+
+def _standalone_lines(figures: dict[str, float]) -> list[str]:
+    """The standalone copy's figures (tests/test_standalone.py), as the README quotes them."""
+    f = figures
+    lines = []
+    if "size_mb" in f:
+        built = f", built and zipped in {f['build_s']:.0f} s" if "build_s" in f else ""
+        lines.append(f"folder {f['size_mb']:.1f} MB (target ≤ 250 MB), zip "
+                     f"{f['zip_mb']:.1f} MB{built}")  # fmt: skip
+    if "copy_paint_ms" in f:
+        lines.append(f"start to first paint, demo register, warm (median of 5): copy "
+                     f"{f['copy_paint_ms']:.0f} ms, virtualenv {f['venv_paint_ms']:.0f} ms: "
+                     f"{f['ratio']:.2f}× (target ≤ 2×)")  # fmt: skip
+    if "first_start_s" in f:
+        lines.append(f"first start of the copy (it builds the demo register): first paint "
+                     f"after {f['first_start_s'] * 1000:.0f} ms")  # fmt: skip
+    return lines
+
+
+def _hostile_registers_table(terminalreporter: object) -> None:
+    """The fault table of hostile register files (tests/test_hostile_registers.py)."""
+    import sys
+
+    module = sys.modules.get("tests.test_hostile_registers")
+    cases, outcomes = getattr(module, "CASES", None), getattr(module, "OUTCOMES", {})
+    if not cases:
+        return
+    failed = [
+        r for r in terminalreporter.stats.get("failed", [])  # type: ignore[attr-defined]
+        if "hostile_registers" in r.nodeid
+    ]  # fmt: skip
+    terminalreporter.section("fault table: hostile and damaged register files")  # type: ignore[attr-defined]
+    for fault, count in cases.items():
+        copy = outcomes.get(fault + " (copy)")
+        said = outcomes.get(fault, "") + (f"; {copy}" if copy else "")
+        terminalreporter.write_line(f"{fault}: {count} — {said}")  # type: ignore[attr-defined]
+    verdict = "SOME FAILED" if failed else f"each within {module.SECONDS:.0f} s, no traceback"  # type: ignore[union-attr]
+    terminalreporter.write_line(f"total: {sum(cases.values())} cases — {verdict}")  # type: ignore[attr-defined]
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from riskreg.errors import BackupFailed, RegisterReadOnly
@@ -90,6 +91,7 @@ def test_the_editor_keeps_what_was_typed_when_the_disk_is_full(
     risk = window.document.service.find_risk("R-001")
     window.register_view.select_uuid(risk.uuid)
     form = window.editor.form
+    qtbot.keyClick(form.title, Qt.Key.Key_End)  # the user clicks at the end
     qtbot.keyClicks(form.title, " (typed as the disk filled)")
     filler = fill(small_disk)
     before = file_digest(on_small_disk)
@@ -152,6 +154,7 @@ def test_a_register_on_a_read_only_drive_says_so_and_keeps_what_was_typed(
     risk = window.document.service.find_risk("R-002")
     window.register_view.select_uuid(risk.uuid)
     form = window.editor.form
+    qtbot.keyClick(form.title, Qt.Key.Key_End)  # the user clicks at the end
     qtbot.keyClicks(form.title, " (typed on a read-only share)")
     assert not window.editor.save()
     assert told and "read-only" in told[-1] and "Your change was not saved" in told[-1]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox
 
 from ui.main_window import MainWindow
@@ -49,6 +50,7 @@ def another_user_sets_r003_owner_while_r001_is_edited(
     and check the window brings that in without losing the typing or the selection."""
     editing = window.document.service.find_risk("R-001")
     window.register_view.select_uuid(editing.uuid)
+    qtbot.keyClick(window.editor.form.title, Qt.Key.Key_End)  # the user clicks at the end  # type: ignore[attr-defined]
     qtbot.keyClicks(window.editor.form.title, " (being typed)")  # type: ignore[attr-defined]
     another_user()
     qtbot.waitUntil(window.check_outside_changes, timeout=5_000)  # type: ignore[attr-defined]
@@ -57,3 +59,9 @@ def another_user_sets_r003_owner_while_r001_is_edited(
     assert window.editor.is_dirty
     assert window.editor.form.title.text().endswith("(being typed)")
     assert window.register_view.selected_uuid() == editing.uuid
+
+
+def wait_for_jobs(qtbot: object, document: object, timeout: int = 30_000) -> None:
+    """Until the document's background write (an import, a scheme change, an export) has
+    finished and its result reached the GUI thread."""
+    qtbot.waitUntil(lambda: not document.busy, timeout=timeout)  # type: ignore[attr-defined]

@@ -14,6 +14,7 @@ from riskreg.records import RiskDraft
 from riskreg.scoring import ScoringScheme
 from riskreg.service import RegisterService, open_service
 from tests.conftest import ALICE, file_digest
+from tests.gui_helpers import wait_for_jobs
 from ui.main_window import MainWindow
 
 NOON = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
@@ -76,6 +77,7 @@ def test_a_scheme_change_from_the_gui_takes_a_copy_first(
     monkeypatch.setattr(dialog, "confirm", lambda report: True)
     monkeypatch.setattr(dialog, "scheme", lambda: ScoringScheme.sized(4, 4))
     assert dialog.try_apply()
+    wait_for_jobs(qtbot, blank_window.document)
     assert "before scheme change" in [b.reason for b in backups.listing(register_path)]
 
 
@@ -156,7 +158,7 @@ def test_backups_go_to_the_folder_and_count_chosen_in_preferences(
         return dialog.choice()
 
     monkeypatch.setattr(PreferencesDialog, "ask", classmethod(fill_in))
-    window.edit_preferences()
+    window.commands.edit_preferences()
     assert window.preferences.backup_policy == backups.Policy(chosen_folder, 2)
 
     for _ in range(3):
@@ -165,6 +167,7 @@ def test_backups_go_to_the_folder_and_count_chosen_in_preferences(
         monkeypatch.setattr(dialog, "confirm", lambda report: True)
         monkeypatch.setattr(dialog, "scheme", lambda: ScoringScheme.sized(4, 4))
         assert dialog.try_apply()
+        wait_for_jobs(qtbot, window.document)
     copies = sorted(p.name for p in chosen_folder.glob("*.riskreg"))
     assert len(copies) == 2 and all("before scheme change" in n for n in copies)
     assert not any("before scheme change" in b.reason for b in backups.listing(register_path))

@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 from riskreg.records import ActionDraft, Actor, RiskDraft
 from riskreg.service import RegisterService, open_service
 from tests.conftest import ALICE
-from tests.gui_helpers import cell_text
+from tests.gui_helpers import cell_text, wait_for_jobs
 from ui import app as app_module
 from ui.dialogs.categories import CategoriesDialog
 from ui.dialogs.partners import PartnersDialog
@@ -34,7 +34,6 @@ def test_partners_are_added_edited_and_refused_removal_while_in_use(
     service = window.document.service
     risk = service.create_risk(RiskDraft("Flood", "AQUA", 3, 3))
     service.add_action(risk.uuid, ActionDraft("Pumps", "AQUA"))
-    window.document.changed()
     dialog = PartnersDialog(window.document, window)
     qtbot.addWidget(dialog)
     qtbot.keyClicks(dialog.code, "ARDN")
@@ -78,7 +77,6 @@ def test_scheme_dialog_says_how_many_risks_change_band_then_rebands(
     service = window.document.service
     service.create_risk(RiskDraft("Big", "CNCL", 5, 5))
     service.create_risk(RiskDraft("Small", "CNCL", 1, 2))
-    window.document.changed()
     dialog = SchemeDialog(window.document, window)
     qtbot.addWidget(dialog)
     dialog.likelihood_count.setValue(3)
@@ -90,6 +88,7 @@ def test_scheme_dialog_says_how_many_risks_change_band_then_rebands(
     qtbot.mouseClick(
         dialog.buttons.button(dialog.buttons.StandardButton.Ok), Qt.MouseButton.LeftButton
     )
+    wait_for_jobs(qtbot, window.document)
     assert asked == [
         "1 of 2 risks will change band, and 1 will have their levels moved onto the new "
         "scale. Every change is recorded in the history."

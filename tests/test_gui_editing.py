@@ -22,6 +22,7 @@ from ui.main_window import MainWindow
 from ui.models.action_table import ActionTableModel
 from ui.models.history_table import HistoryModel
 from ui.models.share_model import ShareModel
+from ui.views.risk_editor import RiskEditor, Unsaved
 
 
 @pytest.fixture
@@ -86,6 +87,7 @@ def test_editing_current_likelihood_changes_score_and_band_then_undo_and_redo(
     choose(form.likelihood["current"], 5)
     assert form.score_labels["current"].text() == "20  ·  Very high"
     assert window.editor.save_button.isEnabled()
+    assert window.isWindowModified()  # the title's [*]: typing not yet saved
     qtbot.mouseClick(window.editor.save_button, Qt.MouseButton.LeftButton)
 
     model = window.register_view.model
@@ -93,7 +95,8 @@ def test_editing_current_likelihood_changes_score_and_band_then_undo_and_redo(
     colour = lambda: model.index(0, current).data(Qt.ItemDataRole.BackgroundRole).color().name()  # noqa: E731
     assert cell_text(window, ref, "current") == "20  (5×4)"
     assert colour() == window.document.service.scheme().band_named("Very high").colour
-    assert window.isWindowModified()
+    assert not window.isWindowModified()  # saved: nothing unsaved, though undo is there
+    assert window.actions_by_id[act.UNDO].isEnabled()
 
     window.actions_by_id[act.UNDO].trigger()
     assert cell_text(window, ref, "current") == "12  (3×4)"
@@ -196,7 +199,7 @@ def test_the_history_shows_the_edit_with_who_and_old_and_new(
 
 def test_acting_as_another_partner_is_recorded(qtbot: QtBot, window: MainWindow) -> None:
     window.set_actor(Actor("Dan Moss", "APEX", "GUI"))
-    assert "acting as Dan Moss (APEX)" in window.statusBar().currentMessage()
+    assert "acting as Dan Moss (APEX)" in window.status_label.text()
     ref = add_split_risk(qtbot, window)
     change = window.document.service.history(window.document.service.find_risk(ref).uuid)[0]
     assert (change.user, change.partner_code, change.source) == ("Dan Moss", "APEX", "GUI")
@@ -236,7 +239,6 @@ def test_an_edit_reads_back_only_the_changed_risk_not_the_whole_register(
 ) -> None:
     ref = add_split_risk(qtbot, window)
     window.document.service.create_risks([RiskDraft(f"Other {n}", "APEX", 2, 2) for n in range(20)])
-    window.document.changed()
     record = window.document.service.find_risk(ref)
     calls: list[str] = []
     service = window.document.service
@@ -248,31 +250,55 @@ def test_an_edit_reads_back_only_the_changed_risk_not_the_whole_register(
     assert window.register_view.count_label.text() == "21 of 21 risks"
 
 
-def test_moving_to_another_risk_saves_the_typing_or_keeps_it_with_a_reason(
-    qtbot: QtBot, window: MainWindow
+def test_moving_to_another_risk_asks_first_and_does_what_the_user_answers(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Unsaved typing is never saved or dropped on the way to another row: the user is
+    asked Save / Discard / Cancel, and each answer does what it says."""
     service = window.document.service
     first = service.create_risk(RiskDraft("First", "CNCL", 2, 2))
     second = service.create_risk(RiskDraft("Second", "CNCL", 2, 2))
-    window.document.changed()
     view, editor = window.register_view, window.editor
+    answers: list[Unsaved] = []
+    asked: list[str] = []
+
+    def answer(self: RiskEditor, record: object) -> Unsaved:
+        asked.append(getattr(record, "ref", ""))
+        return answers.pop(0)
+
+    monkeypatch.setattr(RiskEditor, "ask_unsaved", answer)
     view.select_uuid(first.uuid)
     qtbot.keyClicks(editor.form.owner, "Jo")
-    view.select_uuid(second.uuid)  # valid typing: saved on the way
+    answers.append(Unsaved.SAVE)
+    view.select_uuid(second.uuid)
+    assert asked == ["R-001"]
     assert service.get_risk(first.uuid).owner == "Jo"
-    assert editor.record is not None
-    assert editor.record.uuid == second.uuid
+    assert editor.record is not None and editor.record.uuid == second.uuid
+
+    qtbot.keyClicks(editor.form.owner, "Kim")
+    answers.append(Unsaved.DISCARD)
+    view.select_uuid(first.uuid)
+    assert service.get_risk(second.uuid).owner == ""  # dropped, as answered
+    assert editor.record is not None and editor.record.uuid == first.uuid
+
+    qtbot.keyClicks(editor.form.owner, " Lee")
+    answers.append(Unsaved.CANCEL)
+    view.select_uuid(second.uuid)
+    assert editor.record is not None and editor.record.uuid == first.uuid
+    assert editor.form.owner.text() == "Jo Lee" and editor.is_dirty  # the typing stays
+    assert view.selected_uuid() == first.uuid  # and so does the selection
+    assert service.get_risk(first.uuid).owner == "Jo"
 
     editor.form.title.setText("")
     editor.form.title.textEdited.emit("")
-    view.select_uuid(first.uuid)  # invalid typing: the editor stays, says why, keeps it
-    assert editor.record is not None
-    assert editor.record.uuid == second.uuid
-    assert editor.is_dirty
-    assert "changes to R-002 are not saved yet" in editor.pending_label.text()
-    assert service.get_risk(second.uuid).title == "Second"
+    answers.append(Unsaved.SAVE)
+    view.select_uuid(second.uuid)  # invalid typing cannot be saved: the editor stays
+    assert editor.record is not None and editor.record.uuid == first.uuid
+    assert editor.form.errors["title"].isVisibleTo(editor.form)
+    assert service.get_risk(first.uuid).title == "First"
 
-    window.close()  # refused: the typing would be lost
-    assert window.isVisible()
+    answers.append(Unsaved.CANCEL)
+    window.close()  # cancelled: the window stays with the typing
+    assert window.isVisible() and editor.is_dirty
     editor.revert()
-    assert not editor.pending_label.isVisibleTo(editor)
+    assert not editor.is_dirty

@@ -15,7 +15,7 @@ from riskreg.exchange.importer import ImportPlan, Item
 from riskreg.service import RegisterService, open_service
 from tests.conftest import ALICE
 from tests.exchange_helpers import add_row, edit
-from tests.gui_helpers import cell_text, choose
+from tests.gui_helpers import cell_text, choose, wait_for_jobs
 from tests.test_exchange import led_by
 from ui import actions as act
 from ui.dialogs.export_workbook import ExportDialog
@@ -29,7 +29,7 @@ def window(qtbot: QtBot, demo_path: Path, monkeypatch: pytest.MonkeyPatch) -> Ma
     qtbot.addWidget(win)
     win.show()
     win.reports = []  # type: ignore[attr-defined]
-    monkeypatch.setattr(win.exchange, "report", lambda t, m: win.reports.append(m))  # type: ignore[attr-defined]
+    monkeypatch.setattr(win.exchange, "report", lambda t, m, path=None: win.reports.append(m))  # type: ignore[attr-defined]
     monkeypatch.setattr(win.exchange, "refuse", lambda t, m: win.reports.append(m))  # type: ignore[attr-defined]
     return win
 
@@ -49,11 +49,12 @@ def test_export_dialog_suggests_a_name_per_partner_and_returns_the_choice(
 
 
 def test_file_export_writes_the_partners_workbook(
-    window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     target = tmp_path / "for AQUA.xlsx"
     monkeypatch.setattr(ExportDialog, "ask", classmethod(lambda cls, *a: ("AQUA", target)))
     window.actions_by_id[act.EXPORT].trigger()
+    wait_for_jobs(qtbot, window.document)
     assert target.exists()
     assert "for AQUA" in window.reports[-1]  # type: ignore[attr-defined]
 
@@ -93,6 +94,7 @@ def test_a_dropped_workbook_is_previewed_and_its_clean_changes_applied(
     drop = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, data,
                       Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)  # fmt: skip
     window.dropEvent(drop)
+    wait_for_jobs(qtbot, window.document)
 
     (dialog,) = seen
     assert dialog.selection_label.text() == "2 of 3 changes ticked"  # the conflict is not

@@ -89,7 +89,7 @@ def test_printing_a_review_snapshot_previews_and_prints_its_pages(
 def test_a_preview_opens_on_a4_landscape_and_inside_the_screen(
     qtbot: QtBot, window: MainWindow
 ) -> None:
-    from PySide6.QtGui import QPageSize
+    from PySide6.QtGui import QGuiApplication, QPageSize
 
     preview = window.print_register()
     assert isinstance(preview, PrintPreview)
@@ -97,6 +97,6 @@ def test_a_preview_opens_on_a4_landscape_and_inside_the_screen(
     layout = preview.printer().pageLayout()
     assert layout.pageSize().id() is QPageSize.PageSizeId.A4
     assert layout.orientation() is QPageLayout.Orientation.Landscape
-    screen = preview.screen().availableGeometry()
+    screen = QGuiApplication.primaryScreen().availableGeometry()
     assert preview.width() <= screen.width() and preview.height() <= screen.height()
     preview.close()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
-from PySide6.QtGui import QDropEvent
+from PySide6.QtGui import QDropEvent, QTextDocument
 from pytestqt.qtbot import QtBot
 
 from riskreg.service import RegisterService, open_service
@@ -15,6 +15,7 @@ from tests.conftest import ALICE
 from tests.gui_helpers import choose, shown_heat_map
 from ui.main_window import MainWindow
 from ui.models.risk_table import RiskTableModel, TableContext
+from ui.register_feed import RegisterFeed
 
 
 @pytest.fixture
@@ -30,8 +31,8 @@ def test_the_window_shows_every_risk_with_the_register_name(window: MainWindow) 
     assert view.model.rowCount() == 41
     assert view.count_label.text() == "41 of 41 risks"
     assert window.windowTitle().startswith("A38 Corridor Highways Alliance")
-    assert "41 risks · 82 actions" in window.statusBar().currentMessage()
-    assert "acting as alice (CNCL)" in window.statusBar().currentMessage()
+    assert "41 risks · 82 actions" in window.status_label.text()
+    assert "acting as alice (CNCL)" in window.status_label.text()
 
 
 def test_typing_in_search_filters_the_table(qtbot: QtBot, window: MainWindow) -> None:
@@ -108,7 +109,9 @@ def test_outside_appetite_is_flagged_filtered_and_explained(window: MainWindow) 
     row = refs.index(risk.ref)
     assert "Outside appetite" in view.model.index(row, flags).data()
     tip = view.model.index(row, flags).data(Qt.ItemDataRole.ToolTipRole)
-    assert f"outside appetite of APEX: {band} > {lower} (Financial)" in tip
+    shown = QTextDocument()
+    shown.setHtml(tip)  # a tooltip is escaped HTML: what the user reads is its text
+    assert f"outside appetite of APEX: {band} > {lower} (Financial)" in shown.toPlainText()
 
 
 def test_sorting_by_current_score_sorts_numbers_not_text(window: MainWindow) -> None:
@@ -209,10 +212,10 @@ def test_the_table_model_passes_qt_model_tests(qtmodeltester, demo: RegisterServ
 def test_a_large_register_paints_a_first_page_then_reads_the_rest_in_the_background(
     qtbot: QtBot, demo_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import ui.main_window as main_window_module
+    import ui.register_feed as feed_module
 
-    monkeypatch.setattr(MainWindow, "progressive_threshold", 10)
-    monkeypatch.setattr(main_window_module, "FIRST_PAGE", 15)
+    monkeypatch.setattr(RegisterFeed, "progressive_threshold", 10)
+    monkeypatch.setattr(feed_module, "FIRST_PAGE", 15)
     window = MainWindow(open_service(demo_path, ALICE))
     qtbot.addWidget(window)
     view = window.register_view
@@ -255,7 +258,7 @@ def test_clicking_a_heat_map_cell_filters_the_register_to_that_cell(
     centre = canvas.geometry_.cells[cell].center().toPoint()
     qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=centre)
     view = window.register_view
-    assert window.tabs.currentWidget() is view
+    assert window.tabs.currentWidget() is window.register_page
     shown = [view.model.row(r) for r in range(view.model.rowCount())]
     assert len(shown) == len(canvas.heat.cells[cell])  # type: ignore[union-attr]
     assert {(r.current_likelihood, r.current_impact) for r in shown} == {cell}

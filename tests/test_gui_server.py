@@ -71,11 +71,11 @@ def test_a_register_on_a_server_opens_from_the_server_tab(
         return dialog.location()
 
     monkeypatch.setattr(OpenRegisterDialog, "ask", classmethod(fill_in))
-    window._choose_and_open()
+    window.commands.choose_and_open()
     assert window.register_view.model.rowCount() == 41
     shown = window.windowTitle()
     assert user in shown and "open-sesame" not in shown
-    assert f"login {user}" in window.statusBar().currentMessage()
+    assert f"login {user}" in window.status_label.text()
     recent = window.preferences.recent_registers[0]
     assert recent.startswith("postgresql+psycopg://") and "open-sesame" not in recent
     assert "***" not in recent and f"{user}@" in recent
@@ -106,7 +106,7 @@ def test_open_recent_reopens_a_server_with_the_password_from_pgpass(
     entry.trigger()
     assert asked == []
     assert window.register_view.model.rowCount() == 41
-    assert f"login {user}" in window.statusBar().currentMessage()
+    assert f"login {user}" in window.status_label.text()
 
 
 def test_a_refused_login_asks_for_the_password_again(

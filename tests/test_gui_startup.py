@@ -53,7 +53,7 @@ def test_start_up_shows_the_register_at_once_and_every_command_once_it_is_open(
     assert not window.document.is_open
     assert view.count_label.text() == "41 of 41 risks"
     assert window.windowTitle().startswith("A38 Corridor Highways Alliance")
-    assert window.statusBar().currentMessage().startswith("Opening the register… 41 risks")
+    assert window.status_label.text().startswith("Opening the register… 41 risks")
     assert not window.actions_by_id[act.NEW_RISK].isEnabled()
     assert not window.actions_by_id[act.IMPORT].isEnabled()
     assert window.actions_by_id[act.QUIT].isEnabled()
@@ -66,7 +66,7 @@ def test_start_up_shows_the_register_at_once_and_every_command_once_it_is_open(
     assert window.actions_by_id[act.NEW_RISK].isEnabled()
     assert window.actions_by_id[act.IMPORT].isEnabled()
     assert window.tabs.isTabEnabled(window.tabs.indexOf(window.heat_map))
-    assert "acting as" in window.statusBar().currentMessage()
+    assert "acting as" in window.status_label.text()
     assert window.document.service.actor.partner_code == "CNCL"  # the keeper by default
     assert view.count_label.text() == "1 of 41 risks"  # the search typed meanwhile holds
     view.table.selectRow(0)
@@ -158,5 +158,5 @@ def test_start_up_acts_for_the_partner_chosen_in_preferences(qtbot: QtBot, demo_
     window = started(qtbot, ["main.py", str(demo_path)])
     qtbot.waitUntil(lambda: window.document.is_open, timeout=10_000)
     assert window.document.service.actor.partner_code == "APEX"
-    assert "acting as" in window.statusBar().currentMessage()
-    assert "(APEX)" in window.statusBar().currentMessage()
+    assert "acting as" in window.status_label.text()
+    assert "(APEX)" in window.status_label.text()

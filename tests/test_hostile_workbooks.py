@@ -301,3 +301,101 @@ def test_malformed_sheet_xml(
     said = run_case("malformed sheet XML (hypothesis)", demo, demo_path, tmp_path,
                     "malformed.xlsx", data)  # fmt: skip
     assert len(said) == 2  # each importer refused it or reported on it; neither crashed
+
+
+# -- guards without gaps: references in any order, cells by position, repeats, real ratios --
+def _sheet_with(genuine: bytes, fragment: bytes) -> bytes:
+    """The genuine Risks sheet with ``fragment`` added at the end of its data."""
+    xml = zipfile.ZipFile(io.BytesIO(genuine)).read("xl/worksheets/sheet2.xml")
+    return rebuilt(genuine, {"xl/worksheets/sheet2.xml": xml.replace(
+        b"</sheetData>", fragment + b"</sheetData>")})  # fmt: skip
+
+
+def _long_repetitive_text(genuine: bytes, tmp_path: Path) -> bytes:
+    """400 cells of 32,767 characters, each a letter repeated: 13 MB of honest text that
+    compresses about a thousandfold."""
+    path = tmp_path / "long.xlsx"
+    path.write_bytes(genuine)
+    book = load_workbook(path)
+    notes = book.create_sheet("Notes")
+    for n in range(400):
+        notes.append([f"{n:05d}" + "abcdefghij"[n % 10] * 32_762])
+    book.save(path)
+    return path.read_bytes()
+
+
+def _part_larger_than_it_says(genuine: bytes, _tmp: Path) -> bytes:
+    """A part that inflates to 20 MB while the zip's directory says 1 KB (as a bomb does)."""
+    data = bytearray(rebuilt(genuine, {"xl/media/filler.xml": b"<x>" + b"\0" * 20_000_000}))
+    name = b"xl/media/filler.xml"
+    entry = data.rfind(b"PK\x01\x02", 0, data.rfind(name))  # its central directory entry
+    data[entry + 24 : entry + 28] = (1024).to_bytes(4, "little")
+    return bytes(data)
+
+
+GAPS: dict[str, Callable[[bytes, Path], bytes]] = {
+    "a far cell written with its reference last (<c t=\"inlineStr\" r=\"XFD1048576\">)":
+        lambda g, t: _sheet_with(g, b'<row r="90"><c t="inlineStr" r="XFD1048576"><is><t>x'
+                                    b"</t></is></c></row>"),
+    "a far cell with a quoted > before its reference": lambda g, t: _sheet_with(
+        g, b'<row r="90"><c s=">" r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'),
+    "a far cell in lower case, with a namespace prefix": lambda g, t: _sheet_with(
+        g, b'<x:row r="90" xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+           b'<x:c r="xfd1048576" t="inlineStr"><x:is><x:t>x</x:t></x:is></x:c></x:row>'),
+    "far cells placed by position alone (rows and cells with no reference)": lambda g, t: (
+        _sheet_with(g, b"<row/>" * 1_048_000 + b"<row>" + b"<c><v>1</v></c>" * 16_384
+                    + b"</row>")),
+    "long repetitive text (32,767 characters in 400 cells)": _long_repetitive_text,
+    "a part inflating past what the zip says": _part_larger_than_it_says,
+}  # fmt: skip
+GAP_EXPECTED = {
+    # counted as calamine would place them; the count stops once past the limit
+    "far cells placed by position alone (rows and cells with no reference)": (
+        "refused: hostile.xlsx: sheet “Risks” reaches row",
+        "refused: hostile.xlsx: sheet",
+    ),
+    "long repetitive text (32,767 characters in 400 cells)": ("items", "items"),
+    "a part inflating past what the zip says": ("damaged", "damaged"),
+}
+"""(exchange, other register): what each says; the far cells are refused by both."""
+
+
+@pytest.mark.parametrize("fault", list(GAPS))
+def test_the_workbook_guards_have_no_gaps(
+    fault: str, demo: RegisterService, demo_path: Path, tmp_path: Path
+) -> None:
+    genuine = tmp_path / "genuine.xlsx"
+    export_register(demo, genuine, "APEX")
+    said = run_case(fault, demo, demo_path, tmp_path, "hostile.xlsx",
+                    GAPS[fault](genuine.read_bytes(), tmp_path))  # fmt: skip
+    exchange, foreign = said
+    expected = GAP_EXPECTED.get(fault, ("column 16,384", "column 16,384"))
+    assert expected[0] in exchange and expected[1] in foreign, said
+    assert "zip bomb" not in exchange + foreign or "inflating" in fault
+
+
+def test_an_ods_of_80_million_repeated_cells_is_refused_before_it_is_loaded(
+    demo: RegisterService, demo_path: Path, tmp_path: Path
+) -> None:
+    """1 KB that calamine would expand into 3.8 GB within seconds."""
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body>'
+        '<office:spreadsheet><table:table table:name="Risks"><table:table-row>'
+        "<table:table-cell><text:p>Title</text:p></table:table-cell></table:table-row>"
+        '<table:table-row table:number-rows-repeated="10000"><table:table-cell '
+        'table:number-columns-repeated="8000" office:value-type="float" office:value="1">'
+        "<text:p>1</text:p></table:table-cell></table:table-row></table:table>"
+        "</office:spreadsheet></office:body></office:document-content>"
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as book:
+        book.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        book.writestr("content.xml", content)
+    assert len(out.getvalue()) < 2_000
+    fault = "an .ods of 80 million repeated cells (1 KB)"
+    exchange, foreign = run_case(fault, demo, demo_path, tmp_path, "hostile.ods", out.getvalue())
+    assert "refused" in exchange
+    assert "refused" in foreign and "column 8,000" in foreign, foreign

@@ -337,7 +337,8 @@ def test_a_psql_update_through_a_partners_login_is_in_the_history_with_that_logi
             (fresh.login("APEX"), "APEX", "SQL")
         }
         assert apex.find_risk(ref).version == opened.version + 1
-        assert keeper.changed_since(seen) == {uuid: ref}  # the windows bring it in
+        changed = keeper.changed_since(seen)  # the windows bring it in, row by row
+        assert changed.risks == frozenset({uuid}) and changed.outside
         with pytest.raises(ConflictError, match=f"{ref} was changed by {fresh.login('APEX')}"):
             apex.edit_risk(uuid, opened.version, {"owner": "typed in the window"})
         assert apex.find_risk(ref).owner == "Changed in psql"
@@ -454,7 +455,11 @@ def test_a_partner_holding_the_register_makes_others_wait_a_bounded_time_and_say
     finally:
         keeper.close()
     made = store._make_store
-    monkeypatch.setattr(store, "_make_store", lambda url, path, _: made(url, path, 500))
+
+    def hasty(url: str, path: object, _: int, **options: object) -> object:
+        return made(url, path, 500, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(store, "_make_store", hasty)
     with plain_sql(joint.owner) as conn, conn.transaction():  # a lock only the owner can take
         conn.execute("LOCK TABLE risk IN ACCESS EXCLUSIVE MODE")
         assert cli(["check", joint.logins["CNCL"]]) == 1

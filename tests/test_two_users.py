@@ -133,6 +133,7 @@ def test_a_read_only_register_says_so_and_keeps_what_was_typed(
     risk = read_only.find_risk("R-001")
     window.register_view.select_uuid(risk.uuid)
     form = window.editor.form
+    qtbot.keyClick(form.title, Qt.Key.Key_End)  # the user clicks at the end
     qtbot.keyClicks(form.title, " (typed on a read-only copy)")
     assert not window.editor.save()
     assert told and "read-only" in told[-1] and "Your change was not saved" in told[-1]

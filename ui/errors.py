@@ -11,6 +11,7 @@ import sys
 import traceback
 from types import TracebackType
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 
@@ -19,6 +20,7 @@ def show_refusal(parent: QWidget | None, title: str, message: str) -> QMessageBo
     box = QMessageBox(
         QMessageBox.Icon.Warning, title, message, QMessageBox.StandardButton.Ok, parent
     )
+    box.setTextFormat(Qt.TextFormat.PlainText)  # messages quote file names, titles, cells
     box.setObjectName("refusal")
     box.open()
     return box
@@ -34,6 +36,7 @@ def show_unexpected(parent: QWidget | None, details: str) -> QMessageBox:
         QMessageBox.StandardButton.Close,
         parent,
     )
+    box.setTextFormat(Qt.TextFormat.PlainText)
     box.setObjectName("unexpected")
     box.setDetailedText(details)
     copy = box.addButton("Copy details", QMessageBox.ButtonRole.ActionRole)

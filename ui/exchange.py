@@ -9,19 +9,29 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from riskreg.errors import RegisterError
+from ui.confirm import confirm_written
+from ui.settings import FolderKind
+from ui.words import plural
 
 if TYPE_CHECKING:
+    from riskreg.exchange.export import ExportResult
     from ui.document import RegisterDocument
+    from ui.jobs import WriteJob
     from ui.settings import Preferences
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 
 
 class ExchangeCommands:
-    """The window's exchange commands; ``report`` and ``refuse`` are seams tests replace."""
+    """The window's exchange commands; ``report`` and ``refuse`` are seams tests replace.
+
+    The export and the apply of an import run in the background through the document
+    (progress, Cancel); the preview is read first, here.
+    """
 
     def __init__(
         self, document: RegisterDocument, preferences: Preferences, parent: QWidget
@@ -30,80 +40,83 @@ class ExchangeCommands:
         self.preferences = preferences
         self.parent = parent
 
-    def export(self) -> Path | None:
+    def _start(self, kind: FolderKind) -> str:
+        register = self.document.service.path if self.document.is_open else None
+        return str(self.preferences.folder_for(kind, register))
+
+    def export(self) -> WriteJob | None:
         from ui.dialogs.export_workbook import ExportDialog
 
-        service = self.document.service
-        choice = ExportDialog.ask(
-            service.list_partners(), self.preferences.last_folder, self.parent
-        )
+        settings = self.document.settings
+        assert settings is not None
+        choice = ExportDialog.ask(list(settings.partners), self._start(FolderKind.WORKBOOK),
+                                  self.parent)  # fmt: skip
         if choice is None:
             return None
         partner, path = choice
         return self.export_to(path, partner)
 
-    def export_to(self, path: Path, partner: str | None) -> Path | None:
-        from riskreg.exchange.export import export_register
-
-        try:
-            result = export_register(self.document.service, path, partner)
-        except (RegisterError, OSError) as exc:
-            self.refuse("The workbook was not exported", str(exc))
-            return None
-        self.preferences.last_folder = str(path.parent)
+    def export_to(self, path: Path, partner: str | None) -> WriteJob | None:
+        """Write the workbook in the background; the confirmation names where it went."""
+        self.preferences.remember_folder(FolderKind.WORKBOOK, path)
         audience = f"for {partner}" if partner else "of the whole register"
-        self.report(
-            "Workbook exported",
-            f"{path.name}: {result.risks} risks and {result.actions} actions {audience}.\n"
-            "Send it to the partner; when it comes back, use File ▸ Import returned workbook.",
-        )
-        return path
+
+        def exported(result: ExportResult) -> None:
+            self.report(
+                "Workbook exported",
+                f"{plural(result.risks, 'risk')} and {plural(result.actions, 'action')} "
+                f"{audience}.\nSend it to the partner; when it comes back, use File ▸ Import "
+                "returned workbook.",
+                path,
+            )
+
+        return self.document.export_workbook(path, partner, exported)
 
     def choose_import(self) -> int | None:
         path, _ = QFileDialog.getOpenFileName(
-            self.parent, "Import returned workbook", self.preferences.last_folder,
+            self.parent, "Import returned workbook", self._start(FolderKind.RETURNED),
             "Excel workbooks (*.xlsx *.xlsm)",
         )  # fmt: skip
         return self.import_from(Path(path)) if path else None
 
     def import_from(self, path: Path) -> int | None:
-        """Preview a returned workbook and apply what the user accepts; the new revision."""
-        from riskreg.exchange.importer import ImportRefused, apply_import, plan_import
+        """Preview a returned workbook and apply what the user accepts (in the background);
+        the number of changes being applied, or None."""
+        from riskreg.exchange.importer import ImportRefused, plan_import
         from ui.dialogs.import_preview import ImportPreviewDialog
 
-        service = self.document.service
         try:
-            plan = plan_import(service, path)
+            plan = plan_import(self.document.service, path)
         except (ImportRefused, RegisterError, OSError) as exc:
             self.refuse("The workbook cannot be imported", str(exc))
             return None
-        self.preferences.last_folder = str(path.parent)
+        self.preferences.remember_folder(FolderKind.RETURNED, path)
         accepted = ImportPreviewDialog.ask(plan, self.parent)
         if not accepted:
             return None
-        try:
-            revision = apply_import(service, plan, accepted)
-        except (RegisterError, OSError) as exc:
-            self.refuse("Nothing was imported", str(exc))
-            return None
-        self.document.changed()
-        self.report(
-            "Workbook imported",
-            f"{len(accepted)} changes from {plan.workbook} were applied as revision {revision}. "
-            "A backup copy of the register was saved beside it first.",
-        )
-        return revision
 
-    def import_foreign(self) -> int:
-        """The import wizard for another register's spreadsheet; the risks it created."""
+        def applied(revision: int) -> None:
+            self.report(
+                "Workbook imported",
+                f"{plural(len(accepted), 'change')} from {plan.workbook} were applied as "
+                f"revision {revision}. A backup copy of the register was taken first.",
+            )
+
+        job = self.document.apply_import(plan, accepted, applied)
+        return len(accepted) if job is not None else None
+
+    def import_foreign(self, spreadsheet: Path | None = None) -> int:
+        """The import wizard for another register's spreadsheet (``spreadsheet``, if
+        already chosen); the risks it created."""
         from ui.dialogs.foreign_wizard import ForeignImportWizard
 
-        created = ForeignImportWizard.ask(self.document, self.preferences.last_folder, self.parent)
+        created = ForeignImportWizard.ask(self.document, self._start(FolderKind.FOREIGN),
+                                          self.parent, spreadsheet=spreadsheet)  # fmt: skip
         if created:
             self.report(
                 "Register imported",
-                f"{created} risks were created in one change set. A backup copy of the "
-                "register was saved beside it first.",
+                f"{plural(created, 'risk')} were created in one change set. A backup copy of "
+                "the register was taken first.",
             )
         return created
 
@@ -112,5 +125,13 @@ class ExchangeCommands:
 
         show_refusal(self.parent, title, message)
 
-    def report(self, title: str, message: str) -> None:
-        QMessageBox.information(self.parent, title, message)
+    def report(self, title: str, message: str, path: Path | None = None) -> None:
+        """Tell the user it is done (and where the file went, with "Show in folder")."""
+        if path is not None:
+            confirm_written(self.parent, title, message, path)
+            return
+        box = QMessageBox(QMessageBox.Icon.Information, title, message,
+                          QMessageBox.StandardButton.Ok, self.parent)  # fmt: skip
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect
+from PySide6.QtCore import QRect, QSize
 from PySide6.QtGui import QGuiApplication, QScreen
 from PySide6.QtWidgets import QWidget
 
@@ -11,10 +11,16 @@ FRAME_ALLOWANCE = (16, 40)
 
 
 def screen_of(widget: QWidget) -> QScreen:
-    """The screen a widget is (or will be) shown on: its parent's, else the primary."""
+    """The screen a widget is (or will be) shown on: its window's, else the primary.
+
+    Asked of ``QGuiApplication.screenAt``, never ``QWidget.screen()``: PySide6 records the
+    screen that method returns as a child of the widget, and destroys the screen with a
+    window Python owns (the next window then crashes on a dangling screen).
+    """
     parent = widget.parentWidget()
     window = parent.window() if parent is not None else widget
-    return window.screen() or QGuiApplication.primaryScreen()
+    centre = window.frameGeometry().center()
+    return QGuiApplication.screenAt(centre) or QGuiApplication.primaryScreen()
 
 
 def available(widget: QWidget) -> QRect:
@@ -24,11 +30,16 @@ def available(widget: QWidget) -> QRect:
     return area.adjusted(0, 0, -fw, -fh)
 
 
-def fit_to_screen(widget: QWidget, width: int, height: int) -> None:
+def fit_to_screen(widget: QWidget, width: int, height: int, *, place: bool = False) -> None:
     """Open at the preferred size, or at what the screen allows (frame included); never
-    larger than the screen, so its buttons are never below the edge."""
+    larger than the screen, so its buttons are never below the edge. ``place``: also put
+    it at the top left of the screen's free area (a main window the window manager might
+    otherwise push partly below the edge)."""
     area = available(widget)
-    widget.resize(min(width, area.width()), min(height, area.height()))
+    fitted = QSize(min(width, area.width()), min(height, area.height()))
+    widget.resize(fitted)
+    if place or fitted != QSize(width, height):
+        widget.move(area.topLeft())
 
 
 def fits(widget: QWidget, geometry: QRect) -> bool:

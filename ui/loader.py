@@ -33,6 +33,8 @@ class BackgroundJob(QObject):
         self._name = name
         self._generation = 0
         self._thread: threading.Thread | None = None
+        self.last_error: RegisterError | None = None
+        """The refusal of the latest failed run (set before ``sig_failed`` is sent)."""
         gone = self._gone = threading.Event()
         self.destroyed.connect(lambda: gone.set())  # holds the event, not this object
 
@@ -70,6 +72,7 @@ class BackgroundJob(QObject):
         try:
             result = work()
         except RegisterError as exc:
+            self.last_error = exc  # its kind decides the way back (a backup, a clean copy)
             self._answer(self.sig_failed, generation, str(exc))
         except Exception as exc:  # reported to the GUI thread, never lost in a thread
             self._answer(self.sig_failed, generation, f"{exc}\n{traceback.format_exc()}")

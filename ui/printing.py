@@ -70,19 +70,22 @@ class PrintPreview(QPrintPreviewDialog):
 def register_html(
     title: str, caption: str, risks: Sequence[RiskRecord], scheme: ScoringScheme
 ) -> str:
-    """The printed register: one row per risk, score cells in band colour and band name."""
+    """The printed register: one row per risk, score cells in band colour and band name;
+    the header row repeats on every page."""
     rows = []
     for r in risks:
-        band = scheme.band(r.current_likelihood, r.current_impact)
+        band = scheme.band_or_none(r.current_likelihood, r.current_impact)
         current = (
-            f"<td style='background:{band.colour}'><b>{r.current_score}</b> "
+            f"<td style='background:{escape(band.colour)}'><b>{r.current_score}</b> "
             f"{escape(band.name)}</td>"
+            if band
+            else "<td>unrated</td>"
         )
         rows.append(
             "<tr>"
             f"<td>{escape(r.ref)}</td><td>{escape(r.title)}</td><td>{escape(r.status.value)}</td>"
             f"<td>{escape(shares_text(r.shares, r.lead_partner))}</td><td>{escape(r.owner)}</td>"
-            f"<td>{r.inherent_score or ''}</td>{current}"
+            f"<td>{r.inherent_score or 'unrated'}</td>{current}"
             f"<td>{r.target_score or ''}</td>"
             f"<td>{r.next_review.strftime('%d %b %Y') if r.next_review else ''}</td></tr>"
         )
@@ -90,8 +93,8 @@ def register_html(
         "<html><body style='font-family: sans-serif; font-size: 9pt'>"
         f"<h2>{escape(title)}</h2><p>{escape(caption)} — printed {date.today():%d %b %Y}</p>"
         "<table border='1' cellspacing='0' cellpadding='3' width='100%'>"
-        "<tr><th>Ref</th><th>Title</th><th>Status</th><th>Shares</th><th>Owner</th>"
-        "<th>Inherent</th><th>Current</th><th>Target</th><th>Next review</th></tr>"
+        "<thead><tr><th>Ref</th><th>Title</th><th>Status</th><th>Shares</th><th>Owner</th>"
+        "<th>Inherent</th><th>Current</th><th>Target</th><th>Next review</th></tr></thead>"
         + "".join(rows)
         + "</table></body></html>"
     )

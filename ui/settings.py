@@ -5,6 +5,7 @@ Keys live here and nowhere else, so a preference is read and written under one n
 
 from __future__ import annotations
 
+import enum
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
@@ -13,6 +14,17 @@ from riskreg.backups import KEEP, Policy
 from riskreg.locations import without_password
 
 MAX_RECENT = 8
+
+
+class FolderKind(enum.Enum):
+    """The kinds of file whose last folder is remembered apart."""
+
+    REGISTER = "register"
+    WORKBOOK = "workbook"
+    RETURNED = "returned"
+    FOREIGN = "foreign"
+    PDF = "pdf"
+    IMAGE = "image"
 
 
 class Preferences:
@@ -90,6 +102,21 @@ class Preferences:
     @last_folder.setter
     def last_folder(self, value: str) -> None:
         self._settings.setValue("files/last_folder", value)
+
+    def folder_for(self, kind: FolderKind, register: Path | None = None) -> Path:
+        """Where a file dialog for ``kind`` starts: the last folder used for that kind
+        (if it still exists), else the register's folder, else the home folder."""
+        last = str(self._settings.value(f"files/last_folder/{kind.value}", "") or "")
+        if last and Path(last).is_dir():
+            return Path(last)
+        if register is not None and register.parent.is_dir():
+            return register.parent
+        return Path.home()
+
+    def remember_folder(self, kind: FolderKind, chosen: Path) -> None:
+        """The folder of a file the user chose (or the folder itself)."""
+        folder = chosen if chosen.is_dir() else chosen.parent
+        self._settings.setValue(f"files/last_folder/{kind.value}", str(folder.resolve()))
 
     @property
     def heat_map_transposed(self) -> bool:

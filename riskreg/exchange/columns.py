@@ -2,8 +2,9 @@
 
 Export writes these columns in this order with these widths, validations and locks; import
 finds them by header or synonym, wherever a partner moved them; the README's workbook table
-is printed from here (``python -m riskreg.exchange.columns``). Change a column here and every
-one of those follows.
+is printed from here (``python -m riskreg.exchange.columns``); importing another register
+recognises them too (the further names other registers use are data, in
+``resources/foreign_words.json``). Change a column here and every one of those follows.
 """
 
 from __future__ import annotations
@@ -154,60 +155,6 @@ ENUMS: dict[str, type[enum.Enum]] = {
     "Proximity": Proximity,
     "Action status": ActionStatus,
 }
-
-
-# Other registers' names for the register's fields, for importing a workbook this
-# application did not write. Besides the risk fields, ``action`` is mitigation text (it
-# becomes an action of the risk), ``source_id`` the workbook's own id (kept in the
-# description), ``raid_type`` a RAID log's Risk / Issue / Assumption / Dependency column.
-# Names are compared folded (case, spaces and punctuation ignored).
-FOREIGN_NAMES: dict[str, tuple[str, ...]] = {
-    "title": ("Risk name", "Risk title", "Title", "Summary", "Risk", "Name", "Risk event",
-              "Event", "Short description", "Risk summary"),
-    "description": ("Description", "Risk description", "Details", "Detail", "Risk detail",
-                    "Description of risk"),
-    "cause": ("Cause", "Causes", "Root cause", "Root causes", "Trigger", "Triggers", "Source"),
-    "consequence": ("Consequence", "Consequences", "Effect", "Effects", "Impact description",
-                    "Outcome"),
-    "category": ("Category", "Risk category", "Categories", "Type", "Risk type", "Area"),
-    "status": ("Status", "Risk status", "State", "Open/closed"),
-    "owner": ("Owner", "Risk owner", "Responsible", "Assignee", "Accountable", "Owned by",
-              "Actionee", "Risk manager"),
-    "lead_partner": ("Lead partner", "Partner", "Lead organisation", "Organisation",
-                     "Organization", "Lead agency", "Agency", "Lead body"),
-    "response": ("Response", "Risk response", "Treatment", "Risk treatment", "Strategy",
-                 "Response strategy", "Treatment option", "Approach"),
-    "controls": ("Existing controls", "Controls", "Current controls", "Control measures",
-                 "Pre-event mitigations", "Pre-event mitigations (controls)", "Controls in place"),
-    "action": ("Mitigation", "Mitigations", "Mitigation plan", "Mitigating actions",
-               "Action plan", "Action plans", "Needed action plans", "Actions", "Response(s)",
-               "Mitigation actions", "Planned actions", "Further actions"),
-    "inherent_likelihood": ("Inherent likelihood", "Inherent probability", "Gross likelihood",
-                            "Gross probability", "Pre-mitigation likelihood", "Inherent L"),
-    "inherent_impact": ("Inherent impact", "Inherent severity", "Inherent consequence",
-                        "Gross impact", "Pre-mitigation impact", "Inherent I"),
-    "current_likelihood": ("Likelihood", "Probability", "P", "L", "Residual likelihood",
-                           "Current likelihood", "Net likelihood", "Likelihood rating",
-                           "Residual probability", "Probability rating", "Chance"),
-    "current_impact": ("Impact", "Severity", "Consequence rating", "I", "S",
-                       "Residual impact", "Current impact", "Net impact", "Impact rating",
-                       "Impact (monetary)", "Residual severity", "Seriousness"),
-    "target_likelihood": ("Target likelihood", "Target probability"),
-    "target_impact": ("Target impact", "Target severity"),
-    "target_date": ("Target date", "Target resolution date"),
-    "proximity": ("Proximity", "Timeframe", "Time frame", "When"),
-    "raised_on": ("Date raised", "Raised", "Created", "Date identified", "Identified",
-                  "Date logged", "Date added", "Logged"),
-    "last_reviewed": ("Last reviewed", "Review date", "Last update", "Last updated",
-                      "Date reviewed", "Reviewed"),
-    "next_review": ("Next review", "Next review date", "Review by"),
-    "cost_likely": ("Cost", "Cost exposure", "Financial impact", "Exposure",
-                    "Estimated cost", "Expected cost"),
-    "source_id": ("ID", "Risk ID", "Risk ID #", "Ref", "Reference", "Risk ref", "Key",
-                  "No", "No.", "#", "Risk number", "Risk no"),
-    "raid_type": ("RAID type", "RAID", "Item type", "Log type", "Entry type", "Risk/Issue",
-                  "Issue type"),
-}  # fmt: skip
 
 
 def editable_fields(columns: tuple[Column, ...]) -> tuple[str, ...]:

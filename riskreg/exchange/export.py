@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import uuid as uuidlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from riskreg.exchange.columns import ACTION_COLUMNS, ENUMS, RISK_COLUMNS, Column
 from riskreg.exchange.values import FORMULA_LEADS, base_text, cell_value
+from riskreg.progress import STEP, Progress, report
 from riskreg.records import ExchangeSnapshot
 from riskreg.scoring import ScoringScheme
 
@@ -53,12 +54,26 @@ class ExportResult:
 
 
 def export_register(
-    service: RegisterService, destination: Path, partner_code: str | None = None
+    service: RegisterService,
+    destination: Path,
+    partner_code: str | None = None,
+    *,
+    progress: Progress | None = None,
 ) -> ExportResult:
-    """Write the workbook, then record the export; the log entry names the partner."""
+    """Write the workbook, then record the export; the log entry names the partner.
+
+    The workbook is written beside its destination and moved into place whole, so a
+    failed or cancelled export (``progress`` may raise ``Cancelled``) leaves no half file
+    and no entry in the export log."""
     snapshot = service.exchange_snapshot(partner_code)
     export_id = str(uuidlib.uuid4())
-    write_workbook(snapshot, destination, export_id, service.now(), service.actor.user)
+    partial = destination.with_name(destination.name + ".part")
+    try:
+        write_workbook(snapshot, partial, export_id, service.now(), service.actor.user,
+                       progress=progress)  # fmt: skip
+        partial.replace(destination)
+    finally:
+        partial.unlink(missing_ok=True)
     service.record_export(export_id, partner_code, snapshot.info.revision, destination.name)
     return ExportResult(
         destination, export_id, partner_code, len(snapshot.risks), len(snapshot.actions)
@@ -79,7 +94,13 @@ def letters_of(columns: Sequence[Column]) -> dict[str, str]:
 
 
 def write_workbook(
-    snapshot: ExchangeSnapshot, destination: Path, export_id: str, now: datetime, user: str
+    snapshot: ExchangeSnapshot,
+    destination: Path,
+    export_id: str,
+    now: datetime,
+    user: str,
+    *,
+    progress: Progress | None = None,
 ) -> None:
     from openpyxl import Workbook
 
@@ -93,22 +114,50 @@ def write_workbook(
     heat = book.create_sheet("Heat map")
     lists = book.create_sheet("Lists")
     exchange = book.create_sheet(EXCHANGE_SHEET)
-    list_ranges = _write_lists(lists, snapshot, styles)
-    _define_names(book, list_ranges)
-    _write_readme(readme, snapshot, export_id, now, user, styles)
-    _write_rows(
-        risks, RISK_COLUMNS, (_risk_values(r) for r in snapshot.risks), len(snapshot.risks),
-        styles, list_ranges, scheme,
-    )  # fmt: skip
-    _write_rows(
-        actions, ACTION_COLUMNS, (_action_values(a) for a in snapshot.actions),
-        len(snapshot.actions), styles, list_ranges, scheme,
-    )  # fmt: skip
-    _write_partners(partners, snapshot, styles)
-    _write_heat_map(heat, scheme, styles, len(snapshot.risks))
-    _write_exchange(exchange, snapshot, export_id, now)
-    exchange.sheet_state = "veryHidden"
-    book.save(destination)
+    try:
+        list_ranges = _write_lists(lists, snapshot, styles)
+        _define_names(book, list_ranges)
+        _write_readme(readme, snapshot, export_id, now, user, styles)
+        total = len(snapshot.risks) + len(snapshot.actions)
+        report(progress, 0, total)  # a Cancel pressed at once stops before the first row
+
+        def counted(done: int) -> Callable[[int], None]:
+            return lambda row: report(progress, done + row, total)
+
+        _write_rows(
+            risks, RISK_COLUMNS, (_risk_values(r) for r in snapshot.risks), len(snapshot.risks),
+            styles, list_ranges, scheme, counted(0),
+        )  # fmt: skip
+        _write_rows(
+            actions, ACTION_COLUMNS, (_action_values(a) for a in snapshot.actions),
+            len(snapshot.actions), styles, list_ranges, scheme, counted(len(snapshot.risks)),
+        )  # fmt: skip
+        _write_partners(partners, snapshot, styles)
+        _write_heat_map(heat, scheme, styles, len(snapshot.risks))
+        _write_exchange(exchange, snapshot, export_id, now)
+        exchange.sheet_state = "veryHidden"
+        report(progress, total, total)  # the last moment to cancel: saving writes the file
+        book.save(destination)
+    except BaseException:
+        _abandon(book)
+        raise
+
+
+def _abandon(book: Workbook) -> None:
+    """A workbook not to be saved (cancelled, or failed): finish each write-only sheet's
+    stream and remove its temporary file, so nothing is left half open on disk."""
+    import contextlib
+    import os
+
+    for sheet in book.worksheets:
+        writer = getattr(sheet, "_writer", None)  # openpyxl's stream of the sheet's XML
+        if writer is None:
+            continue
+        with contextlib.suppress(OSError, ValueError):
+            sheet.close()
+        out = getattr(writer, "out", None)
+        if isinstance(out, str) and os.path.exists(out):
+            os.remove(out)
 
 
 # -- rows ---------------------------------------------------------------------------------
@@ -177,7 +226,9 @@ def _write_rows(
     styles: _Styles,
     list_ranges: dict[str, str],
     scheme: ScoringScheme,
+    written: Callable[[int], None] | None = None,
 ) -> None:
+    """The header and one row per record; ``written`` is told every ``STEP`` rows."""
     from openpyxl.cell import WriteOnlyCell
 
     letters = letters_of(columns)
@@ -197,6 +248,8 @@ def _write_rows(
     fields = [c.field for c in columns]
     plans = list(zip(columns, fields, column_styles, formulas, strict=True))
     for row_number, values in enumerate(rows, start=2):
+        if written is not None and row_number % STEP == 0:
+            written(row_number - 1)
         cells = []
         for column, field, style, formula in plans:
             if formula:

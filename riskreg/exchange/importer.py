@@ -24,7 +24,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from riskreg import backups
 from riskreg.choices import ActionStatus, RiskStatus
 from riskreg.errors import RegisterError
 from riskreg.exchange.columns import ACTION_COLUMNS, RISK_COLUMNS, Column, fold
@@ -38,6 +37,7 @@ from riskreg.exchange.values import (
     is_empty,
     read,
 )
+from riskreg.progress import Progress
 from riskreg.records import ActionDraft, ActionRecord, ExchangeBatch, RiskDraft, RiskRecord
 from riskreg.validation import (
     ACTION_FIELDS,
@@ -666,16 +666,20 @@ def batch_for(plan: ImportPlan, items: Iterable[Item]) -> ExchangeBatch:
 
 
 def apply_import(
-    service: RegisterService, plan: ImportPlan, items: Iterable[Item], *, backup: bool = True
+    service: RegisterService,
+    plan: ImportPlan,
+    items: Iterable[Item],
+    *,
+    backup: bool = True,
+    progress: Progress | None = None,
 ) -> int:
-    """Back the register up, then write the accepted items as one change set."""
+    """Write the accepted items as one change set (the service backs the register up
+    first); the new revision."""
     batch = batch_for(plan, items)
     if batch.empty:
         return plan.register_revision
-    if backup:
-        backups.take(service, "before import")
     source = replace(service.actor, source=f"import of {plan.workbook}"[:300])
-    return service.with_actor(source).apply_exchange(batch)
+    return service.with_actor(source).apply_exchange(batch, backup=backup, progress=progress)
 
 
 # -- small helpers ------------------------------------------------------------------------

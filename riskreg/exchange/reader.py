@@ -1,7 +1,10 @@
 """Open a workbook from outside without trusting it.
 
-The zip is measured before anything is inflated (member sizes, compression ratio, count),
-so a zip bomb is refused in milliseconds; cells are read by calamine, a Rust reader that
+The zip is measured before calamine reads it: its directory first (part count, the sizes
+each part claims), then each part is inflated and counted as it streams past (nothing is
+kept), so a part that inflates further than it claims, past the size limits, or — past
+100 MB — at a ratio no honest XML reaches, is refused; long honest text, which compresses
+a thousandfold, is read. Cells are read by calamine, a Rust reader that
 takes cached values only, never evaluates a formula and does not expand XML entities; the
 few XML parts read here go through defusedxml. Formulas that have no cached value are found
 by a scan of the sheet's XML, so that they are reported instead of read as empty cells.
@@ -23,6 +26,10 @@ from typing import Any
 MAX_MEMBER_BYTES = 512 * 1024 * 1024
 MAX_TOTAL_BYTES = 1024 * 1024 * 1024
 MAX_RATIO = 250
+"""Expanded ÷ compressed bytes of one part, refused only past ``BOMB_FLOOR``: honest XML
+compresses ten- to thirtyfold, repetitive text (a cell of 32,767 x's) up to a thousandfold,
+which is fine at a few megabytes and a bomb at gigabytes."""
+BOMB_FLOOR = 100 * 1024 * 1024
 MAX_MEMBERS = 10_000
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -59,6 +66,7 @@ def check_archive(path: Path) -> None:
                 if "EncryptedPackage" in names or "content.xml" in names:
                     raise WorkbookRefused(f"{path.name} is not an .xlsx workbook")
                 raise WorkbookRefused(f"{path.name} is a zip file but not an Excel workbook")
+            check_expansion(path.name, archive, members)
     except zipfile.BadZipFile as exc:
         raise WorkbookRefused(_not_a_zip(path)) from exc
     except OSError as exc:
@@ -66,8 +74,8 @@ def check_archive(path: Path) -> None:
 
 
 def check_sizes(name: str, archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
-    """Refuse a zip whose parts are too many or would inflate beyond the limits (a zip bomb)
-    before any of it is inflated; returns its parts."""
+    """Refuse a zip whose directory holds too many parts or claims sizes beyond the limits,
+    before anything is inflated; returns its parts."""
     members = archive.infolist()
     if len(members) > MAX_MEMBERS:
         raise WorkbookRefused(f"{name} holds {len(members):,} parts; too many")
@@ -76,14 +84,47 @@ def check_sizes(name: str, archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
         size = member.file_size
         total += size
         ratio = size / max(member.compress_size, 1)
-        if size > MAX_MEMBER_BYTES or (size > 10_000_000 and ratio > MAX_RATIO):
-            raise WorkbookRefused(
-                f"{name}: part {member.filename} would inflate to "
-                f"{size / 1e6:,.0f} MB; the file looks like a zip bomb and is not read"
-            )
+        if size > MAX_MEMBER_BYTES or (size > BOMB_FLOOR and ratio > MAX_RATIO):
+            raise WorkbookRefused(_bomb(name, member.filename, size))
     if total > MAX_TOTAL_BYTES:
         raise WorkbookRefused(f"{name} would inflate to {total / 1e9:,.1f} GB; too large to read")
     return members
+
+
+def check_expansion(name: str, archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> None:
+    """Inflate every part as a stream (1 MB at a time, nothing kept) and count what comes
+    out: the sizes the directory claims are not believed. A part that inflates past its
+    claim fails its checksum and is refused as damaged."""
+    total = 0
+    for member in members:
+        if member.is_dir():
+            continue
+        expanded = 0
+        compressed = max(member.compress_size, 1)
+        try:
+            with archive.open(member) as stream:
+                while chunk := stream.read(_CHUNK):
+                    expanded += len(chunk)
+                    total += len(chunk)
+                    if (
+                        expanded > MAX_MEMBER_BYTES
+                        or total > MAX_TOTAL_BYTES
+                        or (expanded > BOMB_FLOOR and expanded / compressed > MAX_RATIO)
+                    ):
+                        raise WorkbookRefused(_bomb(name, member.filename, expanded))
+        except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+            raise WorkbookRefused(f"{name} is damaged: part {member.filename} ({exc})") from exc
+        except NotImplementedError as exc:  # a compression method zipfile cannot read
+            raise WorkbookRefused(f"{name}: part {member.filename} cannot be read ({exc})") from exc
+        except RuntimeError as exc:  # an encrypted part
+            raise WorkbookRefused(f"{name} is password-protected ({exc})") from exc
+
+
+def _bomb(name: str, part: str, size: int) -> str:
+    return (
+        f"{name}: part {part} would inflate to {size / 1e6:,.0f} MB or more; the file looks "
+        "like a zip bomb and is not read"
+    )
 
 
 def _not_a_zip(path: Path) -> str:
@@ -103,14 +144,24 @@ MAX_SHEET_CELLS = 8_000_000
 """The block from A1 to a sheet's furthest cell, which calamine holds whole (a register of
 100,000 risks is about 3 million); a stray cell at XFD1048576 would ask for 17 billion,
 and a failed allocation there ends the process instead of raising."""
-_ROW_NUMBER = re.compile(rb'<row r="([0-9]+)"')
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _DIGITS = "0123456789"
+_PREFIX = rb"(?:[A-Za-z_][\w.-]*:)?"
+"""A namespace prefix (``x:c``): calamine reads prefixed elements too."""
+_ATTRIBUTE = rb"""[^\s=/<>"']+\s*=\s*(?:"[^"]*"|'[^']*')"""
+"""One attribute, its value quoted either way (a ``>`` inside a value does not end it)."""
+_TAG = re.compile(rb"<" + _PREFIX + rb"(row|c)(?=[\s/>])((?:\s+" + _ATTRIBUTE + rb")*)\s*/?>")
+_REFERENCE = re.compile(rb"""(?:^|\s)r\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_CELL_REFERENCE = re.compile(rb"([A-Za-z]{1,10})([0-9]{1,15})")
+_ROW_NUMBER = re.compile(rb'<row r="([0-9]+)"')
+_CHUNK = 1 << 20
+_WHITESPACE = bytes.maketrans(b"\t\n\r", b"   ")
+_CELL_NOT_REFERENCED_FIRST = re.compile(rb'<c(?! r=")[ />]')
 
 
 def column_number(letters: str) -> int:
     number = 0
-    for letter in letters:
+    for letter in letters.upper():
         number = number * 26 + ord(letter) - 64
     return number
 
@@ -131,40 +182,106 @@ def _greater(seed: str, alphabet: str) -> str:
 
 @functools.lru_cache(maxsize=256)
 def _beyond(column: str, row: int) -> re.Pattern[bytes]:
-    """Cells to the right of ``column`` or below ``row``: on an ordinary sheet, once the
-    first rows are read, none — so the pass over a large sheet matches almost nothing."""
+    """Cells (written as Excel writes them, ``<c r="…"``) to the right of ``column`` or
+    below ``row``, letters in either case (calamine reads ``k3`` as K3): on an ordinary
+    sheet, once the first rows are read, none — so the pass over a large sheet matches
+    almost nothing."""
     wider = _greater(column, _LETTERS)
     deeper = _greater(str(row), _DIGITS)
-    return re.compile(f'<c r="(?=(?:{wider})[0-9]|[A-Z]+(?:{deeper})")([A-Z]+)([0-9]+)"'.encode())
+    reference = f'(?=(?i:{wider})[0-9]|[A-Za-z]+(?:{deeper})")([A-Za-z]+)([0-9]+)"'
+    return re.compile(b'<c r="' + reference.encode())
 
 
-def sheet_extent(archive: zipfile.ZipFile, part: str) -> tuple[int, int]:
-    """Rows and columns from A1 to the furthest cell a sheet's XML names, in one streamed
-    pass: the deepest row element, then only the cells beyond what is known so far."""
-    widest, deepest = "A", 0
+def _canonical(buffer: bytes, cut: int) -> bool:
+    """Whether every cell of the buffer is written as Excel, LibreOffice and openpyxl
+    write cells: no namespace prefix, its reference first (``<c r="B7"``), and no other
+    reference anywhere but first in a cell or a row. Checked with a few passes at C speed;
+    any other spelling — attributes in another order, cells with no reference (calamine
+    puts them after the one before), prefixes, a second ``r`` — is walked element by
+    element instead."""
+    text = buffer[:cut].translate(_WHITESPACE)  # tabs and line breaks as spaces
+    if text.find(b":c") != -1 or _CELL_NOT_REFERENCED_FIRST.search(text):
+        return False
+    if text.find(b" r =") != -1:
+        return False
+    first = text.count(b'<c r="') + text.count(b'<row r="')
+    return text.count(b" r=") == first
+
+
+def _reference(attributes: bytes) -> bytes | None:
+    """The last ``r`` among a tag's attributes (calamine takes the last of duplicates)."""
+    found = _REFERENCE.findall(attributes)
+    if not found:
+        return None
+    double, single = found[-1]
+    return double or single
+
+
+def _chunks(archive: zipfile.ZipFile, part: str) -> Iterator[tuple[bytes, int]]:
+    """The part's XML in buffers ending before the last ``<`` (a tag is never cut):
+    each buffer and where its complete tags end."""
     carry = b""
     with archive.open(part) as stream:
         while True:
-            chunk = stream.read(1 << 20)
+            chunk = stream.read(_CHUNK)
             buffer = carry + chunk if carry else chunk
-            if chunk:  # a tag cut by the chunk's end waits for the next chunk
-                cut = max(buffer.rfind(b"<c "), buffer.rfind(b"<row "))
-                if cut <= 0:
-                    cut = max(0, len(buffer) - 4)
-            else:
-                cut = len(buffer)
-            rows = _ROW_NUMBER.findall(buffer, 0, cut)
-            if rows:
-                deepest = max(deepest, max(map(int, rows)))
-            found = _beyond(widest, deepest).findall(buffer, 0, cut)
-            if found:  # each cell beyond in either direction, with its column and row
-                letters = {w.decode() for w, _ in found}
-                widest = max([widest, *letters], key=lambda c: (len(c), c))
-                deepest = max([deepest, *(int(d) for _, d in found)])
+            cut = buffer.rfind(b"<") if chunk else len(buffer)
+            if cut < 0:
+                cut = 0
+            yield buffer, cut
             carry = buffer[cut:]
             if not chunk:
-                break
+                return
+
+
+def sheet_extent(
+    archive: zipfile.ZipFile, part: str, limit: int = MAX_SHEET_CELLS
+) -> tuple[int, int]:
+    """Rows and columns from A1 to the furthest cell a sheet's XML places, counted as
+    calamine places them. One streamed pass: every row number, then only the cells beyond
+    what is known so far; a sheet not written the usual way (attributes in another order,
+    rows or cells with no reference, which calamine places after the one before) is walked
+    element by element. Stops early once the block passes ``limit`` cells (it is refused
+    anyway)."""
+    widest, deepest = "A", 0
+    for buffer, cut in _chunks(archive, part):
+        if not _canonical(buffer, cut):
+            return _walked_extent(archive, part, limit)
+        rows = _ROW_NUMBER.findall(buffer, 0, cut)
+        if rows:
+            deepest = max(deepest, max(map(int, rows)))
+        found = _beyond(widest, deepest).findall(buffer, 0, cut)
+        if found:  # each cell beyond in either direction, with its column and row
+            letters = {w.decode().upper() for w, _ in found}
+            widest = max([widest, *letters], key=lambda c: (len(c), c))
+            deepest = max([deepest, *(int(d) for _, d in found)])
+        if deepest * column_number(widest) > limit:
+            break
     return deepest, column_number(widest) if deepest else 0
+
+
+def _walked_extent(archive: zipfile.ZipFile, part: str, limit: int) -> tuple[int, int]:
+    """The exact walk: each row and cell element in order, placed as calamine places it."""
+    deepest = widest = row = column = 0
+    for buffer, cut in _chunks(archive, part):
+        for match in _TAG.finditer(buffer, 0, cut):
+            reference = _reference(match.group(2))
+            if match.group(1) == b"row":
+                row = int(reference) if reference and reference.isdigit() else row + 1
+                column = 0
+                deepest = max(deepest, row)
+                continue
+            cell = _CELL_REFERENCE.fullmatch(reference) if reference else None
+            if cell is not None:
+                column = column_number(cell.group(1).decode())
+                deepest = max(deepest, int(cell.group(2)))
+            else:
+                column += 1
+                deepest = max(deepest, row)
+            widest = max(widest, column)
+        if deepest * widest > limit:
+            break
+    return deepest, widest if deepest else 0
 
 
 def check_extent(

@@ -13,9 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from riskreg.exchange.ods_extent import check_ods
 from riskreg.exchange.reader import (
     WorkbookRefused,
     check_archive,
+    check_expansion,
     check_extent,
     check_sheet_extents,
     check_sizes,
@@ -36,6 +38,8 @@ class Table:
     visible: bool
     merged_across: set[tuple[int, int]] = field(default_factory=set)
     """Cells (row, column) filled from a merge to their left: group titles, not labels."""
+    hidden_rows: set[int] = field(default_factory=set)
+    """0-based rows the workbook hides (.xlsx, .xlsm and .ods; see ``hidden_rows``)."""
 
     def cell(self, row: int, column: int) -> Any:
         if row < len(self.rows) and column < len(self.rows[row]):
@@ -81,6 +85,13 @@ def read_tables(path: Path) -> list[Table]:
             tables.append(table)
     finally:
         book.close()
+    from riskreg.exchange.sheet_formats import sheet_formats
+
+    hidden, merges = sheet_formats(path, [t.name for t in tables])
+    for table in tables:
+        table.hidden_rows = hidden.get(table.name, set())
+        if table.name in merges:  # .ods: calamine reads none of its merges
+            _spread_merges(table, merges[table.name])
     return tables
 
 
@@ -109,18 +120,21 @@ def _check_file(path: Path) -> None:
         return
     if path.suffix.lower() == ".ods":
         _check_zip(path, "content.xml")
+        check_ods(path, MAX_ROWS)  # repeated rows and cells counted before calamine loads them
     else:
         check_archive(path)
 
 
 def _check_zip(path: Path, required: str) -> None:
+    """The zip's directory, then what its parts actually inflate to (``reader``)."""
     try:
         with zipfile.ZipFile(path) as archive:
-            names = {m.filename for m in check_sizes(path.name, archive)}
+            members = check_sizes(path.name, archive)
+            if required not in {m.filename for m in members}:
+                raise WorkbookRefused(f"{path.name} is not an OpenDocument spreadsheet")
+            check_expansion(path.name, archive, members)
     except zipfile.BadZipFile as exc:
         raise WorkbookRefused(f"{path.name} is damaged or not a spreadsheet") from exc
-    if required not in names:
-        raise WorkbookRefused(f"{path.name} is not an OpenDocument spreadsheet")
 
 
 def _is_encrypted_package(path: Path) -> bool:
@@ -131,19 +145,25 @@ def _is_encrypted_package(path: Path) -> bool:
 
 
 def _spread_merges(table: Table, merged: list[Any]) -> None:
-    """Give every cell of a merged range the value of its top-left cell."""
+    """Give every cell of a merged range the value of its top-left cell.
+
+    A range is clipped to the cells the sheet holds: a merge reaching past the data (a
+    hostile "A1:XFD1048576", or a title merged across the whole width) fills no more than
+    the table, so it costs no more than reading the sheet did.
+    """
+    height = len(table.rows)
+    width = max((len(r) for r in table.rows), default=0)
     for merge in merged:
         (top, left), (bottom, right) = merge
         value = table.cell(top, left)
         if value == "" or value is None:
             continue
-        for row in range(top, bottom + 1):
-            while len(table.rows) <= row:
-                table.rows.append([])
+        for row in range(top, min(bottom, height - 1) + 1):
             cells = table.rows[row]
-            while len(cells) <= right:
-                cells.append("")
-            for column in range(left, right + 1):
+            last = min(right, width - 1)
+            if len(cells) <= last:
+                cells.extend([""] * (last + 1 - len(cells)))
+            for column in range(left, last + 1):
                 if (row, column) != (top, left) and cells[column] in ("", None):
                     cells[column] = value
                     if row == top:

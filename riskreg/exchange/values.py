@@ -18,12 +18,12 @@ from typing import Any
 from riskreg.exchange.columns import Column, fold
 from riskreg.records import Shares
 from riskreg.scoring import Level, ScoringScheme
+from riskreg.typed_values import DATE_FORMATS
 
 FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
 """Text starting with one of these would be taken as a formula by a spreadsheet."""
 
-_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d.%m.%Y", "%d-%m-%Y", "%d %b %Y",
-                 "%d %B %Y", "%Y/%m/%d", "%b %Y", "%B %Y")  # fmt: skip
+_DATE_FORMATS = DATE_FORMATS  # one list of the forms people type (riskreg.typed_values)
 _SHARE_PART = re.compile(r"^\s*([A-Za-z0-9_.&-]+)\s*[:=]?\s*(\d+(?:\.\d+)?)\s*%?\s*$")
 _LEVEL_TEXT = re.compile(r"^\s*(\d+(?:\.0+)?)\s*(?:[-–—:(]\s*(.*?)\)?)?\s*$")
 

@@ -318,6 +318,8 @@ def _paint_legend(
                          "outside appetite")  # fmt: skip
         y += unit * 2.2
     y += unit
+    shown = f"{heat.total} risk{'s' * (heat.total != 1)} shown"
+    if heat.unrated:  # drafts not yet scored have no cell; they are counted, not hidden
+        shown += f"\nUnrated: {len(heat.unrated)}"
     painter.drawText(QRectF(geometry.legend.left(), y, geometry.legend.width(), unit * 4),
-                     Qt.TextFlag.TextWordWrap,
-                     f"{heat.total} risk{'s' * (heat.total != 1)} shown")  # fmt: skip
+                     Qt.TextFlag.TextWordWrap, shown)  # fmt: skip

@@ -64,10 +64,18 @@ def write_meeting_pack(pack: MeetingPack, out: Path) -> int:
             f"Top {len(pack.top_risks)} risks by current score",
             ("Ref", "Title", "Lead", "Score", "Band", "Trend"),
             [(r.ref, r.title, r.lead_partner, str(r.current_score),
-              pack.maps[0].heat.scheme.band(r.current_likelihood, r.current_impact).name,
+              _band_text(pack, r.current_likelihood, r.current_impact),
               TREND[t]) for r, t in pack.top_risks],
             (0.07, 0.55, 0.08, 0.08, 0.12, 0.1),
         )  # fmt: skip
+        if pack.unrated:
+            pages.table(
+                f"Unrated: {len(pack.unrated)} drafts not yet scored (on no heat map)",
+                ("Ref", "Title", "Lead", "Owner", "Raised"),
+                [(r.ref, r.title, r.lead_partner, r.owner, f"{r.raised_on:%d %b %Y}")
+                 for r in pack.unrated],
+                (0.07, 0.55, 0.08, 0.18, 0.12),
+            )  # fmt: skip
         pages.table(
             "Risks outside appetite",
             ("Ref", "Title", "Lead", "Outside appetite"),
@@ -88,7 +96,7 @@ def write_meeting_pack(pack: MeetingPack, out: Path) -> int:
             "Reviews overdue",
             ("Ref", "Title", "Lead", "Band", "Next review was due"),
             [(r.ref, r.title, r.lead_partner,
-              pack.maps[0].heat.scheme.band(r.current_likelihood, r.current_impact).name,
+              _band_text(pack, r.current_likelihood, r.current_impact),
               r.next_review.strftime("%d %b %Y") if r.next_review else "")
              for r in pack.reviews_overdue]
             or [("", "Every risk has been reviewed on time.", "", "", "")],
@@ -133,6 +141,11 @@ def write_meeting_pack(pack: MeetingPack, out: Path) -> int:
     finally:
         painter.end()
     return pages.number
+
+
+def _band_text(pack: MeetingPack, likelihood: int | None, impact: int | None) -> str:
+    band = pack.maps[0].heat.scheme.band_or_none(likelihood, impact)
+    return band.name if band else "unrated"
 
 
 class _Pages:

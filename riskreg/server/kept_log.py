@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import event, inspect, text
+from sqlalchemy import event, inspect, select, text
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -59,21 +59,43 @@ def finish(
     partner: str,
     at: datetime,
     changes: Sequence[tuple[str, str, str, str, str | None, str | None]],
-) -> None:
+) -> int | None:
     """The application's words for the change set the server wrote in this transaction,
-    and its notes (``NOTE_FIELDS``: facts that are no column)."""
+    and its notes (``NOTE_FIELDS``: facts that are no column). Returns the change set's
+    revision, or None when nothing changed (there is then no change set)."""
     session.flush()
     notes = [
         {"entity": entity, "uuid": uuid, "field": field, "old": old, "new": new}
         for entity, uuid, _, field, old, new in changes
         if entity == "risk" and field in NOTE_FIELDS
     ]
-    session.execute(
+    revision = session.execute(
         text("SELECT public.riskreg_finish(:user, :source, :summary, :partner, :at, "
              "CAST(:notes AS jsonb))"),
         {"user": user, "source": source, "summary": summary, "partner": partner, "at": at,
          "notes": json.dumps(notes)},
-    )  # fmt: skip
+    ).scalar()  # fmt: skip
+    return None if revision is None else int(revision)
+
+
+def logged_rows(
+    session: Session, revision: int, *, most: int = 2_000
+) -> list[tuple[str, str, str, str]] | None:
+    """What the server logged in this transaction's change set (entity, uuid, ref, field),
+    as the service reads other users' commits: this user's announcement is built from the
+    same rows. None when there are more than ``most`` (say everything changed)."""
+    from riskreg.model import Change, ChangeSet
+
+    rows = session.execute(
+        select(Change.entity, Change.entity_uuid, Change.entity_ref, Change.field)
+        .join(ChangeSet, Change.change_set_id == ChangeSet.id)
+        .where(ChangeSet.revision == revision)
+        .distinct()
+        .limit(most + 1)
+    ).all()
+    if len(rows) > most:
+        return None
+    return [(entity, uuid, ref, name) for entity, uuid, ref, name in rows]
 
 
 def delete_row(session: Session, row: object) -> None:

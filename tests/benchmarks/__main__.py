@@ -5,8 +5,10 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ("bulk_create", "table_sort", "startup", "heatmap", "exchange", "foreign",
-              "server_rules")  # fmt: skip
+BENCHMARKS = (
+    "bulk_create", "table_sort", "startup", "heatmap", "exchange", "foreign", "window_gaps",
+    "server_rules",
+)  # fmt: skip
 
 names = sys.argv[1:] or list(BENCHMARKS)
 for name in names:

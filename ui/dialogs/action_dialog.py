@@ -1,15 +1,21 @@
-"""Add or edit an action: description, owning partner, owner, due date, status, progress."""
+"""Add or edit an action: description, owning partner, owner, due date, status, progress.
+
+The dialog names the risk the action mitigates; a new action is owned by the risk's lead
+partner until the user chooses another.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QSpinBox,
@@ -18,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from riskreg.errors import Problem
-from riskreg.records import ActionDraft, ActionRecord, ActionStatus, PartnerRecord
+from riskreg.records import ActionDraft, ActionRecord, ActionStatus, PartnerRecord, RiskRecord
 from ui.views.fields import ErrorLabel, OptionalDateEdit
 
 
@@ -28,9 +34,19 @@ class ActionDialog(QDialog):
         partners: Sequence[PartnerRecord],
         action: ActionRecord | None = None,
         parent: QWidget | None = None,
+        *,
+        risk: RiskRecord | None = None,
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"Edit {action.ref}" if action else "New action")
+        about = f"{risk.ref}: {risk.title}" if risk is not None else ""
+        if action is not None:
+            about = about or action.risk_ref
+            self.setWindowTitle(f"Edit {action.ref} — {action.risk_ref}")
+        else:
+            self.setWindowTitle(f"New action — {risk.ref}" if risk else "New action")
+        self.risk_label = QLabel(f"Mitigates {about}" if about else "")
+        self.risk_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.risk_label.setWordWrap(True)
         self.description = QPlainTextEdit()
         self.description.setFixedHeight(80)
         self.partner = QComboBox()
@@ -57,11 +73,14 @@ class ActionDialog(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         layout = QVBoxLayout(self)
+        layout.addWidget(self.risk_label)
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
         self.buttons.accepted.connect(self.try_accept)
         self.buttons.rejected.connect(self.reject)
+        if action is None and risk is not None:  # the risk's lead owns it unless changed
+            self.partner.setCurrentIndex(max(0, self.partner.findData(risk.lead_partner)))
         if action is not None:
             self.description.setPlainText(action.description)
             self.partner.setCurrentIndex(max(0, self.partner.findData(action.partner)))
@@ -87,8 +106,13 @@ class ActionDialog(QDialog):
         self.error.show_message("; ".join(str(p) for p in problems))
 
     def try_accept(self) -> None:
+        problems = []
         if not self.description.toPlainText().strip():
-            self.show_problems([Problem("description", "describe the action")])
+            problems.append(Problem("description", "describe the action"))
+        if self.due_date.problem():
+            problems.append(Problem("due date", self.due_date.problem()))
+        if problems:
+            self.show_problems(problems)
             return
         self.accept()
 
@@ -98,9 +122,11 @@ class ActionDialog(QDialog):
         partners: Sequence[PartnerRecord],
         action: ActionRecord | None = None,
         parent: QWidget | None = None,
+        *,
+        risk: RiskRecord | None = None,
     ) -> dict[str, Any] | None:
         """The values the user confirmed, or None if cancelled (tests replace this seam)."""
-        dialog = cls(partners, action, parent)
+        dialog = cls(partners, action, parent, risk=risk)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             return dialog.values()
         return None

@@ -1,4 +1,10 @@
-"""Categories and the partnership's appetite in each (the highest band it accepts)."""
+"""Categories and the partnership's appetite in each (the highest band it accepts), and
+the partners that accept less.
+
+Saving a category with its partners' appetites is one undoable step (one change set). A
+partner may only accept less than the partnership, so it is offered only the lower bands.
+Enter saves the category; nothing typed is dropped by a key.
+"""
 
 from __future__ import annotations
 
@@ -19,9 +25,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from riskreg.errors import RegisterError
+from riskreg.errors import ValidationError
 from riskreg.records import CategoryRecord
+from ui import plain
 from ui.document import RegisterDocument
+from ui.geometry import fit_to_screen
 from ui.views.fields import ErrorLabel
 
 
@@ -46,14 +54,14 @@ class CategoriesDialog(QDialog):
         form.addRow("Appetite", self.appetite)
         form.addRow(QLabel("A partner that accepts less in this category:"))
         self.partner_appetite: dict[str, QComboBox] = {}
-        bands = document.service.scheme().band_names
-        for partner in document.service.list_partners(active_only=True):
-            combo = QComboBox()
-            combo.addItem("(as the partnership)", "")
-            for band in bands:
-                combo.addItem(f"up to {band}", band)
-            self.partner_appetite[partner.code] = combo
-            form.addRow(f"{partner.code}", combo)
+        settings = document.settings
+        assert settings is not None
+        self._bands = settings.scheme.band_names
+        for partner in settings.partners:
+            if partner.active:
+                combo = QComboBox()
+                self.partner_appetite[partner.code] = combo
+                form.addRow(plain.label(partner.code), combo)  # the code as written
         self.escalate_after = QSpinBox()
         self.escalate_after.setRange(1, 3650)
         self.escalate_after.setSuffix(" days")
@@ -85,19 +93,43 @@ class CategoriesDialog(QDialog):
         layout.addWidget(close)
         self.escalate_after.editingFinished.connect(self.save_escalation_period)
         close.rejected.connect(self.reject)
+        for button in (self.new_button, self.remove_button):
+            button.setAutoDefault(False)  # Enter in the name saves it, never closes
+        for other in close.buttons():
+            if isinstance(other, QPushButton):
+                other.setAutoDefault(False)
+        self.save_button.setDefault(True)
+        self.appetite.currentIndexChanged.connect(self._offer_partner_bands)
         self.new_button.clicked.connect(self.start_new)
         self.save_button.clicked.connect(self.save)
         self.remove_button.clicked.connect(self.remove)
         self.list.selectionModel().currentChanged.connect(self._selected)
         self.appetite.addItem("(not agreed)", "")
-        for band in document.service.scheme().band_names:
+        for band in self._bands:
             self.appetite.addItem(f"up to {band}", band)
+        self._offer_partner_bands()
         self.reload()
         self.start_new()
-        self.resize(620, 420)
+        fit_to_screen(self, 660, 460)
+
+    def _offer_partner_bands(self) -> None:
+        """A partner accepts less than the partnership: only the bands below its appetite
+        (every band while the partnership has none agreed)."""
+        chosen = self.appetite.currentData() or ""
+        top = self._bands.index(chosen) if chosen in self._bands else len(self._bands)
+        for combo in self.partner_appetite.values():
+            held = combo.currentData() or ""
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem("(as the partnership)", "")
+            for band in self._bands[:top]:
+                combo.addItem(f"up to {band}", band)
+            combo.setCurrentIndex(max(0, combo.findData(held)))
+            combo.blockSignals(False)
 
     def reload(self) -> None:
-        self._categories = self._document.service.list_categories()
+        settings = self._document.settings
+        self._categories = list(settings.categories) if settings is not None else []
         self.model.clear()
         for category in self._categories:
             appetite = f"  (appetite: {category.appetite})" if category.appetite else ""
@@ -123,31 +155,27 @@ class CategoriesDialog(QDialog):
             self._editing = category.name
             self.name.setText(category.name)
             self.appetite.setCurrentIndex(max(0, self.appetite.findData(category.appetite or "")))
-            _, partners = self._document.service.appetites()
+            settings = self._document.settings
+            held = settings.appetites_of(category.name) if settings is not None else {}
             for code, combo in self.partner_appetite.items():
-                combo.setCurrentIndex(
-                    max(0, combo.findData(partners.get((code, category.name), "")))
-                )
+                combo.setCurrentIndex(max(0, combo.findData(held.get(code) or "")))
             self.error.show_message("")
             self.remove_button.setEnabled(True)
 
     def save(self) -> bool:
+        """The category and its partners' appetites, as one step."""
         record = CategoryRecord(self.name.text().strip(), self.appetite.currentData() or None)
-        service = self._document.service
+        appetites = {code: combo.currentData() or None
+                     for code, combo in self.partner_appetite.items()}  # fmt: skip
         try:
-            if self._editing is None:
-                service.add_category(record)
-            else:
-                service.edit_category(self._editing, record)
-            _, held = service.appetites()
-            for code, combo in self.partner_appetite.items():
-                wanted = combo.currentData() or None
-                if held.get((code, record.name)) != wanted:
-                    service.set_partner_appetite(code, record.name, wanted)
-        except RegisterError as exc:
+            saved = self._document.save_category(self._editing, record, appetites,
+                                                 refused=self.error.show_message)  # fmt: skip
+        except ValidationError as exc:
             self.error.show_message(str(exc))
             return False
-        self._document.changed()
+        if saved is None:
+            return False
+        self.error.show_message("")
         self.reload()
         self._editing = record.name
         return True
@@ -155,27 +183,15 @@ class CategoriesDialog(QDialog):
     def remove(self) -> bool:
         if self._editing is None:
             return False
-        try:
-            self._document.service.remove_category(self._editing)
-        except RegisterError as exc:
-            self.error.show_message(str(exc))
+        if not self._document.remove_category(self._editing, refused=self.error.show_message):
             return False
-        self._document.changed()
         self.reload()
         self.start_new()
         return True
 
     def save_escalation_period(self) -> None:
-        service = self._document.service
-        days = self.escalate_after.value()
-        if days == service.escalate_after():
-            return
-        try:
-            service.set_escalate_after(days)
-        except RegisterError as exc:
-            self.error.show_message(str(exc))
-            return
-        self._document.changed()
+        self._document.set_escalate_after(self.escalate_after.value(),
+                                          refused=self.error.show_message)  # fmt: skip
 
     @classmethod
     def ask(cls, document: RegisterDocument, parent: QWidget | None = None) -> None:

@@ -7,12 +7,12 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QLabel,
     QLineEdit,
     QWidget,
 )
 
 from riskreg.records import EscalationLevel, RiskRecord
+from ui import plain
 from ui.views.fields import ErrorLabel
 
 
@@ -30,11 +30,11 @@ class EscalationDialog(QDialog):
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        title = QLabel(f"{record.ref} — {record.title}")
+        title = plain.label(f"{record.ref} — {record.title}")
         title.setWordWrap(True)
         form = QFormLayout(self)
         form.addRow(title)
-        form.addRow("Now", QLabel(record.escalation.value))
+        form.addRow("Now", plain.label(record.escalation.value))
         form.addRow("Move to", self.level)
         form.addRow("Reason", self.reason)
         form.addRow(self.message)

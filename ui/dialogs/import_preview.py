@@ -23,7 +23,9 @@ from PySide6.QtWidgets import (
 )
 
 from riskreg.exchange.importer import ImportPlan, Item, display
+from ui.geometry import fit_to_screen
 from ui.models.base import text_item
+from ui.plain import escaped, tip
 
 KIND_LABELS = {
     "update": "Update",
@@ -50,12 +52,13 @@ class ImportPreviewDialog(QDialog):
         super().__init__(parent)
         self.plan = plan
         self.setWindowTitle(f"Import {plan.workbook}")
-        self.resize(1100, 620)
+        fit_to_screen(self, 1100, 620)
         counts = " · ".join(f"{n} {kind}" for kind, n in plan.summary.items() if n)
         self.heading = QLabel(
-            f"<b>{plan.workbook}</b> returned by <b>{plan.sender}</b> — exported at revision "
-            f"{plan.base_revision}, the register is now at revision {plan.register_revision}."
-            f"<br>{counts or 'No changes: the workbook matches the register.'}"
+            f"<b>{escaped(plan.workbook)}</b> returned by <b>{escaped(plan.sender)}</b> — "
+            f"exported at revision {plan.base_revision}, the register is now at revision "
+            f"{plan.register_revision}.<br>"
+            f"{escaped(counts or 'No changes: the workbook matches the register.')}"
         )
         self.heading.setTextFormat(Qt.TextFormat.RichText)
         self.heading.setWordWrap(True)
@@ -153,10 +156,10 @@ class ImportPreviewDialog(QDialog):
         values = ("" if item.kind in ("new", "missing", "error") else display(item.old),
                   display(item.new) if item.kind not in ("missing", "error") else "")  # fmt: skip
         details = text_item(item.message)
-        details.setToolTip(item.message)
+        details.setToolTip(tip(item.message))  # the workbook's text as written, never HTML
         ours, theirs = text_item(values[0]), text_item(values[1])
-        ours.setToolTip(values[0])
-        theirs.setToolTip(values[1])
+        ours.setToolTip(tip(values[0]))
+        theirs.setToolTip(tip(values[1]))
         return [kind, text_item(where), text_item(item.field.replace("_", " ")),
                 ours, theirs, details]  # fmt: skip
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QScrollArea, QVBoxLayout, QWidget
 
-from riskreg.errors import ValidationError
+from riskreg.errors import Problem, ValidationError
 from riskreg.records import RiskRecord
 from ui.document import RegisterDocument
+from ui.geometry import fit_to_screen
 from ui.views.risk_form import RiskForm
 
 
@@ -16,15 +20,16 @@ class NewRiskDialog(QDialog):
         self.setWindowTitle("New risk")
         self._document = document
         self.created: RiskRecord | None = None
-        service = document.service
+        settings = document.settings
+        assert settings is not None
         self.form = RiskForm()
-        self.form.set_choices(
-            service.scheme(), service.list_partners(active_only=True), service.list_categories()
-        )
-        self.form.load(None, lead=service.actor.partner_code)
-        scroll = QScrollArea()
+        active = [p for p in settings.partners if p.active]
+        self.form.set_choices(settings.scheme, active, settings.categories)
+        self.form.load(None, lead=document.service.actor.partner_code)
+        self.scroll_area = scroll = QScrollArea()
         scroll.setWidget(self.form)
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -35,21 +40,30 @@ class NewRiskDialog(QDialog):
         layout.addWidget(self.buttons)
         self.buttons.accepted.connect(self.try_accept)
         self.buttons.rejected.connect(self.reject)
-        self.resize(640, 820)
+        fit_to_screen(self, 640, 820)
 
     def try_accept(self) -> None:
         """Create the risk; on bad input keep the dialog open with messages beside fields."""
         problems = self.form.local_problems()
         if problems:
-            self.form.show_problems(problems)
+            self._show_problems(problems)
             return
         try:
             self.created = self._document.create_risk(self.form.draft())
         except ValidationError as exc:
-            self.form.show_problems(exc.problems)
+            self._show_problems(exc.problems)
             return
         if self.created is not None:
             self.accept()
+
+    def _show_problems(self, problems: Sequence[Problem]) -> None:
+        """Beside their fields, the first scrolled into view: a refusal is never out of
+        sight (below the screen, "Add risk" seemed to do nothing)."""
+        self.form.show_problems(problems)
+        for label in self.form.message_labels():
+            if label.isVisibleTo(self.form):
+                self.scroll_area.ensureWidgetVisible(label, 0, 40)
+                return
 
     @classmethod
     def ask(cls, document: RegisterDocument, parent: QWidget | None = None) -> RiskRecord | None:

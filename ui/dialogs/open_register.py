@@ -135,10 +135,14 @@ class OpenRegisterDialog(QDialog):
 
     @classmethod
     def ask(cls, folder: str = "", parent: QWidget | None = None, *, server: str = "",
-            problem: str = "") -> str | None:  # fmt: skip
+            problem: str = "", on_server: bool = False) -> str | None:  # fmt: skip
+        """The register chosen (a file or a server URL), or None; ``on_server`` opens on
+        the Server tab (tests replace this seam)."""
         dialog = cls(folder, parent)
         if server:
             dialog.show_server(server, problem)
+        elif on_server:
+            dialog.tabs.setCurrentIndex(1)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             return dialog.location()
         return None

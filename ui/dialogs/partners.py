@@ -1,4 +1,9 @@
-"""Partners: add, edit (name, colour, contact, active), remove when nothing depends on them."""
+"""Partners: add, edit (name, colour, contact, active), remove when nothing depends on them.
+
+Every change goes through the document (one undoable step each); a refusal is said beside
+the fields. Enter saves the partner; the colour is picked from a swatch with Qt's colour
+dialog.
+"""
 
 from __future__ import annotations
 
@@ -18,10 +23,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from riskreg.errors import RegisterError, ValidationError
+from riskreg.errors import ValidationError
 from riskreg.records import PartnerRecord
 from ui.document import RegisterDocument
-from ui.views.fields import ErrorLabel
+from ui.geometry import fit_to_screen
+from ui.views.fields import ErrorLabel, swatch
 
 
 class PartnersDialog(QDialog):
@@ -38,6 +44,7 @@ class PartnersDialog(QDialog):
         self.name = QLineEdit()
         self.contact = QLineEdit()
         self.colour = QPushButton()
+        self.colour.setToolTip("Choose the partner's colour")
         self._colour = "#607d8b"
         self.active = QCheckBox("Active (can lead risks and own actions)")
         self.error = ErrorLabel()
@@ -71,12 +78,16 @@ class PartnersDialog(QDialog):
         self.save_button.clicked.connect(self.save)
         self.remove_button.clicked.connect(self.remove)
         self.list.selectionModel().currentChanged.connect(self._selected)
+        for button in (self.colour, self.new_button, self.remove_button):
+            button.setAutoDefault(False)  # Enter in a field saves; it never opens a picker
+        self.save_button.setDefault(True)
         self.reload()
         self.start_new()
-        self.resize(640, 360)
+        fit_to_screen(self, 680, 400)
 
     def reload(self) -> None:
-        self._partners = self._document.service.list_partners()
+        settings = self._document.settings
+        self._partners = list(settings.partners) if settings is not None else []
         self.model.clear()
         for partner in self._partners:
             item = QStandardItem(
@@ -125,22 +136,19 @@ class PartnersDialog(QDialog):
             self.contact.text().strip(),
             self.active.isChecked(),
         )
+        tell = self.error.show_message
         try:
             if self.code.isEnabled():
-                self._document.service.add_partner(record)
-                self._document.changed()
+                done = self._document.add_partner(record, refused=tell)
             else:
                 done = self._document.edit_partner(
-                    record.code,
-                    name=record.name,
-                    colour=record.colour,
-                    contact=record.contact,
-                    active=record.active,
-                )
-                if done is None:
-                    return False
-        except (ValidationError, RegisterError) as exc:
+                    record.code, refused=tell, name=record.name, colour=record.colour,
+                    contact=record.contact, active=record.active,
+                )  # fmt: skip
+        except ValidationError as exc:
             self.error.show_message(str(exc))
+            return False
+        if done is None:
             return False
         self.reload()
         self.select(record.code)
@@ -148,12 +156,8 @@ class PartnersDialog(QDialog):
 
     def remove(self) -> bool:
         code = self.code.text().strip()
-        try:
-            self._document.service.remove_partner(code)
-        except RegisterError as exc:
-            self.error.show_message(str(exc))
+        if not self._document.remove_partner(code, refused=self.error.show_message):
             return False
-        self._document.changed()
         self.reload()
         self.start_new()
         return True
@@ -165,8 +169,8 @@ class PartnersDialog(QDialog):
 
     def _set_colour(self, colour: str) -> None:
         self._colour = colour
-        self.colour.setText(colour)
-        self.colour.setStyleSheet(f"background: {colour};")
+        self.colour.setIcon(swatch(colour))
+        self.colour.setText(" Choose…")
 
     @classmethod
     def ask(cls, document: RegisterDocument, parent: QWidget | None = None) -> None:

@@ -9,7 +9,6 @@ fingerprint so each partner can check a printed pack against the register.
 
 from __future__ import annotations
 
-import html
 import json
 from collections.abc import Sequence
 from datetime import date
@@ -37,7 +36,9 @@ from PySide6.QtWidgets import (
 
 from riskreg.records import Attendee, DecisionRecord, PartnerRecord, ReviewRecord, RiskRecord
 from ui.document import RegisterDocument
+from ui.geometry import fit_to_screen
 from ui.models.base import text_item
+from ui.plain import escaped
 from ui.views.fields import ErrorLabel
 
 DECISIONS = ("Accepted", "Escalated", "Closed", "Action agreed")
@@ -55,7 +56,7 @@ class RecordReviewDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Record joint review")
-        self.resize(760, 560)
+        fit_to_screen(self, 760, 560)
         self.partners = [p for p in partners if p.active]
         self.risks = [r for r in risks if r.visibility.value == "Joint"
                       and r.status.value != "Closed"]  # fmt: skip
@@ -189,7 +190,7 @@ class ReviewsDialog(QDialog):
     def __init__(self, document: RegisterDocument, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Joint reviews")
-        self.resize(1100, 700)
+        fit_to_screen(self, 1100, 700)
         self.document = document
         self.reviews: list[ReviewRecord] = document.service.list_reviews()
         self.list_model = QStandardItemModel(0, 5, self)
@@ -264,38 +265,55 @@ class ReviewsDialog(QDialog):
             self.show_review(current.row())
 
     def show_review(self, row: int) -> None:
-        """The review's record, its frozen register and what changed since, below the list."""
+        """The review's record, its frozen register and what changed since, below the list.
+        The snapshot is the file's text: every field is escaped or shown as plain text, and
+        one not in the form the application writes is said to be so."""
         review = self.reviews[row]
+        self.frozen.removeRows(0, self.frozen.rowCount())
+        try:
+            self._show_snapshot(review)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            self.meeting.setText(
+                "<b>This snapshot cannot be read</b>: it is not in the form the application "
+                "writes (check its fingerprint). Fingerprint "
+                f"<tt>{escaped(review.fingerprint)}</tt>"
+            )
+            self.frozen.removeRows(0, self.frozen.rowCount())
+        self.changes.removeRows(0, self.changes.rowCount())
+        try:
+            changes = self.document.service.compare_review(review.id)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            changes = []  # a snapshot not in the application's form: said above
+        for change in changes:
+            cells = (change.ref, change.what, change.then, change.now)
+            self.changes.appendRow([text_item(str(t)) for t in cells])
+
+    def _show_snapshot(self, review: Any) -> None:
         snapshot = json.loads(review.snapshot)
         meeting = snapshot["meeting"]
-        decisions = {d["ref"]: d["decision"] + (f" ({d['note']})" if d["note"] else "")
+        decisions = {str(d["ref"]): f"{d['decision']}" + (f" ({d['note']})" if d["note"] else "")
                      for d in meeting["decisions"]}  # fmt: skip
-        attendees = ", ".join(f"{html.escape(a['name'])} ({a['partner']})"
+        attendees = ", ".join(f"{escaped(a['name'])} ({escaped(a['partner'])})"
                               for a in meeting["attendees"]) or "not recorded"  # fmt: skip
         self.meeting.setText(
-            f"<b>{html.escape(meeting['title'])}</b>, {meeting['held_on']} — register revision "
-            f"{snapshot['register']['revision']}, {len(snapshot['risks'])} joint risks. "
-            f"Attendees: {attendees}.<br>Fingerprint <tt>{review.fingerprint}</tt>"
+            f"<b>{escaped(meeting['title'])}</b>, {escaped(meeting['held_on'])} — register "
+            f"revision {escaped(snapshot['register']['revision'])}, {len(snapshot['risks'])} "
+            f"joint risks. Attendees: {attendees}.<br>Fingerprint "
+            f"<tt>{escaped(review.fingerprint)}</tt>"
         )
-        self.frozen.removeRows(0, self.frozen.rowCount())
         for risk in snapshot["risks"]:
             shares = " / ".join(f"{c} {p}%" for c, p in risk["shares"])
-            lik, imp = risk["current"]
             texts = (
                 risk["ref"],
                 risk["title"],
                 risk["lead"],
                 shares,
                 risk["owner"],
-                f"{lik * imp} ({lik}×{imp})",
+                _score(risk["current"], with_levels=True),
                 risk["band"],
-                decisions.get(risk["ref"], ""),
+                decisions.get(str(risk["ref"]), ""),
             )
-            self.frozen.appendRow([text_item(t) for t in texts])
-        self.changes.removeRows(0, self.changes.rowCount())
-        for change in self.document.service.compare_review(review.id):
-            cells = (change.ref, change.what, change.then, change.now)
-            self.changes.appendRow([text_item(t) for t in cells])
+            self.frozen.appendRow([text_item(str(t)) for t in texts])
 
     def verify_all(self) -> list[bool]:
         """Recompute every fingerprint from what the file holds; mark each row."""
@@ -313,15 +331,16 @@ class ReviewsDialog(QDialog):
         snapshot = json.loads(review.snapshot)
         meeting = snapshot["meeting"]
         rows = "".join(
-            f"<tr><td>{r['ref']}</td><td>{html.escape(r['title'])}</td><td>{r['lead']}</td>"
-            f"<td>{r['current'][0] * r['current'][1]}</td><td>{r['band']}</td></tr>"
+            f"<tr><td>{escaped(r['ref'])}</td><td>{escaped(r['title'])}</td>"
+            f"<td>{escaped(r['lead'])}</td><td>{escaped(_score(r['current']))}</td>"
+            f"<td>{escaped(r['band'])}</td></tr>"
             for r in snapshot["risks"]
         )
         return (
-            f"<h2>{html.escape(snapshot['register']['name'])}: {html.escape(meeting['title'])}"
-            f"</h2><p>Held on {meeting['held_on']}; register revision "
-            f"{snapshot['register']['revision']}.</p>"
-            f"<p>Fingerprint (SHA-256 of the snapshot): <tt>{review.fingerprint}</tt><br>"
+            f"<h2>{escaped(snapshot['register']['name'])}: {escaped(meeting['title'])}"
+            f"</h2><p>Held on {escaped(meeting['held_on'])}; register revision "
+            f"{escaped(snapshot['register']['revision'])}.</p>"
+            f"<p>Fingerprint (SHA-256 of the snapshot): <tt>{escaped(review.fingerprint)}</tt><br>"
             "Check it with <tt>python -m riskreg verify REGISTER "
             f"{review.id}</tt>.</p><table border=1 cellspacing=0 cellpadding=3>"
             "<tr><th>Ref</th><th>Title</th><th>Lead</th><th>Score</th><th>Band</th></tr>"
@@ -334,8 +353,27 @@ class ReviewsDialog(QDialog):
         row = self.list.currentIndex().row()
         if row < 0:
             return None
-        return preview_html(self, self.reviews[row].title, self.snapshot_html(row))
+        try:
+            body = self.snapshot_html(row)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            body = (
+                "<p>This snapshot cannot be read: it is not in the form the application writes.</p>"
+            )
+        return preview_html(self, self.reviews[row].title, body)
 
     @classmethod
     def ask(cls, document: RegisterDocument, parent: QWidget | None = None) -> None:
         cls(document, parent).exec()
+
+
+def _score(current: Any, *, with_levels: bool = False) -> str:
+    """A frozen risk's score from its levels; "?" for levels that are not two small whole
+    numbers (a snapshot is the file's text: ``"x" * 10**9`` must not be computed)."""
+    if (
+        isinstance(current, list | tuple)
+        and len(current) == 2
+        and all(isinstance(n, int) and not isinstance(n, bool) and 0 <= n <= 100 for n in current)
+    ):
+        lik, imp = current
+        return f"{lik * imp} ({lik}×{imp})" if with_levels else str(lik * imp)
+    return "?"

@@ -1,13 +1,17 @@
 """The scoring scheme: size, level labels and descriptions, bands and the band of each cell.
 
-Applying a new scheme first says how many risks change band, then re-bands every risk
-through the service (one audited change set).
+Bands are added and removed here, their colours picked with Qt's colour dialog; long level
+descriptions wrap. Applying a new scheme first says how many risks change band (or that
+there are none yet), then re-bands every risk through the service, in the background after
+a backup copy (one audited change set).
 """
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
+    QColorDialog,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -26,8 +30,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from riskreg import backups
-from riskreg.errors import RegisterError
 from riskreg.records import SchemeChangeReport
 from riskreg.scoring import (
     MAX_LEVELS,
@@ -39,24 +41,47 @@ from riskreg.scoring import (
     derived_cells,
 )
 from ui.document import RegisterDocument
-from ui.views.fields import ErrorLabel
+from ui.geometry import fit_to_screen
+from ui.views.fields import ErrorLabel, swatch
+from ui.words import plural
+
+
+def _level_items(level: Level) -> list[QStandardItem]:
+    label, description = QStandardItem(level.label), QStandardItem(level.description)
+    description.setToolTip(level.description)  # the whole text, however narrow the column
+    return [label, description]
 
 
 def _levels_model(levels: tuple[Level, ...], parent: QWidget) -> QStandardItemModel:
     model = QStandardItemModel(0, 2, parent)
     model.setHorizontalHeaderLabels(["Label", "Description"])
     for level in levels:
-        model.appendRow([QStandardItem(level.label), QStandardItem(level.description)])
+        model.appendRow(_level_items(level))
     return model
 
 
 def _levels_table(model: QStandardItemModel) -> QTableView:
+    """Descriptions wrap onto as many lines as they need; rows grow to hold them."""
     table = QTableView()
     table.setModel(model)
+    table.setWordWrap(True)
     table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
     table.setColumnWidth(0, 120)
-    table.verticalHeader().setDefaultSectionSize(22)
+    table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    model.dataChanged.connect(lambda *_: table.resizeRowsToContents())
     return table
+
+
+def _band_items(band: Band) -> list[QStandardItem]:
+    name, colour, days = (
+        QStandardItem(band.name),
+        QStandardItem(band.colour),
+        QStandardItem(str(band.review_days)),
+    )
+    colour.setIcon(swatch(band.colour))
+    colour.setEditable(False)  # picked with the colour dialog
+    colour.setToolTip("Double-click (or Colour…) to choose the band's colour")
+    return [name, colour, days]
 
 
 class SchemeDialog(QDialog):
@@ -78,10 +103,10 @@ class SchemeDialog(QDialog):
         self.band_model = QStandardItemModel(0, 3, self)
         self.band_model.setHorizontalHeaderLabels(["Band", "Colour", "Review every (days)"])
         for band in scheme.bands:
-            self.band_model.appendRow(
-                [QStandardItem(band.name), QStandardItem(band.colour),
-                 QStandardItem(str(band.review_days))]
-            )  # fmt: skip
+            self.band_model.appendRow(_band_items(band))
+        self.add_band_button = QPushButton("Add band")
+        self.remove_band_button = QPushButton("Remove band")
+        self.colour_button = QPushButton("Colour…")
         self.matrix_box = QGroupBox("Band of each cell (likelihood up, impact across)")
         self.matrix = QGridLayout(self.matrix_box)
         self.cell_combos: dict[tuple[int, int], QComboBox] = {}
@@ -103,11 +128,18 @@ class SchemeDialog(QDialog):
             QVBoxLayout(box).addWidget(_levels_table(model))
             levels.addWidget(box)
         bands_box = QGroupBox("Bands, lowest first")
-        bands_table = QTableView()
+        self.bands_table = bands_table = QTableView()
         bands_table.setModel(self.band_model)
         bands_table.horizontalHeader().setStretchLastSection(True)
-        bands_table.setMaximumHeight(150)
-        QVBoxLayout(bands_box).addWidget(bands_table)
+        bands_table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        bands_table.setMaximumHeight(170)
+        band_buttons = QHBoxLayout()
+        for button in (self.add_band_button, self.remove_band_button, self.colour_button):
+            band_buttons.addWidget(button)
+        band_buttons.addStretch(1)
+        bands_layout = QVBoxLayout(bands_box)
+        bands_layout.addWidget(bands_table)
+        bands_layout.addLayout(band_buttons)
         lower = QHBoxLayout()
         lower.addWidget(bands_box, 1)
         right = QVBoxLayout()
@@ -125,10 +157,16 @@ class SchemeDialog(QDialog):
         self.impact_count.valueChanged.connect(self._resize_axis)
         self.band_model.itemChanged.connect(lambda _item: self._build_matrix())
         self.derive_button.clicked.connect(self.derive_cells)
+        self.add_band_button.clicked.connect(self.add_band)
+        self.remove_band_button.clicked.connect(self.remove_selected_band)
+        self.colour_button.clicked.connect(self.choose_colour)
+        bands_table.doubleClicked.connect(
+            lambda index: self.choose_colour() if index.column() == 1 else None
+        )
         self.buttons.accepted.connect(self.try_apply)
         self.buttons.rejected.connect(self.reject)
         self._build_matrix()
-        self.resize(900, 720)
+        fit_to_screen(self, 900, 720)
 
     # -- reading the form ---------------------------------------------------------------
     def _levels(self, model: QStandardItemModel) -> tuple[Level, ...]:
@@ -168,6 +206,48 @@ class SchemeDialog(QDialog):
             while model.rowCount() > count:
                 model.removeRow(model.rowCount() - 1)
         self.derive_cells()
+
+    def add_band(self) -> None:
+        """A new band above the others (the cells keep theirs until changed)."""
+        n = self.band_model.rowCount() + 1
+        self.band_model.appendRow(_band_items(Band(f"Band {n}", "#9e9e9e", 30)))
+        self._build_matrix()
+
+    def remove_band(self, row: int) -> bool:
+        """Remove a band: its cells go to the band below it (or above, for the lowest)."""
+        count = self.band_model.rowCount()
+        if count <= 2 or not 0 <= row < count:
+            self.error.show_message("A scheme needs at least two bands.")
+            return False
+        into = row - 1 if row > 0 else 0
+        self.band_model.removeRow(row)
+        self._cells = [[(into if b == row else b - (b > row)) for b in cells]
+                       for cells in self._cells]  # fmt: skip
+        self.error.show_message("")
+        self._build_matrix()
+        return True
+
+    def remove_selected_band(self) -> bool:
+        return self.remove_band(self.bands_table.currentIndex().row())
+
+    def choose_colour(self) -> None:
+        row = self.bands_table.currentIndex().row()
+        if not 0 <= row < self.band_model.rowCount():
+            return
+        item = self.band_model.item(row, 1)
+        chosen = self.pick_colour(QColor(item.text()))
+        if chosen is not None and chosen.isValid():
+            self.set_band_colour(row, chosen.name())
+
+    def pick_colour(self, current: QColor) -> QColor | None:
+        """Qt's colour dialog (tests replace this seam)."""
+        chosen = QColorDialog.getColor(current, self, "Band colour")
+        return chosen if chosen.isValid() else None
+
+    def set_band_colour(self, row: int, colour: str) -> None:
+        item = self.band_model.item(row, 1)
+        item.setText(colour)
+        item.setIcon(swatch(colour))
 
     def derive_cells(self) -> None:
         cells = derived_cells(self.likelihood_count.value(), self.impact_count.value())
@@ -217,8 +297,11 @@ class SchemeDialog(QDialog):
     # -- applying -----------------------------------------------------------------------
     def confirm(self, report: SchemeChangeReport) -> bool:
         """Ask before re-banding (tests replace this seam)."""
-        answer = QMessageBox.question(self, "Apply the new scheme?", describe(report))
-        return answer == QMessageBox.StandardButton.Yes
+        answers = QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
+        box = QMessageBox(QMessageBox.Icon.Question, "Apply the new scheme?", describe(report),
+                          answers, self)  # fmt: skip
+        box.setTextFormat(Qt.TextFormat.PlainText)  # band names and refs as written
+        return box.exec() == QMessageBox.StandardButton.Yes
 
     def try_apply(self) -> bool:
         try:
@@ -226,21 +309,15 @@ class SchemeDialog(QDialog):
         except SchemeError as exc:
             self.error.show_message(str(exc))
             return False
-        service = self._document.service
-        report = service.preview_scheme(new)
+        report = self._document.service.preview_scheme(new)
         if not self.confirm(report):
             return False
-        try:
-            backups.take(service, "before scheme change")
-            service.change_scheme(new)
-        except (RegisterError, OSError) as exc:
-            self.error.show_message(str(exc))
-            return False
-        # Undo steps hold levels of the old scheme; they cannot be replayed on the new one.
-        self._document.undo_stack.clear()
-        self._document.changed()
-        self.accept()
-        return True
+        # In the background, after the service's backup copy; the undo history is cleared
+        # (its steps hold levels of the old scheme). The dialog closes once it is done.
+        job = self._document.change_scheme(
+            new, lambda _report: self.accept(), refused=self.error.show_message
+        )
+        return job is not None
 
     @classmethod
     def ask(cls, document: RegisterDocument, parent: QWidget | None = None) -> None:
@@ -248,8 +325,10 @@ class SchemeDialog(QDialog):
 
 
 def describe(report: SchemeChangeReport) -> str:
+    if report.total_risks == 0:
+        return "There are no risks yet: the new scheme applies to the risks you add."
     return (
-        f"{report.risks_changing_band} of {report.total_risks} risks will change band"
+        f"{report.risks_changing_band} of {plural(report.total_risks, 'risk')} will change band"
         + (
             f", and {report.risks_with_levels_moved} will have their levels moved onto the "
             "new scale"

@@ -11,6 +11,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from riskreg.records import ActionRecord
 from ui.models.base import Index, ListTableModel
+from ui.plain import tip
 
 HEADERS = ("Ref", "Risk", "Action", "Partner", "Owner", "Due", "Status", "Progress")
 
@@ -85,5 +86,5 @@ class ActionTableModel(ListTableModel[ActionRecord]):
         if role == Qt.ItemDataRole.ForegroundRole and overdue and column == 5:
             return self._overdue
         if role == Qt.ItemDataRole.ToolTipRole and column == 2:
-            return action.description
+            return tip(action.description) or None  # as written, never as HTML
         return None

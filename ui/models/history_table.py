@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 
 from riskreg.records import ChangeRecord
 from ui.models.base import Index, ListTableModel
+from ui.plain import tip
 
 HEADERS = ("When", "Who", "From", "What", "Change")
 
@@ -73,5 +74,5 @@ class HistoryModel(ListTableModel[ChangeRecord]):
             what, how = describe(change)
             return (local.strftime("%d %b %Y %H:%M"), who, change.source, what, how)[index.column()]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"revision {change.revision}: {change.summary}"
+            return tip(f"revision {change.revision}: {change.summary}")  # as written
         return None

@@ -107,8 +107,14 @@ def _search_key(r: RiskRecord) -> str:
     return f"{r.ref}\n{r.title}\n{r.description}\n{r.owner}".casefold()
 
 
+UNRATED_BAND = "Unrated"
+"""The band filter's choice for drafts not scored yet (they are in no band)."""
+
+
 def _band(r: RiskRecord, context: TableContext) -> str:
     cells = context.scheme.cells
+    if r.current_likelihood is None or r.current_impact is None:
+        return UNRATED_BAND
     if r.current_likelihood > len(cells) or r.current_impact > len(cells[0]):
         return ""
     return context.scheme.band_names[cells[r.current_likelihood - 1][r.current_impact - 1]]

@@ -19,6 +19,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from riskreg.governance import appetite_reasons
 from riskreg.records import RiskRecord, Shares
 from riskreg.scoring import ScoringScheme
+from ui.plain import tip
 
 Index = QModelIndex | QPersistentModelIndex
 _NO_INDEX = QModelIndex()
@@ -94,6 +95,9 @@ class Column:
     score_of: Callable[[RiskRecord], tuple[int, int] | None] | None = None
     align_right: bool = False
     width: int = 100
+    unrated_last: str = ""
+    """A score attribute that is ``None`` on an unrated draft: such rows sort after the
+    rest whichever way the column is sorted (in ref order)."""
 
 
 def _date(value: date | None) -> str:
@@ -102,6 +106,18 @@ def _date(value: date | None) -> str:
 
 def _score(lik: int | None, imp: int | None) -> str:
     return "" if lik is None or imp is None else f"{lik * imp}  ({lik}×{imp})"
+
+
+UNRATED = "unrated"
+
+
+def _rating(lik: int | None, imp: int | None) -> str:
+    """An inherent or current score; only an unrated draft has none."""
+    return UNRATED if lik is None or imp is None else f"{lik * imp}  ({lik}×{imp})"
+
+
+def _levels(lik: int | None, imp: int | None) -> tuple[int, int] | None:
+    return None if lik is None or imp is None else (lik, imp)
 
 
 def shares_text(shares: Shares, lead: str) -> str:
@@ -127,10 +143,10 @@ def _by(key: Callable[[RiskRecord], Any]) -> SortKeyFactory:
 COLUMNS: tuple[Column, ...] = (
     Column("ref", "Ref", lambda r, c: r.ref, _attrs("number"), width=64),
     Column("title", "Title", lambda r, c: r.title, _by(lambda r: r.title.casefold()), width=340),
-    Column("current", "Current", lambda r, c: _score(r.current_likelihood, r.current_impact),
+    Column("current", "Current", lambda r, c: _rating(r.current_likelihood, r.current_impact),
            _attrs("current_score", "current_likelihood"),
-           score_of=lambda r: (r.current_likelihood, r.current_impact),
-           align_right=True, width=82),
+           score_of=lambda r: _levels(r.current_likelihood, r.current_impact),
+           align_right=True, width=82, unrated_last="current_score"),
     Column("trend", "Trend", lambda r, c: _TREND_ARROWS[c.trends.get(r.uuid, 0)],
            lambda c: lambda r: c.trends.get(r.uuid, 0), width=64),
     Column("status", "Status", lambda r, c: r.status.value, _attrs("status"), width=78),
@@ -140,10 +156,11 @@ COLUMNS: tuple[Column, ...] = (
     Column("shares", "Shares", lambda r, c: shares_text(r.shares, r.lead_partner),
            _by(lambda r: (-len(r.shares), r.shares)), width=150),
     Column("owner", "Owner", lambda r, c: r.owner, _by(lambda r: r.owner.casefold()), width=100),
-    Column("inherent", "Inherent", lambda r, c: _score(r.inherent_likelihood, r.inherent_impact),
+    Column("inherent", "Inherent",
+           lambda r, c: _rating(r.inherent_likelihood, r.inherent_impact),
            _attrs("inherent_score", "inherent_likelihood"),
-           score_of=lambda r: (r.inherent_likelihood, r.inherent_impact),
-           align_right=True, width=82),
+           score_of=lambda r: _levels(r.inherent_likelihood, r.inherent_impact),
+           align_right=True, width=82, unrated_last="inherent_score"),
     Column("target", "Target", lambda r, c: _score(r.target_likelihood, r.target_impact),
            _by(lambda r: (r.target_score or 0, r.target_likelihood or 0)),
            score_of=lambda r: (
@@ -246,16 +263,16 @@ class RiskTableModel(QAbstractTableModel):
             return record.uuid
         if role == Qt.ItemDataRole.ToolTipRole:
             if column.key == "title":
-                return record.description or record.title
+                return tip(record.description or record.title)  # as written, never as HTML
             if column.key == "flags":
                 reasons = self._context.appetite(record)
-                return "\n".join(reasons) if reasons else None
+                return tip("\n".join(reasons)) if reasons else None
             if column.score_of is not None:
                 levels = column.score_of(record)
                 if levels is not None:
                     scheme = self._context.scheme
                     band = scheme.band(*levels).name
-                    return (
+                    return tip(
                         f"{band}: likelihood {scheme.likelihood[levels[0] - 1].caption}, "
                         f"impact {scheme.impact[levels[1] - 1].caption}"
                     )
@@ -290,5 +307,21 @@ class RiskTableModel(QAbstractTableModel):
             self.endResetModel()
 
     def _sort_rows(self, column: int, order: Qt.SortOrder) -> None:
-        key = self._columns[column].sort_key(self._context)
-        self._rows.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
+        spec = self._columns[column]
+        key = spec.sort_key(self._context)
+        reverse = order == Qt.SortOrder.DescendingOrder
+        if not spec.unrated_last:
+            self._rows.sort(key=key, reverse=reverse)
+            return
+        # None does not compare with a score: unrated rows are set apart (one pass, no
+        # Python call per row) and follow the sorted rest in ref order.
+        rows = self._rows
+        scores = list(map(attrgetter(spec.unrated_last), rows))
+        if None not in scores:
+            rows.sort(key=key, reverse=reverse)
+            return
+        rated = [r for r, s in zip(rows, scores, strict=True) if s is not None]
+        unrated = [r for r, s in zip(rows, scores, strict=True) if s is None]
+        rated.sort(key=key, reverse=reverse)
+        unrated.sort(key=attrgetter("number"))
+        self._rows = rated + unrated

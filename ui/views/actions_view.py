@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from riskreg.errors import ValidationError
-from riskreg.records import ActionDraft, ActionRecord, ActionStatus
+from riskreg.records import ActionDraft, ActionRecord, Changes
 from ui.dialogs.action_dialog import ActionDialog
 from ui.document import RegisterDocument
 from ui.models.action_table import ActionTableModel
@@ -67,7 +67,14 @@ class RiskActionsView(QWidget):
         self.complete_button.clicked.connect(self.complete_selected)
         self.table.doubleClicked.connect(self.edit_selected)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        document.sig_changed.connect(self._register_changed)
         self.show_risk("")
+
+    def _register_changed(self, changes: Changes, _initiator: object) -> None:
+        """Its risk's actions changed (or the partners they name): read them again."""
+        uuid = self._risk_uuid
+        if uuid and (uuid in changes.action_risks or changes.reaches_every_risk):
+            self.refresh()
 
     def show_risk(self, uuid: str) -> None:
         self._risk_uuid = uuid
@@ -90,8 +97,10 @@ class RiskActionsView(QWidget):
     def add_action(self) -> ActionRecord | None:
         if not self._risk_uuid:
             return None
-        partners = self._document.service.list_partners()
-        values = ActionDialog.ask(partners, None, self)
+        settings = self._document.settings
+        assert settings is not None
+        risk = self._document.service.get_risk(self._risk_uuid)
+        values = ActionDialog.ask(list(settings.partners), None, self, risk=risk)
         if values is None:
             return None
         try:
@@ -104,7 +113,9 @@ class RiskActionsView(QWidget):
         action = self.selected()
         if action is None:
             return None
-        values = ActionDialog.ask(self._document.service.list_partners(), action, self)
+        settings = self._document.settings
+        assert settings is not None
+        values = ActionDialog.ask(list(settings.partners), action, self)
         if values is None:
             return None
         try:
@@ -117,10 +128,7 @@ class RiskActionsView(QWidget):
         action = self.selected()
         if action is None or not action.is_open:
             return None
-        today = self._document.service.today()
-        return self._document.edit_action(
-            action, {"status": ActionStatus.DONE, "progress": 100, "completed_on": today}
-        )
+        return self._document.complete_action(action)
 
     def _update_buttons(self) -> None:
         action = self.selected()
@@ -155,6 +163,11 @@ class AllActionsView(QWidget):
         layout.addWidget(self.table)
         self.partner_filter.currentIndexChanged.connect(self._apply)
         self.overdue_filter.toggled.connect(self._apply)
+        document.sig_changed.connect(self._register_changed)
+
+    def _register_changed(self, changes: Changes, _initiator: object) -> None:
+        if changes.actions or changes.partners or changes.everything or changes.risks:
+            self.refresh_if_shown()
 
     def refresh_if_shown(self) -> None:
         """Re-read now if the user can see this view, otherwise when it is next shown:
@@ -176,7 +189,8 @@ class AllActionsView(QWidget):
         self.partner_filter.blockSignals(True)
         self.partner_filter.clear()
         self.partner_filter.addItem("(any)", "")
-        for partner in service.list_partners():
+        settings = self._document.settings
+        for partner in settings.partners if settings is not None else ():
             self.partner_filter.addItem(f"{partner.code} – {partner.name}", partner.code)
         self.partner_filter.setCurrentIndex(max(0, self.partner_filter.findData(chosen or "")))
         self.partner_filter.blockSignals(False)

@@ -8,6 +8,7 @@ from PySide6.QtGui import QPainter, QPaintEvent, QStandardItem, QStandardItemMod
 from PySide6.QtWidgets import QHeaderView, QSplitter, QTableView, QVBoxLayout, QWidget
 
 from riskreg.governance import Exposure
+from riskreg.records import Changes
 from riskreg.render.exposure_painter import money, paint_exposure
 from ui.document import RegisterDocument
 
@@ -47,12 +48,29 @@ class ExposureView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(split)
+        self._shown = False
+        self._stale = True
+        document.sig_changed.connect(self._register_changed)
+
+    def set_shown(self, shown: bool) -> None:
+        """Its tab was raised (read it now if the register changed meanwhile) or left."""
+        self._shown = shown
+        if shown and self._stale and self.document.is_open:
+            self.refresh()
+
+    def _register_changed(self, changes: Changes, _initiator: object) -> None:
+        if not (changes.risks or changes.reaches_every_risk):
+            return
+        self._stale = True
+        if self._shown:
+            self.refresh()
 
     def refresh(self) -> None:
-        service = self.document.service
-        exposures = service.exposure_by_partner()
+        self._stale = False
+        exposures = self.document.service.exposure_by_partner()
+        settings = self.document.settings
         self.chart.exposures = exposures
-        self.chart.colours = {p.code: p.colour for p in service.list_partners()}
+        self.chart.colours = {p.code: p.colour for p in settings.partners} if settings else {}
         self.model.removeRows(0, self.model.rowCount())
         for e in exposures:
             cells = [QStandardItem(e.partner), QStandardItem(str(e.risks)),

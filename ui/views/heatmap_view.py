@@ -29,10 +29,12 @@ from riskreg.render.heatmap_painter import HeatMapLayout, paint_heat_map
 from riskreg.render.request import HeatMapRequest
 from ui.document import RegisterDocument
 from ui.models.risk_filter import RiskFilter
+from ui.plain import tip
 from ui.settings import Preferences
 from ui.views.fields import OptionalDateEdit
 
 if TYPE_CHECKING:
+    from riskreg.records import Changes
     from ui.printing import PrintPreview
 
 
@@ -96,7 +98,7 @@ class HeatMapCanvas(QWidget):
                 shown = titles[:25] + (
                     [f"… and {len(titles) - 25} more"] if len(titles) > 25 else []
                 )
-                QToolTip.showText(event.globalPos(), "\n".join(shown), self)
+                QToolTip.showText(event.globalPos(), tip("\n".join(shown)), self)  # as written
             else:
                 QToolTip.hideText()
             return True
@@ -145,6 +147,23 @@ class HeatMapView(QWidget):
         self.transpose.toggled.connect(self._transpose)
         self.print_button.clicked.connect(self.print_map)
         self.export_button.clicked.connect(self._choose_export)
+        self._shown = False
+        self._stale = True
+        document.sig_changed.connect(self._register_changed)
+
+    def set_shown(self, shown: bool) -> None:
+        """Its tab was raised (read it now if the register changed meanwhile) or left."""
+        self._shown = shown
+        if shown and self._stale and self._document.is_open:
+            self.refresh()
+
+    def _register_changed(self, changes: Changes, _initiator: object) -> None:
+        """Any change of risks or settings may move a cell: re-read when shown, else later."""
+        if not (changes.touched_risks or changes.reaches_every_risk or changes.register):
+            return
+        self._stale = True
+        if self._shown:
+            self.refresh()
 
     def _transpose(self, on: bool) -> None:
         Preferences().heat_map_transposed = on  # remembered for the next start
@@ -166,6 +185,7 @@ class HeatMapView(QWidget):
         self.canvas.update()
 
     def refresh(self) -> None:
+        self._stale = False
         service = self._document.service
         basis = Basis(self.basis.currentData())
         wanted = self.heat_filter()
@@ -191,12 +211,16 @@ class HeatMapView(QWidget):
         return HeatMapRequest(
             heat=heat,
             arrows=tuple(self.canvas.arrows),
-            title=self._document.service.register_info().name,
+            title=self._register_name(),
             key=tuple(self.canvas.placed),
             arrows_label=self.canvas.arrows_label,
             transposed=self.canvas.transposed,
             outlined=self.canvas.outlined,
         )
+
+    def _register_name(self) -> str:
+        settings = self._document.settings
+        return settings.info.name if settings is not None else ""
 
     def print_map(self) -> PrintPreview:
         from ui.printing import preview_heat_map

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
-from riskreg.records import ChangeRecord
+from riskreg.records import ChangeRecord, Changes
 from ui.document import RegisterDocument
 from ui.models.history_table import HistoryModel
+from ui.plain import escaped
 
 
 class HistoryView(QWidget):
@@ -17,6 +19,7 @@ class HistoryView(QWidget):
         self._document = document
         self._uuid = ""
         self.trend_label = QLabel()
+        self.trend_label.setTextFormat(Qt.TextFormat.RichText)  # its own markup; the ref escaped
         self.model = HistoryModel(self)
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -29,23 +32,32 @@ class HistoryView(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.trend_label)
         layout.addWidget(self.table)
+        document.sig_changed.connect(self._register_changed)
         self.show_risk("")
 
+    def _register_changed(self, changes: Changes, _initiator: object) -> None:
+        if self._uuid and changes.touches_risk(self._uuid):
+            self.refresh()
+
     def show_risk(self, uuid: str) -> None:
+        """The risk's change log, its score over time and its direction of travel, read
+        in one transaction."""
         self._uuid = uuid
         if not uuid:
             self.model.set_rows([])
             self.trend_label.setText("Select a risk to see its history.")
             return
-        service = self._document.service
-        changes = service.history(uuid)
+        found = self._document.service.risk_history(uuid)
+        changes, record = found.changes, found.risk
         self.model.set_rows(changes)
-        record = service.get_risk(uuid)
+        if record.current_likelihood is None or record.current_impact is None:
+            self.trend_label.setText(f"<b>{escaped(record.ref)}</b> is an unrated draft: not "
+                                     "scored yet.")  # fmt: skip
+            return
         scores = self._score_path(changes, record.current_likelihood, record.current_impact)
-        trend = service.trends().get(uuid, 0)
-        arrow = {1: "▲ rising", -1: "▼ falling", 0: "steady"}[trend]
+        arrow = {1: "▲ rising", -1: "▼ falling", 0: "steady"}[found.trend or 0]
         self.trend_label.setText(
-            f"<b>{record.ref}</b> current score {record.current_score} — trend {arrow}. "
+            f"<b>{escaped(record.ref)}</b> current score {record.current_score} — trend {arrow}. "
             f"Score over time: {' → '.join(str(s) for s in scores)}"
         )
 

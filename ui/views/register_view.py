@@ -21,8 +21,9 @@ from PySide6.QtWidgets import (
 )
 
 from riskreg.records import CategoryRecord, PartnerRecord, RiskRecord
-from ui.models.risk_filter import PreparedRisks, RiskFilter
+from ui.models.risk_filter import UNRATED_BAND, PreparedRisks, RiskFilter
 from ui.models.risk_table import RiskTableModel, TableContext
+from ui.views.flow_layout import FlowLayout
 
 ANY = "(any)"
 
@@ -45,6 +46,8 @@ class RegisterView(QWidget):
         self._loading_total: int | None = None
         self._filter = RiskFilter()
         self._selected_uuid = ""
+        self._selected_shown = True
+        """Whether the selected risk is among the rows shown (a filter may hide it)."""
 
         self.search = QLineEdit(placeholderText="Search ref, title, description, owner…")
         self.search.setClearButtonEnabled(True)
@@ -60,6 +63,7 @@ class RegisterView(QWidget):
         self.escalated_filter.setToolTip("Escalated to the joint management team or above")
         self.overdue_filter = QCheckBox("Overdue actions")
         self.count_label = QLabel()
+        self.count_label.setTextFormat(Qt.TextFormat.PlainText)
         self.clear_cell_button = QPushButton("Show all cells")
         self.clear_cell_button.hide()
         for combo, tip in (
@@ -97,20 +101,22 @@ class RegisterView(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
         top.addWidget(self.clear_cell_button)
-        top.addWidget(self.review_due_filter)
-        top.addWidget(self.review_overdue_filter)
-        top.addWidget(self.appetite_filter)
-        top.addWidget(self.escalated_filter)
-        top.addWidget(self.overdue_filter)
-        bar = QHBoxLayout()
+        bar = FlowLayout()  # wraps onto further lines on a narrow screen
         for label, widget in (
             ("Partner", self.partner_filter),
             ("Category", self.category_filter),
             ("Status", self.status_filter),
             ("Band", self.band_filter),
         ):
-            bar.addWidget(QLabel(label))
-            bar.addWidget(widget, 1)
+            pair = QWidget()
+            row = QHBoxLayout(pair)
+            row.setContentsMargins(0, 0, 0, 0)
+            row.addWidget(QLabel(label))
+            row.addWidget(widget)
+            bar.addWidget(pair)
+        for box in (self.review_due_filter, self.review_overdue_filter, self.appetite_filter,
+                    self.escalated_filter, self.overdue_filter):  # fmt: skip
+            bar.addWidget(box)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 0)
         layout.addLayout(top)
@@ -159,7 +165,7 @@ class RegisterView(QWidget):
             (self.partner_filter, [(f"{p.code} – {p.name}", p.code) for p in partners]),
             (self.category_filter, [(c.name, c.name) for c in categories]),
             (self.status_filter, [(s, s) for s in statuses]),
-            (self.band_filter, [(b, b) for b in bands]),
+            (self.band_filter, [(b, b) for b in bands] + [(UNRATED_BAND, UNRATED_BAND)]),
         ):
             chosen = self._combo_value(combo)
             combo.blockSignals(True)
@@ -200,6 +206,23 @@ class RegisterView(QWidget):
 
     def selected_uuid(self) -> str:
         return self._selected_uuid
+
+    def restore_selection(self, uuid: str) -> None:
+        """Select ``uuid`` again (or nothing) without announcing it: the user cancelled
+        moving away from the risk being edited."""
+        self._selected_uuid = uuid
+        selection = self.table.selectionModel()
+        blocked = selection.blockSignals(True)
+        try:
+            row = self.model.row_of(uuid) if uuid else None
+            self._selected_shown = row is not None or not uuid
+            if row is None:
+                self.table.clearSelection()
+                self.table.setCurrentIndex(self.model.index(-1, -1))
+            else:
+                self.table.selectRow(row)
+        finally:
+            selection.blockSignals(blocked)
 
     def select_uuid(self, uuid: str) -> None:
         row = self.model.row_of(uuid)
@@ -246,6 +269,12 @@ class RegisterView(QWidget):
     def _show(self, context: TableContext | None) -> None:
         shown = self._prepared.apply(self._filter)
         self.model.set_rows(shown, context)
+        visible = not self._selected_uuid or self.model.row_of(self._selected_uuid) is not None
+        if self._selected_shown and not visible:  # the filter just hid the selected risk
+            self._selected_shown = False
+            self.sig_risk_selected.emit("")
+        elif visible:
+            self._selected_shown = True
         total = len(self._prepared.rows)
         if self._loading_total is not None:
             self.count_label.setText(
@@ -270,4 +299,5 @@ class RegisterView(QWidget):
         uuid = self.model.row(row).uuid if 0 <= row < self.model.rowCount() else ""
         if uuid != self._selected_uuid:
             self._selected_uuid = uuid
+            self._selected_shown = True
             self.sig_risk_selected.emit(uuid)

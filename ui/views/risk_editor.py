@@ -1,13 +1,21 @@
-"""The risk editor beside the table: edit the selected risk, save when valid, revert."""
+"""The risk editor beside the table: edit the selected risk, save when valid, revert.
+
+Nothing reaches the register until the user saves: leaving a risk with unsaved typing
+(another row, a filter that hides it, another tab, another register, closing the window)
+asks Save / Discard / Cancel first, through ``ask_unsaved`` (a seam tests answer).
+"""
 
 from __future__ import annotations
 
+import enum
 import html
 
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -15,13 +23,25 @@ from PySide6.QtWidgets import (
 )
 
 from riskreg.errors import NotFound, ValidationError
-from riskreg.records import RiskRecord
+from riskreg.records import Changes, RiskRecord
 from ui.document import RegisterDocument
+from ui.plain import escaped
 from ui.views.risk_form import RiskForm
+
+
+class Unsaved(enum.Enum):
+    """The user's answer about unsaved typing."""
+
+    SAVE = "save"
+    DISCARD = "discard"
+    CANCEL = "cancel"
 
 
 class RiskEditor(QWidget):
     """Holds the record being edited; nothing reaches the register until Save."""
+
+    sig_dirty_changed = Signal(bool)
+    """The editor holds typing not yet saved (True), or no longer does (False)."""
 
     def __init__(self, document: RegisterDocument, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -32,44 +52,48 @@ class RiskEditor(QWidget):
         self.placeholder = QLabel("Select a risk in the register to see and edit it here.")
         self.placeholder.setWordWrap(True)
         self.pending_label = QLabel()
+        self.pending_label.setTextFormat(Qt.TextFormat.PlainText)  # names the risk's ref
         self.pending_label.setWordWrap(True)
+        self.pending_label.setTextFormat(Qt.TextFormat.PlainText)
         self.pending_label.setStyleSheet(
             "background: #fff4e5; color: #663c00; padding: 4px; border-radius: 3px;"
         )
         self.pending_label.hide()
         self.governance_label = QLabel()
+        self.governance_label.setTextFormat(Qt.TextFormat.RichText)  # the register's text escaped
         self.governance_label.setWordWrap(True)
         self.reviewed_button = QPushButton("Mark reviewed today")
         self.reviewed_button.setToolTip("Last reviewed today; the next review follows the band")
         self.escalation_button = QPushButton("Escalation…")
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.reviewed_button)
-        buttons.addWidget(self.escalation_button)
-        governance = QVBoxLayout()
-        governance.addWidget(self.governance_label)
-        governance.addLayout(buttons)
-        scroll = QScrollArea()
-        scroll.setWidget(self.form)
-        scroll.setWidgetResizable(True)
+        header = QHBoxLayout()
+        header.addWidget(self.governance_label, 1)
+        header.addWidget(self.reviewed_button)
+        header.addWidget(self.escalation_button)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidget(self.form)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.buttons = QDialogButtonBox()
         self.save_button: QPushButton = self.buttons.addButton(QDialogButtonBox.StandardButton.Save)
         self.revert_button: QPushButton = self.buttons.addButton(
             QDialogButtonBox.StandardButton.Reset
         )
         self.revert_button.setText("Revert")
+        self.save_button.setToolTip("Save the changes to this risk (Ctrl+S)")
+        self.revert_button.setToolTip("Drop the changes typed since the last save")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.placeholder)
         layout.addWidget(self.pending_label)
-        layout.addLayout(governance)
-        layout.addWidget(scroll, 1)
+        layout.addLayout(header)
+        layout.addWidget(self.scroll_area, 1)
         layout.addWidget(self.buttons)
         self.reviewed_button.clicked.connect(self.mark_reviewed)
         self.escalation_button.clicked.connect(self.change_escalation)
         self.save_button.clicked.connect(self.save)
         self.revert_button.clicked.connect(self.revert)
         self.form.sig_edited.connect(self._edited)
+        document.sig_changed.connect(self._register_changed)
         if document.is_open:  # otherwise the window refreshes it once the register is open
             self.refresh_choices()
         self.show_risk("")
@@ -83,22 +107,58 @@ class RiskEditor(QWidget):
         return self._dirty
 
     def refresh_choices(self) -> None:
-        service = self._document.service
-        self.form.set_choices(service.scheme(), service.list_partners(), service.list_categories())
+        settings = self._document.settings
+        if settings is not None:
+            self.form.set_choices(settings.scheme, settings.partners, settings.categories)
+
+    # -- moving between risks -----------------------------------------------------------
+    def leave(self, next_uuid: str) -> bool:
+        """Let go of the risk being edited for ``next_uuid`` (or none), after ``settle``.
+        False if the user cancels, or if the typing they chose to save cannot be saved
+        (it stays, with the reasons beside the fields)."""
+        if self._record is not None and self._record.uuid == next_uuid:
+            return True
+        if not self.settle():
+            return False
+        self.show_risk(next_uuid)
+        return True
+
+    def settle(self) -> bool:
+        """Unsaved typing is saved or discarded as the user answers; the risk stays shown.
+        False if the user cancels or the save is refused."""
+        if not self._dirty or self._record is None:
+            return True
+        answer = self.ask_unsaved(self._record)
+        if answer is Unsaved.CANCEL:
+            return False
+        if answer is Unsaved.SAVE:
+            return self.save()
+        self.revert()
+        return True
+
+    def ask_unsaved(self, record: RiskRecord) -> Unsaved:
+        """Save, discard or keep editing the unsaved changes (tests replace this seam)."""
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Unsaved changes",
+            f"{record.ref} has changes that are not saved yet.",
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setInformativeText("Save them, discard them, or cancel to keep editing.")
+        box.setDefaultButton(QMessageBox.StandardButton.Save)
+        answer = box.exec()
+        if answer == QMessageBox.StandardButton.Save:
+            return Unsaved.SAVE
+        if answer == QMessageBox.StandardButton.Discard:
+            return Unsaved.DISCARD
+        return Unsaved.CANCEL
 
     def show_risk(self, uuid: str) -> None:
-        """Load a risk (or nothing). Typing not yet saved is never dropped: moving to another
-        risk saves it first, and if it cannot be saved the editor stays on it and says why."""
-        if self._dirty and self._record is not None:
-            if self._record.uuid == uuid:
-                return
-            if not self.save():
-                self.pending_label.setText(
-                    f"Your changes to {self._record.ref} are not saved yet. Correct and save "
-                    "them, or revert them, to edit another risk."
-                )
-                self.pending_label.show()
-                return
+        """Load a risk (or nothing), dropping what the editor held: callers ask first."""
         self.pending_label.hide()
         record = None
         if uuid:
@@ -106,6 +166,9 @@ class RiskEditor(QWidget):
                 record = self._document.service.get_risk(uuid)
             except NotFound:
                 record = None
+        self._show(record)
+
+    def _show(self, record: RiskRecord | None) -> None:
         self._record = record
         self.placeholder.setVisible(record is None)
         self.form.setEnabled(record is not None)
@@ -119,69 +182,90 @@ class RiskEditor(QWidget):
 
         for button in (self.reviewed_button, self.escalation_button):
             button.setEnabled(record is not None)
-        if record is None:
+        settings = self._document.settings
+        if record is None or settings is None:
             self.governance_label.clear()
             return
-        service = self._document.service
-        partnership, partners = service.appetites()
-        reasons = appetite_reasons(record, service.scheme(), partnership, partners)
-        text = f"{record.ref} — escalation: <b>{record.escalation.value}</b>"
+        reasons = appetite_reasons(record, settings.scheme, settings.partnership_appetite,
+                                   settings.partner_appetite)  # fmt: skip
+        text = f"{escaped(record.ref)} — escalation: <b>{escaped(record.escalation.value)}</b>"
         if reasons:
             text += "".join(f"<br><span style='color:#b26a00'>⚠ {html.escape(r)}</span>"
                             for r in reasons)  # fmt: skip
         self.governance_label.setText(text)
 
-    def mark_reviewed(self) -> None:
-        if self._record is None or (self._dirty and not self.save()):
+    # -- the register changed -----------------------------------------------------------
+    def _register_changed(self, changes: Changes, initiator: object) -> None:
+        """Another view's change, an undo, or another user's: show the stored risk, unless
+        the user is typing (their typing stays; a save then meets the version check)."""
+        if changes.reaches_every_risk:
+            self.refresh_choices()
+        if initiator is self or self._record is None:
             return
-        updated = self._document.mark_reviewed(self._record)
-        if updated is not None:
-            self._record = updated
-            self.form.load(updated)
-            self._set_dirty(False)
-
-    def change_escalation(self) -> None:
-        from ui.dialogs.escalation import EscalationDialog
-
-        if self._record is None or (self._dirty and not self.save()):
-            return
-        choice = EscalationDialog.ask(self._record, self)
-        if choice is not None:
-            updated = self._document.escalate(self._record, *choice)
-            if updated is not None:
-                self.show_risk(updated.uuid)
+        if changes.touches_risk(self._record.uuid):
+            if self._dirty:
+                self.pending_label.setText(
+                    f"{self._record.ref} was changed elsewhere while you typed. Save to try "
+                    "yours (you will be told if it conflicts), or Revert to see theirs."
+                )
+                self.pending_label.show()
+            else:
+                self.show_risk(self._record.uuid)
 
     def reload_if_clean(self) -> None:
-        """After the register changed elsewhere: show the stored risk unless the user is typing."""
+        """Show the stored risk unless the user is typing."""
         if self._record is not None and not self._dirty:
-            self.refresh_choices()
             self.show_risk(self._record.uuid)
 
+    # -- saving -------------------------------------------------------------------------
     def save(self) -> bool:
         if self._record is None:
             return False
         problems = self.form.local_problems()
         if problems:
             self.form.show_problems(problems)
+            self._reveal_problems()
             return False
         try:
-            updated = self._document.edit_risk(self._record, self.form.values())
+            updated = self._document.edit_risk(self._record, self.form.values(), initiator=self)
         except ValidationError as exc:
             self.form.show_problems(exc.problems)
+            self._reveal_problems()
             return False
         if updated is None:  # refused (conflict, busy, rule): the document told the user
             return False
-        self._record = updated
-        self.form.load(updated)
-        self._set_dirty(False)
-        self.pending_label.hide()
+        self._show(updated)
         return True
 
     def revert(self) -> None:
         if self._record is not None:
             self._set_dirty(False)
-            self.pending_label.hide()
             self.show_risk(self._record.uuid)
+
+    def mark_reviewed(self) -> None:
+        if self._record is None or not self.settle():
+            return
+        updated = self._document.mark_reviewed(self._record, initiator=self)
+        if updated is not None:
+            self._show(updated)
+
+    def change_escalation(self) -> None:
+        from ui.dialogs.escalation import EscalationDialog
+
+        if self._record is None or not self.settle():
+            return
+        choice = EscalationDialog.ask(self._record, self)
+        if choice is not None:
+            updated = self._document.escalate(self._record, *choice, initiator=self)
+            if updated is not None:
+                self._show(updated)
+
+    def _reveal_problems(self) -> None:
+        """Scroll to the first message, so a refusal is never out of sight."""
+        for label in self.form.message_labels():
+            if label.isVisibleTo(self.form):
+                self.scroll_area.ensureWidgetVisible(label, 0, 40)
+                return
 
     def _edited(self) -> None:
         if self._record is not None:
@@ -189,6 +273,9 @@ class RiskEditor(QWidget):
             self.form.show_problems(self.form.local_problems())
 
     def _set_dirty(self, dirty: bool) -> None:
+        changed = dirty != self._dirty
         self._dirty = dirty
         self.save_button.setEnabled(dirty)
         self.revert_button.setEnabled(dirty)
+        if changed:
+            self.sig_dirty_changed.emit(dirty)

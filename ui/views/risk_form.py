@@ -1,5 +1,8 @@
 """Every field of a risk, grouped as a risk lead thinks of them, with live scores and
 messages beside the fields. Shared by the editor panel and the new-risk dialog.
+
+The groups stand in one column, or in two when the form is wide enough for both (a wide
+screen); titles show from their start, level names whole, the score and band in full.
 """
 
 from __future__ import annotations
@@ -8,12 +11,14 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QGridLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -33,11 +38,16 @@ from riskreg.records import (
     Visibility,
 )
 from riskreg.scoring import ScoringScheme
+from ui.plain import escaped, plain, tip
 from ui.views.fields import ErrorLabel, MoneyEdit, OptionalDateEdit
 from ui.views.share_editor import ShareEditor
 
 BASES = ("inherent", "current", "target")
 TEXT_FIELDS = ("description", "cause", "consequence", "controls")
+TWO_COLUMNS_FROM = 900
+"""Form width (pixels) from which the groups stand in two columns."""
+DATE_FIELDS = ("target_date", "raised_on", "last_reviewed", "next_review")
+MONEY_FIELDS = ("cost_min", "cost_likely", "cost_max")
 
 
 def _text_box(lines: int = 3) -> QPlainTextEdit:
@@ -58,6 +68,7 @@ class RiskForm(QWidget):
 
         # identification
         self.ref_label = QLabel("new risk")
+        self.ref_label.setTextFormat(Qt.TextFormat.RichText)  # its own markup; the ref escaped
         self.title = QLineEdit()
         self.category = QComboBox()
         self.status = QComboBox()
@@ -70,6 +81,7 @@ class RiskForm(QWidget):
         self.likelihood: dict[str, QComboBox] = {b: QComboBox() for b in BASES}
         self.impact: dict[str, QComboBox] = {b: QComboBox() for b in BASES}
         self.score_labels: dict[str, QLabel] = {b: QLabel() for b in BASES}
+        plain(*self.score_labels.values())  # band names from the register
         self.target_date = OptionalDateEdit()
         self.proximity = QComboBox()
         self.proximity.addItem("—", "")
@@ -95,16 +107,53 @@ class RiskForm(QWidget):
         self.last_reviewed = OptionalDateEdit()
         self.next_review = OptionalDateEdit()
 
-        layout = QVBoxLayout(self)
-        layout.addWidget(self._identification_group())
-        layout.addWidget(self._assessment_group())
-        layout.addWidget(self._ownership_group())
-        layout.addWidget(self._response_group())
-        layout.addWidget(self._dates_group())
-        layout.addStretch(1)
+        for combo in (*self.likelihood.values(), *self.impact.values()):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.left_groups = [self._identification_group(), self._assessment_group()]
+        self.right_groups = [self._ownership_group(), self._response_group(),
+                             self._dates_group()]  # fmt: skip
+        self._columns = QHBoxLayout(self)
+        self._columns.setContentsMargins(0, 0, 0, 0)
+        self._left = QVBoxLayout()
+        self._right = QVBoxLayout()
+        self._columns.addLayout(self._left, 1)
+        self._columns.addLayout(self._right, 1)
+        self._two_columns: bool | None = None
+        self._arrange(two_columns=False)
         self._connect()
 
     # -- layout -------------------------------------------------------------------------
+    @property
+    def two_columns(self) -> bool:
+        return bool(self._two_columns)
+
+    def _arrange(self, *, two_columns: bool) -> None:
+        """The groups in one column, or the assessment beside the ownership."""
+        if two_columns == self._two_columns:
+            return
+        self._two_columns = two_columns
+        for layout in (self._left, self._right):
+            while layout.count():
+                layout.takeAt(0)
+        self._columns.setStretch(1, 1 if two_columns else 0)
+        left = self.left_groups if two_columns else self.left_groups + self.right_groups
+        for group in left:
+            self._left.addWidget(group)
+        self._left.addStretch(1)
+        if two_columns:
+            for group in self.right_groups:
+                self._right.addWidget(group)
+            self._right.addStretch(1)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._arrange(two_columns=event.size().width() >= TWO_COLUMNS_FROM)
+        super().resizeEvent(event)
+
+    def message_labels(self) -> list[ErrorLabel]:
+        """The error labels in the order the fields stand (the editor scrolls to the first
+        one showing)."""
+        return list(dict.fromkeys(self.errors.values()))
+
     def _row(self, form: QFormLayout, label: str, widget: QWidget, field: str) -> None:
         holder = QWidget()
         inner = QVBoxLayout(holder)
@@ -131,28 +180,34 @@ class RiskForm(QWidget):
     def _assessment_group(self) -> QGroupBox:
         group = QGroupBox("Assessment")
         grid = QGridLayout(group)
-        for column, heading in enumerate(("", "Likelihood", "Impact", "Score and band"), start=0):
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(2, 1)
+        for column, heading in enumerate(("Basis, score and band", "Likelihood", "Impact")):
             grid.addWidget(QLabel(f"<b>{heading}</b>"), 0, column)
         for row, basis in enumerate(BASES, start=1):
-            grid.addWidget(QLabel(basis.capitalize()), row * 2 - 1, 0)
+            label = self.score_labels[basis]
+            label.setMargin(3)
+            holder = QWidget()
+            stacked = QVBoxLayout(holder)
+            stacked.setContentsMargins(0, 0, 0, 0)
+            stacked.setSpacing(2)
+            stacked.addWidget(QLabel(basis.capitalize()))
+            stacked.addWidget(label)
+            grid.addWidget(holder, row * 2 - 1, 0)
             grid.addWidget(self.likelihood[basis], row * 2 - 1, 1)
             grid.addWidget(self.impact[basis], row * 2 - 1, 2)
-            label = self.score_labels[basis]
-            label.setMinimumWidth(130)
-            label.setMargin(3)
-            grid.addWidget(label, row * 2 - 1, 3)
             error = ErrorLabel()
             self.errors[f"{basis}_likelihood"] = error
             self.errors[f"{basis}_impact"] = error
-            grid.addWidget(error, row * 2, 1, 1, 3)
+            grid.addWidget(error, row * 2, 0, 1, 3)
         grid.addWidget(QLabel("Target date"), 7, 0)
         grid.addWidget(self.target_date, 7, 1, 1, 2)
         self.errors["target_date"] = ErrorLabel()
-        grid.addWidget(self.errors["target_date"], 8, 1, 1, 3)
+        grid.addWidget(self.errors["target_date"], 8, 1, 1, 2)
         grid.addWidget(QLabel("Proximity"), 9, 0)
         grid.addWidget(self.proximity, 9, 1, 1, 2)
         self.errors["proximity"] = ErrorLabel()
-        grid.addWidget(self.errors["proximity"], 10, 1, 1, 3)
+        grid.addWidget(self.errors["proximity"], 10, 1, 1, 2)
         return group
 
     def _ownership_group(self) -> QGroupBox:
@@ -188,6 +243,7 @@ class RiskForm(QWidget):
 
         for line in (self.title, self.owner, self.cost_min, self.cost_max):
             line.textEdited.connect(edited)
+        self.title.editingFinished.connect(lambda: self.title.setCursorPosition(0))
         self.cost_likely.textEdited.connect(lambda _text: self._cost_changed())
         for box in (self.description, self.cause, self.consequence, self.controls):
             box.textChanged.connect(edited)
@@ -220,9 +276,11 @@ class RiskForm(QWidget):
                 combo.clear()
                 if basis == "target":
                     combo.addItem("—", 0)
+                else:  # only a Draft may stay unrated; the register says so on save
+                    combo.addItem("unrated", 0)
                 for level in levels:
                     combo.addItem(level.caption, level.value)
-                    combo.setItemData(combo.count() - 1, level.description, 3)  # tooltip
+                    combo.setItemData(combo.count() - 1, tip(level.description), 3)  # tooltip
                 combo.blockSignals(False)
         self.category.clear()
         self.category.addItem("—", "")
@@ -252,8 +310,8 @@ class RiskForm(QWidget):
                 _select(self.visibility, Visibility.JOINT)
                 _select(self.response, Response.TREAT)
                 _select(self.proximity, None)
-                lead = lead or (self.lead_partner.itemData(0) or "")
-                _select(self.lead_partner, lead)
+                _select(self.lead_partner, lead or None)
+                lead = self.lead_partner.currentData() or ""  # a partner of this register
                 for basis in BASES:
                     default = None if basis == "target" else 3
                     _select(self.likelihood[basis], default)
@@ -266,8 +324,9 @@ class RiskForm(QWidget):
                 self.last_reviewed.set_value(None)
                 self.next_review.set_value(None)
             else:
-                self.ref_label.setText(f"<b>{record.ref}</b>  ·  version {record.version}")
+                self.ref_label.setText(f"<b>{escaped(record.ref)}</b>  ·  version {record.version}")
                 self.title.setText(record.title)
+                self.title.setCursorPosition(0)  # long titles show from their start
                 self.description.setPlainText(record.description)
                 self.cause.setPlainText(record.cause)
                 self.consequence.setPlainText(record.consequence)
@@ -343,8 +402,24 @@ class RiskForm(QWidget):
             problems.append(
                 Problem("target_likelihood", "give both target likelihood and impact, or neither")
             )
-        if self.raised_on.value() is None:
+        for name in DATE_FIELDS:
+            problem = getattr(self, name).problem()
+            if problem:
+                problems.append(Problem(name, problem))
+        if self.raised_on.value() is None and not self.raised_on.problem():
             problems.append(Problem("raised_on", "Raised is required"))
+        amounts = {name: getattr(self, name) for name in MONEY_FIELDS}
+        for name, field in amounts.items():
+            if field.problem():
+                problems.append(Problem(name, field.problem()))
+        given = [(name, f.value()) for name, f in amounts.items() if f.value() is not None]
+        if [v for _, v in given] != sorted(v for _, v in given):
+            problems.append(
+                Problem(
+                    "cost_max" if "cost_max" in dict(given) else "cost_likely",
+                    "the costs must run minimum ≤ most likely ≤ maximum",
+                )
+            )
         return problems
 
     def clear_problems(self) -> None:
@@ -375,6 +450,7 @@ class RiskForm(QWidget):
                 continue
             band = self._scheme.band(lik, imp)
             label.setText(f"{lik * imp}  ·  {band.name}")
+            label.setToolTip(f"Score {lik * imp} (likelihood {lik} × impact {imp}): {band.name}")
             label.setStyleSheet(
                 f"background: {band.colour}; color: {_text_colour(band.colour)};"
                 " border-radius: 3px; font-weight: bold;"

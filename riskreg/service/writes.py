@@ -1,0 +1,382 @@
+"""Writes shared by the use cases: validated inserts and field changes, each logged."""
+
+from __future__ import annotations
+
+import uuid as uuidlib
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import flag_modified
+
+from riskreg.bulk import insert_rows, new_uuids
+from riskreg.choices import (
+    ActionStatus,
+    EscalationLevel,
+    RiskStatus,
+)
+from riskreg.errors import (
+    Problem,
+    ValidationError,
+)
+from riskreg.model import (
+    Action,
+    Base,
+    Risk,
+    RiskShare,
+)
+from riskreg.records import (
+    ActionDraft,
+    CategoryRecord,
+    PartnerRecord,
+    RiskDraft,
+    SchemeChangeReport,
+    Shares,
+)
+from riskreg.scoring import ScoringScheme
+from riskreg.server import kept_log
+from riskreg.service.changes import CREATED
+from riskreg.service.unit_of_work import (
+    Work,
+)
+from riskreg.validation import (
+    ACTION_FIELDS,
+    RISK_FIELDS,
+    Context,
+    check_columns,
+    check_fields,
+    check_risk_consistency,
+    check_shares,
+    check_value,
+    normalise_shares,
+    plainly_valid,
+    rating_problems,
+)
+
+_RISK_TABLE = Base.metadata.tables["risk"]
+_ACTION_TABLE = Base.metadata.tables["action"]
+_SHARE_TABLE = Base.metadata.tables["risk_share"]
+
+
+def risk_ref(number: int) -> str:
+    return f"R-{number:03d}"
+
+
+def action_ref(number: int) -> str:
+    return f"A-{number:03d}"
+
+
+def partner_problems(partner: PartnerRecord) -> list[Problem]:
+    problems = []
+    code = partner.code
+    if not code or len(code) > 12 or not all(c.isalnum() or c in "-_" for c in code):
+        problems.append(
+            Problem("code", f"partner code {code!r} must be 1–12 letters, digits, - or _")
+        )
+    if code != code.upper():
+        problems.append(Problem("code", f"partner code {code!r} must be in capitals"))
+    if not partner.name.strip() or len(partner.name) > 200:
+        problems.append(Problem("name", "a partner needs a name of at most 200 characters"))
+    if len(partner.contact) > 200:
+        problems.append(Problem("contact", "contact can be at most 200 characters"))
+    colour = partner.colour
+    if (
+        len(colour) != 7
+        or not colour.startswith("#")
+        or not all(c in "0123456789abcdefABCDEF" for c in colour[1:])
+    ):
+        problems.append(Problem("colour", f"colour {colour!r} is not #rrggbb"))
+    return problems
+
+
+def partner_columns(partner: PartnerRecord) -> dict[str, Any]:
+    return {
+        "code": partner.code,
+        "name": partner.name,
+        "colour": partner.colour,
+        "contact": partner.contact,
+        "active": partner.active,
+    }
+
+
+def _action_draft_problems(draft: ActionDraft, ctx: Context, prefix: str) -> list[Problem]:
+    problems = []
+    for name, spec in ACTION_FIELDS.items():
+        value = getattr(draft, name)
+        if plainly_valid(spec, value, ctx):
+            continue
+        message = check_value(name, spec, value, ctx)
+        if message:
+            problems.append(Problem(prefix + name, message))
+    return problems
+
+
+def _draft_columns(drafts: Sequence[RiskDraft], today: date) -> dict[str, list[Any]]:
+    """The drafts' values field by field, with the documented defaults filled in."""
+    columns = {name: [getattr(d, name) for d in drafts] for name in RISK_FIELDS}
+    columns["raised_on"] = [v or today for v in columns["raised_on"]]
+    columns["current_likelihood"] = [
+        v if v is not None else d.inherent_likelihood
+        for v, d in zip(columns["current_likelihood"], drafts, strict=True)
+    ]
+    columns["current_impact"] = [
+        v if v is not None else d.inherent_impact
+        for v, d in zip(columns["current_impact"], drafts, strict=True)
+    ]
+    return columns
+
+
+_CONSISTENCY_FIELDS = ("target_likelihood", "target_impact", "cost_min", "cost_likely", "cost_max")
+
+
+def _draft_problems(
+    drafts: Sequence[RiskDraft], columns: dict[str, list[Any]], ctx: Context
+) -> list[Problem]:
+    """Every problem of every draft, named ``risk N: field`` when there are several."""
+    found = check_columns(columns, RISK_FIELDS, ctx) + rating_problems(columns)
+    for index, draft in enumerate(drafts):
+        if any(getattr(draft, name) is not None for name in _CONSISTENCY_FIELDS):
+            found += [(index, p) for p in check_risk_consistency(
+                {name: columns[name][index] for name in _CONSISTENCY_FIELDS}
+            )]  # fmt: skip
+        if draft.shares is not None:
+            found += [(index, p) for p in check_shares(draft.shares, ctx)]
+    owners = [(i, n) for i, d in enumerate(drafts) for n in range(1, len(d.actions) + 1)]
+    if owners:
+        actions = [a for d in drafts for a in d.actions]
+        action_columns = {name: [getattr(a, name) for a in actions] for name in ACTION_FIELDS}
+        for position, problem in check_columns(action_columns, ACTION_FIELDS, ctx):
+            index, number = owners[position]
+            found.append((index, Problem(f"action {number}: {problem.field}", problem.message)))
+    found.sort(key=lambda pair: pair[0])
+    if len(drafts) == 1:
+        return [problem for _, problem in found]
+    return [Problem(f"risk {index + 1}: {p.field}", p.message) for index, p in found]
+
+
+def insert_risks(w: Work, drafts: Sequence[RiskDraft], today: date) -> list[str]:
+    ctx = w.context()
+    columns = _draft_columns(drafts, today)
+    problems = _draft_problems(drafts, columns, ctx)
+    if problems:
+        raise ValidationError(problems)
+    partner_ids, category_ids, scheme = w.partner_ids, w.category_ids, w.scheme
+    count = len(drafts)
+    first = w.register.next_risk_number
+    w.register.next_risk_number = first + count
+    numbers = range(first, first + count)
+    uuids = new_uuids(count)
+    refs = [risk_ref(n) for n in numbers]
+    next_reviews = []
+    for lik, imp, given, reviewed, raised in zip(
+        columns["current_likelihood"], columns["current_impact"], columns["next_review"],
+        columns["last_reviewed"], columns["raised_on"], strict=True,
+    ):  # fmt: skip
+        if given is None:
+            given = scheme.next_review(lik, imp, reviewed or raised)
+        next_reviews.append(given)
+    columns["next_review"] = next_reviews
+    columns["category"] = [category_ids[c] if c is not None else None for c in columns["category"]]
+    columns["lead_partner"] = [partner_ids[code] for code in columns["lead_partner"]]
+    extra = {
+        "uuid": uuids,
+        "number": list(numbers),
+        "ref": refs,
+        "closed_on": [today if s is RiskStatus.CLOSED else None for s in columns["status"]],
+        "escalation": [EscalationLevel.OPERATIONAL] * count,
+        "version": [1] * count,
+    }
+    renamed = {"category": "category_id", "lead_partner": "lead_partner_id"}
+    keys = [renamed.get(name, name) for name in columns] + list(extra)
+    risk_rows = list(zip(*columns.values(), *extra.values(), strict=True))
+    connection = w.session.connection()
+    # executemany, then one query for the new ids by number: RETURNING with executemany
+    # on SQLite falls back to a statement per row to keep the order.
+    insert_rows(connection, _RISK_TABLE, keys, risk_rows)
+    id_by_number = dict(
+        w.session.execute(select(Risk.number, Risk.id).where(Risk.number >= first)).all()
+    )
+    share_rows: list[tuple[int, int, int]] = []
+    action_rows: list[tuple[Any, ...]] = []
+    action_uuids = iter(new_uuids(sum(len(d.actions) for d in drafts)))
+    action_number = w.register.next_action_number
+    for draft, number, risk_uuid, ref in zip(drafts, numbers, uuids, refs, strict=True):
+        rid = id_by_number[number]
+        shares = draft.shares or ((draft.lead_partner, 100),)
+        share_rows.extend((rid, partner_ids[code], percent) for code, percent in shares)
+        w.log("risk", risk_uuid, ref, CREATED, None, draft.title)
+        for action in draft.actions:
+            action_uuid = next(action_uuids)
+            action_rows.append(_action_row(action, action_uuid, action_number, rid, partner_ids))
+            w.log(
+                "action", action_uuid, action_ref(action_number), CREATED, None, action.description
+            )  # as the server logs it (riskreg.server.triggers)
+            w.action_risks[action_uuid] = (risk_uuid, ref)
+            action_number += 1
+    w.register.next_action_number = action_number
+    insert_rows(connection, _SHARE_TABLE, ("risk_id", "partner_id", "percent"), share_rows)
+    insert_rows(connection, _ACTION_TABLE, _ACTION_KEYS, action_rows)
+    return uuids
+
+
+_ACTION_KEYS = (
+    "uuid", "number", "ref", "risk_id", "description", "partner_id", "owner", "due_date",
+    "status", "progress", "completed_on", "version",
+)  # fmt: skip
+
+
+def _action_row(
+    draft: ActionDraft, action_uuid: str, number: int, risk_id: int, partner_ids: dict[str, int]
+) -> tuple[Any, ...]:
+    """One action's values in ``_ACTION_KEYS`` order."""
+    progress = 100 if draft.status is ActionStatus.DONE else draft.progress
+    return (
+        action_uuid, number, action_ref(number), risk_id, draft.description,
+        partner_ids[draft.partner], draft.owner, draft.due_date, draft.status, progress,
+        draft.completed_on, 1,
+    )  # fmt: skip
+
+
+def apply_risk_changes(
+    w: Work, risk: Risk, changes: dict[str, Any], today: date, ctx: Context | None = None
+) -> None:
+    ctx = ctx or w.context()
+    codes = w.partner_codes
+    categories = {cid: name for name, cid in w.category_ids.items()}
+    shares_now: Shares = tuple(sorted((codes[s.partner_id], s.percent) for s in risk.shares))
+    current = {name: getattr(risk, name) for name in RISK_FIELDS if hasattr(Risk, name)}
+    current["category"] = categories.get(risk.category_id) if risk.category_id else None
+    current["lead_partner"] = codes[risk.lead_partner_id]
+
+    new_shares = changes.pop("shares", None)
+    field_changes = {k: v for k, v in changes.items() if current.get(k, object()) != v}
+    problems = check_fields(field_changes, RISK_FIELDS, ctx)
+    if new_shares is not None:
+        new_shares = normalise_shares(tuple(new_shares))
+        if new_shares != shares_now:
+            problems += check_shares(new_shares, ctx)
+        else:
+            new_shares = None
+    problems += check_risk_consistency({**current, **field_changes})
+    if problems:
+        raise ValidationError(problems)
+
+    lead_moved = field_changes.get("lead_partner")
+    if lead_moved and new_shares is None and shares_now == ((current["lead_partner"], 100),):
+        new_shares = ((lead_moved, 100),)  # the default split follows the lead
+    status = field_changes.get("status")
+    if status is RiskStatus.CLOSED:
+        field_changes.setdefault("closed_on", today)
+    elif status is not None and risk.status is RiskStatus.CLOSED:
+        field_changes.setdefault("closed_on", None)
+
+    for name, new in field_changes.items():
+        old = current.get(name, getattr(risk, name, None))
+        w.log("risk", risk.uuid, risk.ref, name, old, new)
+        if name == "category":
+            risk.category_id = w.category_ids[new] if new is not None else None
+        elif name == "lead_partner":
+            risk.lead_partner_id = w.partner_ids[new]
+        else:
+            setattr(risk, name, new)
+    if new_shares is not None:
+        w.log("risk", risk.uuid, risk.ref, "shares", shares_now, new_shares)
+        wanted = {w.partner_ids[code]: percent for code, percent in new_shares}
+        for share in list(risk.shares):
+            if share.partner_id not in wanted:
+                kept_log.remove_share(w.session, risk, share)
+            else:
+                share.percent = wanted.pop(share.partner_id)
+        for partner_id, percent in wanted.items():
+            risk.shares.append(RiskShare(partner_id=partner_id, percent=percent))
+        if not field_changes:
+            flag_modified(risk, "title")  # a change of split is a change of the risk
+    try:
+        w.session.flush()
+    except IntegrityError as exc:  # pragma: no cover - validation should catch all of these
+        raise ValidationError.single(
+            "risk", f"the register refused the change: {exc.orig}"
+        ) from exc
+
+
+def scheme_report(
+    old: ScoringScheme, new: ScoringScheme, levels: Sequence[tuple[int | None, int | None]]
+) -> SchemeChangeReport:
+    changing = moved = 0
+    for lik, imp in levels:
+        if lik is None or imp is None:
+            continue  # an unrated draft: no level to move, no band to change
+        nl, ni = old.remap_likelihood(lik, new), old.remap_impact(imp, new)
+        moved += (nl, ni) != (lik, imp)
+        changing += old.band(lik, imp).name != new.band(nl, ni).name
+    return SchemeChangeReport(changing, moved, len(levels))
+
+
+def band_name(scheme: ScoringScheme, likelihood: int | None, impact: int | None) -> str | None:
+    """The band of a position, or None for an unrated draft (in no band)."""
+    band = scheme.band_or_none(likelihood, impact)
+    return band.name if band else None
+
+
+def apply_action_changes(
+    w: Work, action: Action, changes: dict[str, Any], today: date, ctx: Context
+) -> None:
+    problems = check_fields(changes, ACTION_FIELDS, ctx)
+    # An owning partner that has since become inactive may stay on its action.
+    if "partner" in changes and changes["partner"] == w.partner_codes[action.partner_id]:
+        problems = [p for p in problems if p.field != "partner"]
+    if problems:
+        raise ValidationError(problems)
+    if changes.get("status") is ActionStatus.DONE:
+        changes.setdefault("progress", 100)
+        changes.setdefault("completed_on", action.completed_on or today)
+    elif "status" in changes and changes["status"] is not ActionStatus.DONE:
+        changes.setdefault("completed_on", None)
+    for name, new in changes.items():
+        if name == "partner":
+            old = w.partner_codes[action.partner_id]
+            if old != new:
+                w.log("action", action.uuid, action.ref, name, old, new)
+                action.partner_id = w.partner_ids[new]
+            continue
+        old = getattr(action, name)
+        if old != new:
+            w.log("action", action.uuid, action.ref, name, old, new)
+            setattr(action, name, new)
+
+
+def insert_action(w: Work, risk_id: int, draft: ActionDraft, ctx: Context) -> str:
+    problems = _action_draft_problems(draft, ctx, "")
+    if problems:
+        raise ValidationError(problems)
+    number = w.register.next_action_number
+    w.register.next_action_number += 1
+    action_uuid = str(uuidlib.uuid4())
+    insert_rows(
+        w.session.connection(),
+        _ACTION_TABLE,
+        _ACTION_KEYS,
+        [_action_row(draft, action_uuid, number, risk_id, w.partner_ids)],
+    )
+    w.log("action", action_uuid, action_ref(number), CREATED, None, draft.description)
+    return action_uuid
+
+
+def problems_about(ref: str, exc: ValidationError) -> ValidationError:
+    return ValidationError([Problem(f"{ref}: {p.field}", p.message) for p in exc.problems])
+
+
+def check_category(w: Work, category: CategoryRecord, existing: str | None) -> None:
+    if not category.name.strip():
+        raise ValidationError.single("name", "a category needs a name")
+    if len(category.name) > 100:
+        raise ValidationError.single("name", "a category name can be at most 100 characters")
+    if category.name != existing and category.name in w.category_ids:
+        raise ValidationError.single("name", f"there is already a category {category.name!r}")
+    if category.appetite is not None and category.appetite not in w.scheme.band_names:
+        raise ValidationError.single(
+            "appetite",
+            f"{category.appetite!r} is not a band; choose one of " + ", ".join(w.scheme.band_names),
+        )
