@@ -417,11 +417,30 @@ def open_register(
         if upgrade and not read_only and current != head_revision():
             if path is not None:
                 store.backup_to(path.with_name(f"{path.name}.before-schema-{head_revision()}"))
+            else:
+                _expect_owner_for_upgrade(store, current)
             _upgrade(store)
     except BaseException:
         store.close()
         raise
     return store
+
+
+def _expect_owner_for_upgrade(store: RegisterStore, current: str) -> None:
+    """On a server, only the login that owns the register's tables may upgrade them (a
+    partner's login would meet "must be owner" half-way): anyone else is told whom to ask."""
+    with store.engine.connect() as conn:
+        owns = conn.execute(text(
+            "SELECT pg_has_role(current_user, c.relowner, 'MEMBER') FROM pg_class c "
+            "WHERE c.oid = 'public.register'::regclass"
+        )).scalar()  # fmt: skip
+    if not owns:
+        raise RegisterError(
+            f"{store.display_name} is at schema {current}; this version of Joint Risk "
+            f"Register needs schema {head_revision()}. The register's owner upgrades it: open "
+            "it once with the login that owns its tables, then run `python -m riskreg "
+            "server-setup` again for the partners' logins."
+        )
 
 
 def _newer(where: str, revision: str) -> str:

@@ -261,3 +261,19 @@ def test_a_partners_workbook_is_applied_through_its_own_login_and_not_the_keeper
         finally:
             keeper.close()
             apex.close()
+
+
+def test_an_older_schema_on_a_server_is_upgraded_by_its_owner_not_a_partners_login() -> None:
+    from riskreg.errors import RegisterError
+    from riskreg.store import head_revision
+    from tests.server_partnership import partnership
+
+    with partnership(("APEX",)) as joint:
+        with plain_sql(joint.owner) as conn:  # as a register of the version before looks
+            conn.execute("UPDATE alembic_version SET version_num = '0005'")
+        with pytest.raises(RegisterError, match="The register's owner upgrades it"):
+            open_service(joint.logins["APEX"], APEX)
+        with plain_sql(joint.owner) as conn:
+            assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0005",)
+            conn.execute("UPDATE alembic_version SET version_num = %s", [head_revision()])
+        open_service(joint.logins["APEX"], APEX).close()  # at this version's schema: opens
