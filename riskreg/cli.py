@@ -305,13 +305,22 @@ def _copy(args: argparse.Namespace) -> int:
 
 
 def _server_setup(args: argparse.Namespace) -> int:
+    from riskreg.locations import without_password
     from riskreg.server import setup_server
 
     report = setup_server(args.url)
-    print(f"{args.url}: {len(report.roles)} partner roles ({', '.join(report.roles)}), "
-          f"{report.policies} row-level security policies. Make each person's login a "
-          "member of their partner's role, e.g. CREATE ROLE jo LOGIN PASSWORD '…' IN ROLE "
-          f"{report.roles[0] if report.roles else 'riskreg_<partner>'};")  # fmt: skip
+    example = report.roles[0] if report.roles else "riskreg_<database>_<partner>"
+    # the URL may hold the owner's password: never printed
+    print(f"{without_password(args.url)}: {len(report.roles)} partner roles of the register "
+          f"in database {report.database} ({', '.join(report.roles)}), "
+          f"{report.policies} row-level security policies, the change log kept by the server. "
+          "Make each person's login a member of their partner's role, e.g. CREATE ROLE jo "
+          f"LOGIN PASSWORD '…' IN ROLE {example}; then run server-setup again to give the "
+          "new logins the register's time limits.")  # fmt: skip
+    if report.logins:
+        print(f"time limits set for {len(report.logins)} logins: {', '.join(report.logins)}")
+    for note in report.notes:
+        print(f"note: {note}", file=sys.stderr)
     return EXIT_OK
 
 

@@ -50,6 +50,11 @@ def database_failure(exc: Exception) -> str | None:
     (a damaged file read by the standard library, or a driver error not yet worded)."""
     import sqlite3
 
+    from riskreg.store import busy_reason
+
+    busy = busy_reason(exc)  # a lock or a time limit on a server: busy, not broken
+    if busy is not None:
+        return f"the register is busy ({busy}); nothing was changed. Try again in a moment."
     if isinstance(exc, sqlite3.Error):
         return f"the register file cannot be read: {exc}"
     sqlalchemy_exc = sys.modules.get("sqlalchemy.exc")

@@ -16,11 +16,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Connection, text
+from sqlalchemy.exc import OperationalError
 
 from riskreg import schema_check, sqlite_guard
-from riskreg.errors import DamagedRegister, RegisterTimeout, UntrustedRegister
+from riskreg.errors import DamagedRegister, RegisterBusy, RegisterTimeout, UntrustedRegister
 from riskreg.scoring import SchemeError, ScoringScheme
-from riskreg.store import RegisterStore, head_revision, inspect_schema, open_register
+from riskreg.store import (
+    RegisterStore,
+    busy_reason,
+    head_revision,
+    inspect_schema,
+    open_register,
+)
 
 INTEGRITY_SECONDS_PER_MB = 0.25
 """Time bound of SQLite's integrity check beyond the ordinary one per statement: about
@@ -53,12 +60,22 @@ class CheckReport:
 def check_register(store: RegisterStore, *, quick: bool = False) -> CheckReport:
     """``quick`` uses SQLite's quick_check (pages and records, not index contents): the
     check run each time a register is opened. A file too damaged to read, or one whose
-    reads run past their time bound, is reported as such rather than raised."""
+    reads run past their time bound, is reported as such rather than raised. A register
+    kept busy past the time limits (a lock another user of a server holds) raises
+    ``RegisterBusy``: it is neither damaged nor sound, it could not be checked."""
     try:
         return _check(store, quick)
     except (DamagedRegister, RegisterTimeout, UntrustedRegister) as exc:
         damaged = not isinstance(exc, UntrustedRegister)
         return CheckReport(store.display_name, None, 0, 0, (str(exc),), store.notes, damaged)
+    except OperationalError as exc:
+        reason = busy_reason(exc)
+        if reason is None:
+            raise
+        raise RegisterBusy(
+            f"{store.display_name} could not be checked: the register is busy ({reason}). "
+            "Try again in a moment."
+        ) from exc
 
 
 def _check(store: RegisterStore, quick: bool) -> CheckReport:

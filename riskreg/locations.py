@@ -31,6 +31,21 @@ def server_url(address: ServerAddress, password: str = "") -> str:
     ).render_as_string(hide_password=False)  # fmt: skip
 
 
+def without_password(location: str) -> str:
+    """A server URL as it may be shown and remembered: no password (not even ``***``);
+    reopening asks for it, or libpq finds it in ~/.pgpass. A file path is kept as it is."""
+    if not is_server(location):
+        return location
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        url = make_url(location)
+    except ArgumentError:
+        return location.split("@")[-1]  # not a URL SQLAlchemy reads: keep no credentials
+    return url._replace(password=None).render_as_string(hide_password=False)
+
+
 def server_address(location: str) -> ServerAddress:
     from sqlalchemy.engine import make_url
 

@@ -19,7 +19,7 @@ import errno
 import os
 import sqlite3
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -162,20 +162,27 @@ class RegisterStore:
     notes: tuple[str, ...] = ()
     """What the user should know about the file since it was opened: a journal beside it
     merged or set aside, a network share under it (plain sentences)."""
+    _login: str | None = field(default=None, repr=False)
 
     @property
     def display_name(self) -> str:
         if self.path:
             return str(self.path)
         # A server's URL without its password: shown in the title and kept in recent lists.
-        return make_url(self.url).set(password=None).render_as_string()
+        from riskreg.locations import without_password
+
+        return without_password(self.url)
 
     @property
     def server_login(self) -> str | None:
-        """The database login of a register on a server (what its change log records)."""
+        """The database login of a register on a server, as the server names it (a URL may
+        leave it to PGUSER or ~/.pgpass): what its change log records."""
         if self.path is not None:
             return None
-        return make_url(self.url).username or None
+        if self._login is None:
+            with self.engine.connect() as conn:
+                _note_login(self, conn)
+        return self._login
 
     def close(self) -> None:
         self.engine.dispose()
@@ -227,6 +234,27 @@ class RegisterStore:
 
 BACKUP_PAGES_PER_STEP = 2_048
 """Pages copied between two progress reports of a backup (8 MB of 4 KB pages)."""
+
+
+_BUSY_STATES = {
+    "55P03": "another user holds a lock on it",
+    "57014": "a statement ran past its time limit",
+    "40P01": "two users' changes waited for each other",
+    "40001": "another user's change came first",
+    "25P03": "a transaction was left open too long",
+}
+
+
+def busy_reason(exc: BaseException) -> str | None:
+    """Why a server or a file made us wait too long (a lock, a time limit), in plain words;
+    None for any other error."""
+    orig = getattr(exc, "orig", None)
+    state = getattr(orig, "sqlstate", None)
+    if state in _BUSY_STATES:
+        return _BUSY_STATES[state]
+    if isinstance(exc, OperationalError) and "database is locked" in str(orig).lower():
+        return "another program is writing it"
+    return None
 
 
 def _failure_reason(exc: BaseException) -> str:
@@ -327,6 +355,7 @@ def create_register_file(
         try:
             with store.engine.connect() as conn:
                 held = inspect(conn).get_table_names()
+                _note_login(store, conn)
         except (DatabaseError, OperationalError) as exc:
             store.close()
             raise NotARegister(f"{store.display_name} cannot be reached: {exc.orig}") from exc
@@ -388,11 +417,30 @@ def open_register(
         if upgrade and not read_only and current != head_revision():
             if path is not None:
                 store.backup_to(path.with_name(f"{path.name}.before-schema-{head_revision()}"))
+            else:
+                _expect_owner_for_upgrade(store, current)
             _upgrade(store)
     except BaseException:
         store.close()
         raise
     return store
+
+
+def _expect_owner_for_upgrade(store: RegisterStore, current: str) -> None:
+    """On a server, only the login that owns the register's tables may upgrade them (a
+    partner's login would meet "must be owner" half-way): anyone else is told whom to ask."""
+    with store.engine.connect() as conn:
+        owns = conn.execute(text(
+            "SELECT pg_has_role(current_user, c.relowner, 'MEMBER') FROM pg_class c "
+            "WHERE c.oid = 'public.register'::regclass"
+        )).scalar()  # fmt: skip
+    if not owns:
+        raise RegisterError(
+            f"{store.display_name} is at schema {current}; this version of Joint Risk "
+            f"Register needs schema {head_revision()}. The register's owner upgrades it: open "
+            "it once with the login that owns its tables, then run `python -m riskreg "
+            "server-setup` again for the partners' logins."
+        )
 
 
 def _newer(where: str, revision: str) -> str:
@@ -493,11 +541,17 @@ def _current_revision(store: RegisterStore) -> str | None:
             tables = set(inspect(conn).get_table_names())
             if "alembic_version" not in tables or "register" not in tables:
                 return None
+            _note_login(store, conn)
             return _revision_of(conn)
     except (DatabaseError, OperationalError) as exc:
         raise DamagedRegister(
             f"{store.display_name} cannot be read as a register: {exc.orig}"
         ) from exc
+
+
+def _note_login(store: RegisterStore, conn: Connection) -> None:
+    if conn.dialect.name == "postgresql":
+        store._login = str(conn.execute(text("SELECT session_user")).scalar_one())
 
 
 def _revision_of(conn: Connection) -> str | None:

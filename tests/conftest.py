@@ -58,6 +58,12 @@ SERVER_MODULES = {
     "test_server", "test_service_changes", "test_unrated_drafts", "test_travel",
     "test_exchange_trust", "test_exchange_sheets", "test_exchange_text",
 }  # fmt: skip
+SET_UP_SERVER_MODULES = {
+    "test_service_risks", "test_service_partners_actions", "test_service_scheme_history",
+    "test_governance", "test_service_changes", "test_unrated_drafts",
+}  # fmt: skip
+"""Run a third time on a server after ``server-setup``, where the server writes the change
+log: every history these tests read must come out the same."""
 FILE_FIXTURES = {"register_path", "demo_path", "blank_window", "qtbot"}
 """A test asking for one of these works on the file itself, so it runs on SQLite only."""
 
@@ -127,6 +133,8 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     backends = ["sqlite"]
     if module in SERVER_MODULES and not FILE_FIXTURES & set(metafunc.fixturenames):
         backends.append("postgresql")
+        if module in SET_UP_SERVER_MODULES:
+            backends.append("postgresql-set-up")
     metafunc.parametrize("backend", backends, indirect=True)
 
 
@@ -155,7 +163,7 @@ def register_location(backend: str, tmp_path: Path) -> Iterator[str | Path]:
 
 
 @pytest.fixture
-def service(register_location: str | Path) -> Iterator[RegisterService]:
+def service(register_location: str | Path, backend: str) -> Iterator[RegisterService]:
     """A small register: three partners, two categories, default 5×5 scheme."""
     svc = create_register(
         register_location,
@@ -169,6 +177,7 @@ def service(register_location: str | Path) -> Iterator[RegisterService]:
         keeper="CNCL",
         categories=[CategoryRecord("Financial", "Medium"), CategoryRecord("Safety", "Low")],
     )
+    _set_up_if_asked(register_location, backend)
     yield svc
     svc.close()
 
@@ -201,7 +210,17 @@ def demo_location(backend: str, demo_template: Path, tmp_path: Path) -> Iterator
     from tests.pg_server import scratch_database
 
     with scratch_database(template="demo") as url:
+        _set_up_if_asked(url, backend)
         yield url
+
+
+def _set_up_if_asked(location: str | Path, backend: str) -> None:
+    """The "postgresql-set-up" backend: partner roles, row-level security and the change
+    log kept by the server (the tests then act as the tables' owner)."""
+    if backend == "postgresql-set-up":
+        from riskreg.server import setup_server
+
+        setup_server(str(location))
 
 
 @pytest.fixture
@@ -226,9 +245,14 @@ def pytest_terminal_summary(terminalreporter: object) -> None:
     """The fault table: how many hostile cases each class ran (the README copies it)."""
     import sys
 
-    load = getattr(sys.modules.get("tests.test_server_load"), "RESULT", None)
-    if load:
-        terminalreporter.section("load test: editors on one register on a PostgreSQL server")  # type: ignore[attr-defined]
+    loads = sys.modules.get("tests.test_server_load")
+    for name, title in (("RESULT", ""), ("SET_UP_RESULT", ", after server-setup")):
+        load = getattr(loads, name, None)
+        if not load:
+            continue
+        terminalreporter.section(
+            f"load test: editors on one register on a PostgreSQL server{title}"
+        )  # type: ignore[attr-defined]
         terminalreporter.write_line(  # type: ignore[attr-defined]
             f"{load['editors']:.0f} processes for {load['seconds']:.0f} s: "
             f"{load['accepted']:.0f} edits accepted ({load['per_second']:.1f} a second), "

@@ -63,6 +63,25 @@ def scratch_database(template: str | None = None) -> Iterator[str]:
         yield url_for(database)
     finally:
         execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        drop_partner_roles(database)
+
+
+def drop_partner_roles(database: str) -> None:
+    """The roles server-setup made for a register in ``database`` (roles are the cluster's,
+    they outlive the database)."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    from riskreg.server import role_comment
+
+    plain = make_url(admin_url()).set(drivername="postgresql")
+    with psycopg.connect(plain.render_as_string(hide_password=False), autocommit=True) as conn:
+        roles = conn.execute(
+            "SELECT rolname FROM pg_roles WHERE shobj_description(oid, 'pg_authid') LIKE %s",
+            [role_comment(database, "%")],
+        ).fetchall()
+        for (role,) in roles:
+            conn.execute(f'DROP ROLE IF EXISTS "{role}"')  # type: ignore[arg-type]
 
 
 def drop_templates() -> None:

@@ -78,6 +78,35 @@ def test_a_register_on_a_server_opens_from_the_server_tab(
     assert f"login {user}" in window.status_label.text()
     recent = window.preferences.recent_registers[0]
     assert recent.startswith("postgresql+psycopg://") and "open-sesame" not in recent
+    assert "***" not in recent and f"{user}@" in recent
+    stored = window.preferences._settings.value("recent/registers")
+    assert "open-sesame" not in repr(stored) and "***" not in repr(stored)
+
+
+def test_open_recent_reopens_a_server_with_the_password_from_pgpass(
+    qtbot: QtBot, blank_window: MainWindow, server_register: str, login: tuple[str, str],
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+) -> None:  # fmt: skip
+    window = blank_window
+    user, password = login
+    at = make_url(server_register)
+    pgpass = tmp_path / "pgpass"
+    pgpass.write_text(f"{at.host}:{at.port}:{at.database}:{user}:{password}\n")
+    pgpass.chmod(0o600)
+    monkeypatch.setenv("PGPASSFILE", str(pgpass))
+    # as an older version kept it: "***" where the password was, which reopened nothing
+    kept = at.set(username=user, password="***").render_as_string(hide_password=False)
+    window.preferences._settings.setValue("recent/registers", [kept])
+    asked: list[str] = []
+    monkeypatch.setattr(window, "ask_server_login", lambda where, why: asked.append(why))
+    monkeypatch.setattr(window, "show_error", lambda title, message: asked.append(message))
+    window._fill_recent_menu()
+    (entry,) = window.recent_menu.actions()
+    assert "***" not in entry.text() and f"{user}@" in entry.text()
+    entry.trigger()
+    assert asked == []
+    assert window.register_view.model.rowCount() == 41
+    assert f"login {user}" in window.status_label.text()
 
 
 def test_a_refused_login_asks_for_the_password_again(
@@ -134,3 +163,27 @@ def test_another_users_change_on_the_server_comes_into_the_window(
             other.close()
 
     another_user_sets_r003_owner_while_r001_is_edited(qtbot, window, bob_on_another_computer)
+
+
+def test_a_partners_psql_update_comes_into_the_window_with_that_login_in_the_history(
+    qtbot: QtBot,
+) -> None:
+    from riskreg.records import Actor
+    from tests.server_partnership import partnership, plain_sql
+
+    with partnership(("APEX", "CNCL")) as joint:
+        window = MainWindow(open_service(joint.logins["CNCL"], Actor("alice", "CNCL")))
+        qtbot.addWidget(window)
+        window.show()
+        shared = window.document.service.find_risk("R-001")  # APEX leads, CNCL shares
+        window.register_view.select_uuid(shared.uuid)
+        with plain_sql(joint.logins["APEX"]) as conn:
+            conn.execute("UPDATE risk SET owner = 'Set in psql' WHERE ref = 'R-001'")
+        qtbot.waitUntil(window.check_outside_changes, timeout=5_000)
+        assert "R-001" in window.outside_bar.label.text()
+        assert window.editor.form.owner.text() == "Set in psql"
+        model = window.history.model
+        newest = [model.index(0, column).data() for column in range(model.columnCount())]
+        assert newest[1] == f"{joint.login('APEX')} (APEX)"  # the login, named once
+        assert newest[2] == "SQL" and newest[4] == f"{shared.owner} → Set in psql"
+        window.close()

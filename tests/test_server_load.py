@@ -20,12 +20,19 @@ SECONDS = 60.0
 ROOT = Path(__file__).resolve().parent.parent
 RESULT: dict[str, float] = {}
 """Throughput and conflict rate of the last run; printed by conftest's terminal summary."""
+SET_UP_RESULT: dict[str, float] = {}
+"""The same after ``server-setup``: the server writes the change log of every edit."""
 
 
 @pytest.mark.slow
-def test_twenty_editors_for_a_minute_lose_no_update(tmp_path: Path) -> None:
+@pytest.mark.parametrize("set_up", [False, True], ids=["plain", "server-setup"])
+def test_twenty_editors_for_a_minute_lose_no_update(tmp_path: Path, set_up: bool) -> None:
     with scratch_database(template="demo") as url:
         assert "127.0.0.1" in url or "localhost" in url, "the load test runs on loopback only"
+        if set_up:
+            from riskreg.server import setup_server
+
+            setup_server(url)
         start = time.time() + 15  # every editor has imported and connected by then
         workers = [
             subprocess.Popen(
@@ -74,6 +81,7 @@ def test_twenty_editors_for_a_minute_lose_no_update(tmp_path: Path) -> None:
         assert final[ref] == max(edits)[1], f"{ref}: the last accepted edit is not what stands"
     assert sorted(logged) == sorted((ref, value) for ref, _, value in accepted)
     attempts = len(accepted) + conflicts
-    RESULT.update(editors=EDITORS, seconds=SECONDS, accepted=len(accepted),
+    result = SET_UP_RESULT if set_up else RESULT
+    result.update(editors=EDITORS, seconds=SECONDS, accepted=len(accepted),
                   conflicts=conflicts, per_second=len(accepted) / SECONDS,
                   conflict_rate=conflicts / attempts)  # fmt: skip

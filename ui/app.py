@@ -14,6 +14,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from riskreg.locations import is_server
+
 if TYPE_CHECKING:
     from riskreg.first_look import FirstLook
     from riskreg.records import Actor
@@ -76,8 +78,10 @@ def open_startup_register(argv: Sequence[str]) -> RegisterService:
 
     preferences = Preferences()
     actor = startup_actor(preferences)
-    location = startup_location(argv)
-    if len(argv) > 1 or location.exists():
+    location: str | Path = startup_location(argv)
+    if len(argv) > 1 and is_server(argv[1]):
+        location = argv[1]  # a server's URL (its password never shown)
+    if len(argv) > 1 or Path(location).exists():
         service = open_service(location, actor, backup_policy=preferences.backup_policy)
         _refuse_if_damaged(service)
     else:
@@ -107,6 +111,8 @@ def first_look_at_startup(argv: Sequence[str]) -> FirstLook | None:
     from riskreg.migrations import HEAD
     from ui.register_feed import FIRST_PAGE, RegisterFeed
 
+    if len(argv) > 1 and is_server(argv[1]):
+        return None  # a first look reads files only
     location = startup_location(argv)
     return look_at(location, HEAD, page=FIRST_PAGE, whole_up_to=RegisterFeed.progressive_threshold)
 
@@ -172,7 +178,7 @@ def _window_on_startup_register(
     from ui import register_safety
     from ui.main_window import MainWindow
 
-    location = str(startup_location(argv))
+    location = argv[1] if len(argv) > 1 and is_server(argv[1]) else str(startup_location(argv))
     for _attempt in range(2):  # the register, then the file the way back gave
         try:
             service = open_startup_register(argv)

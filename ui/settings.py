@@ -11,6 +11,7 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QSettings
 
 from riskreg.backups import KEEP, Policy
+from riskreg.locations import without_password
 
 MAX_RECENT = 8
 
@@ -63,14 +64,18 @@ class Preferences:
 
     @property
     def recent_registers(self) -> list[str]:
+        """Files, and server URLs without a password (an entry an older version kept with
+        one, or with ``***`` in its place, is read without it): reopening a server asks
+        for the password, or libpq finds it in ~/.pgpass."""
         value = self._settings.value("recent/registers", [])
         if isinstance(value, str):
-            return [value]
-        if isinstance(value, list):
-            return [str(v) for v in value]
-        return []
+            value = [value]
+        if not isinstance(value, list):
+            return []
+        return list(dict.fromkeys(without_password(str(v)) for v in value))
 
     def add_recent(self, location: str) -> None:
+        location = without_password(location)  # a password is never stored
         recent = [location] + [r for r in self.recent_registers if r != location]
         self._settings.setValue("recent/registers", recent[:MAX_RECENT])
 

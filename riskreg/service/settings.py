@@ -34,6 +34,7 @@ from riskreg.records import (
     SchemeChangeReport,
 )
 from riskreg.scoring import ScoringScheme
+from riskreg.server import kept_log
 from riskreg.service.changes import CREATED
 from riskreg.service.queries import (
     Appetites,
@@ -150,7 +151,7 @@ class PartnershipSettings(ServiceBase):
                     "or mark the partner inactive to keep its history."
                 )
             w.log("partner", code, code, CREATED, partner.name, None)
-            s.delete(partner)
+            kept_log.delete_row(s, partner)
 
     # -- categories ---------------------------------------------------------------------
     def list_categories(self) -> list[CategoryRecord]:
@@ -209,7 +210,7 @@ class PartnershipSettings(ServiceBase):
                 _set_appetite(w, code, name, None)
             w.session.flush()  # the appetites go before the category they name
             w.log("category", name, name, CREATED, name, None)
-            w.session.delete(row)
+            kept_log.delete_row(w.session, row)
 
     # -- scoring scheme -----------------------------------------------------------------
     def preview_scheme(self, new: ScoringScheme) -> SchemeChangeReport:
@@ -243,6 +244,8 @@ class PartnershipSettings(ServiceBase):
             ]
             rows = w.session.execute(select(*columns)).all()
             report = scheme_report(old, new, [(r[6], r[7]) for r in rows])
+            if w.server_log:  # the server moves every risk, those this login cannot see too
+                rows = []
             updates = []
             for done, row in enumerate(rows):
                 if done % STEP == 0:
@@ -361,7 +364,7 @@ def _set_appetite(w: Work, code: str, category: str, band: str | None) -> None:
         return
     w.log("appetite", code, f"{code}/{category}", "band", old, band)
     if band is None:
-        w.session.delete(held)
+        kept_log.delete_row(w.session, held)
     elif held is None:
         w.session.add(PartnerAppetite(partner_id=key[0], category_id=key[1], band=band))
     else:

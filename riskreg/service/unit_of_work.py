@@ -46,6 +46,7 @@ from riskreg.records import (
     format_shares,
 )
 from riskreg.scoring import ScoringScheme
+from riskreg.server import kept_log
 from riskreg.service.changes import ChangeHub, Changes, Subscriber, changes_from_log
 from riskreg.service.queries import in_chunks
 from riskreg.store import RegisterStore
@@ -105,6 +106,9 @@ def _unwritable(exc: OperationalError) -> str:
 
 
 def _is_busy(exc: OperationalError) -> bool:
+    # a server's lock or statement timeout, deadlock or serialization failure: "busy" too
+    if getattr(exc.orig, "sqlstate", None) in ("55P03", "57014", "40P01", "40001"):
+        return True
     message = str(exc.orig).lower()
     return "locked" in message or "busy" in message or "lock timeout" in message
 
@@ -128,6 +132,7 @@ class Work:
         # file (BEGIN IMMEDIATE): the revision and the ref counters are never raced.
         register = session.scalars(select(Register).with_for_update()).one()
         self.register = register
+        self.server_log = kept_log.server_keeps_log(session)  # after server-setup
         self.scheme = ScoringScheme.from_json(register.scheme_json)
         self._partner_ids: dict[str, int] | None = None
         self._category_ids: dict[str, int] | None = None
@@ -210,6 +215,18 @@ class Work:
         return codes[0] if len(codes) == 1 else None
 
     def finish(self, summary: str) -> None:
+        if self.server_log:  # the server wrote the change set: the application's words for it
+            actor = self.service.actor
+            revision = kept_log.finish(self.session, user=actor.user, source=actor.source,
+                                       summary=summary, partner=actor.partner_code,
+                                       at=self.service.now().astimezone(UTC).replace(tzinfo=None),
+                                       changes=self.changes)  # fmt: skip
+            if revision is not None:  # announced from what the server logged
+                rows = kept_log.logged_rows(self.session, revision)
+                self.announcement = Changes.of_everything(revision) if rows is None else (
+                    changes_from_log(self.session, revision, rows, action_risks=self.action_risks)
+                )  # fmt: skip
+            return
         if not self.changes:
             return
         self.register.revision += 1

@@ -36,6 +36,7 @@ from riskreg.records import (
     Shares,
 )
 from riskreg.scoring import ScoringScheme
+from riskreg.server import kept_log
 from riskreg.service.changes import CREATED
 from riskreg.service.unit_of_work import (
     Work,
@@ -217,7 +218,9 @@ def insert_risks(w: Work, drafts: Sequence[RiskDraft], today: date) -> list[str]
         for action in draft.actions:
             action_uuid = next(action_uuids)
             action_rows.append(_action_row(action, action_uuid, action_number, rid, partner_ids))
-            w.log("action", action_uuid, action_ref(action_number), CREATED, None, ref)
+            w.log(
+                "action", action_uuid, action_ref(action_number), CREATED, None, action.description
+            )  # as the server logs it (riskreg.server.triggers)
             w.action_risks[action_uuid] = (risk_uuid, ref)
             action_number += 1
     w.register.next_action_number = action_number
@@ -292,7 +295,7 @@ def apply_risk_changes(
         wanted = {w.partner_ids[code]: percent for code, percent in new_shares}
         for share in list(risk.shares):
             if share.partner_id not in wanted:
-                risk.shares.remove(share)
+                kept_log.remove_share(w.session, risk, share)
             else:
                 share.percent = wanted.pop(share.partner_id)
         for partner_id, percent in wanted.items():

@@ -7,6 +7,7 @@ import sys
 
 BENCHMARKS = (
     "bulk_create", "table_sort", "startup", "heatmap", "exchange", "foreign", "window_gaps",
+    "server_rules",
 )  # fmt: skip
 
 names = sys.argv[1:] or list(BENCHMARKS)

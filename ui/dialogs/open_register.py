@@ -71,7 +71,7 @@ class OpenRegisterDialog(QDialog):
         self.user = QLineEdit(placeholderText="your login on the server")
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password.setPlaceholderText("kept for this session only")
+        self.password.setPlaceholderText("never stored; blank: from ~/.pgpass")
         form = QFormLayout(page)
         form.addRow("Server", self.host)
         form.addRow("Port", self.port)

@@ -93,7 +93,7 @@ class HistoryModel(ListTableModel[ChangeRecord]):
         if role == Qt.ItemDataRole.DisplayRole:
             local = change.at.replace(tzinfo=UTC).astimezone()
             who = f"{change.user} ({change.partner_code})" if change.partner_code else change.user
-            if change.login:  # on a server: the login the server authenticated
+            if change.login and change.login != change.user:  # the login the server knows
                 who += f" · login {change.login}"
             what, how = describe(change)
             return (local.strftime("%d %b %Y %H:%M"), who, change.source, what, how)[index.column()]
