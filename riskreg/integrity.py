@@ -103,7 +103,7 @@ def _check(store: RegisterStore, quick: bool) -> CheckReport:
         problems += _refs(conn, "risk", "R", "next_risk_number")
         problems += _refs(conn, "action", "A", "next_action_number")
         problems += _shares(conn)
-        warnings = _scheme_warnings(conn)
+        warnings = _scheme_warnings(conn) + _cadence_warnings(conn)
     return CheckReport(store.display_name, schema, risks, actions, tuple(problems), store.notes,
                        warnings=warnings)  # fmt: skip
 
@@ -186,6 +186,41 @@ def _scheme_warnings(conn: Connection) -> tuple[str, ...]:
     if scheme is None:
         return ()
     return tuple(f"scoring matrix: {warning.message}" for warning in matrix_warnings(scheme))
+
+
+def _cadence_warnings(conn: Connection) -> tuple[str, ...]:
+    """Open risks whose next review is later than their band allows (a register written
+    before the cadence followed the band, or changed outside the application)."""
+    from datetime import date
+
+    from sqlalchemy import select
+
+    from riskreg.choices import RiskStatus
+    from riskreg.model import Register, Risk
+
+    try:
+        scheme = ScoringScheme.from_json(conn.execute(select(Register.scheme_json)).scalar_one())
+    except (SchemeError, ValueError, LookupError):
+        return ()  # a problem already (``_register_row``)
+    today = date.today()
+    late = []
+    rows = conn.execute(
+        select(Risk.ref, Risk.current_likelihood, Risk.current_impact, Risk.next_review,
+               Risk.last_reviewed, Risk.raised_on)
+        .where(Risk.status != RiskStatus.CLOSED, Risk.next_review.is_not(None))
+        .order_by(Risk.number)
+    ).all()  # fmt: skip
+    for ref, lik, imp, next_review, reviewed, raised in rows:
+        try:
+            latest = scheme.latest_next_review(lik, imp, reviewed, raised, today)
+        except SchemeError:
+            continue  # a level outside the scheme: a problem already
+        if next_review is not None and next_review > latest:
+            late.append(f"{ref} ({next_review:%d %b %Y}, by {latest:%d %b %Y})")
+    if not late:
+        return ()
+    return (f"next review later than the band allows on {_few(late)}: Mark reviewed, or "
+            "set an earlier date",)  # fmt: skip
 
 
 def _refs(conn: Connection, table: str, prefix: str, counter: str) -> list[str]:

@@ -184,6 +184,18 @@ class ScoringScheme:
             return reviewed_on + timedelta(days=min(b.review_days for b in self.bands))
         return reviewed_on + timedelta(days=self.band(likelihood, impact).review_days)
 
+    def latest_next_review(
+        self,
+        likelihood: int | None,
+        impact: int | None,
+        last_reviewed: date | None,
+        raised_on: date | None,
+        today: date,
+    ) -> date:
+        """The latest next review a risk's band allows: the band's interval after its last
+        review or, never reviewed, after it was raised (an unrated draft: the shortest)."""
+        return self.next_review(likelihood, impact, last_reviewed or raised_on or today)
+
     def band_or_none(self, likelihood: int | None, impact: int | None) -> Band | None:
         """The band of a pair of levels, or ``None`` for an unrated draft."""
         if likelihood is None or impact is None:

@@ -56,11 +56,11 @@ SERVER_MODULES = {
     "test_exchange", "test_exchange_properties", "test_exchange_safety", "test_governance",
     "test_heatmap", "test_redaction", "test_text_fidelity", "test_foreign", "test_two_users",
     "test_server", "test_service_changes", "test_unrated_drafts", "test_travel",
-    "test_exchange_trust", "test_exchange_sheets", "test_exchange_text",
+    "test_exchange_trust", "test_exchange_sheets", "test_exchange_text", "test_review_cadence",
 }  # fmt: skip
 SET_UP_SERVER_MODULES = {
     "test_service_risks", "test_service_partners_actions", "test_service_scheme_history",
-    "test_governance", "test_service_changes", "test_unrated_drafts",
+    "test_governance", "test_service_changes", "test_unrated_drafts", "test_review_cadence",
 }  # fmt: skip
 """Run a third time on a server after ``server-setup``, where the server writes the change
 log: every history these tests read must come out the same."""

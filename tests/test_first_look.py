@@ -31,7 +31,7 @@ def test_the_first_look_holds_what_the_opened_register_gives(
             target_likelihood=2, target_impact=2, target_date=date(2027, 3, 31),
             proximity=Proximity.NEAR, cost_min=1_000, cost_likely=25_000, cost_max=90_000,
             raised_on=date(2026, 1, 2), last_reviewed=date(2026, 6, 1),
-            next_review=date(2026, 12, 1),
+            next_review=date(2026, 8, 31),  # the High band allows 91 days
         )
     )  # fmt: skip
     service.escalate(everything.uuid, everything.version, EscalationLevel.SENIOR_EXECUTIVE, "r")

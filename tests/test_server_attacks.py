@@ -133,8 +133,14 @@ def test_no_table_can_be_emptied_locked_or_written_beyond_what_the_application_w
                         f"UPDATE public.{table} SET {fixed} = {fixed}"]  # fmt: skip
             if table in ("register", "alembic_version", "change_set", "change"):
                 attempts.append(f"INSERT INTO public.{table} SELECT * FROM public.{table}")
-            if table in ("alembic_version", "change_set", "change", "review", "export_log",
-                         "export_base"):
+            if table in (
+                "alembic_version",
+                "change_set",
+                "change",
+                "review",
+                "export_log",
+                "export_base",
+            ):
                 attempts.append(f"SELECT 1 FROM public.{table} FOR KEY SHARE")  # row locks
             for statement in attempts:
                 try:
@@ -322,7 +328,8 @@ def test_export_records_are_each_partners_own(fresh: Partnership) -> None:
         ):
             assert "permission denied" in refused_with(conn, statement, params)
         forged = refused_with(  # a base of another partner's export, its key known
-            conn, "INSERT INTO export_base (export_id, key_digest, content) VALUES (%s, %s, %s)",
+            conn,
+            "INSERT INTO export_base (export_id, key_digest, content) VALUES (%s, %s, %s)",
             ["e-aqua", "1" * 64, b"forged"],
         )
         assert "row-level security" in forged

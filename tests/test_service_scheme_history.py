@@ -39,7 +39,12 @@ def test_rebanding_with_the_same_size_changes_bands_not_levels(service: Register
     service.change_scheme(stricter)
     band_changes = [c for c in service.history(risk.uuid) if c.field == "band"]
     assert [(c.old, c.new) for c in band_changes] == [("Medium", "High")]
-    assert service.get_risk(risk.uuid).version == risk.version
+    after = service.get_risk(risk.uuid)
+    assert (after.current_likelihood, after.current_impact) == (3, 3)  # levels stay
+    # ... and its next review comes forward to the High band's 91 days, in the same change
+    assert risk.raised_on is not None and after.next_review == risk.raised_on + timedelta(91)
+    redated = [c for c in service.history(risk.uuid) if c.field == "next_review"]
+    assert [c.revision for c in redated] == [band_changes[0].revision]
 
 
 def _at(moment: datetime):  # type: ignore[no-untyped-def]

@@ -411,6 +411,18 @@ LANGUAGE sql IMMUTABLE AS $$
     SELECT scheme -> 'bands' -> ((scheme -> 'cells' -> (l - 1) ->> (i - 1))::integer) ->> 0
 $$;
 
+-- The longest a risk of a position may go between reviews (``ScoringScheme.next_review``):
+-- its band's interval, or the shortest of them for an unrated draft.
+CREATE OR REPLACE FUNCTION {INTERNAL}.review_days(scheme jsonb, l integer, i integer)
+RETURNS integer
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN l IS NULL OR i IS NULL
+        THEN (SELECT pg_catalog.min((b ->> 2)::integer)
+              FROM pg_catalog.jsonb_array_elements(scheme -> 'bands') b)
+        ELSE (scheme -> 'bands' -> ((scheme -> 'cells' -> (l - 1) ->> (i - 1))::integer)
+              ->> 2)::integer END
+$$;
+
 CREATE OR REPLACE FUNCTION {INTERNAL}.rescale_risks() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER {SAFE_PATH} AS $$
 DECLARE
@@ -422,6 +434,7 @@ DECLARE
     ni integer := pg_catalog.jsonb_array_length(n -> 'impact');
     r public.risk;
     moved public.risk;
+    latest date;
 BEGIN
     FOR r IN SELECT x.* FROM public.risk x ORDER BY x.number LOOP
         moved := r;
@@ -431,6 +444,13 @@ BEGIN
         moved.current_impact := {INTERNAL}.remap(r.current_impact, oi, ni);
         moved.target_likelihood := {INTERNAL}.remap(r.target_likelihood, ol, nl);
         moved.target_impact := {INTERNAL}.remap(r.target_impact, oi, ni);
+        IF r.status <> 'Closed' THEN  -- never later than the new band allows
+            latest := coalesce(r.last_reviewed, r.raised_on, CURRENT_DATE)
+                + {INTERNAL}.review_days(n, moved.current_likelihood, moved.current_impact);
+            IF r.next_review IS NULL OR r.next_review > latest THEN
+                moved.next_review := latest;
+            END IF;
+        END IF;
         IF moved IS DISTINCT FROM r THEN
             UPDATE public.risk SET
                 inherent_likelihood = moved.inherent_likelihood,
@@ -438,7 +458,8 @@ BEGIN
                 current_likelihood = moved.current_likelihood,
                 current_impact = moved.current_impact,
                 target_likelihood = moved.target_likelihood,
-                target_impact = moved.target_impact
+                target_impact = moved.target_impact,
+                next_review = moved.next_review
             WHERE id = r.id;
         END IF;
         PERFORM {INTERNAL}.log('risk', r.uuid, r.ref, 'band',

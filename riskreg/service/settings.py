@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
+from datetime import date
 from typing import Any
 
 from sqlalchemy import func, select, update
 
 from riskreg import backups
+from riskreg.choices import RiskStatus
 from riskreg.errors import (
     NotFound,
     Problem,
@@ -46,6 +48,7 @@ from riskreg.service.writes import (
     band_name,
     check_category,
     partner_problems,
+    redated,
     scheme_report,
 )
 from riskreg.validation import scheme_text_problems, text_problem
@@ -239,19 +242,20 @@ class PartnershipSettings(ServiceBase):
                 ("current_likelihood", "l"), ("current_impact", "i"),
                 ("target_likelihood", "l"), ("target_impact", "i"),
             )  # fmt: skip
-            columns = [Risk.id, Risk.uuid, Risk.ref, Risk.version] + [
+            columns = [Risk.id, Risk.uuid, Risk.ref, Risk.version, *REVIEW_COLUMNS] + [
                 getattr(Risk, f) for f, _ in level_fields
             ]
             rows = w.session.execute(select(*columns)).all()
-            report = scheme_report(old, new, [(r[6], r[7]) for r in rows])
+            report = scheme_report(old, new, [(r[10], r[11]) for r in rows])
+            today = self.today()
             if w.server_log:  # the server moves every risk, those this login cannot see too
                 rows = []
             updates = []
             for done, row in enumerate(rows):
                 if done % STEP == 0:
                     report_progress(progress, done, len(rows))
-                rid, ruuid, ref, version, *levels = row
-                moved = {}
+                rid, ruuid, ref, version, status, next_review, reviewed, raised, *levels = row
+                moved: dict[str, Any] = {}
                 for (field, axis), value in zip(level_fields, levels, strict=True):
                     if value is None:
                         continue
@@ -270,6 +274,12 @@ class PartnershipSettings(ServiceBase):
                 new_band = band_name(new, cl, ci)
                 if old_band != new_band:
                     w.log("risk", ruuid, ref, "band", old_band, new_band)
+                values = dict(zip(REVIEW_KEYS, (cl, ci, status, next_review, reviewed, raised),
+                                  strict=True))  # fmt: skip
+                sooner = redated(new, values, today)
+                if sooner is not None:  # never later than the new band allows
+                    moved["next_review"] = sooner
+                    w.log("risk", ruuid, ref, "next_review", next_review, sooner)
                 if moved:
                     updates.append({"id": rid, **moved, "version": version})
             report_progress(progress, len(rows), len(rows))  # the last moment to cancel
@@ -304,6 +314,8 @@ class PartnershipSettings(ServiceBase):
                 w.log("register", w.register.uuid, "register", "scheme", old.to_json(),
                       new.to_json())  # fmt: skip
                 w.register.scheme_json = new.to_json()
+                if not w.server_log:  # on a server, the server re-dates every risk
+                    redate_to_cadence(w, new, self.today())
 
     def set_escalate_after(self, days: int) -> None:
         if days < 1:
@@ -322,6 +334,31 @@ class PartnershipSettings(ServiceBase):
         """The highest band ``code`` accepts in ``category``; None removes it."""
         with self._write(f"Appetite of {code} for {category}", keeper_only=True) as w:
             _set_appetite(w, code, category, band)
+
+
+REVIEW_COLUMNS = (Risk.status, Risk.next_review, Risk.last_reviewed, Risk.raised_on)
+REVIEW_KEYS = ("current_likelihood", "current_impact", "status", "next_review",
+               "last_reviewed", "raised_on")  # fmt: skip
+
+
+def redate_to_cadence(w: Work, scheme: ScoringScheme, today: date) -> int:
+    """Bring every open risk's next review forward to what its band now allows (one
+    update, each move logged); how many moved."""
+    rows = w.session.execute(select(Risk.id, Risk.uuid, Risk.ref, Risk.version,
+                                    Risk.current_likelihood, Risk.current_impact,
+                                    *REVIEW_COLUMNS)
+                             .where(Risk.status != RiskStatus.CLOSED)).all()  # fmt: skip
+    updates = []
+    for rid, ruuid, ref, version, lik, imp, status, next_review, reviewed, raised in rows:
+        values = dict(zip(REVIEW_KEYS, (lik, imp, status, next_review, reviewed, raised),
+                          strict=True))  # fmt: skip
+        sooner = redated(scheme, values, today)
+        if sooner is not None:
+            updates.append({"id": rid, "next_review": sooner, "version": version})
+            w.log("risk", ruuid, ref, "next_review", next_review, sooner)
+    if updates:
+        w.session.execute(update(Risk), updates)
+    return len(updates)
 
 
 def _add_category(w: Work, category: CategoryRecord) -> None:

@@ -35,7 +35,7 @@ from riskreg.records import (
     SchemeChangeReport,
     Shares,
 )
-from riskreg.scoring import ScoringScheme
+from riskreg.scoring import SchemeError, ScoringScheme
 from riskreg.server import kept_log
 from riskreg.service.changes import CREATED
 from riskreg.service.unit_of_work import (
@@ -117,6 +117,16 @@ def _action_draft_problems(draft: ActionDraft, ctx: Context, prefix: str) -> lis
     return problems
 
 
+_REVIEW_FIELDS = ("current_likelihood", "current_impact", "status", "next_review",
+                  "last_reviewed", "raised_on")  # fmt: skip
+
+
+def _review_values(columns: Mapping[str, list[Any]]) -> list[dict[str, Any]]:
+    """Per draft, the values its review dates are judged by."""
+    return [dict(zip(_REVIEW_FIELDS, row, strict=True))
+            for row in zip(*(columns[name] for name in _REVIEW_FIELDS), strict=True)]  # fmt: skip
+
+
 def _draft_columns(drafts: Sequence[RiskDraft], today: date) -> dict[str, list[Any]]:
     """The drafts' values field by field, with the documented defaults filled in."""
     columns = {name: [getattr(d, name) for d in drafts] for name in RISK_FIELDS}
@@ -164,13 +174,15 @@ def insert_risks(w: Work, drafts: Sequence[RiskDraft], today: date) -> list[str]
     ctx = w.context()
     columns = _draft_columns(drafts, today)
     problems = _draft_problems(drafts, columns, ctx)
-    for number, reviewed in enumerate(columns["last_reviewed"], start=1):
-        for problem in review_dates_problems({"last_reviewed": reviewed}, today):
+    scheme = w.scheme
+    for number, values in enumerate(_review_values(columns), start=1):
+        found = review_dates_problems(values, today) or cadence_problems(scheme, values, today)
+        for problem in found:
             named = problem.field if len(drafts) == 1 else f"risk {number}: {problem.field}"
             problems.append(Problem(named, problem.message))
     if problems:
         raise ValidationError(problems)
-    partner_ids, category_ids, scheme = w.partner_ids, w.category_ids, w.scheme
+    partner_ids, category_ids = w.partner_ids, w.category_ids
     count = len(drafts)
     first = w.register.next_risk_number
     w.register.next_risk_number = first + count
@@ -267,10 +279,17 @@ def apply_risk_changes(
             problems += check_shares(new_shares, ctx)
         else:
             new_shares = None
-    problems += check_risk_consistency({**current, **field_changes})
+    after = {**current, **field_changes}
+    problems += check_risk_consistency(after)
     problems += review_dates_problems(field_changes, today)
+    if not problems and "next_review" in field_changes:
+        problems += cadence_problems(w.scheme, after, today)
     if problems:
         raise ValidationError(problems)
+    if "next_review" not in field_changes:
+        sooner = next_review_for_band_change(w.scheme, current, after, today)
+        if sooner is not None:
+            field_changes["next_review"] = sooner  # logged below with the rest
 
     lead_moved = field_changes.get("lead_partner")
     if lead_moved and new_shares is None and shares_now == ((current["lead_partner"], 100),):
@@ -330,6 +349,60 @@ def review_dates_problems(values: Mapping[str, Any], today: date) -> list[Proble
         return [Problem("last_reviewed", f"Last reviewed {reviewed:%d %b %Y} is after today; "
                         "give the date the review took place")]  # fmt: skip
     return []
+
+
+def latest_next_review(scheme: ScoringScheme, values: Mapping[str, Any], today: date) -> date:
+    """``ScoringScheme.latest_next_review`` of a risk's values."""
+    return scheme.latest_next_review(values.get("current_likelihood"),
+                                     values.get("current_impact"), values.get("last_reviewed"),
+                                     values.get("raised_on"), today)  # fmt: skip
+
+
+def cadence_problems(
+    scheme: ScoringScheme, values: Mapping[str, Any], today: date
+) -> list[Problem]:
+    """A next review later than the risk's band allows (a closed risk has none due)."""
+    given = values.get("next_review")
+    if not isinstance(given, date) or values.get("status") is RiskStatus.CLOSED:
+        return []
+    try:
+        latest = latest_next_review(scheme, values, today)
+        band = band_name(scheme, values.get("current_likelihood"), values.get("current_impact"))
+    except (SchemeError, TypeError):  # a level outside the scheme: refused on its own
+        return []
+    if given <= latest:
+        return []
+    reviewed = values.get("last_reviewed")
+    since = (f"the last review on {reviewed:%d %b %Y}" if reviewed
+             else f"it was raised on {(values.get('raised_on') or today):%d %b %Y}")  # fmt: skip
+    days = (latest - (reviewed or values.get("raised_on") or today)).days
+    what = f"the {band} band" if band else "an unrated draft"
+    return [Problem("next_review", f"Next review {given:%d %b %Y} is later than {what} allows: "
+                    f"by {latest:%d %b %Y} at the latest ({days} days after {since})")]  # fmt: skip
+
+
+def next_review_for_band_change(
+    scheme: ScoringScheme, before: Mapping[str, Any], after: Mapping[str, Any], today: date
+) -> date | None:
+    """When the current band changes, the next review moves to the earlier of the date it
+    has and the latest the new band allows (never later); None when it stays."""
+    if after.get("status") is RiskStatus.CLOSED:
+        return None
+    old = band_name(scheme, before.get("current_likelihood"), before.get("current_impact"))
+    new = band_name(scheme, after.get("current_likelihood"), after.get("current_impact"))
+    if old == new:
+        return None
+    return redated(scheme, after, today)
+
+
+def redated(scheme: ScoringScheme, values: Mapping[str, Any], today: date) -> date | None:
+    """The latest next review the band allows, when the risk's own is later (or missing);
+    None when it may stay. A closed risk has no review due."""
+    if values.get("status") is RiskStatus.CLOSED:
+        return None
+    latest = latest_next_review(scheme, values, today)
+    has = values.get("next_review")
+    return latest if has is None or has > latest else None
 
 
 def band_name(scheme: ScoringScheme, likelihood: int | None, impact: int | None) -> str | None:
