@@ -11,9 +11,11 @@ import enum
 
 
 class RiskStatus(enum.StrEnum):
+    """Where a risk is in its life. How far it is escalated is its ``EscalationLevel`` alone
+    (schema 0008 moved the old status "Escalated" onto the ladder)."""
+
     DRAFT = "Draft"
     OPEN = "Open"
-    ESCALATED = "Escalated"
     CLOSED = "Closed"
 
 

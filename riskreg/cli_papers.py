@@ -49,9 +49,9 @@ def add_commands(commands: Any) -> None:
     heatmap.add_argument("--category", help="one category")
     heatmap.add_argument(
         "--status",
-        choices=["open", "all", "Draft", "Open", "Escalated", "Closed"],
+        choices=["open", "all", "Draft", "Open", "Closed"],
         default="open",
-        help="open (default: draft, open, escalated), all, or one status",
+        help="open (default: draft and open risks), all, or one status",
     )
     heatmap.add_argument("--audience", default="joint", metavar="AUDIENCE", help=AUDIENCE_HELP)
     arrows = heatmap.add_mutually_exclusive_group()

@@ -13,7 +13,15 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from riskreg.choices import ActionStatus, Decision, Proximity, Response, RiskStatus, Visibility
+from riskreg.choices import (
+    ActionStatus,
+    Decision,
+    EscalationLevel,
+    Proximity,
+    Response,
+    RiskStatus,
+    Visibility,
+)
 from riskreg.records import (
     ActionDraft,
     Actor,
@@ -116,8 +124,8 @@ def build_demo(location: str | Path, actor: Actor, *, today: date | None = None)
         status = risk.get("status")
         if status == "Closed":
             events.append((40 + index % 20, index, {"status": RiskStatus.CLOSED}))
-        elif status == "Escalated":
-            events.append((25, index, {"status": RiskStatus.ESCALATED}))
+        if "escalation" in risk:  # up the ladder, with its reason
+            events.append((25, index, {"escalate": tuple(risk["escalation"])}))
     scheme = service.scheme()
     reviewed = False
     for days_ago, index, changes in sorted(events, key=lambda e: (-e[0], e[1])):
@@ -131,6 +139,10 @@ def build_demo(location: str | Path, actor: Actor, *, today: date | None = None)
             continue
         uuid = created[index]
         record = at_day.get_risk(uuid)
+        if "escalate" in changes:
+            level, reason = changes["escalate"]
+            at_day.escalate(uuid, record.version, EscalationLevel(level), reason)
+            continue
         if "status" not in changes:  # a score change is made at a review
             band = scheme.band(changes["current_likelihood"], changes["current_impact"])
             next_review = day + timedelta(days=band.review_days)

@@ -29,7 +29,7 @@ class Basis(enum.StrEnum):
         ]
 
 
-OPEN_STATUSES = frozenset({RiskStatus.DRAFT, RiskStatus.OPEN, RiskStatus.ESCALATED})
+OPEN_STATUSES = frozenset({RiskStatus.DRAFT, RiskStatus.OPEN})
 
 
 @dataclass(frozen=True)

@@ -174,6 +174,10 @@ class RiskDraft:
     last_reviewed: date | None = None
     next_review: date | None = None
     actions: tuple[ActionDraft, ...] = field(default=())
+    escalation: EscalationLevel = EscalationLevel.OPERATIONAL
+    """A risk brought in already escalated (another register's "Escalated") starts up the
+    ladder; like every escalation, only with a reason."""
+    escalation_reason: str = ""
 
 
 class ActionRecord(NamedTuple):

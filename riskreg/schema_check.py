@@ -156,7 +156,9 @@ def verify(connection: sqlite3.Connection) -> SchemaVerdict:
     expected_by_revision = manifest()
     if ("table", "register") not in actual or ("table", "alembic_version") not in actual:
         return SchemaVerdict(None, (), is_register=False)
-    holds = next((rev for rev, objects in expected_by_revision.items() if objects == actual), None)
+    # the latest such revision: one that moves data only holds its parent's objects too
+    holds = next((rev for rev, objects in reversed(expected_by_revision.items())
+                  if objects == actual), None)  # fmt: skip
     label_table = next(iter(expected_by_revision.values()))[("table", "alembic_version")]
     if actual[("table", "alembic_version")] != label_table:
         return SchemaVerdict(None, _differences(actual, expected_by_revision[_head()]), holds)
@@ -169,7 +171,7 @@ def verify(connection: sqlite3.Connection) -> SchemaVerdict:
     if expected is None:
         return SchemaVerdict(label, (), holds, known=False)
     if expected == actual:
-        return SchemaVerdict(label, (), holds)
+        return SchemaVerdict(label, (), label)
     if holds is not None:
         problem = (
             f"its schema label says {shown_name(label)}, but it holds the objects of schema {holds}"

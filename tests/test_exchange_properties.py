@@ -56,7 +56,7 @@ def drafts(draw: st.DrawFn) -> RiskDraft:
         description=draw(st.one_of(st.just(""), texts)),
         owner=draw(st.one_of(st.just(""), titles)),
         category=draw(st.none() | st.sampled_from(CATEGORIES)),
-        status=draw(st.sampled_from([RiskStatus.DRAFT, RiskStatus.OPEN, RiskStatus.ESCALATED])),
+        status=draw(st.sampled_from([RiskStatus.DRAFT, RiskStatus.OPEN])),
         shares=draw(splits),
         visibility=draw(st.sampled_from(list(Visibility))),
         response=draw(st.sampled_from(list(Response))),

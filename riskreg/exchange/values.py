@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, time
 from typing import Any
 
+from riskreg.choices import RiskStatus
 from riskreg.exchange.columns import Column, fold
 from riskreg.records import Shares
 from riskreg.scoring import Level, ScoringScheme
@@ -233,6 +234,10 @@ def _enum(value: Any, enum_type: type[enum.Enum], header: str) -> enum.Enum:
         if len(starts) == 1:
             return starts[0]
     allowed = ", ".join(str(m.value) for m in enum_type)
+    if enum_type is RiskStatus and isinstance(value, str) and fold(value) == "escalated":
+        raise Unreadable(f"{header.lower()} “Escalated” is no longer a status: a risk is "
+                         "escalated on its escalation ladder, with a reason (the risk editor's "
+                         f"Escalation…); a status is one of {allowed}")  # fmt: skip
     raise Unreadable(f"{header.lower()} {_shown(value)} is not one of {allowed}")
 
 

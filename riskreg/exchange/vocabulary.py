@@ -95,6 +95,8 @@ class Vocabulary:
     unspecified: frozenset[str]
     totals: frozenset[str]
     status: dict[str, RiskStatus]
+    escalated: frozenset[str]
+    """Status words saying a risk is escalated: a level of the ladder here, not a status."""
     response: dict[str, Response]
     proximity: dict[str, Proximity]
     raid: dict[str, str]
@@ -139,6 +141,7 @@ def vocabulary() -> Vocabulary:
         unspecified=frozenset(key(w) for w in data["unspecified"]),
         totals=frozenset(words_key(w) for w in data["totals"]),
         status=_words(data["status"], RiskStatus),
+        escalated=frozenset(key(w) for w in data["escalated"]),
         response=_words(data["response"], Response),
         proximity=_words(data["proximity"], Proximity),
         raid={key(word): kind for kind, words in data["raid"].items() for word in words},

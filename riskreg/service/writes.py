@@ -157,6 +157,12 @@ def _draft_problems(
             )]  # fmt: skip
         if draft.shares is not None:
             found += [(index, p) for p in check_shares(draft.shares, ctx)]
+        if draft.escalation is not EscalationLevel.OPERATIONAL:
+            reason = draft.escalation_reason
+            message = (text_problem("The reason", reason, 2_000) if reason.strip()
+                       else "give the reason it is escalated")  # fmt: skip
+            if message:
+                found.append((index, Problem("escalation_reason", message)))
     owners = [(i, n) for i, d in enumerate(drafts) for n in range(1, len(d.actions) + 1)]
     if owners:
         actions = [a for d in drafts for a in d.actions]
@@ -205,7 +211,7 @@ def insert_risks(w: Work, drafts: Sequence[RiskDraft], today: date) -> list[str]
         "number": list(numbers),
         "ref": refs,
         "closed_on": [today if s is RiskStatus.CLOSED else None for s in columns["status"]],
-        "escalation": [EscalationLevel.OPERATIONAL] * count,
+        "escalation": [d.escalation for d in drafts],
         "version": [1] * count,
     }
     renamed = {"category": "category_id", "lead_partner": "lead_partner_id"}
@@ -227,6 +233,8 @@ def insert_risks(w: Work, drafts: Sequence[RiskDraft], today: date) -> list[str]
         shares = draft.shares or ((draft.lead_partner, 100),)
         share_rows.extend((rid, partner_ids[code], percent) for code, percent in shares)
         w.log("risk", risk_uuid, ref, CREATED, None, draft.title)
+        if draft.escalation is not EscalationLevel.OPERATIONAL:
+            w.log("risk", risk_uuid, ref, "escalation_reason", None, draft.escalation_reason)
         for action in draft.actions:
             action_uuid = next(action_uuids)
             action_rows.append(_action_row(action, action_uuid, action_number, rid, partner_ids))

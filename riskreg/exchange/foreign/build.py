@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
-from riskreg.choices import Proximity, Response, RiskStatus
+from riskreg.choices import EscalationLevel, Proximity, Response, RiskStatus
 from riskreg.exchange.foreign.layout import SCALE_FIELDS, Layout
 from riskreg.exchange.foreign.mapping import Mapping, lead_text
 from riskreg.exchange.foreign.rows import SourceRow
@@ -124,6 +124,7 @@ class _Row:
         self.v = row.values
         self.findings: list[Finding] = []
         self.kept: list[tuple[str, str]] = []
+        self.escalated = False
 
     def note(self, name: str, message: str, value: Any = None, kind: str = "warning") -> None:
         text = text_of(self.v.get(name) if value is None else value)
@@ -191,6 +192,11 @@ class _Row:
             actions=(ActionDraft(self.text("action"), lead),) if "action" in self.v else (),
             description=self._description(),
         )
+        draft = self._within_cadence(draft)
+        if self.escalated:
+            draft = replace(draft, escalation=EscalationLevel.JOINT_MANAGEMENT,
+                            escalation_reason=f"“Escalated” in {b.workbook} (its status column, "
+                                              f"{self.b.cell('status', self.row)})")  # fmt: skip
         where = self.b.cell("title" if "title" in self.v else "description", self.row)
         what = "new risk" if rated else "new unrated Draft"
         self.findings.insert(0, Finding("new", b.sheet, where, "title", title, f"{what}: {title}",
@@ -283,6 +289,14 @@ class _Row:
         status = self.b.mapping.status
         if "status" in self.v:
             written = text_of(self.v["status"])
+            escalated = vocabulary().escalated
+            if key(written) in escalated or key(words_key(written).split(" ")[0]) in escalated:
+                self.escalated = True
+                level = EscalationLevel.JOINT_MANAGEMENT.value
+                self.note("status", f"“{_short(written)}”: escalation is a level of the ladder "
+                                    f"here, not a status: the risk comes in as {status.value} at "
+                                    f"{level}", kind="read")  # fmt: skip
+                return status if rated else RiskStatus.DRAFT
             found = vocabulary().status.get(key(written))
             if found is None:
                 found = vocabulary().status.get(key(words_key(written).split(" ")[0]))
@@ -356,6 +370,24 @@ class _Row:
             self.note("proximity", f"“{_short(written)}” is not a proximity this register knows: "
                                    "none; the text is kept in the description")  # fmt: skip
         return found
+
+    def _within_cadence(self, draft: RiskDraft) -> RiskDraft:
+        """A next review later than the risk's band allows here comes in at the latest it
+        allows (said), so one far date never stops the import."""
+        given = draft.next_review
+        if given is None or draft.status is RiskStatus.CLOSED:
+            return draft
+        current = (draft.current_likelihood, draft.current_impact)
+        if current == (None, None):
+            current = (draft.inherent_likelihood, draft.inherent_impact)
+        latest = self.b.scheme.latest_next_review(*current, draft.last_reviewed,
+                                                  draft.raised_on, date.today())  # fmt: skip
+        if given <= latest:
+            return draft
+        self.note("next_review", f"next review {given:%d %b %Y} is later than this register's "
+                                 f"review cadence allows for the risk's band: {latest:%d %b %Y}",
+                  kind="read")  # fmt: skip
+        return replace(draft, next_review=latest)
 
     def _date(self, name: str) -> date | None:
         if name not in self.v:
