@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from riskreg.belonging import holders_of
 from riskreg.choices import RiskStatus, Visibility
 from riskreg.records import (
     ActionRecord,
@@ -69,7 +70,7 @@ def appetite_reasons(
         reasons.append(f"outside appetite of the partnership: {band} > {agreed} "
                        f"({risk.category})")  # fmt: skip
     if partners:
-        holders = {risk.lead_partner, *(code for code, _ in risk.shares)}
+        holders = holders_of(risk.visibility, risk.lead_partner, risk.shares)
         for code in sorted(holders):
             accepted = partners.get((code, risk.category))
             if accepted in rank and rank[band] > rank[accepted]:

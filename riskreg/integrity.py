@@ -103,7 +103,7 @@ def _check(store: RegisterStore, quick: bool) -> CheckReport:
         problems += _refs(conn, "risk", "R", "next_risk_number")
         problems += _refs(conn, "action", "A", "next_action_number")
         problems += _shares(conn)
-        warnings = _scheme_warnings(conn) + _cadence_warnings(conn)
+        warnings = _scheme_warnings(conn) + _cadence_warnings(conn) + belonging_warnings(conn)
     return CheckReport(store.display_name, schema, risks, actions, tuple(problems), store.notes,
                        warnings=warnings)  # fmt: skip
 
@@ -186,6 +186,37 @@ def _scheme_warnings(conn: Connection) -> tuple[str, ...]:
     if scheme is None:
         return ()
     return tuple(f"scoring matrix: {warning.message}" for warning in matrix_warnings(scheme))
+
+
+BELONGING_QUERIES = {
+    "an Internal risk shared with another partner": (
+        "SELECT DISTINCT r.ref, r.number FROM risk r JOIN risk_share s ON s.risk_id = r.id "
+        "WHERE r.visibility = 'Internal' AND s.partner_id <> r.lead_partner_id ORDER BY r.number"
+    ),
+    "an Internal risk with another partner's action": (
+        "SELECT DISTINCT r.ref, r.number FROM risk r JOIN action a ON a.risk_id = r.id "
+        "WHERE r.visibility = 'Internal' AND a.partner_id <> r.lead_partner_id ORDER BY r.number"
+    ),
+    "a lead partner holding no share": (
+        "SELECT r.ref, r.number FROM risk r WHERE NOT EXISTS (SELECT 1 FROM risk_share s "
+        "WHERE s.risk_id = r.id AND s.partner_id = r.lead_partner_id AND s.percent > 0) "
+        "ORDER BY r.number"
+    ),
+}
+"""The cases of ``riskreg.belonging``'s rule an older register (or a server login before
+the rule) may hold; the services refuse new ones."""
+
+
+def belonging_warnings(conn: Connection) -> tuple[str, ...]:
+    """Risks breaking the rule of whose a risk is: the risk editor offers to make each
+    Joint, or to keep it Internal without the other partners' shares."""
+    found = []
+    for what, query in BELONGING_QUERIES.items():
+        refs = [row[0] for row in conn.execute(text(query))]
+        if refs:
+            found.append(f"{what}: {_few(refs)} (open it in the risk editor to make it Joint "
+                         "or keep it to its lead partner)")  # fmt: skip
+    return tuple(found)
 
 
 def _cadence_warnings(conn: Connection) -> tuple[str, ...]:

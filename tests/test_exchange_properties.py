@@ -39,16 +39,23 @@ levels = st.integers(1, 5)
 dates = st.dates(date(1990, 1, 1), date(2090, 12, 31))
 # A review took place on or before today; the service refuses one after it.
 past_dates = st.dates(date(1990, 1, 1), date.today())
-splits = st.sampled_from([None, (("APEX", 60), ("CNCL", 40)), (("APEX", 1), ("AQUA", 99))])
+splits = st.sampled_from([None, (60, 40), (1, 99)])
+"""No split, or the lead's percentage and another partner's."""
 
 
 @st.composite
 def drafts(draw: st.DrawFn) -> RiskDraft:
     has_target = draw(st.booleans())
     likely = draw(st.none() | st.integers(0, 10**9))
+    lead = draw(st.sampled_from(PARTNERS))
+    visibility = draw(st.sampled_from(list(Visibility)))
+    internal = visibility is Visibility.INTERNAL  # its lead partner's alone: riskreg.belonging
+    split = None if internal else draw(splits)
+    other = draw(st.sampled_from([p for p in PARTNERS if p != lead]))
+    owners = st.just(lead) if internal else st.sampled_from(PARTNERS)
     return RiskDraft(
         title=draw(titles),
-        lead_partner=draw(st.sampled_from(PARTNERS)),
+        lead_partner=lead,
         inherent_likelihood=draw(levels),
         inherent_impact=draw(levels),
         current_likelihood=draw(levels),
@@ -57,8 +64,8 @@ def drafts(draw: st.DrawFn) -> RiskDraft:
         owner=draw(st.one_of(st.just(""), titles)),
         category=draw(st.none() | st.sampled_from(CATEGORIES)),
         status=draw(st.sampled_from([RiskStatus.DRAFT, RiskStatus.OPEN])),
-        shares=draw(splits),
-        visibility=draw(st.sampled_from(list(Visibility))),
+        shares=None if split is None else tuple(sorted(((lead, split[0]), (other, split[1])))),
+        visibility=visibility,
         response=draw(st.sampled_from(list(Response))),
         target_likelihood=draw(levels) if has_target else None,
         target_impact=draw(levels) if has_target else None,
@@ -69,7 +76,7 @@ def drafts(draw: st.DrawFn) -> RiskDraft:
         actions=tuple(
             ActionDraft(
                 description=draw(titles),
-                partner=draw(st.sampled_from(PARTNERS)),
+                partner=draw(owners),
                 due_date=draw(st.none() | dates),
                 status=draw(st.sampled_from(list(ActionStatus))),
                 progress=draw(st.integers(0, 100)),

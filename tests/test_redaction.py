@@ -29,6 +29,22 @@ def registers(draw: st.DrawFn) -> list[tuple[str, str, bool, int]]:
     ))  # fmt: skip
 
 
+def share_as_an_older_version_did(path: Path, risks: list[tuple[str, str, str]]) -> None:
+    """Internal risks shared half with another partner, as a register made before the rule
+    of ``riskreg.belonging`` may hold them: the export must hide them from that partner."""
+    import sqlite3
+
+    with sqlite3.connect(path) as conn:
+        for uuid, _lead, other in risks:
+            (rid,) = conn.execute("SELECT id FROM risk WHERE uuid = ?", [uuid]).fetchone()
+            (pid,) = conn.execute("SELECT id FROM partner WHERE code = ?", [other]).fetchone()
+            conn.execute("UPDATE risk_share SET percent = 50 WHERE risk_id = ?", [rid])
+            conn.execute("INSERT INTO risk_share (risk_id, partner_id, percent) VALUES (?, ?, 50)",
+                         [rid, pid])  # fmt: skip
+    conn.close()
+    assert all(lead != other for _, lead, other in risks)
+
+
 def everything_in(path: Path) -> str:
     """Every part of the workbook's zip as text: sheets, names, properties, styles."""
     with zipfile.ZipFile(path) as archive:
@@ -49,7 +65,8 @@ def test_no_internal_risk_of_another_partner_reaches_a_partner_export(
         )  # fmt: skip
         drafts = []
         for n, (lead, other, internal, actions) in enumerate(risks):
-            shares = ((lead, 100),) if other == lead else tuple(sorted(((lead, 50), (other, 50))))
+            split = tuple(sorted(((lead, 50), (other, 50))))
+            shares = ((lead, 100),) if other == lead or internal else split
             drafts.append(RiskDraft(
                 title=f"TITLE{n}X{lead}", lead_partner=lead, inherent_likelihood=3,
                 inherent_impact=3, description=f"DESC{n}X", owner=f"OWNER{n}X", shares=shares,
@@ -57,6 +74,9 @@ def test_no_internal_risk_of_another_partner_reaches_a_partner_export(
                 actions=tuple(ActionDraft(f"ACTION{n}X{k}X", lead) for k in range(actions)),
             ))  # fmt: skip
         uuids = service.create_risks(drafts)
+        legacy = [(uuid, lead, other) for uuid, (lead, other, internal, _)
+                  in zip(uuids, risks, strict=True) if internal and other != lead]  # fmt: skip
+        share_as_an_older_version_did(Path(tmp) / "r.riskreg", legacy)
         for uuid in uuids:  # a later edit, so each risk has history beyond its creation
             record = service.get_risk(uuid)
             service.edit_risk(uuid, record.version, {"controls": f"CONTROLS{record.number}X"})

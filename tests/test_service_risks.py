@@ -147,8 +147,10 @@ def test_the_default_split_follows_a_new_lead_but_an_agreed_split_stays(
     moved = service.edit_risk(risk.uuid, risk.version, {"lead_partner": "APEX"})
     assert moved.shares == (("APEX", 100),)
     agreed = service.set_shares(moved.uuid, moved.version, (("APEX", 50), ("AQUA", 50)))
-    back = service.edit_risk(agreed.uuid, agreed.version, {"lead_partner": "CNCL"})
-    assert back.shares == (("APEX", 50), ("AQUA", 50))
+    within = service.edit_risk(agreed.uuid, agreed.version, {"lead_partner": "AQUA"})
+    assert within.shares == (("APEX", 50), ("AQUA", 50))
+    with pytest.raises(ValidationError, match="the lead partner CNCL must hold a share"):
+        service.edit_risk(within.uuid, within.version, {"lead_partner": "CNCL"})
 
 
 def test_exposure_per_partner_follows_the_split(service: RegisterService) -> None:

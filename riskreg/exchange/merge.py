@@ -19,6 +19,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
+from riskreg.belonging import belonging_problems
 from riskreg.choices import RiskStatus
 from riskreg.exchange.base import SheetBase
 from riskreg.exchange.columns import Column
@@ -40,6 +41,9 @@ NewRow = Callable[[list[Any], int, set[str]], None]
 """Called with a row that has neither Id nor Ref (a proposal), its Excel row number and
 the cells whose formulas have no saved result."""
 FOREIGN_SHOWN = 12
+LEAD_ONLY = frozenset({"visibility", "shares"})
+"""Whose a risk is: only its lead partner (or the keeper's whole-register workbook) changes
+it; a share-holder's workbook may change the rest of the row."""
 _COMPUTED = ("score", "band")
 _LEVELS = {
     "inherent_score": ("inherent_likelihood", "inherent_impact"),
@@ -294,6 +298,15 @@ def compare_row(
                       else "the action is owned by " + record.partner
                   ), record.uuid)  # fmt: skip
         return
+    if entity == "risk" and not p.everything and record.lead_partner != p.sender:
+        lead_only = [c for c in changed if c[0].field in LEAD_ONLY]
+        for column, cell, theirs, _was, ours in lead_only:  # a share-holder's word stops here
+            p.add("rejected", sheet, cell, ref, column.field, ours, theirs,
+                  f"{p.sender} may not change the {column.header.lower()} of {ref}: only its "
+                  f"lead partner, {record.lead_partner}, does", record.uuid)  # fmt: skip
+        changed = [c for c in changed if c[0].field not in LEAD_ONLY]
+        if not changed and not errors:
+            return
     reopening = any(c.field == "status" for c, *_ in changed)
     if entity == "risk" and record.status is RiskStatus.CLOSED and not errors and not reopening:
         for column, cell, theirs, _was, ours in changed:
@@ -412,6 +425,11 @@ def _row_problems(
             found += [(pr.field, pr.message) for pr in check_shares(changes["shares"], p.ctx)]
         merged = {name: getattr(record, name) for name in RISK_FIELDS} | plain_changes
         found += [(pr.field, pr.message) for pr in check_risk_consistency(merged)]
+        if not found and LEAD_ONLY & changes.keys():  # whose the risk is (riskreg.belonging)
+            shares = changes.get("shares", record.shares)
+            found += [(pr.field, pr.message) for pr in belonging_problems(
+                merged["visibility"], merged["lead_partner"], shares, p.action_owners(record.uuid)
+            )]  # fmt: skip
     return found
 
 

@@ -33,6 +33,7 @@ class Planning:
     """``Risks`` / ``Actions`` → the sheet's name in the workbook, where it differs."""
     _imported: tuple[set[str], set[tuple[str, str]]] | None = None
     _refs: tuple[dict[str, str], dict[str, str]] | None = None
+    _owners: dict[str, list[tuple[str, str]]] | None = None
 
     def add(
         self, kind: Kind, sheet: str, cell: str, ref: str, field_name: str, old: Any, new: Any,
@@ -58,6 +59,14 @@ class Planning:
         if self._refs is None:
             self._refs = self.service.refs()
         return self._refs
+
+    def action_owners(self, risk_uuid: str) -> list[tuple[str, str]]:
+        """A risk's actions (ref, owning partner); every risk's read once, if a row asks."""
+        if self._owners is None:
+            self._owners = {}
+            for action in self.service.list_actions():
+                self._owners.setdefault(action.risk_uuid, []).append((action.ref, action.partner))
+        return self._owners.get(risk_uuid, [])
 
     def may_change(self, record: Any, entity: str) -> bool:
         if self.everything:

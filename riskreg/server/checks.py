@@ -129,14 +129,19 @@ BEGIN
 END
 $$;
 
--- At commit: the shares of a risk make 100 %.
+-- At commit: the shares of a risk make 100 %, and whose the risk is holds
+-- (``riskreg.belonging``): its lead partner holds part of it, and an Internal risk belongs
+-- to its lead partner alone (no other partner's share or action).
 CREATE OR REPLACE FUNCTION {INTERNAL}.check_shares(rid integer) RETURNS void
 LANGUAGE plpgsql STABLE {SAFE_PATH} AS $$
 DECLARE
     risk_ref text;
+    lead integer;
+    internal boolean;
     total bigint;
 BEGIN
-    SELECT r.ref INTO risk_ref FROM public.risk r WHERE r.id = rid;
+    SELECT r.ref, r.lead_partner_id, r.visibility = 'Internal' INTO risk_ref, lead, internal
+    FROM public.risk r WHERE r.id = rid;
     IF NOT FOUND THEN
         RETURN;
     END IF;
@@ -146,6 +151,32 @@ BEGIN
         RAISE EXCEPTION '%: shares add up to % %%, they must make 100 %%', risk_ref, total
             USING ERRCODE = 'check_violation';
     END IF;
+    IF NOT EXISTS (SELECT 1 FROM public.risk_share s
+                   WHERE s.risk_id = rid AND s.partner_id = lead AND s.percent > 0) THEN
+        RAISE EXCEPTION '%: the lead partner must hold a share of the risk (more than 0 %%)',
+            risk_ref USING ERRCODE = 'check_violation';
+    END IF;
+    IF internal AND (
+        EXISTS (SELECT 1 FROM public.risk_share s WHERE s.risk_id = rid AND s.partner_id <> lead)
+        OR EXISTS (SELECT 1 FROM public.action a WHERE a.risk_id = rid AND a.partner_id <> lead)
+    ) THEN
+        RAISE EXCEPTION '%: an Internal risk belongs to its lead partner alone: no other '
+                        'partner holds a share of it or owns one of its actions', risk_ref
+            USING ERRCODE = 'check_violation';
+    END IF;
+END
+$$;
+
+-- At commit, after a risk's visibility or lead, or an action's owner, changed.
+CREATE OR REPLACE FUNCTION {INTERNAL}.belonging_at_commit() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER {SAFE_PATH} AS $$
+BEGIN
+    IF TG_TABLE_NAME = 'action' THEN
+        PERFORM {INTERNAL}.check_shares(NEW.risk_id);
+    ELSE
+        PERFORM {INTERNAL}.check_shares(NEW.id);
+    END IF;
+    RETURN NULL;
 END
 $$;
 

@@ -534,6 +534,10 @@ _ROW_TRIGGERS = (
     ("riskreg_9_counter", "action", "AFTER INSERT", "count_action_at_commit", True, ""),
     ("riskreg_9_at_commit", "risk_share", "AFTER INSERT OR UPDATE OR DELETE", "shares_at_commit",
      True, ""),
+    ("riskreg_9_belonging", "risk", "AFTER UPDATE", "belonging_at_commit", True,
+     "NEW.visibility IS DISTINCT FROM OLD.visibility "
+     "OR NEW.lead_partner_id IS DISTINCT FROM OLD.lead_partner_id"),
+    ("riskreg_9_belonging", "action", "AFTER INSERT OR UPDATE", "belonging_at_commit", True, ""),
 )  # fmt: skip
 
 

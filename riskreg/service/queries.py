@@ -8,7 +8,7 @@ from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import String, cast, func, or_, select, type_coerce
+from sqlalchemy import String, and_, cast, func, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from riskreg import risk_rows
@@ -55,7 +55,11 @@ def heat_conditions(s: Session, heat_filter: HeatFilter) -> list[Any]:
     if heat_filter.partner:
         partner_id = s.scalar(select(Partner.id).where(Partner.code == heat_filter.partner))
         shared = select(RiskShare.risk_id).where(RiskShare.partner_id == partner_id)
-        conditions.append(or_(Risk.lead_partner_id == partner_id, Risk.id.in_(shared)))
+        # an Internal risk is its lead partner's alone (riskreg.belonging), whatever shares
+        # an older register gave it
+        conditions.append(or_(Risk.lead_partner_id == partner_id,
+                              and_(Risk.visibility != Visibility.INTERNAL,
+                                   Risk.id.in_(shared))))  # fmt: skip
     if heat_filter.category:
         category_id = s.scalar(select(Category.id).where(Category.name == heat_filter.category))
         conditions.append(Risk.category_id == category_id)

@@ -11,11 +11,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import flag_modified
 
+from riskreg.belonging import action_owner_problem, belonging_problems
 from riskreg.bulk import insert_rows, new_uuids
 from riskreg.choices import (
     ActionStatus,
     EscalationLevel,
     RiskStatus,
+    Visibility,
 )
 from riskreg.errors import (
     Problem,
@@ -157,6 +159,11 @@ def _draft_problems(
             )]  # fmt: skip
         if draft.shares is not None:
             found += [(index, p) for p in check_shares(draft.shares, ctx)]
+        partners = [(f"action {k}", a.partner) for k, a in enumerate(draft.actions, start=1)]
+        found += [(index, problem) for problem in belonging_problems(
+            draft.visibility, draft.lead_partner, draft.shares or ((draft.lead_partner, 100),),
+            partners,
+        )]  # fmt: skip
         if draft.escalation is not EscalationLevel.OPERATIONAL:
             reason = draft.escalation_reason
             message = (text_problem("The reason", reason, 2_000) if reason.strip()
@@ -302,6 +309,13 @@ def apply_risk_changes(
     lead_moved = field_changes.get("lead_partner")
     if lead_moved and new_shares is None and shares_now == ((current["lead_partner"], 100),):
         new_shares = ((lead_moved, 100),)  # the default split follows the lead
+    if new_shares is not None or {"visibility", "lead_partner"} & field_changes.keys():
+        problems = belonging_problems(
+            after["visibility"], after["lead_partner"], new_shares or shares_now,
+            action_owners(w, risk.id) if after["visibility"] is Visibility.INTERNAL else (),
+        )  # fmt: skip
+        if problems:
+            raise ValidationError(problems)
     status = field_changes.get("status")
     if status is RiskStatus.CLOSED:
         field_changes.setdefault("closed_on", today)
@@ -426,6 +440,10 @@ def apply_action_changes(
     # An owning partner that has since become inactive may stay on its action.
     if "partner" in changes and changes["partner"] == w.partner_codes[action.partner_id]:
         problems = [p for p in problems if p.field != "partner"]
+    elif "partner" in changes and not problems:
+        owner = owner_problem(w, action.risk_id, changes["partner"])
+        if owner is not None:
+            problems.append(owner)
     if problems:
         raise ValidationError(problems)
     if changes.get("status") is ActionStatus.DONE:
@@ -446,8 +464,25 @@ def apply_action_changes(
             setattr(action, name, new)
 
 
+def action_owners(w: Work, risk_id: int) -> list[tuple[str, str]]:
+    """The refs of a risk's actions and their owning partners."""
+    rows = w.session.execute(select(Action.ref, Action.partner_id).where(Action.risk_id == risk_id))
+    return [(ref, w.partner_codes[partner_id]) for ref, partner_id in rows]
+
+
+def owner_problem(w: Work, risk_id: int, partner: str) -> Problem | None:
+    """An action of an Internal risk is its lead partner's (``belonging``)."""
+    ref, visibility, lead_id = w.session.execute(
+        select(Risk.ref, Risk.visibility, Risk.lead_partner_id).where(Risk.id == risk_id)
+    ).one()
+    return action_owner_problem(visibility, w.partner_codes[lead_id], partner, ref)
+
+
 def insert_action(w: Work, risk_id: int, draft: ActionDraft, ctx: Context) -> str:
     problems = _action_draft_problems(draft, ctx, "")
+    owner = owner_problem(w, risk_id, draft.partner) if not problems else None
+    if owner is not None:
+        problems.append(owner)
     if problems:
         raise ValidationError(problems)
     number = w.register.next_action_number

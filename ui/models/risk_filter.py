@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from riskreg.audience import Audience
+from riskreg.choices import Visibility
 from riskreg.records import RiskRecord
 from ui.models.risk_table import TableContext
 
@@ -74,9 +75,14 @@ class PreparedRisks:
         if wanted.partner:
             code = wanted.partner
             picked = [
-                i for i in picked
-                if rows[i].lead_partner == code or any(c == code for c, _ in rows[i].shares)
-            ]  # fmt: skip
+                i
+                for i in picked
+                if rows[i].lead_partner == code
+                or (
+                    rows[i].visibility is not Visibility.INTERNAL
+                    and any(c == code for c, _ in rows[i].shares)
+                )
+            ]  # fmt: skip  (an Internal risk is its lead partner's alone: riskreg.belonging)
         if wanted.category:
             picked = [i for i in picked if rows[i].category == wanted.category]
         if wanted.status:

@@ -23,10 +23,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from riskreg.choices import Visibility
 from riskreg.errors import NotFound, ValidationError
 from riskreg.records import Changes, RiskRecord
 from ui.document import RegisterDocument
 from ui.plain import escaped
+from ui.views.belonging_notice import BelongingNotice
 from ui.views.risk_form import RiskForm
 
 
@@ -60,6 +62,7 @@ class RiskEditor(QWidget):
             "background: #fff4e5; color: #663c00; padding: 4px; border-radius: 3px;"
         )
         self.pending_label.hide()
+        self.belonging = BelongingNotice()
         self.governance_label = QLabel()
         self.governance_label.setTextFormat(Qt.TextFormat.RichText)  # the register's text escaped
         self.governance_label.setWordWrap(True)
@@ -90,11 +93,14 @@ class RiskEditor(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.placeholder)
         layout.addWidget(self.pending_label)
+        layout.addWidget(self.belonging)
         layout.addLayout(header)
         layout.addWidget(self.scroll_area, 1)
         layout.addWidget(self.buttons)
         self.reviewed_button.clicked.connect(self.mark_reviewed)
         self.escalation_button.clicked.connect(self.change_escalation)
+        self.belonging.sig_make_joint.connect(self.make_joint)
+        self.belonging.sig_keep_internal.connect(self.keep_internal)
         self.save_button.clicked.connect(self.save)
         self.revert_button.clicked.connect(self.revert)
         self.form.sig_edited.connect(self._edited)
@@ -178,6 +184,7 @@ class RiskEditor(QWidget):
         self.placeholder.setVisible(record is None)
         self.form.setEnabled(record is not None)
         self.form.load(record)
+        self.belonging.show_for(record)
         self._show_governance(record)
         self._set_dirty(False)
 
@@ -274,6 +281,27 @@ class RiskEditor(QWidget):
             updated = self._document.escalate(self._record, *choice, initiator=self)
             if updated is not None:
                 self._show(updated)
+
+    def make_joint(self) -> None:
+        """The belonging notice's first way out: every partner sees the risk it shares."""
+        self._resolve_belonging({"visibility": Visibility.JOINT})
+
+    def keep_internal(self) -> None:
+        """Its second: the lead partner holds the whole risk (refused, and said, while other
+        partners own its actions)."""
+        if self._record is not None:
+            self._resolve_belonging({"shares": ((self._record.lead_partner, 100),)})
+
+    def _resolve_belonging(self, changes: dict[str, object]) -> None:
+        if self._record is None or not self.settle():
+            return
+        try:
+            updated = self._document.edit_risk(self._record, changes, initiator=self)
+        except ValidationError as exc:
+            self.belonging.say_refused("; ".join(p.message for p in exc.problems))
+            return
+        if updated is not None:
+            self._show(updated)
 
     def _reveal_problems(self) -> None:
         """Scroll to the first message, so a refusal is never out of sight."""
