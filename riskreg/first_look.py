@@ -21,6 +21,7 @@ from riskreg import risk_rows, schema_check
 from riskreg.records import CategoryRecord, PartnerRecord, RiskRecord
 from riskreg.scoring import ScoringScheme
 from riskreg.sqlite_guard import bounded, connect, journals_beside
+from riskreg.stored_values import value_problems
 
 BUSY_TIMEOUT_S = 0.2
 """A writer committing just now: do not wait for it here, the ordinary open will."""
@@ -71,6 +72,10 @@ def look_at(location: str | Path, schema: str, *, page: int, whole_up_to: int) -
             connection.execute("BEGIN")  # one consistent read
             if not schema_check.verify(connection).ok:
                 return None  # refused by the ordinary open, in words
+            (count,) = connection.execute("SELECT count(*) FROM risk").fetchone()
+            if count <= whole_up_to and value_problems(connection):
+                return None  # so is a value of the wrong kind (a larger register's first
+                # page fails on one as it is read; the open that follows checks them all)
             return _read(connection, str(path), schema, page, whole_up_to)
     except (sqlite3.Error, ValueError, KeyError, TypeError):
         return None  # whatever it is, the ordinary open says it plainly

@@ -97,6 +97,10 @@ def _check(store: RegisterStore, quick: bool) -> CheckReport:
             if _pages_damaged(problems):
                 return CheckReport(store.display_name, schema, 0, 0, tuple(problems),
                                    store.notes, damaged=True)  # fmt: skip
+            wrong = _value_problems(conn)  # values of the wrong kind: nothing more is read
+            if wrong:
+                return CheckReport(store.display_name, schema, 0, 0, (*problems, *wrong),
+                                   store.notes)  # fmt: skip
         risks = conn.execute(text("SELECT count(*) FROM risk")).scalar_one()
         actions = conn.execute(text("SELECT count(*) FROM action")).scalar_one()
         problems += _register_row(conn)
@@ -125,6 +129,17 @@ def _schema_problems(conn: Connection) -> tuple[str, ...]:
     if not verdict.is_register:
         return ("it is an SQLite file but not a risk register",)
     return verdict.problems
+
+
+def _value_problems(conn: Connection) -> tuple[str, ...]:
+    from riskreg.migrations import HEAD
+    from riskreg.stored_values import value_problems
+
+    if _revision(conn) != HEAD:
+        return ()  # an older file: its columns are the upgrade's to read
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    return value_problems(raw)
 
 
 def _integrity_limit(store: RegisterStore) -> float:

@@ -247,6 +247,10 @@ class ScoringScheme:
                 cells=tuple(tuple(int(b) for b in row) for row in data["cells"]),
                 name=str(data.get("name", "")),
             )
+        except RecursionError as exc:  # "[[[[…" nested past what the parser follows
+            raise SchemeError(
+                "the stored scoring scheme cannot be read: it is nested too deeply to be a scheme"
+            ) from exc
         except (KeyError, TypeError, ValueError) as exc:
             if isinstance(exc, SchemeError):
                 raise

@@ -337,6 +337,12 @@ def file_path(location: str | Path) -> Path | None:
 
 
 def _looks_like_sqlite(path: Path) -> bool:
+    """Only a regular file is read: a FIFO, a device or a socket named .riskreg would block
+    the read (or never end) before any time bound applies."""
+    import stat
+
+    if not stat.S_ISREG(path.stat().st_mode):
+        return False
     with path.open("rb") as handle:
         return handle.read(len(SQLITE_MAGIC)) == SQLITE_MAGIC
 
@@ -456,6 +462,9 @@ def expect_register_file(path: Path) -> None:
         raise RegisterNotFound(f"{path}: no such register file")
     if path.is_dir():
         raise NotARegister(f"{path} is a folder, not a register file")
+    if not path.is_file():
+        raise NotARegister(f"{path} is not a register file (not a regular file: a pipe, a "
+                           "device or a socket)")  # fmt: skip
     if not _looks_like_sqlite(path):
         raise NotARegister(f"{path} is not a register file (it is not an SQLite database)")
 
@@ -504,6 +513,15 @@ def _verify_schema(path: Path, busy_timeout_ms: int, *, immutable: bool = False)
         raise NewerSchema(_newer(str(path), str(verdict.label)))
     if verdict.problems:
         raise UntrustedRegister(_untrusted_message(path, verdict.problems), verdict.problems)
+    if verdict.label == head_revision():
+        wrong = _stored_value_problems(path, busy_timeout_ms, immutable=immutable)
+        if wrong:
+            raise UntrustedRegister(
+                f"{path} was not opened: {'; '.join(wrong)}. The application did not write "
+                "these values (another program, or a hand, changed the file), and reads none "
+                "of its risks until they are put right: restore a backup copy (File ▸ "
+                "Restore from backup), or ask whoever changed it.", wrong,
+            )  # fmt: skip
 
 
 def _untrusted_message(path: Path, problems: tuple[str, ...]) -> str:
@@ -512,6 +530,26 @@ def _untrusted_message(path: Path, problems: tuple[str, ...]) -> str:
         "A clean copy (its risks, actions and history in a file the application makes) "
         f"can be made with `python -m riskreg copy` or when opening it in the window."
     )
+
+
+def _stored_value_problems(
+    path: Path, busy_timeout_ms: int, *, immutable: bool = False
+) -> tuple[str, ...]:
+    """``riskreg.stored_values`` on a read-only, bounded connection of its own."""
+    from riskreg.sqlite_guard import bounded, connect
+    from riskreg.stored_values import value_problems
+
+    connection = connect(path, read_only=True, immutable=immutable,
+                         timeout_s=busy_timeout_ms / 1000)  # fmt: skip
+    try:
+        with bounded(connection, sqlite_guard.STATEMENT_TIME_LIMIT_S):
+            return value_problems(connection)
+    except sqlite3.DatabaseError as exc:
+        if sqlite_guard.is_busy(exc) or str(exc) == "interrupted":
+            raise
+        return ()  # a damaged page: the integrity check that follows says so, in words
+    finally:
+        connection.close()
 
 
 def inspect_schema(path: Path, busy_timeout_ms: int, *, immutable: bool = False) -> SchemaVerdict:

@@ -108,6 +108,10 @@ class FieldSpec:
     enum_type: type[enum.Enum] | None = None
 
 
+MOST_MONEY = 10**15
+"""The largest amount a cost estimate holds: far beyond any partnership's, and well inside
+what SQLite and PostgreSQL store as a whole number (a workbook's 1e308 is refused)."""
+
 RISK_FIELDS: dict[str, FieldSpec] = {
     "title": FieldSpec("Title", "text", required=True, max_length=300),
     "description": FieldSpec("Description", "longtext"),
@@ -190,6 +194,8 @@ def check_value(name: str, spec: FieldSpec, value: Any, ctx: Context) -> str | N
     if kind == "money":
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             return f"{spec.label} must be a whole amount of 0 or more"
+        if value > MOST_MONEY:
+            return f"{spec.label} must be at most {MOST_MONEY:,} (a thousand million million)"
         return None
     if kind == "percent":
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
@@ -232,7 +238,7 @@ def plainly_valid(spec: FieldSpec, value: Any, ctx: Context) -> bool:
     if kind == "category":
         return value in ctx.categories
     if kind == "money":
-        return value_type is int and value >= 0
+        return value_type is int and 0 <= value <= MOST_MONEY
     if kind == "percent":
         return value_type is int and 0 <= value <= 100
     return False

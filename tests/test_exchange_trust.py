@@ -137,6 +137,27 @@ def test_an_export_older_than_held_bases_imports_on_its_own_base_with_a_notice(
     assert demo.get_risk(risk.uuid).owner == "Changed in an old workbook"
 
 
+def test_an_export_made_since_bases_were_kept_never_falls_back_on_the_workbooks_base(
+    demo_path: Path, demo: RegisterService, tmp_path: Path
+) -> None:
+    """A record of an export without its base, dated after one the register holds a base
+    for (on a server a partner's login cannot backdate its exports): its workbook's own
+    base would let a partner's change hide a conflict, so it is refused."""
+    kept = export_register(demo, tmp_path / "first.xlsx", "AQUA")
+    path = tmp_path / "apex.xlsx"
+    result = export_register(demo, path, "APEX")
+    write_legacy_base(path, legacy_rows(demo, result.export_id))
+    set_exchange(path, {"format": "1", "key": None})
+    with sqlite3.connect(demo_path) as db:
+        db.execute("UPDATE export_log SET at = datetime(at, '-1 day') WHERE export_id = ?",
+                   (kept.export_id,))  # fmt: skip
+        db.execute("DELETE FROM export_base WHERE export_id = ?", (result.export_id,))
+    db.close()
+    edit(path, "Risks", led_by(demo, "APEX").ref, {"Owner": "Changed"})
+    with pytest.raises(ImportRefused, match="after the register began keeping what each export"):
+        plan_import(demo, path)
+
+
 def test_a_current_workbook_made_to_look_old_keeps_the_registers_base(
     demo: RegisterService, tmp_path: Path
 ) -> None:
@@ -285,3 +306,32 @@ def test_a_server_export_by_a_partner_login_is_that_partners_and_its_log_is_guar
         rows = conn.execute("SELECT p.code FROM export_log l LEFT JOIN partner p "
                             "ON p.id = l.partner_id ORDER BY l.id").fetchall()  # fmt: skip
         assert [row[0] for row in rows] == ["AQUA", "APEX"]  # nothing changed or removed
+
+
+def test_a_held_base_that_inflates_past_its_bound_is_refused_before_it_fills_memory(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A record of an export written through a partner's login may be a zip bomb: it is
+    inflated only up to the bound, then refused as no export's."""
+    import zlib
+
+    monkeypatch.setattr(base_module, "MOST_BASE_BYTES", 2**20)
+    bomb = zlib.compress(b"\n" * (8 * 2**20), 9)  # 8 MB of line breaks in a few KB
+    assert len(bomb) < 20_000
+    with pytest.raises(base_module.DamagedBase, match="inflates past 1 MB"):
+        base_module.decode(bomb)
+
+
+def test_a_cost_beyond_what_a_register_holds_is_an_error_naming_its_cell(
+    demo: RegisterService, tmp_path: Path
+) -> None:
+    risk = led_by(demo, "APEX")
+    path = tmp_path / "apex.xlsx"
+    export_register(demo, path, "APEX")
+    edit(path, "Risks", risk.ref, {"Cost exposure (most likely)": 1e308,
+                                   "Cost exposure (maximum)": 1e308})  # fmt: skip
+    plan = plan_import(demo, path)
+    errors = [i for i in plan.items if i.kind == "error"]
+    assert errors and all(i.ref == risk.ref for i in errors)
+    assert any("at most 1,000,000,000,000,000" in i.message for i in errors)
+    assert plan.accepted("all") == []  # the row is held back: nothing of it can be applied

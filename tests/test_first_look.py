@@ -27,7 +27,7 @@ def test_the_first_look_holds_what_the_opened_register_gives(
         RiskDraft(
             "Every field set", "APEX", 4, 5, 3, 4, description="d", cause="c", consequence="q",
             category="Financial", owner="Ann", shares=(("APEX", 55), ("AQUA", 25), ("CNCL", 20)),
-            visibility=Visibility.INTERNAL, response=Response.TRANSFER, controls="ctl",
+            visibility=Visibility.JOINT, response=Response.TRANSFER, controls="ctl",
             target_likelihood=2, target_impact=2, target_date=date(2027, 3, 31),
             proximity=Proximity.NEAR, cost_min=1_000, cost_likely=25_000, cost_max=90_000,
             raised_on=date(2026, 1, 2), last_reviewed=date(2026, 6, 1),
@@ -37,6 +37,7 @@ def test_the_first_look_holds_what_the_opened_register_gives(
     service.escalate(everything.uuid, everything.version, EscalationLevel.SENIOR_EXECUTIVE, "r")
     bare = service.create_risk(RiskDraft("Nothing optional", "CNCL", 1, 1))
     service.close_risk(bare.uuid, bare.version)
+    service.create_risk(RiskDraft("APEX's own", "APEX", 2, 2, visibility=Visibility.INTERNAL))
 
     look = look_at(register_path, HEAD, page=500, whole_up_to=5_000)
 

@@ -478,3 +478,61 @@ def test_a_clean_copy_of_a_hostile_file_can_go_straight_to_a_server(
 
 
 WIPE_FAULT = next(iter(SCHEMA_ATTACKS))
+
+
+def test_a_pipe_named_like_a_register_is_refused_at_once_never_waited_on(
+    tmp_path: Path,
+) -> None:
+    """Reading a FIFO blocks until something writes to it: the command must not wait."""
+    import subprocess
+    import sys
+
+    fifo = tmp_path / "joint.riskreg"
+    os.mkfifo(fifo)
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "-m", "riskreg", "check", str(fifo)],
+                          capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert done.returncode == 1 and time.monotonic() - started < 30
+    assert "not a regular file" in done.stderr and "Traceback" not in done.stderr
+    with pytest.raises(RegisterError, match="not a regular file"):
+        open_service(fifo, ALICE)
+
+
+WRONG_VALUES = {
+    "a likelihood of text": ("UPDATE risk SET current_likelihood = 'abc' WHERE ref = 'R-003'",
+                             "risk 'R-003': its current_likelihood is not a whole number"),
+    "a date that is no date": ("UPDATE risk SET next_review = '2026-13-45' WHERE ref = 'R-003'",
+                               "risk 'R-003': its next_review is not a date"),
+    "a status no version knows": ("UPDATE risk SET status = 'Pwned' WHERE ref = 'R-003'",
+                                  "risk 'R-003': its status is not one of Draft, Open, Closed"),
+    "a title that is a blob": ("UPDATE risk SET title = x'00ff00ff' WHERE ref = 'R-003'",
+                               "risk 'R-003': its title is not text"),
+    "an action's date of a number": ("UPDATE action SET due_date = 20270115 WHERE ref = 'A-001'",
+                                     "action 'A-001': its due_date is not a date"),
+    "a scheme nested 50,000 deep": ("UPDATE register SET scheme_json = '" + "[" * 50_000 + "'",
+                                    "nested too deeply to be a scheme"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("fault", list(WRONG_VALUES))
+def test_a_value_of_the_wrong_kind_is_refused_in_words_by_check_every_command_and_the_window(
+    demo_path: Path, tmp_path: Path, fault: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """SQLite keeps any value in any column: a program (or a partner) writing one the
+    application never would must meet a refusal naming the row, not a traceback."""
+    statement, said = WRONG_VALUES[fault]
+    with sqlite3.connect(demo_path) as conn:
+        conn.execute(statement)
+    conn.close()
+    before = file_digest(demo_path)
+    assert cli(["check", str(demo_path)]) == 1
+    checked = capsys.readouterr()
+    assert said in checked.out + checked.err and "Traceback" not in checked.err
+    assert cli(["export", str(demo_path), str(tmp_path / "out.xlsx")]) == 1
+    err = capsys.readouterr().err
+    assert said in err and "Traceback" not in err and not (tmp_path / "out.xlsx").exists()
+    assert said in str(refused(lambda: open_service(demo_path, ALICE)))
+    first = look_at(str(demo_path), HEAD, page=1000, whole_up_to=5000)
+    assert first is None  # the window's first look leaves it alone
+    assert file_digest(demo_path) == before
+    OUTCOMES[f"{fault} (a value of the wrong kind)"] = "refused by check, commands and window"

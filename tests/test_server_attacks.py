@@ -619,3 +619,66 @@ def test_a_partner_that_does_not_keep_the_register_changes_none_of_its_lists_or_
         ):
             assert conn.execute(statement, params).rowcount == 0, statement  # type: ignore[arg-type]
     assert state(joint.owner) == before
+
+
+def test_a_second_export_marker_is_not_vouched_for_by_the_first(fresh: Partnership) -> None:
+    """A summary naming one of the login's own exports and then another partner's: neither
+    marker may stand, or the other partner's later import would skip rows as brought in."""
+    keeper = open_service(fresh.logins["CNCL"], Actor("alice", "CNCL"))
+    try:
+        revision = keeper.revision()
+        keeper.record_export(
+            "e-apex", "APEX", revision, "apex.xlsx", base=b"x", key_digest="0" * 64
+        )
+        keeper.record_export(
+            "e-aqua", "AQUA", revision, "aqua.xlsx", base=b"x", key_digest="0" * 64
+        )
+    finally:
+        keeper.close()
+    _, own_ref, own_uuid = risk_of(fresh, "l.code = 'APEX' AND r.visibility = 'Joint'")
+    with plain_sql(fresh.logins["APEX"]) as conn, conn.transaction():
+        conn.execute("UPDATE risk SET owner = 'Jo' WHERE ref = %s", [own_ref])
+        summary = "New risk (export e-apex) (export e-aqua)"
+        conn.execute("SELECT riskreg_finish('Jo', 'GUI', %s, 'APEX', NULL, '[]')", [summary])
+    with plain_sql(fresh.owner) as conn:
+        summary = one(conn, "SELECT s.summary FROM change c JOIN change_set s ON "
+                            "s.id = c.change_set_id WHERE c.entity_uuid = %s ORDER BY c.id DESC "
+                            "LIMIT 1", [own_uuid])  # fmt: skip
+    assert summary == "New risk (said to be export e-apex) (said to be export e-aqua)"
+
+
+def test_an_escalation_reason_is_written_once_as_plain_text_of_its_length(
+    fresh: Partnership,
+) -> None:
+    _, own_ref, own_uuid = risk_of(fresh, "l.code = 'APEX' AND r.escalation = 'Operational'")
+
+    def note(new: object, old: object = None) -> str:
+        import json
+
+        return json.dumps([{"entity": "risk", "uuid": own_uuid, "field": "escalation_reason",
+                            "old": old, "new": new}])  # fmt: skip
+
+    before = state(fresh.owner)
+    forged = (
+        note("agreed\x01\x0b\x1b" + "x" * 100),
+        note("x" * 19_000),
+        note("  "),
+        note("fine", old="agreed by the board"),
+        note("first")[:-1] + "," + note("second")[1:],
+    )  # two reasons for one move
+    with plain_sql(fresh.logins["APEX"]) as conn:
+        for notes in forged:
+            conn.execute("BEGIN")
+            conn.execute("UPDATE risk SET escalation = 'Joint management team' WHERE ref = %s",
+                         [own_ref])  # fmt: skip
+            message = refused_with(conn, "SELECT riskreg_finish('Jo', 'GUI', 'Escalation', "
+                                         "'APEX', NULL, %s::jsonb)", [notes])  # fmt: skip
+            conn.execute("ROLLBACK")
+            assert "the reason for an escalation is one new text" in message, notes[:80]
+        conn.execute("BEGIN")
+        conn.execute("UPDATE risk SET owner = 'Jo' WHERE ref = %s", [own_ref])
+        message = refused_with(conn, "SELECT riskreg_finish('Jo\x07', 'GUI', 'Edit', 'APEX', "
+                                     "NULL, '[]')")  # fmt: skip
+        conn.execute("ROLLBACK")
+        assert "no control characters" in message
+    assert state(fresh.owner) == before

@@ -130,11 +130,21 @@ class DamagedBase(ValueError):
     """A held base that cannot be read (the register's own data: a damaged file)."""
 
 
+MOST_BASE_BYTES = 512 * 2**20
+"""A held base inflates to at most this (far beyond the base of any real register's export):
+a record that inflates further is refused before it takes the keeper's memory."""
+
+
 def decode(content: bytes) -> ExportBase:
     """The held base, each row's values kept as the bytes of its JSON: a str of the whole
     text would take four bytes a character if any one character is beyond Latin-1."""
-    try:
-        data = zlib.decompress(content)
+    try:  # inflated within a bound: a record written through a partner's login may be a bomb
+        inflater = zlib.decompressobj()
+        data = inflater.decompress(content, MOST_BASE_BYTES)
+        if inflater.unconsumed_tail:
+            limit = MOST_BASE_BYTES // 2**20
+            raise DamagedBase(f"the register's record of this export inflates past {limit} "
+                              "MB: it was not written by an export")  # fmt: skip
     except zlib.error as exc:
         raise DamagedBase(f"the register's record of this export is damaged ({exc})") from exc
     try:

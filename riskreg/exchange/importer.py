@@ -136,6 +136,14 @@ def _base(
                 f"{name}: the register holds no record of what export {entry.export_id} "
                 "contained, and the workbook carries none; export a fresh workbook"
             )
+        since = p.service.bases_kept_since()
+        if since is not None and entry.at >= since:  # made since bases were kept: not old
+            raise ImportRefused(
+                f"{name}: export {entry.export_id} was recorded on {entry.at:%d %b %Y}, after "
+                "the register began keeping what each export contained, yet it holds no "
+                "record of this one: the workbook's own base is not believed. Export a fresh "
+                "workbook."
+            )
         p.notes.append(
             f"{name} was exported on {entry.at:%d %b %Y} by an earlier version of the "
             "application, before the register kept what each export contained: its base "

@@ -15,7 +15,7 @@ import enum
 
 from riskreg.choices import EscalationLevel
 from riskreg.server.functions import INTERNAL, SAFE_PATH
-from riskreg.validation import ACTION_FIELDS, LONG_TEXT, RISK_FIELDS, FieldSpec
+from riskreg.validation import ACTION_FIELDS, LONG_TEXT, MOST_MONEY, RISK_FIELDS, FieldSpec
 
 _ENUM_COLUMNS: dict[str, dict[str, type[enum.Enum]]] = {
     "risk": {"escalation": EscalationLevel},
@@ -68,7 +68,10 @@ def _field_checks(row: str, specs: dict[str, FieldSpec], enums: dict[str, type[e
                 f"{_raise(ref, f'{label} % is off every scale', column)} END IF;"
             )
         elif spec.kind == "money":
-            lines.append(f"IF {column} < 0 THEN {_raise(ref, f'{label} is below 0')} END IF;")
+            lines.append(
+                f"IF {column} < 0 OR {column} > {MOST_MONEY} THEN "
+                f"{_raise(ref, f'{label} is below 0 or beyond {MOST_MONEY}')} END IF;"
+            )
     for name, kind in enums.items():
         column = f"{row}.{name}"
         lines.append(

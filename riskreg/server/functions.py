@@ -29,6 +29,8 @@ PUBLIC_FUNCTIONS = (
 NOTE_FIELDS = ("escalation_reason",)
 """Entries the application adds to a change set beside the server's own: facts that are no
 column (the reason given for an escalation)."""
+REASON_MOST = 2_000
+"""The longest reason for an escalation (as the services take it)."""
 
 INTERNAL_SCHEMA = f"""
 CREATE SCHEMA IF NOT EXISTS {INTERNAL};
@@ -243,9 +245,23 @@ BEGIN
         IF NOT FOUND OR NOT EXISTS (
             SELECT 1 FROM public.change c
             WHERE c.change_set_id = sid AND c.entity = 'risk'
-              AND c.entity_uuid = (note ->> 'uuid') AND c.field = 'escalation') THEN
-            RAISE EXCEPTION 'a note belongs to a change this change set made (an escalation)'
+              AND c.entity_uuid = (note ->> 'uuid') AND c.field IN ('escalation', '*')) THEN
+            RAISE EXCEPTION 'a note belongs to a change this change set made (an escalation, '
+                            'or a risk brought in escalated)'
                 USING ERRCODE = 'insufficient_privilege';
+        END IF;
+        -- the reason as the application gives it: once, new, up to 2,000 characters of text
+        -- a workbook can hold (riskreg.validation.text_problem)
+        IF note ->> 'old' IS NOT NULL OR note ->> 'new' IS NULL
+           OR pg_catalog.btrim(note ->> 'new') = ''
+           OR pg_catalog.length(note ->> 'new') > {REASON_MOST}
+           OR {INTERNAL}.unkeepable(note ->> 'new')
+           OR EXISTS (SELECT 1 FROM public.change c
+                      WHERE c.change_set_id = sid AND c.entity = 'risk'
+                        AND c.entity_uuid = (note ->> 'uuid') AND c.field = note ->> 'field') THEN
+            RAISE EXCEPTION '%: the reason for an escalation is one new text of 1 to {REASON_MOST} '
+                            'characters, without control characters', risk_ref
+                USING ERRCODE = 'check_violation';
         END IF;
         INSERT INTO public.change (change_set_id, entity, entity_uuid, entity_ref, field, old, new)
         VALUES (sid, 'risk', note ->> 'uuid', risk_ref,
@@ -262,11 +278,22 @@ BEGIN
     END IF;
     -- "(export <id>)" tells later imports what a workbook brought in: only for the exports
     -- of the login's own partners (the keeper imports anyone's).
-    marker := pg_catalog.substring(p_summary, '\\(export ([^)]*)\\)');
-    IF marker IS NOT NULL AND NOT public.riskreg_is_keeper() AND NOT EXISTS (
-        SELECT 1 FROM public.export_log e WHERE e.export_id = marker
-        AND e.partner_id IN (SELECT public.riskreg_my_partners())) THEN
-        p_summary := pg_catalog.replace(p_summary, '(export ', '(said to be export ');
+    -- Every marker counts: one of its own exports first would vouch for none of the rest.
+    IF NOT public.riskreg_is_keeper() THEN
+        FOR marker IN SELECT m[1] FROM pg_catalog.regexp_matches(
+                coalesce(p_summary, ''), '\\(export ([^)]*)\\)', 'g') AS m LOOP
+            IF NOT EXISTS (
+                SELECT 1 FROM public.export_log e WHERE e.export_id = marker
+                AND e.partner_id IN (SELECT public.riskreg_my_partners())) THEN
+                p_summary := pg_catalog.replace(p_summary, '(export ', '(said to be export ');
+                EXIT;
+            END IF;
+        END LOOP;
+    END IF;
+    IF {INTERNAL}.unkeepable(p_user) OR {INTERNAL}.unkeepable(p_source)
+       OR {INTERNAL}.unkeepable(p_summary) THEN
+        RAISE EXCEPTION 'a change set''s user, source and summary hold no control characters'
+            USING ERRCODE = 'check_violation';
     END IF;
     UPDATE public.change_set SET
         "user" = pg_catalog.left(coalesce(p_user, ''), 200),

@@ -272,6 +272,9 @@ BEGIN
         RAISE EXCEPTION 'an export is of a revision the register has had'
             USING ERRCODE = 'check_violation';
     END IF;
+    IF NOT public.riskreg_is_owner() THEN  -- the server's clock: no export is backdated
+        NEW.at := pg_catalog.timezone('UTC', pg_catalog.now());
+    END IF;
     RETURN NEW;
 END
 $$;

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session
 
@@ -161,6 +162,17 @@ class ExchangeUseCases(ServiceBase):
                 )
             ).first()
         return (row[0], bytes(row[1])) if row else None
+
+    def bases_kept_since(self) -> datetime | None:
+        """When the earliest export whose base the register holds was made (None before
+        any): an export made since then without a held base is no export of an older
+        version's, whatever its workbook carries."""
+        with self._read() as s:
+            return s.scalar(
+                select(func.min(ExportLog.at)).join(
+                    ExportBase, ExportBase.export_id == ExportLog.export_id
+                )
+            )
 
     def export_entry(self, export_id: str) -> ExportEntry | None:
         with self._read() as s:

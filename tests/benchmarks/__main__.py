@@ -7,7 +7,7 @@ import sys
 
 BENCHMARKS = (
     "bulk_create", "table_sort", "startup", "heatmap", "exchange", "foreign", "window_gaps",
-    "server_rules",
+    "server_rules", "stored_values",
 )  # fmt: skip
 
 names = sys.argv[1:] or list(BENCHMARKS)

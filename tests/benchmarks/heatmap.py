@@ -46,7 +46,7 @@ def run() -> None:
             conn = sqlite3.connect(path)
             conn.execute(
                 "SELECT current_likelihood, current_impact, count(*), group_concat(ref, ' ') "
-                "FROM risk WHERE status IN ('Draft', 'Open', 'Escalated') AND visibility = 'Joint' "
+                "FROM risk WHERE status IN ('Draft', 'Open') AND visibility = 'Joint' "
                 "GROUP BY current_likelihood, current_impact"
             ).fetchall()
             conn.close()
