@@ -105,7 +105,7 @@ def report(args: argparse.Namespace) -> int:
     finally:
         service.close()
     pages = write_meeting_pack(pack, args.out)
-    print(f"wrote {args.out}: meeting pack of {pages} pages for {audience.marking.lower()}, "
+    print(f"wrote {args.out}: meeting pack of {pages} pages ({audience.marking}), "
           f"trends and changes {pack.basis.label}")  # fmt: skip
     return EXIT_OK
 

@@ -318,3 +318,50 @@ def test_moving_to_another_risk_asks_first_and_does_what_the_user_answers(
     assert window.isVisible() and editor.is_dirty
     editor.revert()
     assert not editor.is_dirty
+
+
+def test_enter_in_the_new_risk_dialog_creates_nothing_until_add_risk_or_ctrl_enter(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """A title typed and Enter pressed must not make a risk with the form's starting scores
+    (a risk is made for good: refs are never reused)."""
+    dialog = NewRiskDialog(window.document, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.form.title, "Contractor insolvency")
+    qtbot.keyClick(dialog.form.title, Qt.Key.Key_Return)
+    qtbot.keyClick(dialog.form.title, Qt.Key.Key_Enter)
+    assert dialog.isVisible() and dialog.created is None
+    assert window.document.service.list_risks() == []
+    choose(dialog.form.likelihood["inherent"], 4)
+    choose(dialog.form.impact["inherent"], 4)
+    from PySide6.QtGui import QKeySequence, QShortcut
+
+    (ctrl_enter,) = [shortcut for shortcut in dialog.findChildren(QShortcut)
+                     if shortcut.key() == QKeySequence("Ctrl+Return")]  # fmt: skip
+    ctrl_enter.activated.emit()  # what Ctrl+Enter does in the active dialog
+    assert dialog.created is not None and dialog.created.inherent_score == 16
+
+
+def test_the_new_risk_form_is_never_cut_at_the_side_and_a_refusal_is_in_full_view(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    from datetime import date, timedelta
+
+    dialog = NewRiskDialog(window.document, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    viewport = dialog.scroll_area.viewport()
+    assert viewport.width() >= dialog.form.minimumSizeHint().width()
+    qtbot.keyClicks(dialog.form.title, "Far review")
+    choose(dialog.form.likelihood["inherent"], 4)
+    choose(dialog.form.impact["inherent"], 4)
+    far = date.today() + timedelta(days=3_000)
+    qtbot.keyClicks(dialog.form.next_review.line, f"{far:%d/%m/%Y}")  # past the band's cadence
+    dialog.ok_button.click()
+    assert dialog.created is None
+    (label,) = [m for m in dialog.form.message_labels() if m.isVisibleTo(dialog.form)]
+    top_left = label.mapTo(viewport, label.rect().topLeft())
+    bottom = label.mapTo(viewport, label.rect().bottomLeft()).y()
+    assert 0 <= top_left.y() and bottom <= viewport.height() and label.height() > 0

@@ -39,7 +39,11 @@ def test_export_dialog_suggests_a_name_per_partner_and_returns_the_choice(
 ) -> None:
     dialog = ExportDialog(demo.list_partners(), str(tmp_path))
     qtbot.addWidget(dialog)
-    assert dialog.partner.currentText().startswith("The whole register")
+    first = next(p for p in demo.list_partners() if p.active)
+    assert dialog.partner.currentData() == first.code  # a partner's, never the whole register
+    choose(dialog.partner, "*")  # the whole register, last
+    assert dialog.path.text() == str(tmp_path / "risk register.xlsx")
+    assert "internal risks too" in dialog.partner.currentText()
     choose(dialog.partner, "APEX")
     assert dialog.path.text() == str(tmp_path / "risk register for APEX.xlsx")
     dialog.path.clear()

@@ -288,3 +288,21 @@ def test_a_member_is_not_asked(
     qtbot.addWidget(window)
     qtbot.wait(50)
     assert asked == [] and window.document.service.actor.partner_code == "CNCL"
+
+
+def test_the_partners_page_says_only_what_is_still_so_and_capitalises_a_typed_code(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    wizard = NewPartnershipWizard(str(tmp_path), "Alice")
+    qtbot.addWidget(wizard)
+    wizard.show()
+    page = wizard.partners_page
+    wizard.next()
+    assert "Add at least one partner." in page.error.text()
+    page.add_partner("", "")  # a partner being added: the old message goes
+    assert not page.error.isVisible()
+    page.model.item(0, 0).setText("snhs")  # typed in the table
+    assert page.model.item(0, 0).text() == "SNHS"
+    assert page.error.text() == "Partner codes are written in capitals: “snhs” is SNHS."
+    page.model.item(0, 1).setText("Somerset NHS Foundation Trust")
+    assert not page.error.isVisible()

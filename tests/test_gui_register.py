@@ -245,8 +245,32 @@ def test_printing_puts_the_filtered_risks_in_a_preview_with_band_names(
     model = window.register_view.model
     rows = [model.row(r) for r in range(model.rowCount())]
     html = register_html("Alliance", "3 of 41 risks", rows, window.document.service.scheme())
-    assert html.count("<tr>") == len(rows) + 1
+    assert html.count("<tr>") == len(rows) + 2  # the marking and the column headers
     assert html.count("Very high") == len(rows)  # the band is named, not only coloured
+
+
+def test_a_printed_register_says_who_it_is_for_and_marks_each_internal_risk(
+    window: MainWindow,
+) -> None:
+    """A board member handed the print must see which risks are a partner's alone."""
+    from riskreg.audience import INTERNAL_MARKING
+    from riskreg.choices import Visibility
+    from ui.printing import register_html
+
+    scheme = window.document.service.scheme()
+    every = window.document.service.list_risks()
+    joint = [r for r in every if r.visibility is Visibility.JOINT]
+    internal = [r for r in every if r.visibility is Visibility.INTERNAL]
+    leads = {r.lead_partner for r in internal}
+    assert len(leads) > 1  # the demo's internal risks have several lead partners
+    assert "Joint risks — for every partner" in register_html("A", "", joint, scheme)
+    one = [r for r in internal if r.lead_partner == "APEX"]
+    html = register_html("A", "", joint + one, scheme)
+    assert "For APEX only — holds APEX&#x27;s internal risks" in html
+    assert html.count("Internal to APEX") == len(one)
+    everything = register_html("A", "", every, scheme)
+    assert INTERNAL_MARKING in everything
+    assert everything.count("Internal to ") == len(internal)
 
 
 def test_clicking_a_heat_map_cell_filters_the_register_to_that_cell(

@@ -40,6 +40,10 @@ def test_recording_a_review_from_the_menu_freezes_the_register(
         qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
         assert dialog.message.text() == "Give the meeting a title."  # refused until titled
         qtbot.keyClicks(dialog.title, "Q4 partnership board")
+        qtbot.keyClick(dialog.title, Qt.Key.Key_Return)  # Enter records nothing, for good
+        assert dialog.result() != RecordReviewDialog.DialogCode.Accepted
+        qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+        assert dialog.message.text().startswith("Add who attended")  # not without them
         choose(dialog.attendee_partner, "APEX")
         qtbot.keyClicks(dialog.attendee_name, "Dan Moss")
         dialog.add_attendee()
@@ -88,7 +92,9 @@ def test_the_reviews_dialog_checks_fingerprints_and_shows_changes_since(
                for r in range(dialog.changes.rowCount())]  # fmt: skip
     assert ("R-001", "owner") in changes
     html = dialog.snapshot_html(1)
-    assert dialog.reviews[1].fingerprint in html and "python -m riskreg verify" in html
+    assert dialog.reviews[1].fingerprint in html and "Check fingerprints" in html
+    assert "python -m" not in html  # a paper for a board, not a command to type
+    assert "Attendees: " in html and "<h3>Decisions</h3>" in html
 
 
 def test_the_exposure_tab_sums_each_partners_share(window: MainWindow) -> None:
@@ -174,6 +180,8 @@ def test_the_escalated_filter_lists_the_escalated_risks(window: MainWindow) -> N
     window.refresh()
     view = window.register_view
     view.escalated_filter.setChecked(True)
-    assert [view.model.row(r).ref for r in range(view.model.rowCount())] == ["R-006"]
+    # the demo's two escalated risks (on the ladder, with their reasons) and R-006 now
+    shown = [view.model.row(r).ref for r in range(view.model.rowCount())]
+    assert shown == ["R-006", "R-011", "R-035"]
     flags = view.model.column_keys().index("flags")
     assert "Escalated: senior executives" in view.model.index(0, flags).data()

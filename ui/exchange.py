@@ -110,6 +110,11 @@ class ExchangeCommands:
         job = self.document.apply_import(plan, accepted, applied)
         return len(accepted) if job is not None else None
 
+    def import_foreign_chosen(self) -> int:
+        """File ▸ Import another register: the wizard asks for the spreadsheet (a menu's
+        ``triggered(checked)`` must never reach ``spreadsheet`` as ``False``)."""
+        return self.import_foreign(None)
+
     def import_foreign(self, spreadsheet: Path | None = None) -> int:
         """The import wizard for another register's spreadsheet (``spreadsheet``, if
         already chosen); the risks it created."""
@@ -120,7 +125,8 @@ class ExchangeCommands:
         if created:
             self.report(
                 "Register imported",
-                f"{plural(created, 'risk')} were created in one change set. A backup copy of "
+                f"{plural(created, 'risk')} {'was' if created == 1 else 'were'} created in one "
+                "change set. A backup copy of "
                 "the register was taken first.",
             )
         return created

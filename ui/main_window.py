@@ -286,7 +286,7 @@ class MainWindow(QMainWindow):
             (act.SAVE_COPY, c.save_copy), (act.PRINT, self.print_current),
             (act.MEETING_PACK, c.choose_meeting_pack), (act.EXPORT, self.exchange.export),
             (act.IMPORT, self.exchange.choose_import),
-            (act.IMPORT_FOREIGN, self.exchange.import_foreign),
+            (act.IMPORT_FOREIGN, self.exchange.import_foreign_chosen),
             (act.RESTORE, self.restore_backup), (act.RELOAD, self.refresh),
             (act.NEW_RISK, c.new_risk), (act.SAVE_RISK, self.editor.save),
             (act.ADD_ACTION, self.risk_actions.add_action), (act.PARTNERS, c.edit_partners),

@@ -17,6 +17,8 @@ from PySide6.QtGui import QPageLayout, QPageSize, QTextDocument
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog, QPrintPreviewWidget
 from PySide6.QtWidgets import QWidget
 
+from riskreg.audience import Audience
+from riskreg.choices import Visibility
 from riskreg.records import RiskRecord
 from riskreg.render.request import HeatMapRequest
 from riskreg.scoring import ScoringScheme
@@ -71,7 +73,11 @@ def register_html(
     title: str, caption: str, risks: Sequence[RiskRecord], scheme: ScoringScheme
 ) -> str:
     """The printed register: one row per risk, score cells in band colour and band name;
-    the header row repeats on every page."""
+    the header rows repeat on every page, the first saying who the paper is for (its
+    rows decide: an Internal risk marks it for its lead partner, or, of several partners,
+    not for circulation), each Internal risk marked as such."""
+    audience = printed_audience(risks)
+    colour = "#b00020" if audience.restricted else "#333333"
     rows = []
     for r in risks:
         band = scheme.band_or_none(r.current_likelihood, r.current_impact)
@@ -83,7 +89,8 @@ def register_html(
         )
         rows.append(
             "<tr>"
-            f"<td>{escape(r.ref)}</td><td>{escape(r.title)}</td><td>{escape(r.status.value)}</td>"
+            f"<td>{escape(r.ref)}</td><td>{escape(r.title)}{_internal_mark(r)}</td>"
+            f"<td>{escape(r.status.value)}</td>"
             f"<td>{escape(shares_text(r.shares, r.lead_partner))}</td><td>{escape(r.owner)}</td>"
             f"<td>{r.inherent_score or 'unrated'}</td>{current}"
             f"<td>{r.target_score or ''}</td>"
@@ -93,11 +100,30 @@ def register_html(
         "<html><body style='font-family: sans-serif; font-size: 9pt'>"
         f"<h2>{escape(title)}</h2><p>{escape(caption)} — printed {date.today():%d %b %Y}</p>"
         "<table border='1' cellspacing='0' cellpadding='3' width='100%'>"
-        "<thead><tr><th>Ref</th><th>Title</th><th>Status</th><th>Shares</th><th>Owner</th>"
+        f"<thead><tr><th colspan='9' style='color:{colour}; text-align:left'>"
+        f"{escape(audience.marking)}</th></tr>"
+        "<tr><th>Ref</th><th>Title</th><th>Status</th><th>Shares</th><th>Owner</th>"
         "<th>Inherent</th><th>Current</th><th>Target</th><th>Next review</th></tr></thead>"
         + "".join(rows)
         + "</table></body></html>"
     )
+
+
+def printed_audience(risks: Sequence[RiskRecord]) -> Audience:
+    """Who a printed list of these risks is for (``riskreg.audience``)."""
+    leads = {r.lead_partner for r in risks if r.visibility is Visibility.INTERNAL}
+    if not leads:
+        return Audience.joint()
+    if len(leads) == 1:
+        return Audience.for_partner(next(iter(leads)))
+    return Audience.internal()
+
+
+def _internal_mark(risk: RiskRecord) -> str:
+    if risk.visibility is not Visibility.INTERNAL:
+        return ""
+    return (f"<br><span style='color:#b00020'>Internal to {escape(risk.lead_partner)}"
+            "</span>")  # fmt: skip
 
 
 def preview_html(parent: QWidget, title: str, html: str) -> PrintPreview:

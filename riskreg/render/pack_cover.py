@@ -40,7 +40,8 @@ def basis_sentence(pack: MeetingPack) -> str:
         return (
             f"Trends and changes are since the joint review “{review.title}” of "
             f"{review.held_on:%d %b %Y}, whose snapshot has the fingerprint "
-            f"{review.fingerprint[:16]}… (check it with python -m riskreg verify)."
+            f"{review.fingerprint[:16]}… (the keeper can show it unchanged: Review ▸ Joint "
+            "reviews ▸ Check fingerprints)."
         )
     if basis.kind is BasisKind.DATE:
         return f"Trends and changes are since {pack.since:%d %b %Y}, the date chosen for this pack."

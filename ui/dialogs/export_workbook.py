@@ -21,7 +21,9 @@ from PySide6.QtWidgets import (
 
 from riskreg.records import PartnerRecord
 
-WHOLE_REGISTER = "The whole register (every risk)"
+WHOLE = "*"
+"""The choice of the whole register (the separator before it holds no data)."""
+WHOLE_REGISTER = "The whole register, every partner's internal risks too (the keeper's copy)"
 
 
 class ExportDialog(QDialog):
@@ -32,10 +34,12 @@ class ExportDialog(QDialog):
         self.setWindowTitle("Export workbook for partners")
         self._folder = folder
         self.partner = QComboBox()
-        self.partner.addItem(WHOLE_REGISTER, None)
-        for partner in partners:
+        for partner in partners:  # a partner's workbook first: what goes out by e-mail
             if partner.active:
                 self.partner.addItem(f"{partner.code} – {partner.name}", partner.code)
+        self.partner.insertSeparator(self.partner.count())
+        self.partner.addItem(WHOLE_REGISTER, WHOLE)
+        self.partner.setCurrentIndex(0)
         self.path = QLineEdit()
         self.path.setPlaceholderText("Choose where to save the workbook")
         browse = QPushButton("Browse…")
@@ -64,8 +68,13 @@ class ExportDialog(QDialog):
         layout.addWidget(self.buttons)
         self._suggest_name()
 
+    def _code(self) -> str | None:
+        """The partner chosen, or None for the whole register."""
+        data = self.partner.currentData()
+        return None if data == WHOLE else data
+
     def _suggest_name(self) -> None:
-        code = self.partner.currentData()
+        code = self._code()
         name = f"risk register for {code}.xlsx" if code else "risk register.xlsx"
         current = Path(self.path.text()) if self.path.text() else Path(self._folder) / name
         self.path.setText(str(current.with_name(name)))
@@ -85,7 +94,7 @@ class ExportDialog(QDialog):
         path = Path(self.path.text().strip())
         if path.suffix.lower() != ".xlsx":
             path = path.with_name(path.name + ".xlsx")
-        return self.partner.currentData(), path
+        return self._code(), path
 
     @classmethod
     def ask(

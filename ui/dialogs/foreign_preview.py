@@ -171,7 +171,7 @@ def summary_text(plan: ForeignPlan) -> str:
     layout = mapping.layout
     lines = [
         f"From sheet “{layout.sheet}” (header in row {layout.header_row + 1}): "
-        f"{counts['new']} risks will be created as {mapping.status.value}, led by "
+        f"{plural(counts['new'], 'risk')} will be created as {mapping.status.value}, led by "
         f"{mapping.partner} unless the file names another partner, in one change set after "
         "a backup copy."
     ]

@@ -98,6 +98,24 @@ class NameAndPartnersPage(QWizardPage):
         layout.addWidget(self.error)
         self.add_button.clicked.connect(lambda: self.add_partner("", "", ""))
         self.remove_button.clicked.connect(self._remove)
+        self.model.itemChanged.connect(self._item_changed)
+        self.model.rowsInserted.connect(self._forget_problems)
+        self.model.rowsRemoved.connect(self._forget_problems)
+        self.name.textEdited.connect(self._forget_problems)
+
+    def _forget_problems(self, *_: object) -> None:
+        """A message about what is no longer so goes once the user changes the page."""
+        self.error.show_message("")
+
+    def _item_changed(self, item: QStandardItem) -> None:
+        """A code typed in small letters is written in capitals, and the user told so."""
+        text = item.text()
+        if item.column() != 0 or text == text.strip().upper():
+            self._forget_problems()
+            return
+        item.setText(text.strip().upper())  # itemChanged again: then nothing is left to say
+        self.error.show_message(f"Partner codes are written in capitals: “{text.strip()}” "
+                                f"is {text.strip().upper()}.")  # fmt: skip
 
     def add_partner(self, code: str, name: str, contact: str = "") -> None:
         colour = PALETTE[self.model.rowCount() % len(PALETTE)]

@@ -9,9 +9,10 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QScrollArea, QVBoxLayou
 
 from riskreg.errors import Problem, ValidationError
 from riskreg.records import RiskRecord
+from ui.dialog_keys import enter_never_accepts
 from ui.document import RegisterDocument
 from ui.geometry import fit_to_screen
-from ui.views.risk_form import RiskForm
+from ui.views.risk_form import RiskForm, reveal_first_message
 
 
 class NewRiskDialog(QDialog):
@@ -40,7 +41,12 @@ class NewRiskDialog(QDialog):
         layout.addWidget(self.buttons)
         self.buttons.accepted.connect(self.try_accept)
         self.buttons.rejected.connect(self.reject)
-        fit_to_screen(self, 640, 820)
+        enter_never_accepts(self, self.buttons, self.ok_button)  # a risk is made for good
+        # as wide as the form at its narrowest beside the scroll bar: never cut at the side
+        margins = layout.contentsMargins()
+        room = (scroll.verticalScrollBar().sizeHint().width() + 2 * scroll.frameWidth()
+                + margins.left() + margins.right() + 8)  # fmt: skip
+        fit_to_screen(self, max(640, self.form.minimumSizeHint().width() + room), 820)
 
     def try_accept(self) -> None:
         """Create the risk; on bad input keep the dialog open with messages beside fields."""
@@ -60,10 +66,7 @@ class NewRiskDialog(QDialog):
         """Beside their fields, the first scrolled into view: a refusal is never out of
         sight (below the screen, "Add risk" seemed to do nothing)."""
         self.form.show_problems(problems)
-        for label in self.form.message_labels():
-            if label.isVisibleTo(self.form):
-                self.scroll_area.ensureWidgetVisible(label, 0, 40)
-                return
+        reveal_first_message(self.form, self.scroll_area)
 
     @classmethod
     def ask(cls, document: RegisterDocument, parent: QWidget | None = None) -> RiskRecord | None:

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from riskreg.records import Attendee, DecisionRecord, PartnerRecord, ReviewRecord, RiskRecord
+from ui.dialog_keys import enter_never_accepts
 from ui.document import RegisterDocument
 from ui.geometry import fit_to_screen
 from ui.models.base import text_item
@@ -42,6 +43,14 @@ from ui.plain import escaped
 from ui.views.fields import ErrorLabel
 
 DECISIONS = ("Accepted", "Escalated", "Closed", "Action agreed")
+
+
+def _day(iso: str) -> str:
+    """A stored ISO date as the application shows dates ("15 Jan 2027")."""
+    try:
+        return date.fromisoformat(iso).strftime("%d %b %Y")
+    except ValueError:
+        return iso
 
 
 class RecordReviewDialog(QDialog):
@@ -121,6 +130,8 @@ class RecordReviewDialog(QDialog):
         add_decision.clicked.connect(self.add_decision)
         self.buttons.accepted.connect(self._accept)
         self.buttons.rejected.connect(self.reject)
+        record = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        enter_never_accepts(self, self.buttons, record)  # a review is recorded for good
 
     @staticmethod
     def _table(model: QStandardItemModel) -> QTableView:
@@ -167,6 +178,10 @@ class RecordReviewDialog(QDialog):
         if not self.title.text().strip():
             self.message.show_message("Give the meeting a title.")
             return
+        if not self.values()[2]:
+            self.message.show_message("Add who attended (partner and name) before recording: "
+                                      "the review is kept for good, as recorded.")  # fmt: skip
+            return
         self.accept()
 
     @classmethod
@@ -198,7 +213,7 @@ class ReviewsDialog(QDialog):
                                                    "Fingerprint (SHA-256)", "Check"])  # fmt: skip
         for review in self.reviews:
             self.list_model.appendRow([
-                text_item(review.held_on.isoformat()), text_item(review.title),
+                text_item(f"{review.held_on:%d %b %Y}"), text_item(review.title),
                 text_item(str(review.revision)), text_item(review.fingerprint), text_item(""),
             ])  # fmt: skip
         self.list = QTableView()
@@ -296,7 +311,7 @@ class ReviewsDialog(QDialog):
         attendees = ", ".join(f"{escaped(a['name'])} ({escaped(a['partner'])})"
                               for a in meeting["attendees"]) or "not recorded"  # fmt: skip
         self.meeting.setText(
-            f"<b>{escaped(meeting['title'])}</b>, {escaped(meeting['held_on'])} — register "
+            f"<b>{escaped(meeting['title'])}</b>, {escaped(_day(meeting['held_on']))} — register "
             f"revision {escaped(snapshot['register']['revision'])}, {len(snapshot['risks'])} "
             f"joint risks. Attendees: {attendees}.<br>Fingerprint "
             f"<tt>{escaped(review.fingerprint)}</tt>"
@@ -336,15 +351,29 @@ class ReviewsDialog(QDialog):
             f"<td>{escaped(r['band'])}</td></tr>"
             for r in snapshot["risks"]
         )
+        attendees = ", ".join(f"{a.get('name', '')} ({a.get('partner', '')})"
+                              for a in meeting.get("attendees", [])) or "none recorded"  # fmt: skip
+        decisions = "".join(
+            f"<tr><td>{escaped(d.get('ref', ''))}</td><td>{escaped(d.get('decision', ''))}</td>"
+            f"<td>{escaped(d.get('note', ''))}</td></tr>"
+            for d in meeting.get("decisions", [])
+        )
+        decided = (
+            "<h3>Decisions</h3><table border=1 cellspacing=0 cellpadding=3>"
+            f"<tr><th>Risk</th><th>Decision</th><th>Note</th></tr>{decisions}</table>"
+            if decisions else "<p>No decisions recorded.</p>"
+        )  # fmt: skip
         return (
             f"<h2>{escaped(snapshot['register']['name'])}: {escaped(meeting['title'])}"
-            f"</h2><p>Held on {escaped(meeting['held_on'])}; register revision "
-            f"{escaped(snapshot['register']['revision'])}.</p>"
-            f"<p>Fingerprint (SHA-256 of the snapshot): <tt>{escaped(review.fingerprint)}</tt><br>"
-            "Check it with <tt>python -m riskreg verify REGISTER "
-            f"{review.id}</tt>.</p><table border=1 cellspacing=0 cellpadding=3>"
+            f"</h2><p>Held on {escaped(_day(meeting['held_on']))}; register revision "
+            f"{escaped(snapshot['register']['revision'])}.<br>"
+            f"Attendees: {escaped(attendees)}</p>{decided}"
+            "<h3>The register as it stood</h3><table border=1 cellspacing=0 cellpadding=3>"
             "<tr><th>Ref</th><th>Title</th><th>Lead</th><th>Score</th><th>Band</th></tr>"
             f"{rows}</table>"
+            f"<p>Fingerprint of this record (SHA-256): <tt>{escaped(review.fingerprint)}</tt>. "
+            "The register's keeper can show that it has not changed since the meeting "
+            "(Review ▸ Joint reviews ▸ Check fingerprints).</p>"
         )
 
     def print_selected(self) -> Any:

@@ -59,7 +59,7 @@ class WelcomeDialog(QDialog):
         self.buttons: dict[Start, QCommandLinkButton] = {}
         for start, title, detail in (
             (Start.DEMO, "Open the demo partnership",
-             "A highways alliance with five partners and 41 risks, to try everything on"),
+             "A highways alliance with four partners and 41 risks, to try everything on"),
             (Start.NEW, "Start a new partnership register…",
              "Name the partnership, add its partners, choose a scoring scheme and categories"),
             (Start.SPREADSHEET, "Bring in an existing spreadsheet register…",

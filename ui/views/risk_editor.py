@@ -29,7 +29,7 @@ from riskreg.records import Changes, RiskRecord
 from ui.document import RegisterDocument
 from ui.plain import escaped
 from ui.views.belonging_notice import BelongingNotice
-from ui.views.risk_form import RiskForm
+from ui.views.risk_form import RiskForm, reveal_first_message
 
 
 class Unsaved(enum.Enum):
@@ -305,10 +305,7 @@ class RiskEditor(QWidget):
 
     def _reveal_problems(self) -> None:
         """Scroll to the first message, so a refusal is never out of sight."""
-        for label in self.form.message_labels():
-            if label.isVisibleTo(self.form):
-                self.scroll_area.ensureWidgetVisible(label, 0, 40)
-                return
+        reveal_first_message(self.form, self.scroll_area)
 
     def _edited(self) -> None:
         """Typing: unsaved only while the form differs from the stored risk (a letter

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -491,3 +492,15 @@ def _select(combo: QComboBox, value: object) -> None:
 def _text_colour(background: str) -> str:
     r, g, b = (int(background[i : i + 2], 16) for i in (1, 3, 5))
     return "#000000" if (0.299 * r + 0.587 * g + 0.114 * b) > 110 else "#ffffff"
+
+
+def reveal_first_message(form: RiskForm, scroll_area: QScrollArea) -> None:
+    """Scroll the first message beside a field wholly into view: laid out first, since a
+    label just shown has no height yet (and would be scrolled to half out of sight)."""
+    layout = form.layout()
+    if layout is not None:
+        layout.activate()
+    for label in form.message_labels():
+        if label.isVisibleTo(form):
+            scroll_area.ensureWidgetVisible(label, 0, label.height() + 24)
+            return

@@ -80,8 +80,12 @@ class Layout:
 
 
 # -- one header ---------------------------------------------------------------------------
+_LABELS = {"keep": "text kept in the description", "source_id": "row's own id",
+           "raid_type": "RAID kind"}  # fmt: skip
+
+
 def _label(field: str) -> str:
-    return field.replace("_", " ")
+    return _LABELS.get(field, field.replace("_", " "))
 
 
 def _tier_and_axis(text: str) -> tuple[str | None, str | None, bool]:
@@ -154,7 +158,7 @@ def match_header(label: Any, group: Any = "") -> tuple[str | None, float, str]:
     folded = key(stripped)
     for name, found in names.items():
         if len(name) >= 6 and folded.startswith(name) and found.field != "ignored":
-            return found.field, 0.6, f"“{text}” begins with a name for {_label(found.field)}"
+            return found.field, 0.6, f"“{text}” begins with a name of the {_label(found.field)}"
     return None, 0.0, ""
 
 
@@ -166,7 +170,7 @@ def _because(text: str, found: Name) -> str:
         return f"“{text}” is computed or kept by the other register: not imported"
     if found.field == "keep":
         return f"“{text}” is kept in each risk's description"
-    return f"“{text}” is a name for {_label(found.field)}"
+    return f"“{text}” is a name of the {_label(found.field)}"
 
 
 # -- one header row -----------------------------------------------------------------------
