@@ -364,4 +364,4 @@ def test_the_new_risk_form_is_never_cut_at_the_side_and_a_refusal_is_in_full_vie
     (label,) = [m for m in dialog.form.message_labels() if m.isVisibleTo(dialog.form)]
     top_left = label.mapTo(viewport, label.rect().topLeft())
     bottom = label.mapTo(viewport, label.rect().bottomLeft()).y()
-    assert 0 <= top_left.y() and bottom <= viewport.height() and label.height() > 0
+    assert top_left.y() >= 0 and bottom <= viewport.height() and label.height() > 0
