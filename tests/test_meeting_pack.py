@@ -13,7 +13,8 @@ from pypdf import PdfReader
 
 from riskreg.cli import main
 from riskreg.report import gather_pack
-from riskreg.service import RegisterService
+from riskreg.service import RegisterService, open_service
+from tests.conftest import ALICE
 
 
 def page_texts(path: Path) -> list[str]:
@@ -182,3 +183,23 @@ def test_a_small_packs_empty_sections_are_one_line_each_and_estimates_are_named(
     assert "no minimum for R-001, R-002: most likely used" in whole
     assert "no maximum for R-001: most likely used" in whole
     assert "(£1,000–£4,000, 1 risk)" in whole and "1 risks" not in whole
+
+
+def test_the_top_risks_say_when_each_could_happen(demo_path: Path, tmp_path: Path) -> None:
+    """Proximity beside the score: a High risk due within a month reads apart from one
+    beyond a year (and a risk that does not say is marked so, not left blank)."""
+    from riskreg.render.report_pages import PROXIMITY_SHORT
+
+    service = open_service(demo_path, ALICE)
+    try:
+        top = [risk for risk, _ in gather_pack(service).top_risks]
+    finally:
+        service.close()
+    out = tmp_path / "pack.pdf"
+    assert main(["report", str(demo_path), str(out)]) == 0
+    text = " ".join(" ".join(page.split()) for page in page_texts(out))
+    assert "When" in text
+    said = [PROXIMITY_SHORT[r.proximity] for r in top if r.proximity is not None]
+    assert said and all(words in text for words in said)
+    if any(r.proximity is None for r in top):
+        assert "not said" in text

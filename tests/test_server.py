@@ -134,7 +134,12 @@ def test_other_partners_internal_risks_and_their_history_are_hidden(
     owner = open_service(server_demo, Actor("alice", "CNCL"))
     try:
         joint = [r for r in owner.list_risks() if r.visibility is not Visibility.INTERNAL]
-        hidden = next(r for r in joint if r.lead_partner != "APEX")
+        others: dict[str, set[str]] = {}
+        for action in owner.list_actions():
+            others.setdefault(action.risk_uuid, set()).add(action.partner)
+        hidden = next(r for r in joint  # one its lead alone holds, so it may be made Internal
+                      if r.lead_partner != "APEX" and r.shares == ((r.lead_partner, 100),)
+                      and others.get(r.uuid, set()) <= {r.lead_partner})  # fmt: skip
         owner.edit_risk(hidden.uuid, hidden.version, {"visibility": Visibility.INTERNAL})
         secret = owner.create_risk(RiskDraft("Council-only: members' pay claim", "CNCL", 3, 3,
                                              visibility=Visibility.INTERNAL))  # fmt: skip

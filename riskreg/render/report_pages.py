@@ -17,6 +17,7 @@ from PySide6.QtCore import QLineF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPaintDevice, QPainter, QPen
 
 from riskreg.audience import AudienceKind
+from riskreg.choices import Proximity
 from riskreg.progress import Progress, report
 from riskreg.records import RiskRecord
 from riskreg.render.exposure_painter import exposure_height, money, paint_exposure
@@ -209,17 +210,27 @@ def _score_of(pack: MeetingPack, score: int | None, position: tuple[int, int] | 
     return Cell(f"{score} {band.name}", band.colour, ink_on(band.colour), True)
 
 
+PROXIMITY_SHORT = {
+    Proximity.IMMINENT: "within a month",
+    Proximity.NEAR: "within 6 months",
+    Proximity.YEAR: "within 12 months",
+    Proximity.LATER: "beyond 12 months",
+}
+"""When a risk could happen, in the few words a top-risks column holds."""
+
+
 def _top_risks(flow: Flow, pack: MeetingPack, title: str) -> None:
     trend_header = f"Trend {pack.basis.label}"
     columns = [
         Column("Ref", 0.055),
-        Column("Risk", 0.2),
+        Column("Risk", 0.19),
         Column("Lead", 0.05),
-        Column("Owner", 0.09),
+        Column("Owner", 0.085),
         Column("Score", 0.085),
-        Column(trend_header, 0.09),
-        Column("Existing controls", 0.19),
-        Column("Next action (owner, due)", 0.24),
+        Column(trend_header, 0.085),
+        Column("When", 0.08),
+        Column("Existing controls", 0.165),
+        Column("Next action (owner, due)", 0.205),
     ]
     rows = []
     for risk, _ in pack.top_risks:
@@ -233,6 +244,7 @@ def _top_risks(flow: Flow, pack: MeetingPack, title: str) -> None:
                            f"{action.owner or 'no owner'}, {due}{late})")  # fmt: skip
         rows.append([Cell(risk.ref, bold=True), Cell(risk.title), Cell(risk.lead_partner),
                      Cell(risk.owner), _score(pack, risk), Cell(pack.trend(risk)),
+                     Cell(PROXIMITY_SHORT[risk.proximity] if risk.proximity else "not said"),
                      Cell(risk.controls or "—"), Cell(next_action)])  # fmt: skip
     flow.table(title, columns, rows,
                note=f"Trend: the change of the current score {pack.basis.label}"

@@ -367,13 +367,14 @@ class ReviewsDialog(QDialog):
             f"<h2>{escaped(snapshot['register']['name'])}: {escaped(meeting['title'])}"
             f"</h2><p>Held on {escaped(_day(meeting['held_on']))}; register revision "
             f"{escaped(snapshot['register']['revision'])}.<br>"
-            f"Attendees: {escaped(attendees)}</p>{decided}"
-            "<h3>The register as it stood</h3><table border=1 cellspacing=0 cellpadding=3>"
-            "<tr><th>Ref</th><th>Title</th><th>Lead</th><th>Score</th><th>Band</th></tr>"
-            f"{rows}</table>"
+            f"Attendees: {escaped(attendees)}</p>"
             f"<p>Fingerprint of this record (SHA-256): <tt>{escaped(review.fingerprint)}</tt>. "
             "The register's keeper can show that it has not changed since the meeting "
             "(Review ▸ Joint reviews ▸ Check fingerprints).</p>"
+            f"{decided}"
+            "<h3>The register as it stood</h3><table border=1 cellspacing=0 cellpadding=3>"
+            "<tr><th>Ref</th><th>Title</th><th>Lead</th><th>Score</th><th>Band</th></tr>"
+            f"{rows}</table>"
         )
 
     def print_selected(self) -> Any:
