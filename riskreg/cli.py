@@ -162,6 +162,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--status", choices=["Draft", "Open"], help="status of the new risks (default Draft)"
     )
     foreign.add_argument(
+        "--visibility", choices=["Internal", "Joint"],
+        help="who sees the new risks: their lead partner only (Internal, the default) or "
+        "every partner (Joint)",
+    )  # fmt: skip
+    foreign.add_argument(
         "--raid", choices=["skip", "category"], help="a RAID log's other rows: leave out or keep"
     )
     foreign.add_argument(

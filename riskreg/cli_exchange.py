@@ -105,7 +105,7 @@ def _print_plan(plan: Any, applied: bool, revision: int, args: argparse.Namespac
 
 
 def import_foreign_command(args: argparse.Namespace) -> int:
-    from riskreg.choices import RiskStatus
+    from riskreg.choices import RiskStatus, Visibility
     from riskreg.exchange.foreign import (
         ForeignRefused,
         apply_foreign,
@@ -128,6 +128,8 @@ def import_foreign_command(args: argparse.Namespace) -> int:
             again = False
             if args.status:
                 plan.mapping.status, again = RiskStatus(args.status), True
+            if args.visibility:
+                plan.mapping.visibility, again = Visibility(args.visibility), True
             if args.raid:
                 plan.mapping.raid, again = args.raid, True
             if args.duplicates == "import" and plan.count("duplicate"):

@@ -339,3 +339,33 @@ def test_import_foreign_command_reports_json_and_imports(
     empty = DATA / "empty_template_packt_risk_log.xlsx"
     assert cli(["import-foreign", str(demo_path), str(empty)]) == 1
     assert "holds no risks" in capsys.readouterr().err
+
+
+def test_another_registers_risks_come_in_internal_to_their_lead_until_made_joint(
+    demo: RegisterService, tmp_path: Path, demo_path: Path
+) -> None:
+    """A spreadsheet brought in holds placeholder text and unreviewed drafts: none of it
+    reaches a joint paper until the partnership takes it up (or the import says Joint)."""
+    from riskreg.choices import Visibility
+    from riskreg.exchange.foreign import apply_foreign, plan_foreign
+    from riskreg.service import open_service
+    from tests.conftest import ALICE
+    from tests.foreign_workbooks import write
+
+    path = write(tmp_path / "theirs.xlsx", [["Risk", "Likelihood", "Impact"],
+                                            ["Flood on the access road", 3, 3]])  # fmt: skip
+    plan = plan_foreign(demo, path, partner="APEX")
+    assert plan.mapping.visibility is Visibility.INTERNAL
+    (uuid,) = apply_foreign(demo, plan)
+    assert demo.get_risk(uuid).visibility is Visibility.INTERNAL
+    joint = write(tmp_path / "joint.xlsx", [["Risk", "Likelihood", "Impact"],
+                                            ["Bridge bearing delay", 2, 3]])  # fmt: skip
+    demo.close()
+    args = ["import-foreign", str(demo_path), str(joint), "--partner", "APEX"]
+    assert cli([*args, "--visibility", "Joint"]) == 0
+    after = open_service(demo_path, ALICE)
+    try:
+        made = next(r for r in after.list_risks() if r.title == "Bridge bearing delay")
+        assert made.visibility is Visibility.JOINT
+    finally:
+        after.close()

@@ -605,3 +605,22 @@ def test_a_new_risk_the_filters_hide_is_announced_and_clear_filters_shows_it(
     assert view.count_label.text() == f"{total + 1:,} of {total + 1:,} risks"
     assert not view.clear_filters_button.isEnabled()
     assert view.select_uuid(created[0].uuid)
+
+
+def test_a_window_placed_past_the_screens_edge_is_moved_back_inside(qtbot: QtBot) -> None:
+    """A size restored from the last run, placed by the window manager a few pixels lower
+    once it adds its frame, is moved back so the status bar stays on the screen."""
+    from PySide6.QtWidgets import QWidget
+
+    from ui.geometry import keep_on_screen, screen_of
+
+    widget = QWidget()
+    qtbot.addWidget(widget)
+    area = screen_of(widget).availableGeometry()
+    widget.resize(area.width() // 2, area.height() // 2)
+    widget.show()
+    widget.move(area.x() + 10, area.bottom() - area.height() // 4)  # its bottom half below
+    assert not area.contains(widget.frameGeometry())
+    keep_on_screen(widget)
+    assert area.contains(widget.frameGeometry())
+    assert widget.frameGeometry().x() == area.x() + 10  # moved up only, as little as needed

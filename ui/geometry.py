@@ -45,6 +45,22 @@ def fit_to_screen(widget: QWidget, width: int, height: int, *, place: bool = Fal
                     area.y() + (area.height() - fitted.height()) // 2)  # fmt: skip
 
 
+def keep_on_screen(widget: QWidget) -> None:
+    """Once the window manager has framed and placed a window: moved back inside the
+    screen's free area if its frame runs past an edge (a size restored from the last run is
+    placed by the window manager a few pixels lower each time it adds its frame)."""
+    area = screen_of(widget).availableGeometry()
+    frame = widget.frameGeometry()
+    if area.contains(frame):
+        return
+    if frame.width() > area.width() or frame.height() > area.height():
+        fit_to_screen(widget, area.width(), area.height(), place=True)
+        return
+    x = min(max(frame.x(), area.x()), area.right() + 1 - frame.width())
+    y = min(max(frame.y(), area.y()), area.bottom() + 1 - frame.height())
+    widget.move(x, y)
+
+
 def fits(widget: QWidget, geometry: QRect) -> bool:
     """Whether a saved frame geometry lies inside the screen the widget opens on."""
     area = screen_of(widget).availableGeometry()

@@ -548,6 +548,7 @@ class MainWindow(QMainWindow):
         if not restored:
             fit_to_screen(self, 1366, 768, place=True)
         self._layout_restored = self.register_page.restore_layout_state(prefs.window_state)
+        self._placed = False
         self.register_view.restore_header_state(prefs.table_header)
 
     def showEvent(self, event: QShowEvent) -> None:
@@ -555,6 +556,15 @@ class MainWindow(QMainWindow):
         if not self._layout_restored:  # first start: share the width
             self._layout_restored = True
             self.register_page.share_width(self.register_page.width() or self.width())
+        if not self._placed:  # once framed and placed by the window manager
+            self._placed = True
+            QTimer.singleShot(400, self._keep_on_screen)
+
+    def _keep_on_screen(self) -> None:
+        from ui.geometry import keep_on_screen
+
+        if self.isVisible() and not self.isMaximized():
+            keep_on_screen(self)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.document.busy:

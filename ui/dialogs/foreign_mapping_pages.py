@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from riskreg.choices import Visibility
 from riskreg.errors import RegisterError
 from riskreg.exchange.foreign import FIELDS, SCALE_FIELDS, Mapping, plan_foreign, propose_mapping
 from riskreg.exchange.scales import CHOSEN, SAME, ScaleChoice
@@ -172,6 +173,10 @@ class ValuesPage(QWizardPage):
         self.setSubTitle("Each likelihood and impact value is given a level of this register's "
                          "scheme, and why; check them and correct any that are wrong.")  # fmt: skip
         self.partner = QComboBox()
+        self.visibility = QComboBox()
+        self.visibility.addItem("Their lead partner only, until the partnership takes them up "
+                                "(Internal)", Visibility.INTERNAL.value)  # fmt: skip
+        self.visibility.addItem("Every partner (Joint)", Visibility.JOINT.value)
         self.status = QComboBox()
         for status in (RiskStatus.DRAFT, RiskStatus.OPEN):
             self.status.addItem(status.value, status.value)
@@ -204,6 +209,7 @@ class ValuesPage(QWizardPage):
         form = QFormLayout()
         form.addRow("Lead partner of the risks", self.partner)
         form.addRow("New risks are", self.status)
+        form.addRow("Seen by", self.visibility)
         form.addRow("A RAID log's issues, assumptions and dependencies", self.raid)
         form.addRow(self.keep_ids)
         layout = QVBoxLayout(self)
@@ -226,6 +232,7 @@ class ValuesPage(QWizardPage):
             self.partner.addItem(f"{partner.code} – {partner.name}", partner.code)
         self.partner.setCurrentIndex(max(self.partner.findData(mapping.partner), 0))
         self.status.setCurrentIndex(max(self.status.findData(mapping.status.value), 0))
+        self.visibility.setCurrentIndex(max(self.visibility.findData(mapping.visibility.value), 0))
         self.raid.setCurrentIndex(max(self.raid.findData(mapping.raid), 0))
         self.keep_ids.setChecked(mapping.keep_source_ids)
         partner_choices = [("(the lead partner above)", "")] + [
@@ -291,6 +298,7 @@ class ValuesPage(QWizardPage):
         assert mapping is not None
         mapping.partner = self.partner.currentData()
         mapping.status = RiskStatus(self.status.currentData())
+        mapping.visibility = Visibility(self.visibility.currentData())
         mapping.raid = self.raid.currentData()
         mapping.keep_source_ids = self.keep_ids.isChecked()
         for row in range(self.leads.rowCount()):

@@ -169,9 +169,12 @@ def summary_text(plan: ForeignPlan) -> str:
     counts = plan.summary()
     mapping = plan.mapping
     layout = mapping.layout
+    seen = ("Joint: seen by every partner" if mapping.visibility.value == "Joint"
+            else "Internal: seen by its lead partner only")  # fmt: skip
     lines = [
         f"From sheet “{layout.sheet}” (header in row {layout.header_row + 1}): "
-        f"{plural(counts['new'], 'risk')} will be created as {mapping.status.value}, led by "
+        f"{plural(counts['new'], 'risk')} will be created as {mapping.status.value} "
+        f"({seen}), led by "
         f"{mapping.partner} unless the file names another partner, in one change set after "
         "a backup copy."
     ]

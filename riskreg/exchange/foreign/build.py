@@ -178,6 +178,7 @@ class _Row:
             consequence=self.text("consequence"),
             category=self._category(category_text),
             status=status,
+            visibility=mapping.visibility,
             owner=self._owner(),
             response=self._response(),
             controls=self.text("controls"),

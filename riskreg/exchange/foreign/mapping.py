@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from riskreg.choices import RiskStatus
+from riskreg.choices import RiskStatus, Visibility
 from riskreg.exchange.foreign.layout import (
     SCALE_FIELDS,
     ForeignRefused,
@@ -59,6 +59,9 @@ class Mapping:
     scales: dict[str, list[ScaleChoice]]
     partner: str
     status: RiskStatus = RiskStatus.DRAFT
+    visibility: Visibility = Visibility.INTERNAL
+    """Another register's risks are their lead partner's own until the partnership takes
+    them up (made Joint): none reaches a joint paper unasked."""
     raid: str = "skip"
     """``skip`` leaves a RAID log's issues, assumptions and dependencies out; ``category``
     brings them in with their kind as the category."""
@@ -99,6 +102,7 @@ class Mapping:
                 },
                 "partner": self.partner,
                 "status": self.status.value,
+                "visibility": self.visibility.value,
                 "raid": self.raid,
                 "keep_source_ids": self.keep_source_ids,
                 "leads": self.leads,
@@ -324,6 +328,12 @@ def load_mapping(
         mapping.status = RiskStatus(data.get("status", RiskStatus.DRAFT.value))
     except ValueError as exc:
         raise ForeignRefused(f"the mapping's status {data.get('status')!r} is unknown") from exc
+    try:
+        mapping.visibility = Visibility(data.get("visibility", Visibility.INTERNAL.value))
+    except ValueError as exc:
+        raise ForeignRefused(
+            f"the mapping's visibility {data.get('visibility')!r} is not Joint or Internal"
+        ) from exc
     mapping.raid = "category" if data.get("raid") == "category" else "skip"
     mapping.keep_source_ids = bool(data.get("keep_source_ids", True))
     leads = data.get("leads") or {}
