@@ -64,6 +64,19 @@ def test_a_renamed_risks_sheet_is_found_by_its_headers_and_the_preview_says_so(
     assert report["notes"] == list(plan.notes) and report["summary"]["update"] == 1
 
 
+@pytest.mark.parametrize("name", ["Acti\u202eons", "actions "])
+def test_a_sheet_renamed_to_look_like_its_own_name_is_still_found_by_its_headers(
+    name: str, demo: RegisterService, apex_workbook: Path
+) -> None:
+    """A name that folds to "actions" (a right-to-left override inside it, a trailing
+    space) is not the sheet's name: it is found by its headers, never refused as missing."""
+    rename_sheet(apex_workbook, "Actions", name)
+    plan = plan_import(demo, apex_workbook)
+    assert kinds(plan) == []
+    assert plan.notes == (f"the Actions sheet was found under the name “{name}” (by its "
+                          "column headers)",)  # fmt: skip
+
+
 @pytest.mark.parametrize("sheet", ["Risks", "Actions"])
 def test_a_deleted_sheet_is_a_refusal_naming_it_never_no_changes(
     sheet: str, demo_path: Path, demo: RegisterService, apex_workbook: Path, tmp_path: Path,

@@ -135,8 +135,8 @@ def locate(book: Workbook, canonical: str, columns: Sequence[Column], notes: lis
         if table is not None:
             return table
     for other in book.sheet_names:
-        if other in (canonical, EXCHANGE_SHEET) or fold(other) in ("risks", "actions"):
-            continue
+        if other in (canonical, EXCHANGE_SHEET):
+            continue  # any other sheet is judged by its headers alone, whatever its name
         sheet = book.sheet(other)
         if sheet is None:
             continue
