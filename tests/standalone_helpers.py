@@ -197,11 +197,27 @@ def window_names(display: str) -> list[str]:
     return names
 
 
+def answer_first_start(display: str, started: Started) -> None:
+    """The first start's question (which partner the user acts for) answered with its
+    default, as a user would: a modal question takes the keys and covers the window."""
+    xdotool = shutil.which("xdotool")
+    assert xdotool, "xdotool is not installed (Debian: xdotool); .ci/run installs it"
+    env = {"DISPLAY": display}
+    asked = subprocess.run([xdotool, "search", "--onlyvisible", "--pid",
+                            str(started.process.pid), "--name", "^Which partner"],
+                           env=env, capture_output=True, text=True, check=False)  # fmt: skip
+    for question in asked.stdout.split():
+        subprocess.run([xdotool, "windowactivate", "--sync", question, "key", "Return"],
+                       env=env, check=False, timeout=30)  # fmt: skip
+        time.sleep(1.0)
+
+
 def quit_window(display: str, name_prefix: str, started: Started) -> int:
     """Quit the application as a user does (Ctrl+Q in its window); its exit status."""
     xdotool = shutil.which("xdotool")
     assert xdotool, "xdotool is not installed (Debian: xdotool); .ci/run installs it"
     env = {"DISPLAY": display}
+    answer_first_start(display, started)
     found = subprocess.run([xdotool, "search", "--onlyvisible", "--pid",
                             str(started.process.pid), "--name", f"^{name_prefix}"],
                            env=env, capture_output=True, text=True, check=False)  # fmt: skip
