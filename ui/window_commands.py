@@ -105,7 +105,8 @@ class WindowCommands:
 
         window = self._window
         document = window.document
-        start = Path(self.start_folder(FolderKind.PDF)) / "meeting pack.pdf"
+        day = document.service.today()  # a pack a meeting; the file says which
+        start = Path(self.start_folder(FolderKind.PDF)) / f"meeting pack {day:%Y-%m-%d}.pdf"
         service = document.service
         choice = MeetingPackDialog.ask(window, service.list_partners(), start,
                                        service.latest_review_basis().label)  # fmt: skip

@@ -82,7 +82,7 @@ def summary_lines(pack: MeetingPack) -> list[tuple[str, str]]:
         )
     )
     lines.append(("Reviews overdue", risks_word(len(pack.reviews_overdue))
-                  if pack.reviews_overdue else "none: every risk reviewed on time"))  # fmt: skip
+                  if pack.reviews_overdue else "none overdue"))  # fmt: skip
     if pack.exposures:
         likely = sum(r.cost_likely or 0 for r in pack.risks_by_uuid.values()
                      if r.cost_likely is not None and r.status.value != "Closed")  # fmt: skip
