@@ -24,12 +24,34 @@ class Visibility(enum.StrEnum):
     INTERNAL = "Internal"
 
 
+class RiskKind(enum.StrEnum):
+    """A threat harms the partnership's objectives; an opportunity would further them."""
+
+    THREAT = "Threat"
+    OPPORTUNITY = "Opportunity"
+
+
 class Response(enum.StrEnum):
+    """The four Ts for a threat; PRINCE2's Exploit, Enhance, Share and Reject for an
+    opportunity (``responses_for``)."""
+
     TREAT = "Treat"
     TOLERATE = "Tolerate"
     TRANSFER = "Transfer"
     TERMINATE = "Terminate"
     EXPLOIT = "Exploit"
+    ENHANCE = "Enhance"
+    SHARE = "Share"
+    REJECT = "Reject"
+
+
+THREAT_RESPONSES = (Response.TREAT, Response.TOLERATE, Response.TRANSFER, Response.TERMINATE)
+OPPORTUNITY_RESPONSES = (Response.EXPLOIT, Response.ENHANCE, Response.SHARE, Response.REJECT)
+
+
+def responses_for(kind: RiskKind) -> tuple[Response, ...]:
+    """The responses a risk of this kind may take."""
+    return OPPORTUNITY_RESPONSES if kind is RiskKind.OPPORTUNITY else THREAT_RESPONSES
 
 
 class Proximity(enum.StrEnum):

@@ -30,6 +30,7 @@ from riskreg.choices import (
     EscalationLevel,
     Proximity,
     Response,
+    RiskKind,
     RiskStatus,
     Visibility,
 )
@@ -149,6 +150,10 @@ class Risk(Base):
         default=EscalationLevel.OPERATIONAL,
         server_default="Operational",
     )
+    kind: Mapped[RiskKind] = mapped_column(
+        _enum(RiskKind, 12), server_default="Threat"
+    )
+    """A threat or an opportunity (schema 0009; before it, every risk was a threat)."""
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     shares: Mapped[list[RiskShare]] = relationship(
