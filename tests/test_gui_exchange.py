@@ -124,6 +124,24 @@ def test_a_workbook_from_elsewhere_is_refused_with_the_reason(
     assert "exported from another register" in window.reports[-1]  # type: ignore[attr-defined]
 
 
+def test_the_preview_writes_dates_as_the_window_does_not_as_iso(
+    qtbot: QtBot, demo: RegisterService, tmp_path: Path
+) -> None:
+    from datetime import date
+
+    from riskreg.exchange.importer import plan_import
+
+    path = tmp_path / "apex.xlsx"
+    export_register(demo, path, "APEX")
+    risk = led_by(demo, "APEX")
+    edit(path, "Risks", risk.ref, {"Target date": date(2027, 9, 30)})
+    dialog = ImportPreviewDialog(plan_import(demo, path))
+    qtbot.addWidget(dialog)
+    group = dialog.model.item(0)
+    row = [group.child(0, c).text() for c in range(5)]
+    assert row[2] == "target date" and row[4] == "30 Sep 2027"
+
+
 def test_preview_buttons_tick_all_clean_or_nothing(
     qtbot: QtBot, demo: RegisterService, tmp_path: Path
 ) -> None:

@@ -12,6 +12,8 @@ plain text, never as rich text.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QStandardItem, QStandardItemModel
@@ -197,8 +199,8 @@ class ImportPreviewDialog(QDialog):
             self._checkable.append(kind)
         where = item.where
         no_values = ("new", "missing", "error", "warning")
-        values = ("" if item.kind in no_values else display(item.old),
-                  display(item.new) if item.kind not in ("missing", "error", "warning")
+        values = ("" if item.kind in no_values else shown_value(item.old),
+                  shown_value(item.new) if item.kind not in ("missing", "error", "warning")
                   else "")  # fmt: skip
         details = text_item(item.message.removeprefix(f"{where}: "))  # the cell is shown
         details.setToolTip(tip(item.message))
@@ -245,3 +247,11 @@ class ImportPreviewDialog(QDialog):
         if dialog.exec() == QDialog.DialogCode.Accepted:
             return dialog.accepted_items()
         return None
+
+
+def shown_value(value: Any) -> str:
+    """A value as the preview's reader reads it: a date as "31 Mar 2027", as the rest of
+    the window writes dates (the command line's ``--json`` keeps ISO for programs)."""
+    if isinstance(value, date):
+        return f"{value:%d %b %Y}"
+    return display(value)
