@@ -25,7 +25,7 @@ from riskreg.service.overview import WindowReads
 from riskreg.service.risks import RiskUseCases
 from riskreg.service.settings import PartnershipSettings
 from riskreg.service.unit_of_work import utcnow
-from riskreg.service.writes import partner_columns, partner_problems
+from riskreg.service.writes import appetite_level_problem, partner_columns, partner_problems
 from riskreg.validation import scheme_text_problems, text_problem
 
 
@@ -101,6 +101,8 @@ def create_register(
                 w.session.add(Partner(**partner_columns(partner)))
                 w.log("partner", partner.code, partner.code, CREATED, None, partner.name)
             for category in categories:
+                if message := appetite_level_problem(category.appetite):
+                    raise ValidationError.single("appetite", f"{category.name}: {message}")
                 w.session.add(Category(name=category.name, appetite=category.appetite))
                 w.log("category", category.name, category.name, CREATED, None, category.name)
             w.session.flush()
