@@ -208,10 +208,19 @@ def snapshot_document(
                 {"ref": d.ref, "decision": d.decision.value, "note": d.note} for d in decisions
             ],
         },
-        "scheme": json.loads(scheme.to_json()),
+        "scheme": _snapshot_scheme(scheme),
         "partners": [{"code": p.code, "name": p.name} for p in partners],
         "risks": [_risk_entry(r, scheme, by_risk.get(r.uuid, [])) for r in joint],
     }
+
+
+def _snapshot_scheme(scheme: ScoringScheme) -> dict[str, Any]:
+    """The scheme as a snapshot of format 1 holds it: levels, bands and cells. Appetites
+    are not in a snapshot, so neither is the appetite levels' mapping (schema 0010), and a
+    review's fingerprint is made the same way as before it."""
+    document: dict[str, Any] = json.loads(scheme.to_json())
+    document.pop("appetite", None)
+    return document
 
 
 def _risk_entry(

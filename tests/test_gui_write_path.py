@@ -159,7 +159,7 @@ def test_a_category_with_partner_appetites_is_one_undoable_step(window: MainWind
     document = window.document
     service = document.service
     before = service.revision()
-    saved = document.save_category(None, CategoryRecord("Weather", "High"),
+    saved = document.save_category(None, CategoryRecord("Weather", "Open"),
                                    {"APEX": "Medium", "AQUA": "Low"})  # fmt: skip
     assert saved is not None
     assert service.revision() == before + 1  # one change set

@@ -78,6 +78,8 @@ def create_register(
     for category in categories:
         if message := text_problem("A category's name", category.name, 100, required=True):
             problems.append(Problem("categories", message))
+        if message := appetite_level_problem(category.appetite):
+            problems.append(Problem("appetite", f"{category.name}: {message}"))
     if scheme is not None:
         problems += scheme_text_problems(scheme)
     if problems:
@@ -101,8 +103,6 @@ def create_register(
                 w.session.add(Partner(**partner_columns(partner)))
                 w.log("partner", partner.code, partner.code, CREATED, None, partner.name)
             for category in categories:
-                if message := appetite_level_problem(category.appetite):
-                    raise ValidationError.single("appetite", f"{category.name}: {message}")
                 w.session.add(Category(name=category.name, appetite=category.appetite))
                 w.log("category", category.name, category.name, CREATED, None, category.name)
             w.session.flush()

@@ -9,7 +9,8 @@ scheme dialog. Levels no appetite uses keep their defaults, moved only as far as
 needs. Where more bands are in use than the five levels hold (a custom scheme), a band
 without a level of its own takes the level of the next lower band in use: stricter, never
 looser (a breach stays a breach), and the change set's summary says so. An appetite naming
-no band of the scheme (one that never counted) is cleared.
+no band of the scheme (one that never counted) is cleared; one that is already a level
+is kept.
 
 ``partner_appetite.band`` becomes ``partner_appetite.level``. Every change is one change
 set in the register's history; on a server set up for partners its triggers log them and
@@ -157,6 +158,9 @@ def upgrade() -> None:
             "ORDER BY p.code, c.name"
         )
     ).all()
+    # A value that is already a level (and no band) stays: a copy made since holds levels.
+    categories = [row for row in categories if row[2] in index or row[2] not in LEVELS]
+    partners = [row for row in partners if row[4] in index or row[4] not in LEVELS]
     if not categories and not partners:
         return  # the scheme reads as the default levels; nothing to move
     used = [index[band] for *_, band in (*categories, *partners) if band in index]
