@@ -351,3 +351,49 @@ def test_on_postgresql_band_appetites_upgrade_unchanged_in_meaning(set_up: bool)
                                                                "Minimal")  # fmt: skip
         finally:
             service.close()
+
+
+# -- the server holds the same rules --------------------------------------------------------
+def test_the_keepers_psql_cannot_store_a_level_that_is_none_or_a_mapping_out_of_order() -> None:
+    """The keeper's login is the one that may write appetites and the scheme; with psql it
+    still meets the application's rules, and nothing is written."""
+    from psycopg.errors import CheckViolation
+
+    from tests.server_partnership import partnership, plain_sql, state
+
+    with partnership() as joint:
+        before = state(joint.owner)
+        bad_order = json.loads(ScoringScheme.default().to_json())
+        bad_order["appetite"] = [[0, 0], [1, 1], [0, 2], [2, 3], [3, 3]]  # Cautious below
+        too_low = json.loads(ScoringScheme.default().to_json())
+        too_low["appetite"] = [[0, 0], [0, 1], [2, 1], [2, 3], [3, 3]]  # tolerance < appetite
+        with plain_sql(joint.logins["CNCL"]) as conn:
+            apex = one(conn, "SELECT id FROM partner WHERE code = 'APEX'")
+            financial = one(conn, "SELECT id FROM category WHERE name = 'Financial'")
+            for statement, params, expected in (
+                ("UPDATE category SET appetite = 'Reckless' WHERE name = 'Financial'", [],
+                 "not an appetite level"),
+                ("UPDATE category SET appetite = 'High' WHERE name = 'Financial'", [],
+                 "not an appetite level"),  # a band is no level
+                ("INSERT INTO partner_appetite (partner_id, category_id, level) "
+                 "VALUES (%s, %s, 'Medium')", [apex, financial], "not an appetite level"),
+                ("INSERT INTO category (name, appetite) VALUES ('Weather', 'Greedy')", [],
+                 "not an appetite level"),
+                ("UPDATE register SET scheme_json = %s", [json.dumps(bad_order)],
+                 "appetite levels in order"),
+                ("UPDATE register SET scheme_json = %s", [json.dumps(too_low)],
+                 "appetite levels in order"),
+            ):  # fmt: skip
+                with pytest.raises(CheckViolation, match=expected):
+                    conn.execute(statement, params)  # type: ignore[arg-type]
+        with plain_sql(joint.logins["APEX"]) as conn:  # not the keeper: no row to change
+            assert conn.execute("UPDATE category SET appetite = 'Eager'").rowcount == 0
+        assert state(joint.owner) == before
+        with plain_sql(joint.logins["CNCL"]) as conn:  # a level the application offers goes
+            conn.execute("UPDATE category SET appetite = 'Minimal' WHERE name = 'Financial'")
+        service = open_service(joint.logins["CNCL"], ALICE)
+        try:
+            assert {c.name: c.appetite for c in service.list_categories()}["Financial"] == (
+                "Minimal")  # fmt: skip
+        finally:
+            service.close()
