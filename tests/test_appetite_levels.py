@@ -171,7 +171,7 @@ def judged_before(path: Path | str, scheme: ScoringScheme) -> dict[str, int]:
     service = open_service(path, ALICE)  # upgrades; risks' levels are not moved by it
     try:
         return old_rule(service.list_risks(), scheme, dict(OLD_CATEGORY_BANDS),
-                        {k: v for k, v in OLD_PARTNER_BANDS.items()})  # fmt: skip
+                        dict(OLD_PARTNER_BANDS))  # fmt: skip
     finally:
         service.close()
 
