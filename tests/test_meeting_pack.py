@@ -175,7 +175,8 @@ def test_a_small_packs_empty_sections_are_one_line_each_and_estimates_are_named(
     assert pages == len(texts) <= 4
     cover = texts[0]
     for line in ("Breach of tolerance none", "Above appetite none", "Overdue actions none",
-                 "Escalated none escalated", "Reviews overdue none", "Partners' maps none for AQUA"):  # fmt: skip
+                 "Escalated none escalated", "Reviews overdue none",
+                 "Partners' maps none for AQUA"):  # fmt: skip
         assert line in cover, line
     whole = " ".join(texts)
     assert "Risks above appetite" not in whole  # no page, and not in the contents
