@@ -93,8 +93,7 @@ def test_other_bands_carry_the_levels_by_relative_position() -> None:
     scheme = ScoringScheme.default()
     assert remap_appetite_bands(scheme.appetite_bands, 4, 3) == (
         (0, 0), (0, 1), (1, 1), (1, 2), (2, 2))  # fmt: skip
-    six = scheme.with_bands((*scheme.bands, Band("Extreme", "#000000"), Band("Beyond",
-                                                                            "#111111")))
+    six = scheme.with_bands((*scheme.bands, Band("Extreme", "#000000"), Band("Beyond", "#111111")))
     pairs = six.appetite_bands
     assert [a for a, _ in pairs] == sorted(a for a, _ in pairs) and all(a <= t for a, t in pairs)
 

@@ -100,8 +100,9 @@ def test_above_appetite_and_breach_of_tolerance_are_flagged_filtered_and_explain
     service.edit_category("Financial", CategoryRecord("Financial", "Cautious"))
     warned, breached = [r for r in service.list_risks() if r.category == "Financial"
                         and r.status.value == "Open"][:2]  # fmt: skip
-    warned = service.edit_risk(warned.uuid, warned.version,
-                               {"current_likelihood": 3, "current_impact": 4})  # 12: High
+    warned = service.edit_risk(
+        warned.uuid, warned.version, {"current_likelihood": 3, "current_impact": 4}
+    )  # 12: High
     breached = service.edit_risk(breached.uuid, breached.version,
                                  {"current_likelihood": 5, "current_impact": 5})  # fmt: skip
     window.refresh()
