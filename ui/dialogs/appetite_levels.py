@@ -77,8 +77,8 @@ class AppetiteLevelsBox(QGroupBox):
             self._pairs = [[(into if b == removed else b - (b > removed)) for b in pair]
                            for pair in self._pairs]  # fmt: skip
         elif len(bands) != len(self._bands):
-            self._pairs = [list(p) for p in
-                           remap_appetite_bands(self.pairs(), len(self._bands), len(bands))]  # fmt: skip
+            moved = remap_appetite_bands(self.pairs(), len(self._bands), len(bands))
+            self._pairs = [list(pair) for pair in moved]
         self._bands = bands
         self._fill()
 
