@@ -396,3 +396,32 @@ def test_the_keepers_psql_cannot_store_a_level_that_is_none_or_a_mapping_out_of_
                 "Minimal")  # fmt: skip
         finally:
             service.close()
+
+
+@pytest.mark.parametrize(("edit", "words"), [
+    ("UPDATE category SET appetite = 'Reckless' WHERE name = 'Financial'",
+     "'Financial': its appetite is not one of Averse, Minimal, Cautious, Open, Eager"),
+    ("INSERT INTO partner_appetite SELECT p.id, c.id, 'High' FROM partner p, category c "
+     "WHERE p.code = 'APEX' AND c.name = 'Financial'",
+     "its level is not one of Averse, Minimal, Cautious, Open, Eager"),
+    ("scheme", "Cautious: its tolerance must be at least its appetite"),
+])  # fmt: skip
+def test_check_names_a_level_that_is_none_or_a_mapping_out_of_order_in_a_file(
+    demo_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], edit: str, words: str
+) -> None:
+    """What a file edited outside the application could hold."""
+    from riskreg.cli import main as cli
+
+    edited = tmp_path / "edited.riskreg"
+    shutil.copy(demo_path, edited)
+    with sqlite3.connect(edited) as conn:
+        if edit == "scheme":
+            stored = json.loads(conn.execute("SELECT scheme_json FROM register").fetchone()[0])
+            stored["appetite"] = [[0, 0], [0, 1], [2, 1], [2, 3], [3, 3]]
+            conn.execute("UPDATE register SET scheme_json = ?", (json.dumps(stored),))
+        else:
+            conn.execute(edit)
+    conn.close()
+    assert cli(["check", str(edited)]) == 1
+    said = capsys.readouterr()
+    assert words in said.out + said.err
