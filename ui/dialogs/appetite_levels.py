@@ -22,7 +22,7 @@ _ORDER = tuple(AppetiteLevel)
 
 
 class AppetiteLevelsBox(QGroupBox):
-    """Five rows: a level, its appetite band, its tolerance band."""
+    """A column per level, Averse to Eager: its appetite band above its tolerance band."""
 
     changed = Signal()
 
@@ -36,19 +36,21 @@ class AppetiteLevelsBox(QGroupBox):
         self.error = ErrorLabel()
         """What is wrong with the mapping, beside it (empty: nothing)."""
         grid = QGridLayout(self)
-        grid.addWidget(QLabel("Level"), 0, 0)
-        grid.addWidget(QLabel("Appetite"), 0, 1)
-        grid.addWidget(QLabel("Tolerance"), 0, 2)
-        for row, level in enumerate(_ORDER, start=1):
-            grid.addWidget(QLabel(level.value), row, 0)
-            for column, (combos, which) in enumerate(((self.appetite, 0), (self.tolerance, 1)),
-                                                     start=1):  # fmt: skip
+        grid.addWidget(QLabel("Appetite"), 1, 0)
+        grid.addWidget(QLabel("Tolerance"), 2, 0)
+        for column, level in enumerate(_ORDER, start=1):
+            grid.addWidget(QLabel(f"<b>{level.value}</b>"), 0, column)
+            grid.setColumnStretch(column, 1)
+            for row, (combos, which) in enumerate(((self.appetite, 0), (self.tolerance, 1)),
+                                                  start=1):  # fmt: skip
                 combo = QComboBox()
                 combo.setAccessibleName(f"{level.value} {('appetite', 'tolerance')[which]}")
-                combo.activated.connect(lambda index, k=row - 1, w=which: self._chosen(k, w, index))
+                combo.activated.connect(
+                    lambda index, k=column - 1, w=which: self._chosen(k, w, index)
+                )
                 combos[level] = combo
                 grid.addWidget(combo, row, column)
-        grid.addWidget(self.error, len(_ORDER) + 1, 0, 1, 3)
+        grid.addWidget(self.error, 3, 0, 1, len(_ORDER) + 1)
         self._fill()
 
     # -- reading ------------------------------------------------------------------------
