@@ -285,7 +285,7 @@ class CategoriesPage(QWizardPage):
         self.starter.addItem("The Orange Book's example categories", "orange-book")
         self.starter.addItem("None yet (add them later)", "none")
         self.model = QStandardItemModel(0, 2, self)
-        self.model.setHorizontalHeaderLabels(["Category", "Appetite (highest band accepted)"])
+        self.model.setHorizontalHeaderLabels(["Category", "Appetite level (appetite, tolerance)"])
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.horizontalHeader().setStretchLastSection(True)
