@@ -343,9 +343,15 @@ def _stored_appetite(stored: object) -> AppetiteBands:
     """The stored mapping; none (a scheme from before the levels): the defaults."""
     if stored is None:
         return ()
+
+    def band(value: object) -> int:
+        if type(value) is not int:  # 1.5, "2" or true are no band
+            raise SchemeError(f"the stored appetite levels name {value!r}, which is no band")
+        return value
+
     if not isinstance(stored, list):
         raise SchemeError("the stored appetite levels are not a list")
-    return tuple((int(a), int(t)) for a, t in stored)
+    return tuple((band(a), band(t)) for a, t in stored)
 
 
 def remap_level(value: int, old_count: int, new_count: int) -> int:

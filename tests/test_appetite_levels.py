@@ -425,3 +425,15 @@ def test_check_names_a_level_that_is_none_or_a_mapping_out_of_order_in_a_file(
     assert cli(["check", str(edited)]) == 1
     said = capsys.readouterr()
     assert words in said.out + said.err
+
+
+@pytest.mark.parametrize("stored", [
+    [[0, 0], [0, 1], [1, 2], [2, 3], [3, 3.0]], [[0, 0], [0, 1], [1, 2], [2, 3], [True, 3]],
+    [[0, 0], [0, 1], [1, 2], [2, 3], ["3", 3]], "Cautious", [[0, 0, 0]] * 5, [[0]] * 5,
+    [[0, 0], [0, 1], [1, 2], [2, 3], [-1, 3]],
+])  # fmt: skip
+def test_a_stored_mapping_that_is_not_five_pairs_of_bands_is_refused(stored: object) -> None:
+    document = json.loads(ScoringScheme.default().to_json())
+    document["appetite"] = stored
+    with pytest.raises(SchemeError):
+        ScoringScheme.from_json(json.dumps(document))
