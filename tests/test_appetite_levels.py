@@ -437,3 +437,35 @@ def test_a_stored_mapping_that_is_not_five_pairs_of_bands_is_refused(stored: obj
     document["appetite"] = stored
     with pytest.raises(SchemeError):
         ScoringScheme.from_json(json.dumps(document))
+
+
+def test_a_downgrade_gives_each_level_its_appetite_band_so_an_older_version_flags_the_same(
+    demo_path: Path, tmp_path: Path
+) -> None:
+    """Back at schema 0009 every risk above appetite (warning or breach) is outside the
+    band appetite an older version reads."""
+    from alembic import command
+
+    from riskreg import store
+
+    copy = tmp_path / "copy.riskreg"
+    shutil.copy(demo_path, copy)
+    service = open_service(copy, ALICE)
+    service.set_partner_appetite("APEX", "Financial", "Minimal")
+    above = set(service.appetite_breaches())
+    risks, scheme = service.list_risks(), service.scheme()
+    service.close()
+    made = store._make_store(f"sqlite:///{copy}", copy, 1000)
+    with made.engine.begin() as conn:
+        command.downgrade(store._alembic_config(conn), "0009_opportunities")
+    made.close()
+    with sqlite3.connect(copy) as conn:
+        bands = dict(conn.execute("SELECT name, appetite FROM category"))
+        partners = {(code, name): band for code, name, band in conn.execute(
+            "SELECT p.code, c.name, a.band FROM partner_appetite a JOIN partner p ON "
+            "p.id = a.partner_id JOIN category c ON c.id = a.category_id")}  # fmt: skip
+        stored = json.loads(conn.execute("SELECT scheme_json FROM register").fetchone()[0])
+    conn.close()
+    assert "appetite" not in stored
+    assert bands["Financial"] == "Medium" and partners == {("APEX", "Financial"): "Low"}
+    assert set(old_rule(risks, scheme, bands, partners)) == above
