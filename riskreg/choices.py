@@ -85,3 +85,15 @@ class Decision(enum.StrEnum):
     ESCALATED = "Escalated"
     CLOSED = "Closed"
     ACTION_AGREED = "Action agreed"
+
+
+class AppetiteLevel(enum.StrEnum):
+    """How much risk a partnership or partner is prepared to take in a category, in the
+    Orange Book's words, from least to most (``ScoringScheme.appetite_levels`` gives each its
+    appetite and tolerance band)."""
+
+    AVERSE = "Averse"
+    MINIMAL = "Minimal"
+    CAUTIOUS = "Cautious"
+    OPEN = "Open"
+    EAGER = "Eager"

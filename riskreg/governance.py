@@ -7,6 +7,7 @@ line get the same answers, and the snapshot's canonical form has one definition.
 
 from __future__ import annotations
 
+import enum
 import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
@@ -15,7 +16,7 @@ from datetime import date, datetime
 from typing import Any
 
 from riskreg.belonging import holders_of
-from riskreg.choices import RiskStatus, Visibility
+from riskreg.choices import AppetiteLevel, RiskStatus, Visibility
 from riskreg.records import (
     ActionRecord,
     Attendee,
@@ -26,27 +27,73 @@ from riskreg.records import (
 from riskreg.scoring import ScoringScheme
 
 SNAPSHOT_FORMAT = 1
+APPETITE_NAMES: tuple[str, ...] = tuple(level.value for level in AppetiteLevel)
 
 
 # -- appetite -----------------------------------------------------------------------------
+class AppetiteState(enum.IntEnum):
+    """Where a risk stands against an appetite level, worst last (so ``max`` is the worst)."""
+
+    WITHIN = 0
+    WARNING = 1
+    """Above appetite, within tolerance."""
+    BREACH = 2
+    """Above tolerance."""
+
+    @property
+    def words(self) -> str:
+        return _STATE_WORDS[self]
+
+
+_STATE_WORDS = {
+    AppetiteState.WITHIN: "Within appetite",
+    AppetiteState.WARNING: "Above appetite",
+    AppetiteState.BREACH: "Breach of tolerance",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class AppetiteFinding:
+    """One appetite a risk is above: whose, how far (warning or breach) and why, in words."""
+
+    state: AppetiteState
+    reason: str
+    """ "High: above appetite of APEX (Cautious: Medium), within tolerance (High) —
+    Financial", or "Very high: breach of tolerance of APEX (…)"."""
+
+
+@dataclass(frozen=True, slots=True)
+class AppetiteJudgement:
+    """A risk's findings against every appetite that applies to it, and the worst of them."""
+
+    findings: tuple[AppetiteFinding, ...]
+
+    @property
+    def state(self) -> AppetiteState:
+        return max((f.state for f in self.findings), default=AppetiteState.WITHIN)
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        return tuple(f.reason for f in self.findings)
+
+
+Outlines = dict[tuple[int, int], AppetiteState]
+"""Heat-map cells holding a risk above appetite (likelihood, impact) → the worst state there."""
+
+
 def appetite_breaches(
     risks: Iterable[RiskRecord],
     scheme: ScoringScheme,
     partnership: Mapping[str, str | None],
     partners: Mapping[tuple[str, str], str],
-) -> dict[str, tuple[str, ...]]:
-    """Why each open risk is outside appetite, by uuid: the partnership's appetite for its
-    category, and that of every partner that leads or shares it.
-
-    ``partnership`` maps category → highest accepted band; ``partners`` maps (partner code,
-    category) → highest band that partner accepts. Reasons read "outside appetite of APEX:
-    High > Medium (Financial)".
-    """
-    out: dict[str, tuple[str, ...]] = {}
+) -> dict[str, AppetiteJudgement]:
+    """Each open risk above an appetite, by uuid: the partnership's for its category, and
+    that of every partner that leads or shares it (``appetite_reasons``)."""
+    out: dict[str, AppetiteJudgement] = {}
     for risk in risks:
-        reasons = appetite_reasons(risk, scheme, partnership, partners)
-        if reasons:
-            out[risk.uuid] = reasons
+        findings = appetite_reasons(risk, scheme, partnership, partners)
+        if findings:
+            out[risk.uuid] = AppetiteJudgement(findings)
     return out
 
 
@@ -55,28 +102,56 @@ def appetite_reasons(
     scheme: ScoringScheme,
     partnership: Mapping[str, str | None],
     partners: Mapping[tuple[str, str], str],
-) -> tuple[str, ...]:
-    """Why one risk is outside appetite (empty when it is not, or is closed)."""
+) -> tuple[AppetiteFinding, ...]:
+    """Where one risk is above appetite (empty when it is within every one, or is closed):
+    the one evaluation the table, the editor, the maps, the pack and escalation share.
+
+    ``partnership`` maps category → the partnership's appetite level; ``partners`` maps
+    (partner code, category) → the level that partner holds. A band above a level's
+    appetite band but within its tolerance band is a warning; above the tolerance, a breach.
+    """
     if risk.status is RiskStatus.CLOSED or risk.category is None or risk.unrated:
         return ()
-    rank = {band.name: index for index, band in enumerate(scheme.bands)}
     try:
-        band = _band_name(scheme, risk.current_likelihood, risk.current_impact) or ""
+        rank = scheme.band_index(risk.current_likelihood or 0, risk.current_impact or 0)
     except (IndexError, ValueError):
         return ()
-    reasons = []
+    findings = []
     agreed = partnership.get(risk.category)
-    if agreed in rank and rank[band] > rank[agreed]:
-        reasons.append(f"outside appetite of the partnership: {band} > {agreed} "
-                       f"({risk.category})")  # fmt: skip
+    found = _finding(scheme, rank, "the partnership", agreed, risk.category)
+    if found:
+        findings.append(found)
     if partners:
         holders = holders_of(risk.visibility, risk.lead_partner, risk.shares)
         for code in sorted(holders):
-            accepted = partners.get((code, risk.category))
-            if accepted in rank and rank[band] > rank[accepted]:
-                reasons.append(f"outside appetite of {code}: {band} > {accepted} "
-                               f"({risk.category})")  # fmt: skip
-    return tuple(reasons)
+            found = _finding(scheme, rank, code, partners.get((code, risk.category)),
+                             risk.category)  # fmt: skip
+            if found:
+                findings.append(found)
+    return tuple(findings)
+
+
+def _finding(
+    scheme: ScoringScheme, rank: int, whose: str, level: str | None, category: str
+) -> AppetiteFinding | None:
+    if level not in APPETITE_NAMES:
+        return None
+    appetite, tolerance = scheme.appetite_bands[APPETITE_NAMES.index(level)]
+    if rank <= appetite:
+        return None
+    band, appetite_name = scheme.bands[rank].name, scheme.bands[appetite].name
+    tolerance_name = scheme.bands[tolerance].name
+    if rank <= tolerance:
+        return AppetiteFinding(
+            AppetiteState.WARNING,
+            f"{band}: above appetite of {whose} ({level}: {appetite_name}), within tolerance "
+            f"({tolerance_name}) — {category}",
+        )
+    return AppetiteFinding(
+        AppetiteState.BREACH,
+        f"{band}: breach of tolerance of {whose} ({level}: appetite {appetite_name}, "
+        f"tolerance {tolerance_name}) — {category}",
+    )
 
 
 # -- snapshots ----------------------------------------------------------------------------
@@ -133,10 +208,19 @@ def snapshot_document(
                 {"ref": d.ref, "decision": d.decision.value, "note": d.note} for d in decisions
             ],
         },
-        "scheme": json.loads(scheme.to_json()),
+        "scheme": _snapshot_scheme(scheme),
         "partners": [{"code": p.code, "name": p.name} for p in partners],
         "risks": [_risk_entry(r, scheme, by_risk.get(r.uuid, [])) for r in joint],
     }
+
+
+def _snapshot_scheme(scheme: ScoringScheme) -> dict[str, Any]:
+    """The scheme as a snapshot of format 1 holds it: levels, bands and cells. Appetites
+    are not in a snapshot, so neither is the appetite levels' mapping (schema 0010), and a
+    review's fingerprint is made the same way as before it."""
+    document: dict[str, Any] = json.loads(scheme.to_json())
+    document.pop("appetite", None)
+    return document
 
 
 def _risk_entry(

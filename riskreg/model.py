@@ -96,7 +96,8 @@ class Category(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
     appetite: Mapped[str | None] = mapped_column(String(40))
-    """Name of the highest band the partnership accepts in this category, if agreed."""
+    """The partnership's appetite level in this category (``AppetiteLevel``), if agreed;
+    the scheme maps each level onto its appetite and tolerance bands (schema 0010)."""
 
 
 class Risk(Base):
@@ -150,9 +151,7 @@ class Risk(Base):
         default=EscalationLevel.OPERATIONAL,
         server_default="Operational",
     )
-    kind: Mapped[RiskKind] = mapped_column(
-        _enum(RiskKind, 12), server_default="Threat"
-    )
+    kind: Mapped[RiskKind] = mapped_column(_enum(RiskKind, 12), server_default="Threat")
     """A threat or an opportunity (schema 0009; before it, every risk was a threat)."""
     version: Mapped[int] = mapped_column(Integer, default=1)
 
@@ -271,14 +270,15 @@ class ExportBase(Base):
 
 
 class PartnerAppetite(Base):
-    """The highest band one partner accepts in one category (stricter than the
-    partnership's, or agreed where the partnership has none)."""
+    """One partner's appetite level in one category (stricter than the partnership's, or
+    agreed where the partnership has none)."""
 
     __tablename__ = "partner_appetite"
 
     partner_id: Mapped[int] = mapped_column(ForeignKey("partner.id"), primary_key=True)
     category_id: Mapped[int] = mapped_column(ForeignKey("category.id"), primary_key=True)
-    band: Mapped[str] = mapped_column(String(40))
+    level: Mapped[str] = mapped_column(String(40))
+    """An ``AppetiteLevel`` (a band name before schema 0010)."""
 
 
 class Review(Base):

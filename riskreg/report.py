@@ -20,7 +20,14 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from riskreg.audience import Audience
 from riskreg.choices import RiskStatus
-from riskreg.governance import Exposure, SnapshotChange, exposure_by_partner
+from riskreg.governance import (
+    AppetiteJudgement,
+    AppetiteState,
+    Exposure,
+    Outlines,
+    SnapshotChange,
+    exposure_by_partner,
+)
 from riskreg.heatmap import Basis, HeatFilter, HeatMap, Movement, PlacedRisk
 from riskreg.records import (
     ActionRecord,
@@ -46,8 +53,8 @@ class MapPage:
     key: tuple[PlacedRisk, ...]
     arrows: tuple[Movement, ...] = ()
     heading: str = ""
-    outlined: frozenset[tuple[int, int]] = frozenset()
-    """Cells holding a risk outside appetite."""
+    outlined: Outlines = field(default_factory=dict)
+    """Cells holding a risk above appetite, with the worst state there."""
     arrows_label: str = ""
     key_notes: dict[str, str] = field(default_factory=dict)
     """Put before a risk's title in the key (a movement map: where it moved from)."""
@@ -77,13 +84,19 @@ class MeetingPack:
     maps: tuple[MapPage, ...]
     top_risks: tuple[tuple[RiskRecord, int], ...]
     """Risks by current score, highest first, with their direction of travel (+1, 0, -1)."""
-    outside_appetite: tuple[tuple[RiskRecord, str], ...]
+    outside_appetite: tuple[tuple[RiskRecord, AppetiteJudgement], ...]
     """Risks above the appetite of the partnership or of a partner that leads or shares
-    them, with the reasons ("outside appetite of APEX: High > Medium (Financial)")."""
+    them, each with its state (above appetite, or a breach of tolerance) and reasons."""
     overdue_by_partner: dict[str, tuple[ActionRecord, ...]]
     changes: ChangesSummary
     """New, closed, up and down since the basis (the up and down lists are the travel's)."""
     escalated: tuple[RiskRecord, ...] = ()
+
+    def appetite_counts(self) -> tuple[int, int]:
+        """How many risks are above appetite within tolerance, and how many breach it."""
+        breaches = sum(j.state is AppetiteState.BREACH for _, j in self.outside_appetite)
+        return len(self.outside_appetite) - breaches, breaches
+
     proposals: tuple[tuple[RiskRecord, str], ...] = ()
     """Risks proposed for escalation, with why."""
     reviews_overdue: tuple[RiskRecord, ...] = ()
@@ -170,7 +183,7 @@ def gather_pack(
     top = sorted(rated, key=lambda r: (-(r.current_score or 0), r.number))[:TOP_RISKS]
     actions = [a for a in service.list_actions() if a.risk_uuid in by_uuid]
     breaches = service.appetite_breaches()
-    outside = [(r, "; ".join(breaches[r.uuid])) for r in risks if r.uuid in breaches]
+    outside = [(r, breaches[r.uuid]) for r in risks if r.uuid in breaches]
     overdue: dict[str, list[ActionRecord]] = defaultdict(list)
     for action in actions:
         if action.is_overdue(today):

@@ -12,6 +12,8 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import cached_property
 
+from riskreg.choices import AppetiteLevel
+
 MIN_LEVELS = 3
 MAX_LEVELS = 10
 
@@ -86,6 +88,61 @@ def derived_cells(
     return tuple(rows)
 
 
+AppetiteBands = tuple[tuple[int, int], ...]
+"""For each ``AppetiteLevel`` in order, its (appetite band, tolerance band) as band indexes."""
+
+APPETITE_LEVELS = tuple(AppetiteLevel)
+
+
+def default_appetite_bands(band_count: int) -> AppetiteBands:
+    """The Orange Book levels on ``band_count`` bands: the tolerances step evenly from the
+    lowest band (Averse) to the highest (Open and Eager), and each level's appetite is the
+    tolerance of the level below it (Averse: the lowest band, Eager: the highest).
+
+    On the four default bands: Averse Low/Low, Minimal Low/Medium, Cautious Medium/High,
+    Open High/Very high, Eager Very high/Very high.
+    """
+    top = max(0, band_count - 1)
+    tolerance = [min(top, int(k * top / 3 + 0.5)) for k in range(4)] + [top]
+    appetite = [0, *tolerance[:3], top]
+    return tuple(zip(appetite, tolerance, strict=True))
+
+
+def remap_appetite_bands(bands: AppetiteBands, old_count: int, new_count: int) -> AppetiteBands:
+    """Carry a mapping onto a scheme with another number of bands, each band keeping its
+    relative position (as ``remap_level`` does for levels); order and appetite ≤ tolerance
+    hold, since the move keeps order."""
+    if old_count == new_count:
+        return bands
+    if old_count <= 1:
+        return default_appetite_bands(new_count)
+    return tuple(
+        (remap_level(a + 1, old_count, new_count) - 1, remap_level(t + 1, old_count, new_count) - 1)
+        for a, t in bands
+    )
+
+
+def appetite_bands_problem(bands: AppetiteBands, band_count: int) -> str | None:
+    """Why a mapping of the levels onto the bands cannot be used (None: it can)."""
+    if len(bands) != len(APPETITE_LEVELS):
+        return f"give all {len(APPETITE_LEVELS)} appetite levels an appetite and a tolerance"
+    for level, (appetite, tolerance) in zip(APPETITE_LEVELS, bands, strict=True):
+        if not (0 <= appetite < band_count and 0 <= tolerance < band_count):
+            return f"{level}: its appetite and tolerance must each be one of the bands"
+        if appetite > tolerance:
+            return f"{level}: its tolerance must be at least its appetite"
+    for (lower, (a0, t0)), (higher, (a1, t1)) in zip(
+        zip(APPETITE_LEVELS, bands, strict=True),
+        zip(APPETITE_LEVELS[1:], bands[1:], strict=True),
+        strict=False,
+    ):
+        if a1 < a0:
+            return f"{higher}: its appetite must be at least that of {lower}"
+        if t1 < t0:
+            return f"{higher}: its tolerance must be at least that of {lower}"
+    return None
+
+
 @dataclass(frozen=True)
 class ScoringScheme:
     """Levels on both axes, bands from lowest to highest, and the band index of each cell.
@@ -98,8 +155,12 @@ class ScoringScheme:
     bands: tuple[Band, ...]
     cells: tuple[tuple[int, ...], ...]
     name: str = "Default 5×5"
+    appetite_bands: AppetiteBands = ()
+    """Each appetite level's (appetite, tolerance) band; empty: the defaults for the bands."""
 
     def __post_init__(self) -> None:
+        if not self.appetite_bands:
+            object.__setattr__(self, "appetite_bands", default_appetite_bands(len(self.bands)))
         self.validate()
 
     @classmethod
@@ -149,6 +210,9 @@ class ScoringScheme:
             raise SchemeError("the band matrix must have one cell for every likelihood × impact")
         if any(not 0 <= b < len(self.bands) for row in self.cells for b in row):
             raise SchemeError("every cell of the matrix must name one of the bands")
+        problem = appetite_bands_problem(self.appetite_bands, len(self.bands))
+        if problem:
+            raise SchemeError(problem)
 
     @property
     def size(self) -> tuple[int, int]:
@@ -215,6 +279,22 @@ class ScoringScheme:
     def with_cells(self, cells: tuple[tuple[int, ...], ...]) -> ScoringScheme:
         return replace(self, cells=cells)
 
+    # -- appetite levels ----------------------------------------------------------------
+    def appetite_of(self, level: str) -> tuple[Band, Band]:
+        """A level's appetite band and tolerance band (KeyError: not a level)."""
+        appetite, tolerance = self.appetite_bands[APPETITE_LEVELS.index(AppetiteLevel(level))]
+        return self.bands[appetite], self.bands[tolerance]
+
+    def appetite_caption(self, level: str) -> str:
+        """ "Cautious — appetite Medium, tolerance High", what a level means here."""
+        appetite, tolerance = self.appetite_of(level)
+        return f"{level} — appetite {appetite.name}, tolerance {tolerance.name}"
+
+    def with_bands(self, bands: tuple[Band, ...]) -> ScoringScheme:
+        """Other bands, the appetite levels carried onto them by relative position."""
+        moved = remap_appetite_bands(self.appetite_bands, len(self.bands), len(bands))
+        return replace(self, bands=bands, appetite_bands=moved)
+
     # -- changing scheme ----------------------------------------------------------------
     def remap_likelihood(self, value: int, new: ScoringScheme) -> int:
         return remap_level(value, len(self.likelihood), len(new.likelihood))
@@ -231,6 +311,7 @@ class ScoringScheme:
                 "impact": [[lv.value, lv.label, lv.description] for lv in self.impact],
                 "bands": [[b.name, b.colour, b.review_days] for b in self.bands],
                 "cells": [list(row) for row in self.cells],
+                "appetite": [list(pair) for pair in self.appetite_bands],
             },
             ensure_ascii=False,
             separators=(",", ":"),
@@ -246,6 +327,7 @@ class ScoringScheme:
                 bands=tuple(Band(str(n), str(c), int(r)) for n, c, r in data["bands"]),
                 cells=tuple(tuple(int(b) for b in row) for row in data["cells"]),
                 name=str(data.get("name", "")),
+                appetite_bands=_stored_appetite(data.get("appetite")),
             )
         except RecursionError as exc:  # "[[[[…" nested past what the parser follows
             raise SchemeError(
@@ -255,6 +337,21 @@ class ScoringScheme:
             if isinstance(exc, SchemeError):
                 raise
             raise SchemeError(f"the stored scoring scheme cannot be read: {exc}") from exc
+
+
+def _stored_appetite(stored: object) -> AppetiteBands:
+    """The stored mapping; none (a scheme from before the levels): the defaults."""
+    if stored is None:
+        return ()
+
+    def band(value: object) -> int:
+        if type(value) is not int:  # 1.5, "2" or true are no band
+            raise SchemeError(f"the stored appetite levels name {value!r}, which is no band")
+        return value
+
+    if not isinstance(stored, list):
+        raise SchemeError("the stored appetite levels are not a list")
+    return tuple((band(a), band(t)) for a, t in stored)
 
 
 def remap_level(value: int, old_count: int, new_count: int) -> int:

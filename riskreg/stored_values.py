@@ -18,6 +18,7 @@ from collections.abc import Sequence
 
 from riskreg.choices import (
     ActionStatus,
+    AppetiteLevel,
     EscalationLevel,
     Proximity,
     Response,
@@ -41,10 +42,11 @@ COLUMNS: dict[str, tuple[str, tuple[tuple[str, Kind, bool], ...]]] = {
         ("colour", "text", False), ("contact", "text", False), ("active", "bool", False),
     )),
     "category": ("'category ' || quote(name)", (
-        ("id", "int", False), ("name", "text", False), ("appetite", "text", True),
+        ("id", "int", False), ("name", "text", False), ("appetite", AppetiteLevel, True),
     )),
     "partner_appetite": ("'an appetite of partner ' || quote(partner_id)", (
-        ("partner_id", "int", False), ("category_id", "int", False), ("band", "text", False),
+        ("partner_id", "int", False), ("category_id", "int", False),
+        ("level", AppetiteLevel, False),
     )),
     "risk": ("quote(ref)", (
         ("id", "int", False), ("uuid", "text", False), ("number", "int", False),

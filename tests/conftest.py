@@ -175,7 +175,7 @@ def service(register_location: str | Path, backend: str) -> Iterator[RegisterSer
             PartnerRecord("AQUA", "Aqua Water", "#138a8a"),
         ],
         keeper="CNCL",
-        categories=[CategoryRecord("Financial", "Medium"), CategoryRecord("Safety", "Low")],
+        categories=[CategoryRecord("Financial", "Cautious"), CategoryRecord("Safety", "Averse")],
     )
     _set_up_if_asked(register_location, backend)
     yield svc

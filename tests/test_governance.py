@@ -7,6 +7,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from riskreg.choices import (
 )
 from riskreg.cli import main as cli
 from riskreg.errors import ValidationError
-from riskreg.governance import canonical, fingerprint, snapshot_document
+from riskreg.governance import AppetiteState, canonical, fingerprint, snapshot_document
 from riskreg.records import (
     ActionRecord,
     Attendee,
@@ -49,33 +50,79 @@ def add(service: RegisterService, lik: int, imp: int, **fields: object) -> RiskR
 def test_a_risk_above_the_partnerships_appetite_is_flagged_with_the_reason(
     service: RegisterService,
 ) -> None:
-    risk = add(service, 3, 3, category="Safety")  # 9: Medium; Safety's appetite is Low
+    risk = add(service, 3, 3, category="Safety")  # 9: Medium; Safety is Averse (Low/Low)
     calm = add(service, 1, 2, category="Safety")
-    breaches = service.appetite_breaches()
-    assert breaches[risk.uuid] == ("outside appetite of the partnership: Medium > Low (Safety)",)
-    assert calm.uuid not in breaches
+    judged = service.appetite_breaches()[risk.uuid]
+    assert judged.state is AppetiteState.BREACH
+    assert judged.reasons == ("Medium: breach of tolerance of the partnership (Averse: appetite "
+                              "Low, tolerance Low) — Safety",)  # fmt: skip
+    assert calm.uuid not in service.appetite_breaches()
+
+
+def test_above_appetite_within_tolerance_is_a_warning_and_beyond_it_a_breach(
+    service: RegisterService,
+) -> None:
+    """Financial is Cautious: appetite Medium, tolerance High on the default bands."""
+    within = add(service, 2, 3, category="Financial")  # 6: Medium
+    warned = add(service, 3, 4, category="Financial")  # 12: High
+    breached = add(service, 5, 5, category="Financial")  # 25: Very high
+    judged = service.appetite_breaches()
+    assert within.uuid not in judged
+    assert judged[warned.uuid].state is AppetiteState.WARNING
+    assert judged[warned.uuid].reasons == (
+        "High: above appetite of the partnership (Cautious: Medium), within tolerance (High) "
+        "— Financial",
+    )
+    assert judged[breached.uuid].state is AppetiteState.BREACH
 
 
 def test_a_shared_risk_can_breach_only_one_sharers_appetite(service: RegisterService) -> None:
     risk = add(service, 4, 4, category="Financial", lead="CNCL",
                shares=(("APEX", 40), ("AQUA", 30), ("CNCL", 30)))  # 16: High  # fmt: skip
     service.edit_category("Financial", CategoryRecord("Financial", None))  # no joint appetite
-    service.set_partner_appetite("APEX", "Financial", "Medium")
-    service.set_partner_appetite("AQUA", "Financial", "High")
-    assert service.appetite_breaches()[risk.uuid] == (
-        "outside appetite of APEX: High > Medium (Financial)",
-    )
+    service.set_partner_appetite("APEX", "Financial", "Minimal")  # Low, tolerance Medium
+    service.set_partner_appetite("AQUA", "Financial", "Open")  # High, tolerance Very high
+    judged = service.appetite_breaches()[risk.uuid]
+    assert judged.state is AppetiteState.BREACH
+    assert judged.reasons == ("High: breach of tolerance of APEX (Minimal: appetite Low, "
+                              "tolerance Medium) — Financial",)  # fmt: skip
     service.set_partner_appetite("APEX", "Financial", None)
     assert risk.uuid not in service.appetite_breaches()
     history = [
         c for c in service.changes_between(DAY0.replace(year=2000)) if c.entity == "appetite"
     ]
-    assert [(c.entity_ref, c.old, c.new) for c in history][-1] == ("APEX/Financial", "Medium", None)
+    assert [(c.entity_ref, c.field, c.old, c.new) for c in history][-1] == (
+        "APEX/Financial", "level", "Minimal", None)  # fmt: skip
 
 
-def test_a_partners_appetite_must_be_a_band(service: RegisterService) -> None:
-    with pytest.raises(ValidationError, match="not a band"):
-        service.set_partner_appetite("APEX", "Financial", "Catastrophic")
+def test_an_appetite_must_be_a_level_and_nothing_is_written_otherwise(
+    service: RegisterService,
+) -> None:
+    revision = service.register_info().revision
+    with pytest.raises(ValidationError, match="not an appetite level") as refused:
+        service.set_partner_appetite("APEX", "Financial", "High")  # a band is no level now
+    assert refused.value.problems[0].field == "level"
+    with pytest.raises(ValidationError, match="not an appetite level") as refused:
+        service.save_category(None, CategoryRecord("Weather", "Catastrophic"), {})
+    assert refused.value.problems[0].field == "appetite"
+    with pytest.raises(ValidationError, match="not an appetite level"):
+        service.save_category(None, CategoryRecord("Weather", "Open"), {"APEX": "Reckless"})
+    assert service.register_info().revision == revision
+    assert "Weather" not in {c.name for c in service.list_categories()}
+
+
+def test_a_changed_level_mapping_re_judges_every_risk_without_moving_one(
+    service: RegisterService,
+) -> None:
+    """Widening Cautious's tolerance to Very high makes the breach a warning, by reading."""
+    breached = add(service, 5, 5, category="Financial")
+    assert service.appetite_breaches()[breached.uuid].state is AppetiteState.BREACH
+    scheme = service.scheme()
+    wider = replace(scheme, appetite_bands=((0, 0), (0, 1), (1, 3), (2, 3), (3, 3)))
+    report = service.change_scheme(wider, backup=False)
+    assert report.risks_changing_band == 0
+    assert service.appetite_breaches()[breached.uuid].state is AppetiteState.WARNING
+    assert service.scheme().appetite_bands == wider.appetite_bands
 
 
 # -- escalation -----------------------------------------------------------------------------
@@ -254,9 +301,16 @@ def test_heat_map_cells_holding_a_risk_outside_appetite_are_outlined(
 ) -> None:
     from riskreg.heatmap import Basis, HeatFilter
 
-    add(service, 3, 3, category="Safety")  # Medium, above Safety's Low appetite
+    add(service, 3, 3, category="Safety")  # Medium, beyond Averse's tolerance (Low)
     add(service, 1, 1, category="Safety")
-    add(service, 4, 4, category="Financial", lead="APEX")  # High > Medium
-    assert service.appetite_cells(Basis.CURRENT) == {(3, 3), (4, 4)}
-    assert service.appetite_cells(Basis.CURRENT, HeatFilter(partner="APEX")) == {(4, 4)}
-    assert service.appetite_cells(Basis.INHERENT) == frozenset()
+    add(service, 4, 4, category="Financial", lead="APEX")  # High: Cautious's tolerance
+    add(service, 4, 3, category="Financial", lead="APEX")  # High: a warning …
+    add(service, 4, 3, category="Safety")  # … beside a breach in the same cell: the worst
+    assert service.appetite_cells(Basis.CURRENT) == {
+        (3, 3): AppetiteState.BREACH, (4, 4): AppetiteState.WARNING,
+        (4, 3): AppetiteState.BREACH,
+    }  # fmt: skip
+    assert service.appetite_cells(Basis.CURRENT, HeatFilter(partner="APEX")) == {
+        (4, 4): AppetiteState.WARNING, (4, 3): AppetiteState.WARNING,
+    }  # fmt: skip
+    assert service.appetite_cells(Basis.INHERENT) == {}

@@ -211,19 +211,21 @@ def test_enter_in_a_category_name_saves_it_rather_than_closing(
     assert "Reputation" in [c.name for c in window.document.service.list_categories()]
 
 
-def test_a_partner_that_accepts_less_is_offered_only_lower_bands(
+def test_a_partner_that_accepts_less_is_offered_only_lower_levels_each_with_its_bands(
     qtbot: QtBot, window: MainWindow
 ) -> None:
     from ui.dialogs.categories import CategoriesDialog
 
     dialog = CategoriesDialog(window.document, window)
     qtbot.addWidget(dialog)
-    choose(dialog.appetite, "Medium")
+    choose(dialog.appetite, "Cautious")
+    assert dialog.appetite.currentText() == "Cautious — appetite Medium, tolerance High"
     combo = next(iter(dialog.partner_appetite.values()))
     offered = [combo.itemData(i) for i in range(combo.count())]
-    assert offered == ["", "Low"]
-    choose(dialog.appetite, "")  # none agreed: any band
-    assert combo.count() == 1 + len(window.document.service.scheme().bands)
+    assert offered == ["", "Averse", "Minimal"]
+    assert combo.itemText(2) == "Minimal — appetite Low, tolerance Medium"
+    choose(dialog.appetite, "")  # none agreed: any level
+    assert combo.count() == 1 + 5
 
 
 def test_a_new_action_names_its_risk_and_is_owned_by_its_lead(

@@ -63,9 +63,9 @@ def test_categories_dialog_adds_with_appetite_and_refuses_removing_one_in_use(
     dialog = CategoriesDialog(window.document, window)
     qtbot.addWidget(dialog)
     qtbot.keyClicks(dialog.name, "Weather")
-    dialog.appetite.setCurrentIndex(dialog.appetite.findData("High"))
+    dialog.appetite.setCurrentIndex(dialog.appetite.findData("Open"))
     assert dialog.save()
-    assert ("Weather", "High") in [(c.name, c.appetite) for c in service.list_categories()]
+    assert ("Weather", "Open") in [(c.name, c.appetite) for c in service.list_categories()]
     dialog.list.setCurrentIndex(dialog.model.index(0, 0))  # Financial, first by name
     assert not dialog.remove()
     assert "used by 1 risk" in dialog.error.text()

@@ -71,7 +71,7 @@ def fill_in(qtbot: QtBot, wizard: NewPartnershipWizard, target: Path) -> None:
     categories = wizard.categories_page
     assert wizard.currentPage() is categories
     assert categories.model.rowCount() == len(ORANGE_BOOK_CATEGORIES)
-    categories.set_appetite("Financial", "Medium")
+    categories.set_appetite("Financial", "Cautious")
     categories.model.item(0, 0).setText("Partnership strategy")
     wizard.next()
 
@@ -111,7 +111,7 @@ def test_the_wizard_sets_up_a_partnership_page_by_page_and_opens_it(
     assert partners["CNCL"].contact == "risk@wessex.example"
     categories = {c.name: c.appetite for c in service.list_categories()}
     assert len(categories) == len(ORANGE_BOOK_CATEGORIES)
-    assert categories["Financial"] == "Medium" and "Partnership strategy" in categories
+    assert categories["Financial"] == "Cautious" and "Partnership strategy" in categories
     assert service.scheme().size == (4, 4)
     first = (
         sqlite3.connect(target)

@@ -125,7 +125,7 @@ def marked(tmp_path: Path) -> Iterator[RegisterService]:
         tmp_path / "marked.riskreg", ALICE, name=f"Alliance {MARK}",
         partners=[PartnerRecord("CNCL", f"Council {MARK}", "#1f5fa8", f"Jo {MARK}"),
                   PartnerRecord("APEX", f"Apex {MARK}", "#e07b00")],
-        keeper="CNCL", categories=[CategoryRecord(f"Money {MARK}", "Low")],
+        keeper="CNCL", categories=[CategoryRecord(f"Money {MARK}", "Averse")],
     )  # fmt: skip
     for n in range(3):
         risk = service.create_risk(RiskDraft(

@@ -10,6 +10,7 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent, QTextDocument
 from pytestqt.qtbot import QtBot
 
+from riskreg.records import CategoryRecord
 from riskreg.service import RegisterService, open_service
 from tests.conftest import ALICE
 from tests.gui_helpers import choose, shown_heat_map
@@ -90,28 +91,46 @@ def test_review_due_and_overdue_action_filters_show_their_markers(window: MainWi
     assert all(view.model.row(r).next_review < today for r in range(late))  # type: ignore[operator]
 
 
-def test_outside_appetite_is_flagged_filtered_and_explained(window: MainWindow) -> None:
+def test_above_appetite_and_breach_of_tolerance_are_flagged_filtered_and_explained(
+    window: MainWindow,
+) -> None:
+    """Financial's Cautious (appetite Medium, tolerance High): a High risk is a warning in
+    amber, a Very high one a breach in red; each filter keeps what it names."""
     service = window.document.service
-    risk = next(r for r in service.list_risks() if r.category == "Financial"
-                and r.status.value == "Open" and r.share_of("APEX"))  # fmt: skip
-    band = service.scheme().band(risk.current_likelihood, risk.current_impact).name
-    lower = service.scheme().band_names[0]
-    if band == lower:
-        risk = service.edit_risk(risk.uuid, risk.version, {"current_likelihood": 5})
-        band = service.scheme().band(risk.current_likelihood, risk.current_impact).name
-    service.set_partner_appetite("APEX", "Financial", lower)
+    service.edit_category("Financial", CategoryRecord("Financial", "Cautious"))
+    warned, breached = [r for r in service.list_risks() if r.category == "Financial"
+                        and r.status.value == "Open"][:2]  # fmt: skip
+    warned = service.edit_risk(
+        warned.uuid, warned.version, {"current_likelihood": 3, "current_impact": 4}
+    )  # 12: High
+    breached = service.edit_risk(breached.uuid, breached.version,
+                                 {"current_likelihood": 5, "current_impact": 5})  # fmt: skip
     window.refresh()
     view = window.register_view
-    view.appetite_filter.setChecked(True)
-    refs = [view.model.row(r).ref for r in range(view.model.rowCount())]
-    assert risk.ref in refs
     flags = view.model.column_keys().index("flags")
-    row = refs.index(risk.ref)
-    assert "Outside appetite" in view.model.index(row, flags).data()
-    tip = view.model.index(row, flags).data(Qt.ItemDataRole.ToolTipRole)
-    shown = QTextDocument()
-    shown.setHtml(tip)  # a tooltip is escaped HTML: what the user reads is its text
-    assert f"outside appetite of APEX: {band} > {lower} (Financial)" in shown.toPlainText()
+
+    def shown() -> dict[str, int]:
+        return {view.model.row(r).ref: r for r in range(view.model.rowCount())}
+
+    view.appetite_filter.setChecked(True)
+    rows = shown()
+    assert {warned.ref, breached.ref} <= set(rows)
+    warning = view.model.index(rows[warned.ref], flags)
+    breach = view.model.index(rows[breached.ref], flags)
+    assert "Above appetite" in warning.data() and "Breach" not in warning.data()
+    assert "Breach of tolerance" in breach.data()
+    ink = Qt.ItemDataRole.ForegroundRole
+    assert warning.data(ink).color().name() == "#8a5a00"  # amber
+    assert breach.data(ink).color().name() == "#b3261e"  # red
+    tip = QTextDocument()
+    tip.setHtml(warning.data(Qt.ItemDataRole.ToolTipRole))  # escaped HTML: read its text
+    assert ("High: above appetite of the partnership (Cautious: Medium), within tolerance "
+            "(High) — Financial") in tip.toPlainText()  # fmt: skip
+    view.appetite_filter.setChecked(False)
+    view.breach_filter.setChecked(True)
+    rows = shown()
+    assert breached.ref in rows and warned.ref not in rows
+    assert all("Breach of tolerance" in view.model.index(r, flags).data() for r in rows.values())
 
 
 def test_sorting_by_current_score_sorts_numbers_not_text(window: MainWindow) -> None:

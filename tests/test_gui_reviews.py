@@ -116,11 +116,13 @@ def test_the_editor_shows_appetite_reasons_marks_reviews_and_escalates_with_a_re
 
     service = window.document.service
     risk = service.find_risk("R-001")
-    service.set_partner_appetite(risk.lead_partner, risk.category or "", "Low")
+    service.set_partner_appetite(risk.lead_partner, risk.category or "", "Averse")
     window.refresh()
     window.register_view.select_uuid(risk.uuid)
     editor = window.editor
-    assert f"outside appetite of {risk.lead_partner}" in editor.governance_label.text()
+    said = editor.governance_label.text()
+    assert "<b>Breach of tolerance</b>" in said and "#b3261e" in said  # red, not amber
+    assert f"breach of tolerance of {risk.lead_partner} (Averse" in said
     assert "escalation: <b>Operational</b>" in editor.governance_label.text()
 
     qtbot.mouseClick(editor.reviewed_button, Qt.MouseButton.LeftButton)
@@ -162,10 +164,10 @@ def test_partner_appetite_and_the_escalation_period_are_set_in_categories(
     names = [dialog.model.item(r).data(Qt.ItemDataRole.UserRole)
              for r in range(dialog.model.rowCount())]  # fmt: skip
     dialog.list.setCurrentIndex(dialog.model.index(names.index("Financial"), 0))
-    choose(dialog.partner_appetite["APEX"], "Low")
+    choose(dialog.partner_appetite["APEX"], "Averse")
     assert dialog.save()
     _, partners = window.document.service.appetites()
-    assert partners[("APEX", "Financial")] == "Low"
+    assert partners[("APEX", "Financial")] == "Averse"
     dialog.escalate_after.setValue(45)
     dialog.save_escalation_period()
     assert window.document.service.escalate_after() == 45

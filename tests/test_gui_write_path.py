@@ -159,12 +159,12 @@ def test_a_category_with_partner_appetites_is_one_undoable_step(window: MainWind
     document = window.document
     service = document.service
     before = service.revision()
-    saved = document.save_category(None, CategoryRecord("Weather", "High"),
-                                   {"APEX": "Medium", "AQUA": "Low"})  # fmt: skip
+    saved = document.save_category(None, CategoryRecord("Weather", "Open"),
+                                   {"APEX": "Cautious", "AQUA": "Averse"})  # fmt: skip
     assert saved is not None
     assert service.revision() == before + 1  # one change set
     _, partners = service.appetites()
-    assert partners[("APEX", "Weather")] == "Medium" and partners[("AQUA", "Weather")] == "Low"
+    assert partners[("APEX", "Weather")] == "Cautious" and partners[("AQUA", "Weather")] == "Averse"
     document.undo_stack.undo()
     assert "Weather" not in [c.name for c in service.list_categories()]
     assert ("APEX", "Weather") not in service.appetites()[1]

@@ -42,7 +42,7 @@ def test_the_pack_has_cover_maps_per_partner_and_every_section(
             for text in texts[movement + 1 :]
         ), partner.code
     rest = " ".join(texts[movement + 1 :])
-    for section in ("Top 15 risks by current score", "Risks outside appetite",
+    for section in ("Top 15 risks by current score", "Risks above appetite",
                     "Overdue actions by partner", f"Changes since {since:%d %b %Y}"):  # fmt: skip
         assert section in rest
     assert all(f"Page {n} of {len(texts)}" in text for n, text in enumerate(texts, start=1))
@@ -67,8 +67,9 @@ def test_pack_content_matches_the_register(demo: RegisterService) -> None:
                    if a.is_overdue(date.today()) and a.risk_uuid in shown]  # fmt: skip
         assert sum(len(v) for v in pack.overdue_by_partner.values()) == len(overdue)
         scheme = demo.scheme()
-        for risk, why in pack.outside_appetite:
-            assert scheme.band(risk.current_likelihood, risk.current_impact).name in why
+        for risk, judged in pack.outside_appetite:
+            band = scheme.band(risk.current_likelihood, risk.current_impact).name
+            assert judged.findings and all(r.startswith(f"{band}: ") for r in judged.reasons)
         assert pack.changes.new or pack.changes.closed or pack.changes.score_up
 
 
@@ -92,13 +93,14 @@ def test_the_pack_shows_governance_and_counts_changes_from_the_last_review(
     risk = demo.edit_risk(risk.uuid, risk.version, {"owner": "New owner since the board"})
     demo.escalate(risk.uuid, risk.version, EscalationLevel.JOINT_MANAGEMENT, "Slipping")
     category = next(r.category for r in demo.list_risks() if r.category and r.share_of("APEX"))
-    demo.set_partner_appetite("APEX", category, demo.scheme().band_names[0])
+    demo.set_partner_appetite("APEX", category, "Averse")
 
     pack = gather_pack(demo)
     assert pack.since == review.held_on and pack.last_review == review
     assert ("R-001", "owner") in {(c.ref, c.what) for c in pack.since_review}
     assert [r.ref for r in pack.escalated] == ["R-001", "R-011", "R-035"]  # and the demo's two
-    assert any("outside appetite of APEX" in why for _, why in pack.outside_appetite)
+    assert any("breach of tolerance of APEX" in "; ".join(judged.reasons)
+               for _, judged in pack.outside_appetite)  # fmt: skip
     assert {e.partner for e in pack.exposures} >= {"APEX", "CNCL"}
 
     out = tmp_path / "pack.pdf"
@@ -107,7 +109,7 @@ def test_the_pack_shows_governance_and_counts_changes_from_the_last_review(
     text = " ".join(page_texts(out))
     for section in ("Escalated risks, and risks proposed for escalation", "Reviews overdue",
                     "Exposure by partner", "Changes since the joint review",
-                    review.fingerprint[:16], "outside appetite of APEX"):  # fmt: skip
+                    review.fingerprint[:16], "breach of tolerance of APEX"):  # fmt: skip
         assert section in text, section
 
 
@@ -172,11 +174,12 @@ def test_a_small_packs_empty_sections_are_one_line_each_and_estimates_are_named(
     texts = page_texts(out)
     assert pages == len(texts) <= 4
     cover = texts[0]
-    for line in ("Outside appetite none", "Overdue actions none", "Escalated none escalated",
-                 "Reviews overdue none", "Partners' maps none for AQUA"):  # fmt: skip
+    for line in ("Breach of tolerance none", "Above appetite none", "Overdue actions none",
+                 "Escalated none escalated", "Reviews overdue none",
+                 "Partners' maps none for AQUA"):  # fmt: skip
         assert line in cover, line
     whole = " ".join(texts)
-    assert "Risks outside appetite" not in whole  # no page, and not in the contents
+    assert "Risks above appetite" not in whole  # no page, and not in the contents
     assert whole.count("Reviews overdue") == 1  # the summary's line only
     assert "Aqua Water (AQUA): risks it leads or shares" not in whole
     assert "Apex Civils (APEX): risks it leads or shares" in whole

@@ -218,7 +218,7 @@ def test_only_the_keeping_partner_changes_the_partnerships_settings(
         done = conn.execute("UPDATE partner SET name = 'Renamed by Apex' WHERE code = 'CNCL'")
         assert done.rowcount == 0
         with pytest.raises(psycopg.errors.InsufficientPrivilege, match="row-level security"):
-            conn.execute("INSERT INTO category (name, appetite) VALUES ('Apex only', 'High')")
+            conn.execute("INSERT INTO category (name, appetite) VALUES ('Apex only', 'Open')")
         with pytest.raises(psycopg.errors.InsufficientPrivilege, match="partner keeping"):
             conn.execute("UPDATE register SET name = 'The Apex register'")
         with pytest.raises(psycopg.errors.InsufficientPrivilege, match="permission denied"):

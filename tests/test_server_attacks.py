@@ -599,7 +599,8 @@ def test_a_partner_that_does_not_keep_the_register_changes_none_of_its_lists_or_
             ("INSERT INTO partner (code, name, colour, contact, active) "
              "VALUES ('MINE', 'Mine', '#000000', '', true)", None),
             ("INSERT INTO category (name, appetite) VALUES ('Mine', NULL)", None),
-            ("INSERT INTO partner_appetite VALUES (%s, %s, 'Low')", [partners["AQUA"], category]),
+            ("INSERT INTO partner_appetite VALUES (%s, %s, 'Averse')",
+             [partners["AQUA"], category]),
             ("INSERT INTO review (uuid, title, held_on, recorded_at, \"user\", revision, "
              "snapshot, fingerprint) VALUES ('u', 'Mine', current_date, now(), 'x', 1, '{}', 'f')",
              None),

@@ -29,7 +29,7 @@ PARTNERS = [PartnerRecord("CNCL", "County Council"), PartnerRecord("APEX", "Apex
 
 def _new_register(location: str | Path) -> None:
     create_register(location, KEEPER, name="Log alliance", partners=PARTNERS, keeper="CNCL",
-                    categories=[CategoryRecord("Financial", "Medium")]).close()  # fmt: skip
+                    categories=[CategoryRecord("Financial", "Cautious")]).close()  # fmt: skip
 
 
 def use_cases(keeper: RegisterService, apex: RegisterService) -> None:
@@ -63,10 +63,10 @@ def use_cases(keeper: RegisterService, apex: RegisterService) -> None:
     ]
     apex.create_risks(imported, summary="Import of x.xlsx")
 
-    keeper.add_category(CategoryRecord("Legal", "Low"))
-    keeper.edit_category("Legal", CategoryRecord("Legal and contracts", "High"))
-    keeper.set_partner_appetite("APEX", "Financial", "Low")
-    keeper.set_partner_appetite("APEX", "Financial", "High")
+    keeper.add_category(CategoryRecord("Legal", "Averse"))
+    keeper.edit_category("Legal", CategoryRecord("Legal and contracts", "Open"))
+    keeper.set_partner_appetite("APEX", "Financial", "Averse")
+    keeper.set_partner_appetite("APEX", "Financial", "Open")
     keeper.set_partner_appetite("APEX", "Financial", None)
     keeper.remove_category("Legal and contracts")
     keeper.add_partner(PartnerRecord("ZETA", "Zeta Consulting", "#123456"))

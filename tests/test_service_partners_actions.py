@@ -57,17 +57,19 @@ def test_an_inactive_partner_cannot_lead_new_risks(service: RegisterService) -> 
         service.edit_partner("CNCL", active=False)
 
 
-def test_a_category_in_use_cannot_be_removed_and_appetite_must_be_a_band(
+def test_a_category_in_use_cannot_be_removed_and_appetite_must_be_a_level(
     service: RegisterService,
 ) -> None:
     service.create_risk(RiskDraft("Overspend", "CNCL", 3, 3, category="Financial"))
     with pytest.raises(RuleError, match="used by 1 risk"):
         service.remove_category("Financial")
-    with pytest.raises(ValidationError, match="'Extreme' is not a band"):
+    with pytest.raises(ValidationError, match="'Extreme' is not an appetite level"):
         service.add_category(CategoryRecord("Weather", "Extreme"))
-    service.add_category(CategoryRecord("Weather", "High"))
-    service.edit_category("Weather", CategoryRecord("Climate", "Medium"))
-    assert CategoryRecord("Climate", "Medium") in service.list_categories()
+    with pytest.raises(ValidationError, match="'High' is not an appetite level"):
+        service.add_category(CategoryRecord("Weather", "High"))  # a band, not a level
+    service.add_category(CategoryRecord("Weather", "Open"))
+    service.edit_category("Weather", CategoryRecord("Climate", "Cautious"))
+    assert CategoryRecord("Climate", "Cautious") in service.list_categories()
 
 
 def test_actions_are_added_edited_completed_and_known_overdue(service: RegisterService) -> None:

@@ -127,7 +127,7 @@ def _png_layout(request: HeatMapRequest, width: int, dpi: int) -> tuple[Any, Cal
     margin = width * 0.02
     heat = request.heat
     points = base_points(QRectF(0, 0, width, width * 0.62), probe)
-    entries = legend_entries(heat, outlined=bool(request.outlined), arrows=request.arrows,
+    entries = legend_entries(heat, outlined=request.outlined, arrows=request.arrows,
                              arrows_label=request.arrows_label)  # fmt: skip
 
     def layout(height: float) -> Any:

@@ -94,7 +94,8 @@ class LegendEntry:
     text: str
     colour: str = ""
     band: str = ""
-    """The band's name, for a band entry (its abbreviation is put before it when used)."""
+    """The band's name, for a band entry (its abbreviation is put before it when used); for
+    an outline entry, the ``AppetiteState`` it keys."""
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPaintDevice, QPainter, QPen, QPolygonF
 
+from riskreg.governance import AppetiteState, Outlines
 from riskreg.heatmap import HeatMap, Movement
 from riskreg.render.heatmap_layout import (
     MIN_POINTS,
@@ -59,7 +60,7 @@ def map_caption(heat: HeatMap, arrows: Sequence[Movement], arrows_label: str) ->
 
 
 def legend_entries(
-    heat: HeatMap, *, outlined: bool, arrows: Sequence[Movement], arrows_label: str
+    heat: HeatMap, *, outlined: Outlines, arrows: Sequence[Movement], arrows_label: str
 ) -> list[LegendEntry]:
     """The legend: each band with its score range, the outline and arrow keys when they
     are drawn, and how many risks the map holds."""
@@ -73,8 +74,8 @@ def legend_entries(
         scores = ranges.get(index)
         span = f"  {min(scores)}–{max(scores)}" if scores else ""
         entries.append(LegendEntry("band", band.name + span, band.colour, band.name))
-    if outlined:
-        entries.append(LegendEntry("outline", "Outside appetite"))
+    for state in sorted(set(outlined.values())):  # a key for each kind of outline drawn
+        entries.append(LegendEntry("outline", state.words, band=state.name))
     if arrows:
         entries.append(LegendEntry("arrow", "Moved (from → to)"))
     total = heat.total
@@ -94,15 +95,17 @@ def paint_heat_map(
     legend: bool = True,
     arrows_label: str = "",
     transposed: bool = False,
-    outlined: frozenset[tuple[int, int]] = frozenset(),
+    outlined: Outlines | None = None,
     points: float | None = None,
 ) -> HeatMapLayout:
     """Draw the heat map into ``rect`` (device units) and return where everything is.
 
-    ``outlined`` cells (those holding a risk outside appetite) get a dashed edge;
-    ``points`` fixes the body type size (default: from the picture's size)."""
+    ``outlined`` cells (those holding a risk above appetite) get a dashed edge, or a solid
+    double one for a breach of tolerance; ``points`` fixes the body type size (default:
+    from the picture's size)."""
+    outlined = outlined or {}
     entries = (
-        legend_entries(heat, outlined=bool(outlined), arrows=arrows, arrows_label=arrows_label)
+        legend_entries(heat, outlined=outlined, arrows=arrows, arrows_label=arrows_label)
         if legend
         else []
     )
@@ -121,7 +124,7 @@ def paint_layout(
     *,
     arrows: Sequence[Movement] = (),
     highlight: tuple[int, int] | None = None,
-    outlined: frozenset[tuple[int, int]] = frozenset(),
+    outlined: Outlines | None = None,
 ) -> None:
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -131,7 +134,7 @@ def paint_layout(
     painter.drawText(geometry.caption, Qt.AlignmentFlag.AlignLeft | WRAP, geometry.caption_text)
     texts = cell_texts(painter.device(), geometry, heat)
     _paint_cells(painter, geometry, heat)
-    _paint_outlines(painter, geometry, outlined)
+    _paint_outlines(painter, geometry, outlined or {})
     if arrows:
         _paint_arrows(painter, geometry, arrows, texts)
     for cell, text in texts.items():
@@ -160,21 +163,32 @@ def _paint_cells(painter: QPainter, geometry: HeatMapLayout, heat: HeatMap) -> N
         painter.drawRect(cell)
 
 
-def _paint_outlines(
-    painter: QPainter, geometry: HeatMapLayout, outlined: frozenset[tuple[int, int]]
-) -> None:
-    """A dashed edge round each cell holding a risk outside appetite, clear of its text."""
+def _paint_outlines(painter: QPainter, geometry: HeatMapLayout, outlined: Outlines) -> None:
+    """Round each cell holding a risk above appetite, clear of its text: a dashed edge for
+    a warning (within tolerance), a solid edge with a second line inside it for a breach of
+    tolerance, told apart by shape alone (so in greyscale too)."""
     if not outlined:
         return
     width = outline_width(geometry.unit)
-    pen = QPen(INK, width)
-    pen.setStyle(Qt.PenStyle.DashLine)
     painter.setBrush(Qt.BrushStyle.NoBrush)
-    painter.setPen(pen)
-    for cell in outlined:
+    for cell, state in outlined.items():
         rect = geometry.cells.get(cell)
         if rect is not None:
-            painter.drawRect(rect.adjusted(width, width, -width, -width))
+            _outline(painter, rect.adjusted(width, width, -width, -width), width, state)
+
+
+def _outline(painter: QPainter, rect: QRectF, width: float, state: AppetiteState) -> None:
+    pen = QPen(INK, width)
+    if state is AppetiteState.BREACH:
+        painter.setPen(pen)
+        painter.drawRect(rect)
+        inner = width * 1.6
+        painter.setPen(QPen(INK, width * 0.6))
+        painter.drawRect(rect.adjusted(inner, inner, -inner, -inner))
+    else:
+        pen.setStyle(Qt.PenStyle.DashLine)
+        painter.setPen(pen)
+        painter.drawRect(rect)
 
 
 @dataclass
@@ -475,11 +489,9 @@ def paint_legend(
             painter.setBrush(QColor(entry.colour))
             painter.drawRect(swatch)
         elif entry.kind == "outline":
-            pen = QPen(INK, outline_width(unit) * 0.8)
-            pen.setStyle(Qt.PenStyle.DashLine)
-            painter.setPen(pen)
             painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawRect(swatch.adjusted(1, 1, -1, -1))
+            state = AppetiteState[entry.band] if entry.band else AppetiteState.WARNING
+            _outline(painter, swatch.adjusted(1, 1, -1, -1), outline_width(unit) * 0.8, state)
         elif entry.kind == "arrow":
             middle = swatch.center().y()
             _arrow(painter, QLineF(swatch.left(), middle, swatch.right(), middle),

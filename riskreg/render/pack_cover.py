@@ -1,7 +1,7 @@
 """The meeting pack's first page: who it is for, what "since" means, the summary a board
-reads first (risks by band now and at the review, what moved, what is outside appetite,
-overdue or escalated — including every section with nothing to report, in one line each),
-the contents with page numbers, and the partners."""
+reads first (risks by band now and at the review, what moved, what is above appetite or
+breaches tolerance, overdue or escalated — including every section with nothing to report,
+in one line each), the contents with page numbers, and the partners."""
 
 from __future__ import annotations
 
@@ -68,8 +68,10 @@ def summary_lines(pack: MeetingPack) -> list[tuple[str, str]]:
         lines.append((since, f"{len(changes.new)} new, {len(changes.closed)} closed, "
                              f"{len(changes.score_up)} score up, "
                              f"{len(changes.score_down)} score down"))  # fmt: skip
-    lines.append(("Outside appetite", risks_word(len(pack.outside_appetite))
-                  if pack.outside_appetite else "none"))  # fmt: skip
+    warnings, breaches = pack.appetite_counts()
+    lines.append(("Breach of tolerance", risks_word(breaches) if breaches else "none"))
+    lines.append(("Above appetite", f"{risks_word(warnings)} within tolerance"
+                  if warnings else "none"))  # fmt: skip
     overdue = sum(len(v) for v in pack.overdue_by_partner.values())
     per = ", ".join(f"{code} {len(v)}" for code, v in pack.overdue_by_partner.items())
     lines.append(("Overdue actions", f"{overdue} ({per})" if overdue else "none"))

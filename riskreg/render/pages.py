@@ -350,7 +350,7 @@ def plan_heat_map_pages(
 
 def _legend(request: HeatMapRequest) -> list[LegendEntry]:
     heat = request.heat
-    legend = legend_entries(heat, outlined=bool(request.outlined), arrows=request.arrows,
+    legend = legend_entries(heat, outlined=request.outlined, arrows=request.arrows,
                             arrows_label=request.arrows_label)  # fmt: skip
     if request.footnote:
         legend.append(LegendEntry("note", request.footnote))

@@ -18,6 +18,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPaintDevice, QPainter, 
 
 from riskreg.audience import AudienceKind
 from riskreg.choices import Proximity
+from riskreg.governance import AppetiteState
 from riskreg.progress import Progress, report
 from riskreg.records import RiskRecord
 from riskreg.render.exposure_painter import exposure_height, money, paint_exposure
@@ -183,7 +184,7 @@ def _sections(
         ("changes", changes, (lambda f: _changes(f, pack, changes)) if has_changes else None),
         ("unrated", f"Unrated: {len(pack.unrated)} drafts not yet scored (on no heat map)",
          (lambda f: _unrated(f, pack)) if pack.unrated else None),
-        ("appetite", "Risks outside appetite",
+        ("appetite", "Risks above appetite",
          (lambda f: _appetite(f, pack)) if pack.outside_appetite else None),
         ("escalation", "Escalated risks, and risks proposed for escalation",
          (lambda f: _escalation(f, pack)) if pack.escalated or pack.proposals else None),
@@ -301,11 +302,16 @@ def _unrated(flow: Flow, pack: MeetingPack) -> None:
 
 
 def _appetite(flow: Flow, pack: MeetingPack) -> None:
-    columns = [Column("Ref", 0.06), Column("Risk", 0.34), Column("Lead", 0.06),
-               Column("Score", 0.1), Column("Outside appetite", 0.44)]  # fmt: skip
+    """Breaches of tolerance first, then risks above appetite within tolerance."""
+    columns = [Column("Ref", 0.06), Column("Risk", 0.27), Column("Lead", 0.06),
+               Column("Score", 0.09), Column("State", 0.13), Column("Why", 0.39)]  # fmt: skip
+    ordered = sorted(pack.outside_appetite, key=lambda item: -item[1].state)
     rows = [[Cell(r.ref, bold=True), Cell(r.title), Cell(r.lead_partner), _score(pack, r),
-             Cell(why)] for r, why in pack.outside_appetite]  # fmt: skip
-    flow.table("Risks outside appetite", columns, rows)
+             Cell(judged.state.words, bold=judged.state is AppetiteState.BREACH),
+             Cell("; ".join(judged.reasons))] for r, judged in ordered]  # fmt: skip
+    warnings, breaches = pack.appetite_counts()
+    flow.table(f"Risks above appetite: {breaches} breaching tolerance, {warnings} above "
+               "appetite within tolerance", columns, rows)  # fmt: skip
 
 
 def _escalation(flow: Flow, pack: MeetingPack) -> None:

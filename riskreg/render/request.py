@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from riskreg.governance import Outlines
 from riskreg.heatmap import HeatMap, Movement, PlacedRisk
 
 
@@ -18,8 +19,8 @@ class HeatMapRequest:
     """What the arrows show, for the caption."""
     transposed: bool = False
     """Impact up the side, likelihood along the bottom."""
-    outlined: frozenset[tuple[int, int]] = frozenset()
-    """Cells holding a risk outside appetite (dashed outline)."""
+    outlined: Outlines = field(default_factory=dict)
+    """Cells holding a risk above appetite: dashed for a warning, solid for a breach."""
     key_notes: dict[str, str] = field(default_factory=dict)
     """A note put before a risk's title in the key, by ref (e.g. its move: "▲ from 9")."""
     footnote: str = ""

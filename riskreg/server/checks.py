@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import enum
 
-from riskreg.choices import EscalationLevel
+from riskreg.choices import AppetiteLevel, EscalationLevel
 from riskreg.server.functions import INTERNAL, SAFE_PATH
 from riskreg.validation import ACTION_FIELDS, LONG_TEXT, MOST_MONEY, RISK_FIELDS, FieldSpec
 
@@ -32,6 +32,10 @@ def _quoted(text: str) -> str:
 
 def _enum_list(kind: type[enum.Enum]) -> str:
     return ", ".join(_quoted(str(m.value)) for m in kind)
+
+
+def _levels_text() -> str:
+    return ", ".join(m.value for m in AppetiteLevel)
 
 
 def _raise(ref: str, message: str, *args: str) -> str:
@@ -221,6 +225,59 @@ BEGIN
 END
 $$;
 
+-- An appetite is one of the Orange Book's levels (``riskreg.choices.AppetiteLevel``).
+CREATE OR REPLACE FUNCTION {INTERNAL}.check_appetite_level() RETURNS trigger
+LANGUAGE plpgsql {SAFE_PATH} AS $$
+DECLARE
+    chosen text;
+BEGIN
+    IF TG_TABLE_NAME = 'category' THEN
+        chosen := NEW.appetite;
+    ELSE
+        chosen := NEW.level;
+    END IF;
+    IF chosen IS NOT NULL AND chosen NOT IN ({_enum_list(AppetiteLevel)}) THEN
+        RAISE EXCEPTION 'the appetite % is not an appetite level; choose one of {_levels_text()}',
+            chosen USING ERRCODE = 'check_violation';
+    END IF;
+    RETURN NEW;
+END
+$$;
+
+-- A scheme's appetite levels (``riskreg.scoring.appetite_bands_problem``): five pairs of
+-- bands, each appetite at most its tolerance, neither falling from Averse to Eager.
+CREATE OR REPLACE FUNCTION {INTERNAL}.appetite_bands_ok(s jsonb) RETURNS boolean
+LANGUAGE plpgsql IMMUTABLE {SAFE_PATH} AS $$
+DECLARE
+    bands integer := pg_catalog.jsonb_array_length(s -> 'bands');
+    pair jsonb;
+    a integer;
+    t integer;
+    last_a integer := 0;
+    last_t integer := 0;
+BEGIN
+    IF s -> 'appetite' IS NULL THEN
+        RETURN true;  -- a scheme from before the levels: the defaults
+    END IF;
+    IF pg_catalog.jsonb_array_length(s -> 'appetite') <> {len(AppetiteLevel)} THEN
+        RETURN false;
+    END IF;
+    FOR pair IN SELECT value FROM pg_catalog.jsonb_array_elements(s -> 'appetite') LOOP
+        IF pg_catalog.jsonb_array_length(pair) <> 2 THEN
+            RETURN false;
+        END IF;
+        a := (pair ->> 0)::integer;
+        t := (pair ->> 1)::integer;
+        IF a IS NULL OR t IS NULL OR a < last_a OR t < last_t OR a > t OR t >= bands THEN
+            RETURN false;
+        END IF;
+        last_a := a;
+        last_t := t;
+    END LOOP;
+    RETURN true;
+END
+$$;
+
 -- A scheme the application can read: 3 to 10 levels a side and a band for every cell.
 CREATE OR REPLACE FUNCTION {INTERNAL}.check_scheme(scheme text) RETURNS void
 LANGUAGE plpgsql IMMUTABLE {SAFE_PATH} AS $$
@@ -239,9 +296,13 @@ BEGIN
            OR pg_catalog.jsonb_typeof(s -> 'name') <> 'string' THEN
             RAISE EXCEPTION 'bad';
         END IF;
+        IF NOT {INTERNAL}.appetite_bands_ok(s) THEN
+            RAISE EXCEPTION 'bad';
+        END IF;
     EXCEPTION WHEN OTHERS THEN
         RAISE EXCEPTION 'the scoring scheme is not one the application reads (3 to 10 levels '
-                        'a side, a band for every cell)' USING ERRCODE = 'check_violation';
+                        'a side, a band for every cell, appetite levels in order, each '
+                        'tolerance at least its appetite)' USING ERRCODE = 'check_violation';
     END;
 END
 $$;

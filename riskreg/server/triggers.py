@@ -194,9 +194,9 @@ BEGIN
     END IF;
     SELECT p.code INTO partner_code FROM public.partner p WHERE p.id = key_partner;
     SELECT c.name INTO category_name FROM public.category c WHERE c.id = key_category;
-    PERFORM {INTERNAL}.log('appetite', partner_code, partner_code || '/' || category_name, 'band',
-        CASE WHEN TG_OP = 'INSERT' THEN NULL ELSE OLD.band END,
-        CASE WHEN TG_OP = 'DELETE' THEN NULL ELSE NEW.band END);
+    PERFORM {INTERNAL}.log('appetite', partner_code, partner_code || '/' || category_name,
+        'level', CASE WHEN TG_OP = 'INSERT' THEN NULL ELSE OLD.level END,
+        CASE WHEN TG_OP = 'DELETE' THEN NULL ELSE NEW.level END);
     RETURN NULL;
 END
 $$;
@@ -531,6 +531,10 @@ _ROW_TRIGGERS = (
     ("riskreg_1_change", "risk_share", "BEFORE INSERT OR UPDATE", "change_share", False, ""),
     ("riskreg_1_keep", "partner", "BEFORE UPDATE", "keep_partner_code", False, ""),
     ("riskreg_1_keep", "partner_appetite", "BEFORE UPDATE", "keep_appetite_keys", False, ""),
+    ("riskreg_2_check", "category", "BEFORE INSERT OR UPDATE", "check_appetite_level", False,
+     ""),
+    ("riskreg_2_check", "partner_appetite", "BEFORE INSERT OR UPDATE", "check_appetite_level",
+     False, ""),
     ("riskreg_9_at_commit", "risk", "AFTER UPDATE", "risk_at_commit", True, _LEVELS_MOVED),
     ("riskreg_9_at_commit_new", "risk", "AFTER INSERT", "risk_at_commit", True, ""),
     ("riskreg_9_counter", "risk", "AFTER INSERT", "count_risk_at_commit", True, ""),

@@ -25,7 +25,7 @@ from riskreg.service.overview import WindowReads
 from riskreg.service.risks import RiskUseCases
 from riskreg.service.settings import PartnershipSettings
 from riskreg.service.unit_of_work import utcnow
-from riskreg.service.writes import partner_columns, partner_problems
+from riskreg.service.writes import appetite_level_problem, partner_columns, partner_problems
 from riskreg.validation import scheme_text_problems, text_problem
 
 
@@ -78,6 +78,8 @@ def create_register(
     for category in categories:
         if message := text_problem("A category's name", category.name, 100, required=True):
             problems.append(Problem("categories", message))
+        if message := appetite_level_problem(category.appetite):
+            problems.append(Problem("appetite", f"{category.name}: {message}"))
     if scheme is not None:
         problems += scheme_text_problems(scheme)
     if problems:

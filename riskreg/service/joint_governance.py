@@ -22,6 +22,7 @@ from riskreg.errors import (
     RuleError,
     ValidationError,
 )
+from riskreg.governance import AppetiteJudgement, AppetiteState
 from riskreg.model import (
     Change,
     ChangeSet,
@@ -99,8 +100,8 @@ class GovernanceUseCases(ServiceBase):
             w.session.flush()
             return select_risks(w.session, uuid)[0]
 
-    def appetite_breaches(self) -> dict[str, tuple[str, ...]]:
-        """Risks outside appetite (uuid → the reasons)."""
+    def appetite_breaches(self) -> dict[str, AppetiteJudgement]:
+        """Risks above appetite (uuid → warning or breach, and why)."""
         with self._read() as s:
             return appetite_breaches_in(s)
 
@@ -136,7 +137,10 @@ class GovernanceUseCases(ServiceBase):
             in_top = band_name(scheme, risk.current_likelihood, risk.current_impact) == (
                 scheme.bands[top].name
             )  # an unrated draft is in no band
-            why = breaches.get(risk.uuid)
+            judged = breaches.get(risk.uuid)
+            # a breach of tolerance is escalated; above appetite within tolerance is a warning
+            why = [f.reason for f in judged.findings
+                   if f.state is AppetiteState.BREACH] if judged else []  # fmt: skip
             if not (in_top or why):
                 continue
             since_moment = moved.get(risk.uuid)

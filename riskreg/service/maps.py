@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from riskreg.governance import Outlines
 from riskreg.heatmap import (
     Basis,
     HeatFilter,
@@ -121,18 +122,23 @@ class HeatMapReads(ServiceBase):
                          lik, imp))  # fmt: skip
         return movements(rows)
 
-    def appetite_cells(
-        self, basis: Basis, heat_filter: HeatFilter | None = None
-    ) -> frozenset[tuple[int, int]]:
-        """The cells of a heat map that hold a risk outside appetite (appetite is judged on
-        the current position, so only a current-risk map has them); one transaction."""
+    def appetite_cells(self, basis: Basis, heat_filter: HeatFilter | None = None) -> Outlines:
+        """The cells of a heat map that hold a risk above appetite, each with the worst
+        state among its risks (warning or breach of tolerance); appetite is judged on the
+        current position, so only a current-risk map has them; one transaction."""
         if basis is not Basis.CURRENT:
-            return frozenset()
+            return {}
         with self._read() as s:
             breaches = appetite_breaches_in(s)
             if not breaches:
-                return frozenset()
+                return {}
             ref_of = dict(s.execute(select(Risk.uuid, Risk.ref)).all())
-            refs = {ref_of[uuid] for uuid in breaches}
+            states = {ref_of[uuid]: judged.state for uuid, judged in breaches.items()}
             placed = placed_rows(s, basis, heat_filter or HeatFilter())
-        return frozenset((p.likelihood, p.impact) for p in placed if p.ref in refs)
+        cells: Outlines = {}
+        for p in placed:
+            state = states.get(p.ref)
+            if state is not None:
+                cell = (p.likelihood, p.impact)
+                cells[cell] = max(state, cells.get(cell, state))
+        return cells

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import String, and_, cast, func, or_, select, type_coerce
 from sqlalchemy.orm import Session
@@ -34,6 +34,9 @@ from riskreg.records import (
     RiskRecord,
 )
 from riskreg.scoring import ScoringScheme
+
+if TYPE_CHECKING:
+    from riskreg.governance import AppetiteJudgement
 
 # The risk row of ``risk_rows``: enums read as plain text (mapped by dict, 3× faster).
 _R = Risk.__table__.c
@@ -219,17 +222,17 @@ def in_chunks(values: Sequence[str], size: int = 500) -> Iterator[Sequence[str]]
 
 
 Appetites = tuple[dict[str, str | None], dict[tuple[str, str], str]]
-"""The partnership's appetite per category, and each partner's where it has one."""
+"""The partnership's appetite level per category, and each partner's where it has one."""
 
 
 def appetites(s: Session) -> Appetites:
     partnership = dict(s.execute(select(Category.name, Category.appetite)).all())
     rows = s.execute(
-        select(Partner.code, Category.name, PartnerAppetite.band)
+        select(Partner.code, Category.name, PartnerAppetite.level)
         .join(Partner, Partner.id == PartnerAppetite.partner_id)
         .join(Category, Category.id == PartnerAppetite.category_id)
     ).all()
-    return partnership, {(code, category): band for code, category, band in rows}
+    return partnership, {(code, category): level for code, category, level in rows}
 
 
 def scheme_of(s: Session) -> ScoringScheme:
@@ -238,9 +241,9 @@ def scheme_of(s: Session) -> ScoringScheme:
 
 def appetite_breaches_in(
     s: Session, risks: Sequence[RiskRecord] | None = None
-) -> dict[str, tuple[str, ...]]:
-    """Risks outside the appetite of the partnership or of a partner in them (uuid → the
-    reasons), read in the caller's transaction."""
+) -> dict[str, AppetiteJudgement]:
+    """Risks above the appetite of the partnership or of a partner in them (uuid → the
+    judgement: warning or breach, and why), read in the caller's transaction."""
     from riskreg.governance import appetite_breaches
 
     partnership, partners = appetites(s)

@@ -45,6 +45,7 @@ from riskreg.service.queries import (
 )
 from riskreg.service.unit_of_work import ServiceBase, Work
 from riskreg.service.writes import (
+    appetite_level_problem,
     band_name,
     check_category,
     partner_problems,
@@ -179,16 +180,16 @@ class PartnershipSettings(ServiceBase):
         partner_appetites: Mapping[str, str | None] | None = None,
     ) -> CategoryRecord:
         """A category (new when ``editing`` is None, else the one of that name) with the
-        appetites of the partners that accept less in it (code → band, None for "as the
-        partnership"), as one use case and one change set: all of it is saved, or none."""
+        appetite levels of the partners that accept less in it (code → level, None for "as
+        the partnership"), as one use case and one change set: all of it is saved, or none."""
         verb = "Add" if editing is None else "Edit"
         with self._write(f"{verb} category {category.name}", keeper_only=True) as w:
             if editing is None:
                 _add_category(w, category)
             else:
                 _edit_category(w, editing, category)
-            for code, band in sorted((partner_appetites or {}).items()):
-                _set_appetite(w, code, category.name, band)
+            for code, level in sorted((partner_appetites or {}).items()):
+                _set_appetite(w, code, category.name, level)
         return category
 
     def remove_category(self, name: str) -> None:
@@ -204,12 +205,12 @@ class PartnershipSettings(ServiceBase):
                     "move them to another category first"
                 )
             held = w.session.execute(
-                select(Partner.code, PartnerAppetite.band)
+                select(Partner.code, PartnerAppetite.level)
                 .join(Partner, Partner.id == PartnerAppetite.partner_id)
                 .where(PartnerAppetite.category_id == row.id)
                 .order_by(Partner.code)
             ).all()
-            for code, _band in held:
+            for code, _level in held:
                 _set_appetite(w, code, name, None)
             w.session.flush()  # the appetites go before the category they name
             w.log("category", name, name, CREATED, name, None)
@@ -330,10 +331,10 @@ class PartnershipSettings(ServiceBase):
         with self._read() as s:
             return appetites(s)
 
-    def set_partner_appetite(self, code: str, category: str, band: str | None) -> None:
-        """The highest band ``code`` accepts in ``category``; None removes it."""
+    def set_partner_appetite(self, code: str, category: str, level: str | None) -> None:
+        """The appetite level ``code`` holds in ``category``; None removes it."""
         with self._write(f"Appetite of {code} for {category}", keeper_only=True) as w:
-            _set_appetite(w, code, category, band)
+            _set_appetite(w, code, category, level)
 
 
 REVIEW_COLUMNS = (Risk.status, Risk.next_review, Risk.last_reviewed, Risk.raised_on)
@@ -384,25 +385,22 @@ def _edit_category(w: Work, name: str, updated: CategoryRecord) -> None:
         w.category_ids[updated.name] = w.category_ids.pop(name)
 
 
-def _set_appetite(w: Work, code: str, category: str, band: str | None) -> None:
+def _set_appetite(w: Work, code: str, category: str, level: str | None) -> None:
     if code not in w.partner_ids:
         raise NotFound(f"there is no partner {code}")
     if category not in w.category_ids:
         raise NotFound(f"there is no category {category}")
-    if band is not None and band not in w.scheme.band_names:
-        raise ValidationError.single(
-            "band",
-            f"{band!r} is not a band; choose one of " + ", ".join(w.scheme.band_names),
-        )
+    if message := appetite_level_problem(level):
+        raise ValidationError.single("level", f"{code}: {message}")
     key = (w.partner_ids[code], w.category_ids[category])
     held = w.session.get(PartnerAppetite, key)
-    old = held.band if held else None
-    if old == band:
+    old = held.level if held else None
+    if old == level:
         return
-    w.log("appetite", code, f"{code}/{category}", "band", old, band)
-    if band is None:
+    w.log("appetite", code, f"{code}/{category}", "level", old, level)
+    if level is None:
         kept_log.delete_row(w.session, held)
     elif held is None:
-        w.session.add(PartnerAppetite(partner_id=key[0], category_id=key[1], band=band))
+        w.session.add(PartnerAppetite(partner_id=key[0], category_id=key[1], level=level))
     else:
-        held.band = band
+        held.level = level

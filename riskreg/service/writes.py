@@ -23,6 +23,7 @@ from riskreg.errors import (
     Problem,
     ValidationError,
 )
+from riskreg.governance import APPETITE_NAMES
 from riskreg.model import (
     Action,
     Base,
@@ -510,8 +511,12 @@ def check_category(w: Work, category: CategoryRecord, existing: str | None) -> N
         raise ValidationError.single("name", message)
     if category.name != existing and category.name in w.category_ids:
         raise ValidationError.single("name", f"there is already a category {category.name!r}")
-    if category.appetite is not None and category.appetite not in w.scheme.band_names:
-        raise ValidationError.single(
-            "appetite",
-            f"{category.appetite!r} is not a band; choose one of " + ", ".join(w.scheme.band_names),
-        )
+    if message := appetite_level_problem(category.appetite):
+        raise ValidationError.single("appetite", message)
+
+
+def appetite_level_problem(level: str | None) -> str | None:
+    """Why an appetite is not one of the Orange Book's levels (None: it is, or is unset)."""
+    if level is None or level in APPETITE_NAMES:
+        return None
+    return f"{level!r} is not an appetite level; choose one of " + ", ".join(APPETITE_NAMES)

@@ -1,8 +1,9 @@
-"""Categories and the partnership's appetite in each (the highest band it accepts), and
-the partners that accept less.
+"""Categories and the partnership's appetite level in each (Averse to Eager, each shown
+with the appetite and tolerance bands the scheme gives it), and the partners that accept
+less.
 
 Saving a category with its partners' appetites is one undoable step (one change set). A
-partner may only accept less than the partnership, so it is offered only the lower bands.
+partner may only accept less than the partnership, so it is offered only the lower levels.
 Enter saves the category; nothing typed is dropped by a key.
 """
 
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from riskreg.errors import ValidationError
+from riskreg.governance import APPETITE_NAMES
 from riskreg.records import CategoryRecord
 from ui import plain
 from ui.document import RegisterDocument
@@ -56,7 +58,8 @@ class CategoriesDialog(QDialog):
         self.partner_appetite: dict[str, QComboBox] = {}
         settings = document.settings
         assert settings is not None
-        self._bands = settings.scheme.band_names
+        self._scheme = settings.scheme
+        self._levels = APPETITE_NAMES
         for partner in settings.partners:
             if partner.active:
                 combo = QComboBox()
@@ -67,7 +70,7 @@ class CategoriesDialog(QDialog):
         self.escalate_after.setSuffix(" days")
         self.escalate_after.setValue(document.service.escalate_after())
         self.escalate_after.setToolTip(
-            "A risk outside appetite, or in the top band, for longer than this is proposed "
+            "A risk breaching tolerance, or in the top band, for longer than this is proposed "
             "for escalation (for every category)"
         )
         buttons = QHBoxLayout()
@@ -85,7 +88,7 @@ class CategoriesDialog(QDialog):
         period = QHBoxLayout()
         period.addWidget(QLabel("Propose escalation after"))
         period.addWidget(self.escalate_after)
-        period.addWidget(QLabel("outside appetite or in the top band"))
+        period.addWidget(QLabel("breaching tolerance or in the top band"))
         period.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addLayout(body)
@@ -99,31 +102,36 @@ class CategoriesDialog(QDialog):
             if isinstance(other, QPushButton):
                 other.setAutoDefault(False)
         self.save_button.setDefault(True)
-        self.appetite.currentIndexChanged.connect(self._offer_partner_bands)
+        self.appetite.currentIndexChanged.connect(self._offer_partner_levels)
         self.new_button.clicked.connect(self.start_new)
         self.save_button.clicked.connect(self.save)
         self.remove_button.clicked.connect(self.remove)
         self.list.selectionModel().currentChanged.connect(self._selected)
         self.appetite.addItem("(not agreed)", "")
-        for band in self._bands:
-            self.appetite.addItem(f"up to {band}", band)
-        self._offer_partner_bands()
+        for level in self._levels:
+            self.appetite.addItem(self._scheme.appetite_caption(level), level)
+        self.appetite.setToolTip(
+            "Within appetite up to the appetite band; above it but within "
+            "tolerance is a warning; above tolerance, a breach. The "
+            "scheme (Settings ▸ Scoring scheme) sets each level's bands."
+        )
+        self._offer_partner_levels()
         self.reload()
         self.start_new()
         fit_to_screen(self, 660, 460)
 
-    def _offer_partner_bands(self) -> None:
-        """A partner accepts less than the partnership: only the bands below its appetite
-        (every band while the partnership has none agreed)."""
+    def _offer_partner_levels(self) -> None:
+        """A partner accepts less than the partnership: only the levels below its appetite
+        (every level while the partnership has none agreed)."""
         chosen = self.appetite.currentData() or ""
-        top = self._bands.index(chosen) if chosen in self._bands else len(self._bands)
+        top = self._levels.index(chosen) if chosen in self._levels else len(self._levels)
         for combo in self.partner_appetite.values():
             held = combo.currentData() or ""
             combo.blockSignals(True)
             combo.clear()
             combo.addItem("(as the partnership)", "")
-            for band in self._bands[:top]:
-                combo.addItem(f"up to {band}", band)
+            for level in self._levels[:top]:
+                combo.addItem(self._scheme.appetite_caption(level), level)
             combo.setCurrentIndex(max(0, combo.findData(held)))
             combo.blockSignals(False)
 

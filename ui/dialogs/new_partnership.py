@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from riskreg.choices import AppetiteLevel
 from riskreg.errors import RegisterError
 from riskreg.locations import SUFFIX
 from riskreg.records import Actor, CategoryRecord, PartnerRecord
@@ -275,14 +276,16 @@ class CategoriesPage(QWizardPage):
         self.wiz = wizard
         self.setTitle("Categories and the partnership's appetite")
         self.setSubTitle(
-            "Risks are grouped by category. The appetite is the highest band the partnership "
-            "accepts in a category; a risk above it is flagged. Edit the names as you like."
+            "Risks are grouped by category. The appetite is the Orange Book level the "
+            "partnership holds in a category (each shown with its appetite and tolerance "
+            "bands): a risk above appetite is a warning, above tolerance a breach. Edit the "
+            "names as you like."
         )
         self.starter = QComboBox()
         self.starter.addItem("The Orange Book's example categories", "orange-book")
         self.starter.addItem("None yet (add them later)", "none")
         self.model = QStandardItemModel(0, 2, self)
-        self.model.setHorizontalHeaderLabels(["Category", "Appetite (highest band accepted)"])
+        self.model.setHorizontalHeaderLabels(["Category", "Appetite level (appetite, tolerance)"])
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.horizontalHeader().setStretchLastSection(True)
@@ -320,8 +323,9 @@ class CategoriesPage(QWizardPage):
         self.model.appendRow([QStandardItem(name), QStandardItem("")])
         combo = QComboBox()
         combo.addItem("(not agreed)", "")
-        for band in self.wiz.chosen_scheme.band_names:
-            combo.addItem(f"up to {band}", band)
+        scheme = self.wiz.chosen_scheme
+        for level in AppetiteLevel:
+            combo.addItem(scheme.appetite_caption(level), level.value)
         self._appetites.append(combo)
         self.table.setIndexWidget(self.model.index(self.model.rowCount() - 1, 1), combo)
 
@@ -331,11 +335,11 @@ class CategoriesPage(QWizardPage):
             self.model.removeRow(row)
             self._appetites.pop(row)
 
-    def set_appetite(self, name: str, band: str) -> None:
+    def set_appetite(self, name: str, level: str) -> None:
         for row in range(self.model.rowCount()):
             if self.model.item(row, 0).text() == name:
                 combo = self._appetites[row]
-                combo.setCurrentIndex(max(0, combo.findData(band)))
+                combo.setCurrentIndex(max(0, combo.findData(level)))
 
     def categories(self) -> list[CategoryRecord]:
         return [

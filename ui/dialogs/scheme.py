@@ -1,4 +1,5 @@
-"""The scoring scheme: size, level labels and descriptions, bands and the band of each cell.
+"""The scoring scheme: size, level labels and descriptions, bands and the band of each cell,
+and the appetite levels' bands (``ui.dialogs.appetite_levels``).
 
 Bands are added and removed here, their colours picked with Qt's colour dialog; long level
 descriptions wrap. Applying a new scheme first says how many risks change band (or that
@@ -43,6 +44,7 @@ from riskreg.scoring import (
     ScoringScheme,
     derived_cells,
 )
+from ui.dialogs.appetite_levels import AppetiteLevelsBox
 from ui.document import RegisterDocument
 from ui.geometry import fit_to_screen
 from ui.plain import tip
@@ -122,6 +124,7 @@ class SchemeDialog(QDialog):
         self.matrix_warning.setStyleSheet("color: #8a4b00;")
         self.matrix_warning.hide()
         self._flagged: frozenset[tuple[int, int]] = frozenset()
+        self.appetite_levels = AppetiteLevelsBox(scheme.band_names, scheme.appetite_bands)
         self.error = ErrorLabel()
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -161,6 +164,7 @@ class SchemeDialog(QDialog):
         layout.addLayout(sizes)
         layout.addLayout(levels, 1)
         layout.addLayout(lower)
+        layout.addWidget(self.appetite_levels)
         layout.addWidget(self.matrix_warning)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
@@ -206,6 +210,7 @@ class SchemeDialog(QDialog):
             self._bands(),
             tuple(tuple(row) for row in self._cells),
             name=self.name.text().strip() or "Custom",
+            appetite_bands=self.appetite_levels.pairs(),
         )
 
     # -- editing ------------------------------------------------------------------------
@@ -233,6 +238,7 @@ class SchemeDialog(QDialog):
             return False
         into = row - 1 if row > 0 else 0
         self.band_model.removeRow(row)
+        self.appetite_levels.bands_changed([b.name for b in self._bands()], removed=row)
         self._cells = [[(into if b == row else b - (b > row)) for b in cells]
                        for cells in self._cells]  # fmt: skip
         self.error.show_message("")
@@ -298,6 +304,7 @@ class SchemeDialog(QDialog):
                 widget.deleteLater()
         self.cell_combos = {}
         bands = self._bands()
+        self.appetite_levels.bands_changed([b.name for b in bands])
         n_l, n_i = len(self._cells), len(self._cells[0]) if self._cells else 0
         for lik in range(1, n_l + 1):
             self.matrix.addWidget(QLabel(str(lik)), n_l - lik, 0)
@@ -344,6 +351,10 @@ class SchemeDialog(QDialog):
         return box.exec() == QMessageBox.StandardButton.Yes
 
     def try_apply(self) -> bool:
+        if self.appetite_levels.problem():  # said beside the levels, which it names
+            self.error.show_message("")
+            self.appetite_levels.setFocus()
+            return False
         try:
             new = self.scheme()
         except SchemeError as exc:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from riskreg.audience import Audience
 from riskreg.choices import Visibility
+from riskreg.governance import AppetiteState
 from riskreg.records import RiskRecord
 from ui.models.risk_table import TableContext
 
@@ -25,7 +26,10 @@ class RiskFilter:
     proximity: str | None = None
     review_due: bool = False
     review_overdue: bool = False
-    outside_appetite: bool = False
+    above_appetite: bool = False
+    """Above the appetite of the partnership or a partner of it (warning or breach)."""
+    breach_of_tolerance: bool = False
+    """Above the tolerance of the partnership or a partner of it."""
     escalated: bool = False
     """Above the operational level of the escalation ladder."""
     overdue_actions: bool = False
@@ -107,9 +111,10 @@ class PreparedRisks:
         if wanted.review_overdue:
             late = self.context.review_overdue
             picked = [i for i in picked if late(rows[i])]
-        if wanted.outside_appetite:
-            reasons = self.context.appetite
-            picked = [i for i in picked if reasons(rows[i])]
+        if wanted.above_appetite or wanted.breach_of_tolerance:
+            least = AppetiteState.BREACH if wanted.breach_of_tolerance else AppetiteState.WARNING
+            judge = self.context.appetite
+            picked = [i for i in picked if judge(rows[i]).state >= least]
         if wanted.escalated:
             picked = [i for i in picked if rows[i].escalation.value != "Operational"]
         if wanted.overdue_actions:

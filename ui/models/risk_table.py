@@ -17,7 +17,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from riskreg.choices import Proximity
-from riskreg.governance import appetite_reasons
+from riskreg.governance import AppetiteJudgement, AppetiteState, appetite_reasons
 from riskreg.records import RiskRecord, Shares
 from riskreg.scoring import ScoringScheme
 from riskreg.travel import Travel
@@ -82,18 +82,20 @@ class TableContext:
             and record.status.value != "Closed"
         )
 
-    def appetite(self, record: RiskRecord) -> tuple[str, ...]:
-        """Why the risk is outside the appetite of the partnership or of a partner of it."""
+    def appetite(self, record: RiskRecord) -> AppetiteJudgement:
+        """Where the risk is above the appetite of the partnership or of a partner of it
+        (a warning within tolerance, or a breach of it), and why."""
         if not (self.partnership_appetite or self.partner_appetite):
-            return ()
-        return appetite_reasons(
+            return WITHIN
+        return AppetiteJudgement(appetite_reasons(
             record, self.scheme, self.partnership_appetite, self.partner_appetite
-        )
+        ))  # fmt: skip
 
     def flags(self, record: RiskRecord) -> str:
         marks = []
-        if self.appetite(record):
-            marks.append("Outside appetite")
+        state = self.appetite(record).state
+        if state is not AppetiteState.WITHIN:
+            marks.append(state.words)
         if record.escalation.value != "Operational":
             marks.append(ESCALATION_MARKS.get(record.escalation.value, "Escalated"))
         if record.uuid in self.overdue:
@@ -104,6 +106,8 @@ class TableContext:
             marks.append("Review due")
         return " · ".join(marks)
 
+
+WITHIN = AppetiteJudgement(())
 
 SortKeyFactory = Callable[[TableContext], Callable[[RiskRecord], Any]]
 
@@ -225,6 +229,8 @@ class RiskTableModel(QAbstractTableModel):
         self._sorted_by: tuple[int, Qt.SortOrder] | None = None
         self._brushes: dict[int, tuple[QBrush, QBrush]] = {}
         self._flag_brush = QBrush(QColor("#b3261e"))
+        self._warning_brush = QBrush(QColor("#8a5a00"))
+        """Amber (dark enough to read on white): above appetite, within tolerance."""
         self._bold = QFont()
         self._bold.setBold(True)
         self._build_brushes()
@@ -310,7 +316,7 @@ class RiskTableModel(QAbstractTableModel):
             if column.key == "title":
                 return tip(record.description or record.title)  # as written, never as HTML
             if column.key == "flags":
-                reasons = self._context.appetite(record)
+                reasons = self._context.appetite(record).reasons
                 return tip("\n".join(reasons)) if reasons else None
             if column.score_of is not None:
                 levels = column.score_of(record)
@@ -324,7 +330,8 @@ class RiskTableModel(QAbstractTableModel):
             return None
         if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole):
             if column.key == "flags" and role == Qt.ItemDataRole.ForegroundRole:
-                return self._flag_brush
+                state = self._context.appetite(record).state
+                return self._warning_brush if state is AppetiteState.WARNING else self._flag_brush
             if column.score_of is None:
                 return None
             levels = column.score_of(record)

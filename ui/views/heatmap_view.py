@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from riskreg.audience import Audience
+from riskreg.governance import Outlines
 from riskreg.heatmap import OPEN_STATUSES, Basis, HeatFilter, HeatMap, Movement, PlacedRisk
 from riskreg.records import PartnerRecord, RiskStatus
 from riskreg.render.heatmap_painter import HeatMapLayout, paint_heat_map
@@ -60,7 +61,7 @@ class HeatMapCanvas(QWidget):
         self.arrows_label = ""
         self.transposed = False
         self.highlight: tuple[int, int] | None = None
-        self.outlined: frozenset[tuple[int, int]] = frozenset()
+        self.outlined: Outlines = {}
         self.geometry_: HeatMapLayout | None = None
         self.setMouseTracking(True)
         self.setMinimumSize(480, 340)  # below this a map of 5 × 5 cells cannot be read

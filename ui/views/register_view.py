@@ -64,7 +64,13 @@ class RegisterView(QWidget):
         self.review_due_filter = QCheckBox("Review due")
         self.review_due_filter.setToolTip("Next review within a fortnight, or past")
         self.review_overdue_filter = QCheckBox("Review overdue")
-        self.appetite_filter = QCheckBox("Outside appetite")
+        self.appetite_filter = QCheckBox("Above appetite")
+        self.appetite_filter.setToolTip(
+            "Above the appetite of the partnership or a partner "
+            "in it: within tolerance (a warning) or beyond"
+        )
+        self.breach_filter = QCheckBox("Breach of tolerance")
+        self.breach_filter.setToolTip("Above the tolerance of the partnership or a partner")
         self.escalated_filter = QCheckBox("Escalated")
         self.escalated_filter.setToolTip("Escalated to the joint management team or above")
         self.overdue_filter = QCheckBox("Overdue actions")
@@ -158,7 +164,8 @@ class RegisterView(QWidget):
         self.review_overdue_filter.toggled.connect(
             lambda on: self._update_filter(review_overdue=on)
         )
-        self.appetite_filter.toggled.connect(lambda on: self._update_filter(outside_appetite=on))
+        self.appetite_filter.toggled.connect(lambda on: self._update_filter(above_appetite=on))
+        self.breach_filter.toggled.connect(lambda on: self._update_filter(breach_of_tolerance=on))
         self.escalated_filter.toggled.connect(lambda on: self._update_filter(escalated=on))
         self.overdue_filter.toggled.connect(lambda on: self._update_filter(overdue_actions=on))
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
@@ -250,7 +257,7 @@ class RegisterView(QWidget):
 
     def _flag_boxes(self) -> tuple[QCheckBox, ...]:
         return (self.review_due_filter, self.review_overdue_filter, self.appetite_filter,
-                self.escalated_filter, self.overdue_filter)  # fmt: skip
+                self.breach_filter, self.escalated_filter, self.overdue_filter)  # fmt: skip
 
     def selected_uuid(self) -> str:
         return self._selected_uuid

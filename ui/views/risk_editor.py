@@ -189,8 +189,9 @@ class RiskEditor(QWidget):
         self._set_dirty(False)
 
     def _show_governance(self, record: RiskRecord | None) -> None:
-        """Its escalation level and, in amber, why it is outside appetite."""
-        from riskreg.governance import appetite_reasons
+        """Its escalation level and, in amber, where it is above appetite: "Above
+        appetite" within tolerance, "Breach of tolerance" (in red) beyond it."""
+        from riskreg.governance import AppetiteState, appetite_reasons
 
         for button in (self.reviewed_button, self.escalation_button):
             button.setEnabled(record is not None)
@@ -198,12 +199,14 @@ class RiskEditor(QWidget):
         if record is None or settings is None:
             self.governance_label.clear()
             return
-        reasons = appetite_reasons(record, settings.scheme, settings.partnership_appetite,
-                                   settings.partner_appetite)  # fmt: skip
+        findings = appetite_reasons(record, settings.scheme, settings.partnership_appetite,
+                                    settings.partner_appetite)  # fmt: skip
         text = f"{escaped(record.ref)} — escalation: <b>{escaped(record.escalation.value)}</b>"
-        if reasons:
-            text += "".join(f"<br><span style='color:#b26a00'>⚠ {html.escape(r)}</span>"
-                            for r in reasons)  # fmt: skip
+        for finding in findings:
+            breach = finding.state is AppetiteState.BREACH
+            colour = "#b3261e" if breach else "#8a5a00"
+            text += (f"<br><span style='color:{colour}'>⚠ <b>{finding.state.words}</b>: "
+                     f"{html.escape(finding.reason)}</span>")  # fmt: skip
         self.governance_label.setText(text)
 
     # -- the register changed -----------------------------------------------------------
