@@ -348,6 +348,16 @@ def test_on_postgresql_band_appetites_upgrade_unchanged_in_meaning(set_up: bool)
             last = service.changes_between(service.now().replace(year=2000))[-1]
             assert (last.entity_ref, last.field, last.new) == ("AQUA/Financial", "level",
                                                                "Minimal")  # fmt: skip
+            if set_up:  # the server holds the level rule from the upgrade on
+                from psycopg.errors import CheckViolation
+
+                with plain_sql(url) as conn, pytest.raises(CheckViolation, match="not an "):
+                    conn.execute("UPDATE category SET appetite = 'High'")
+                setup_server(url)  # and server-setup, run again after the upgrade, too
+                with plain_sql(url) as conn, pytest.raises(CheckViolation, match="not an "):
+                    conn.execute("INSERT INTO partner_appetite SELECT p.id, c.id, 'Low' FROM "
+                                 "partner p, category c WHERE p.code = 'AQUA' "
+                                 "AND c.name = 'Environmental'")  # fmt: skip
         finally:
             service.close()
 
