@@ -23,8 +23,8 @@ from riskreg.records import RiskRecord
 from riskreg.scoring import (
     Band,
     SchemeError,
-    appetite_bands_problem,
     ScoringScheme,
+    appetite_bands_problem,
     default_appetite_bands,
     derived_cells,
     remap_appetite_bands,
