@@ -53,6 +53,8 @@ class PartnerRecord:
 class CategoryRecord:
     name: str
     appetite: str | None = None
+    """The partnership's ``AppetiteLevel`` in the category, if agreed (a level's bands are the
+    scheme's ``appetite_bands``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -339,9 +341,9 @@ class RegisterSettings:
     partners: tuple[PartnerRecord, ...]
     categories: tuple[CategoryRecord, ...]
     partnership_appetite: dict[str, str | None]
-    """The partnership's appetite (a band) per category."""
+    """The partnership's appetite level per category."""
     partner_appetite: dict[tuple[str, str], str]
-    """(partner code, category) → the band that partner accepts, where it accepts less."""
+    """(partner code, category) → that partner's appetite level, where it accepts less."""
 
     @property
     def scheme(self) -> ScoringScheme:

@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from riskreg.choices import AppetiteLevel, RiskStatus
 from riskreg.governance import AppetiteState
@@ -22,6 +24,7 @@ from riskreg.scoring import (
     Band,
     SchemeError,
     ScoringScheme,
+    appetite_bands_problem,
     default_appetite_bands,
     derived_cells,
     remap_appetite_bands,
@@ -348,6 +351,16 @@ def test_on_postgresql_band_appetites_upgrade_unchanged_in_meaning(set_up: bool)
             last = service.changes_between(service.now().replace(year=2000))[-1]
             assert (last.entity_ref, last.field, last.new) == ("AQUA/Financial", "level",
                                                                "Minimal")  # fmt: skip
+            if set_up:  # the server holds the level rule from the upgrade on
+                from psycopg.errors import CheckViolation
+
+                with plain_sql(url) as conn, pytest.raises(CheckViolation, match="not an "):
+                    conn.execute("UPDATE category SET appetite = 'High'")
+                setup_server(url)  # and server-setup, run again after the upgrade, too
+                with plain_sql(url) as conn, pytest.raises(CheckViolation, match="not an "):
+                    conn.execute("INSERT INTO partner_appetite SELECT p.id, c.id, 'Low' FROM "
+                                 "partner p, category c WHERE p.code = 'AQUA' "
+                                 "AND c.name = 'Environmental'")  # fmt: skip
         finally:
             service.close()
 
@@ -469,3 +482,26 @@ def test_a_downgrade_gives_each_level_its_appetite_band_so_an_older_version_flag
     assert "appetite" not in stored
     assert bands["Financial"] == "Medium" and partners == {("APEX", "Financial"): "Low"}
     assert set(old_rule(risks, scheme, bands, partners)) == above
+
+
+@given(data=st.data(), band_count=st.integers(1, 12))
+@settings(max_examples=300, deadline=None)
+def test_the_upgrades_plan_keeps_every_band_in_use_at_least_as_strict_on_any_scheme(
+    data: st.DataObject, band_count: int
+) -> None:
+    """Whatever bands a register's appetites used: the mapping is one the scheme accepts;
+    each band in use becomes a level whose appetite and tolerance are that band (five or
+    fewer in use) or a lower band in use (more: stricter, and said so); levels keep order."""
+    import importlib
+
+    plan_levels = importlib.import_module("riskreg.migrations.versions.0010_appetite_levels"
+                                          ).plan_levels  # fmt: skip
+    used = data.draw(st.sets(st.integers(0, band_count - 1), min_size=1))
+    level_of, pairs, stricter = plan_levels(sorted(used), band_count)
+    assert appetite_bands_problem(tuple(pairs), band_count) is None
+    assert stricter == (len(used) > 5)
+    assert sorted(level_of.values()) == [level_of[b] for b in sorted(used)]  # order kept
+    for band in used:
+        appetite, tolerance = pairs[level_of[band]]
+        assert appetite == tolerance and appetite in used
+        assert appetite == band if len(used) <= 5 else appetite <= band

@@ -222,7 +222,7 @@ class DocumentEdits:
         record = next((c for c in settings.categories if c.name == name), None)
         if record is None:
             return False
-        held = {code: band for code, band in settings.appetites_of(name).items() if band}
+        held = {code: level for code, level in settings.appetites_of(name).items() if level}
         doc = self._doc()
         return bool(
             doc.run(

@@ -67,6 +67,36 @@ $$;
 """
 
 
+# The server's check that an appetite is a level (``riskreg.server.checks``), so a set-up
+# server holds the rule from the upgrade on, before server-setup runs again.
+_CHECK_LEVEL = """
+CREATE OR REPLACE FUNCTION riskreg_internal.check_appetite_level() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, public, pg_temp AS $$
+DECLARE
+    chosen text;
+BEGIN
+    IF TG_TABLE_NAME = 'category' THEN
+        chosen := NEW.appetite;
+    ELSE
+        chosen := NEW.level;
+    END IF;
+    IF chosen IS NOT NULL AND chosen NOT IN ('Averse', 'Minimal', 'Cautious', 'Open', 'Eager')
+    THEN
+        RAISE EXCEPTION 'the appetite % is not an appetite level; choose one of Averse, '
+                        'Minimal, Cautious, Open, Eager', chosen USING ERRCODE = 'check_violation';
+    END IF;
+    RETURN NEW;
+END
+$$;
+DROP TRIGGER IF EXISTS riskreg_2_check ON public.category;
+CREATE TRIGGER riskreg_2_check BEFORE INSERT OR UPDATE ON public.category FOR EACH ROW
+    EXECUTE FUNCTION riskreg_internal.check_appetite_level();
+DROP TRIGGER IF EXISTS riskreg_2_check ON public.partner_appetite;
+CREATE TRIGGER riskreg_2_check BEFORE INSERT OR UPDATE ON public.partner_appetite FOR EACH ROW
+    EXECUTE FUNCTION riskreg_internal.check_appetite_level();
+"""
+
+
 def default_pairs(band_count: int) -> Pairs:
     """``riskreg.scoring.default_appetite_bands`` as it stands at this schema."""
     top = max(0, band_count - 1)
@@ -140,7 +170,9 @@ def upgrade() -> None:
         batch_op.alter_column("band", new_column_name="level",
                               existing_type=sa.String(40), existing_nullable=False)  # fmt: skip
     if on_server:
-        bind.exec_driver_sql(_LOG_PARTNER_APPETITE)
+        raw = bind.execution_options(no_parameters=True).exec_driver_sql  # SQL with % as it is
+        raw(_LOG_PARTNER_APPETITE)
+        raw(_CHECK_LEVEL)
     register = bind.execute(sa.text("SELECT uuid, scheme_json FROM register")).first()
     if register is None:
         return  # a schema being made: no register yet
