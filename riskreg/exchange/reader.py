@@ -188,7 +188,10 @@ def _beyond(column: str, row: int) -> re.Pattern[bytes]:
     almost nothing."""
     wider = _greater(column, _LETTERS)
     deeper = _greater(str(row), _DIGITS)
-    reference = f'(?=(?i:{wider})[0-9]|[A-Za-z]+(?:{deeper})")([A-Za-z]+)([0-9]+)"'
+    # Each greater one is at least as long as its seed: a cell shorter is passed over at
+    # the first lookahead (most cells), without trying every alternative.
+    letters, digits = f"(?=[A-Za-z]{{{len(column)}}})", f"(?=[0-9]{{{len(str(row))}}})"
+    reference = f'(?={letters}(?i:{wider})[0-9]|[A-Za-z]+{digits}(?:{deeper})")([A-Za-z]+)([0-9]+)"'
     return re.compile(b'<c r="' + reference.encode())
 
 
@@ -199,13 +202,17 @@ def _canonical(buffer: bytes, cut: int) -> bool:
     any other spelling — attributes in another order, cells with no reference (calamine
     puts them after the one before), prefixes, a second ``r`` — is walked element by
     element instead."""
-    text = buffer[:cut].translate(_WHITESPACE)  # tabs and line breaks as spaces
-    if text.find(b":c") != -1 or _CELL_NOT_REFERENCED_FIRST.search(text):
+    text, end = buffer, cut
+    if any(buffer.find(space, 0, cut) != -1 for space in (b"\t", b"\n", b"\r")):
+        text = buffer[:cut].translate(_WHITESPACE)  # tabs and line breaks as spaces
+    # (else none to translate, found at memchr speed: the buffer is searched as it is)
+    prefixed = text.find(b":", 0, end) != -1 and text.find(b":c", 0, end) != -1  # memchr first
+    if prefixed or _CELL_NOT_REFERENCED_FIRST.search(text, 0, end):
         return False
-    if text.find(b" r =") != -1:
+    if text.find(b" r =", 0, end) != -1:
         return False
-    first = text.count(b'<c r="') + text.count(b'<row r="')
-    return text.count(b" r=") == first
+    first = text.count(b'<c r="', 0, end) + text.count(b'<row r="', 0, end)
+    return text.count(b" r=", 0, end) == first
 
 
 def _reference(attributes: bytes) -> bytes | None:
