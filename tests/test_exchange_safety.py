@@ -113,12 +113,15 @@ def test_a_sheets_extent_is_measured_exactly_from_its_xml(
 ) -> None:
     """However cells are ordered, and whatever row element holds them, the furthest row and
     column are found (padding moves the chunk boundaries of the streamed pass); a row
-    element's own number counts too, so the measure never falls short of calamine's."""
+    element's own number counts too, so the measure never falls short of calamine's. The
+    same measure taken while the file's parts are inflated for their sizes (the one pass an
+    import makes) finds the same."""
     import io
+    import tempfile
     import zipfile
 
     from riskreg.exchange.export import column_letter
-    from riskreg.exchange.reader import sheet_extent
+    from riskreg.exchange.reader import check_archive, sheet_extent
 
     body = b"".join(
         b'<row r="%d"><c r="%s%d"><v>1</v></c></row>' % (row, column_letter(col).encode(), cell_row)
@@ -133,3 +136,9 @@ def test_a_sheets_extent_is_measured_exactly_from_its_xml(
         rows, columns = sheet_extent(read, "sheet.xml")
     assert rows == max(max(row, cell_row) for _, row, cell_row in cells)
     assert columns == max(col for col, _, _ in cells)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "book.xlsx"
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+            out.writestr("xl/workbook.xml", "<workbook/>")
+            out.writestr("xl/worksheets/sheet1.xml", xml)
+        assert check_archive(path) == {"xl/worksheets/sheet1.xml": (rows, columns)}

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import io
 import json
 import secrets
 import zlib
@@ -34,6 +35,8 @@ BASE_FORMAT = 1
 """Bumped when the layout of a held base changes."""
 _TAGS = {"Risks": "R", "Actions": "A"}
 _SHEETS = {tag: sheet for sheet, tag in _TAGS.items()}
+_json_value = json.JSONDecoder().raw_decode
+"""One JSON value from the start of a text, and where it ends."""
 
 
 @dataclass(slots=True)
@@ -50,8 +53,15 @@ class SheetBase:
 
     def values(self, uuid: str) -> list[Any] | None:
         """A row's base values, or None if the row's text is damaged (a legacy base)."""
-        try:
-            values = json.loads(self.rows[uuid])
+        held = self.rows[uuid]
+        try:  # UnicodeDecodeError is a ValueError too
+            if isinstance(held, bytes):  # as the register's export wrote it: decoded first
+                text = held.decode()  # (json.loads of bytes would guess their encoding)
+                values, end = _json_value(text)
+                if end != len(text):
+                    return None
+            else:  # a legacy base, from a workbook's cells
+                values = json.loads(held)
         except (TypeError, ValueError):
             return None
         return values if isinstance(values, list) else None
@@ -154,21 +164,17 @@ def decode(content: bytes) -> ExportBase:
             raise DamagedBase(f"the record of this export has format {header.get('format')!r}")
         sheets = {name: SheetBase(name, tuple(fields)) for name, fields in header["fields"].items()}
         tags = {tag.encode(): sheets[name] for tag, name in _SHEETS.items() if name in sheets}
-        find = data.find
-        start = end + 1
-        while start < len(data):  # slices of one buffer: no list of every line in between
-            end = find(b"\n", start)
-            end = len(data) if end < 0 else end
-            first = find(b"\t", start, end)
-            second = find(b"\t", first + 1, end)
-            third = find(b"\t", second + 1, end)
-            if min(first, second, third) < 0:
-                raise ValueError(f"a line without its four parts at {start}")
-            sheet = tags[data[start:first]]
-            uuid = data[first + 1 : second].decode()
-            sheet.rows[uuid] = data[third + 1 : end]
-            sheet.refs[data[second + 1 : third].decode()] = uuid
-            start = end + 1
+        lines = io.BytesIO(data)  # shares the buffer: one line at a time, no list of them
+        lines.seek(end + 1)
+        for number, line in enumerate(lines, start=2):
+            parts = line.split(b"\t", 3)
+            if len(parts) != 4:
+                raise ValueError(f"line {number} has not its four parts")
+            tag, uuid_bytes, ref, values = parts
+            sheet = tags[tag]
+            uuid = uuid_bytes.decode()
+            sheet.rows[uuid] = values[:-1] if values.endswith(b"\n") else values
+            sheet.refs[ref.decode()] = uuid
     except (ValueError, KeyError, AttributeError, TypeError, UnicodeDecodeError) as exc:
         if isinstance(exc, DamagedBase):
             raise

@@ -118,6 +118,8 @@ def _plan(service: RegisterService, book: Workbook, by_ref: bool) -> ImportPlan:
     described = _described(entry)
     risks = locate(book, "Risks", RISK_COLUMNS, p.notes)
     _compare(p, book, risks, base.sheet("Risks"), "risk", described)
+    del risks  # the Risks sheet (calamine's cells) and its base go before Actions is read
+    base.sheets.pop("Risks", None)
     actions = locate(book, "Actions", ACTION_COLUMNS, p.notes)
     _compare(p, book, actions, base.sheet("Actions"), "action", described)
     return _finished(p, name, entry.revision, info.revision)

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
+from itertools import compress
+from operator import itemgetter, ne
 from typing import Any
 
 from riskreg.belonging import belonging_problems
@@ -99,13 +101,17 @@ def compare_sheet(
     def where_of(excel_row: int) -> str:
         return f"{table.name}!{_cell(ref_at if ref_at is not None else uuid_at, excel_row)}"
 
+    cells_of = _picker([index for index, *_ in quick])
+    exported_of = _picker([place for _, place, *_ in quick])
+    every = range(len(quick))
+    always = any(check[4] for check in quick)
+
     def take(excel_row: int, row: list[Any], uuid: str, ref_cell: str) -> None:
         """One workbook row matched to the export's row ``uuid``."""
-        where = where_of(excel_row)
         if uuid in seen:
             p.error(table.canonical, _cell(ref_at if ref_at is not None else uuid_at, excel_row),
-                    ref_cell, "", f"{where}: {ref_cell or uuid} appears twice; the second row "
-                    "was not read")  # fmt: skip
+                    ref_cell, "", f"{where_of(excel_row)}: {ref_cell or uuid} appears twice; "
+                    "the second row was not read")  # fmt: skip
             return
         seen.add(uuid)
         if by_ref:
@@ -116,37 +122,43 @@ def compare_sheet(
         base = sheet_base.values(uuid)
         if base is None:
             p.error(table.canonical, _cell(ref_at if ref_at is not None else uuid_at, excel_row),
-                    ref_cell, "", f"{where}: the workbook's hidden copy of {ref_cell or uuid} "
+                    ref_cell, "", f"{where_of(excel_row)}: the workbook's hidden copy of "
+                    f"{ref_cell or uuid} "
                     "as exported is damaged, so its edits cannot be told apart; export a "
                     "fresh workbook")  # fmt: skip
             return
-        # The common case decided without a parse per cell: the cell as exported. A
-        # formula without a result reads as empty, so such a workbook checks every cell.
+        # The common case decided without a parse per cell: the cell as exported, the
+        # cells equal to their base set aside in C. A formula without a result reads as
+        # empty, so such a workbook checks every editable cell.
         if len(row) < width or len(base) < known:
             row = row + [""] * (width - len(row))
             base = base + [""] * (known - len(base))
-        changed = [
-            n
-            for n, (index, place, computed, dated, always) in enumerate(quick)
-            if always
-            or not (
-                (cell := row[index]) == (was := base[place])  # the common case
+        cells, exported = cells_of(row), exported_of(base)
+        changed = []
+        for n in every if always else compress(every, map(ne, cells, exported)):
+            _, _, computed, dated, check_always = quick[n]
+            cell, was = cells[n], exported[n]
+            if check_always or not (
+                cell == was
                 or (computed and (cell == "" or cell is None))
                 or (dated and type(cell) is date and cell.isoformat() == was)
                 or _same(cell, was)
-            )
-        ]
+            ):
+                changed.append(n)
         if changed:
-            candidates = [
-                (checks[n][0], checks[n][1], base[checks[n][2]], row[checks[n][0]]) for n in changed
-            ]
+            candidates = [(checks[n][0], checks[n][1], exported[n], cells[n]) for n in changed]
             differing.append((excel_row, uuid, candidates, row))
 
     for row_index, row in enumerate(table.sheet.rows()):
         if row_index <= table.header_row or row.count("") + row.count(None) == len(row):
             continue  # a blank row (counted in C: a sheet may hold thousands of them)
         excel_row = row_index + 1
-        uuid_cell, ref_cell = plain(at(row, uuid_at)), plain(at(row, ref_at))
+        # plain(at(row, …)), without two calls per cell for the usual text cell
+        width_of_row = len(row)
+        uuid_cell = row[uuid_at] if uuid_at is not None and uuid_at < width_of_row else None
+        uuid_cell = uuid_cell.strip() if type(uuid_cell) is str else plain(uuid_cell)
+        ref_cell = row[ref_at] if ref_at is not None and ref_at < width_of_row else None
+        ref_cell = ref_cell.strip() if type(ref_cell) is str else plain(ref_cell)
         if not uuid_cell and not ref_cell:
             new_row(row, excel_row, no_value)
         elif uuid_cell in known_rows:
@@ -449,6 +461,16 @@ def _same(cell: Any, base: Any) -> bool:
     if kind is str and type(base) is str:
         return cell == as_cell_reads(base)
     return False
+
+
+def _picker(indices: list[int]) -> Callable[[list[Any]], tuple[Any, ...]]:
+    """The values at ``indices`` as a tuple, picked in C."""
+    if len(indices) == 1:
+        only = indices[0]
+        return lambda values: (values[only],)
+    if not indices:
+        return lambda values: ()
+    return itemgetter(*indices)
 
 
 def _cell(index: int | None, excel_row: int) -> str:

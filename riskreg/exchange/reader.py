@@ -56,8 +56,14 @@ class SheetData:
         return itertools.chain(self.head, self.rest)
 
 
-def check_archive(path: Path) -> None:
-    """Refuse what is not an OOXML zip, or would inflate beyond sane limits."""
+Extents = dict[str, tuple[int, int]]
+"""A worksheet part (``xl/worksheets/sheet2.xml``) → its rows and columns from A1."""
+
+
+def check_archive(path: Path) -> Extents:
+    """Refuse what is not an OOXML zip, or would inflate beyond sane limits; the extent of
+    each worksheet part written the usual way, measured in the same pass (``sheet_extent``),
+    so a sheet's XML is not inflated again to be measured before calamine reads it."""
     try:
         with zipfile.ZipFile(path) as archive:
             members = check_sizes(path.name, archive)
@@ -66,7 +72,16 @@ def check_archive(path: Path) -> None:
                 if "EncryptedPackage" in names or "content.xml" in names:
                     raise WorkbookRefused(f"{path.name} is not an .xlsx workbook")
                 raise WorkbookRefused(f"{path.name} is a zip file but not an Excel workbook")
-            check_expansion(path.name, archive, members)
+            meters = {
+                m.filename: _ExtentMeter()
+                for m in members
+                if m.filename.startswith("xl/worksheets/")
+                and m.filename.endswith(".xml")
+                and archive.getinfo(m.filename) is m  # the part a read by its name opens
+            }
+            check_expansion(path.name, archive, members, meters)
+            extents = {part: meter.extent() for part, meter in meters.items()}
+            return {part: extent for part, extent in extents.items() if extent is not None}
     except zipfile.BadZipFile as exc:
         raise WorkbookRefused(_not_a_zip(path)) from exc
     except OSError as exc:
@@ -91,16 +106,23 @@ def check_sizes(name: str, archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
     return members
 
 
-def check_expansion(name: str, archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> None:
+def check_expansion(
+    name: str,
+    archive: zipfile.ZipFile,
+    members: list[zipfile.ZipInfo],
+    meters: dict[str, _ExtentMeter] | None = None,
+) -> None:
     """Inflate every part as a stream (1 MB at a time, nothing kept) and count what comes
     out: the sizes the directory claims are not believed. A part that inflates past its
-    claim fails its checksum and is refused as damaged."""
+    claim fails its checksum and is refused as damaged. ``meters``: parts whose extent is
+    measured from the same stream."""
     total = 0
     for member in members:
         if member.is_dir():
             continue
         expanded = 0
         compressed = max(member.compress_size, 1)
+        meter = meters.get(member.filename) if meters else None
         try:
             with archive.open(member) as stream:
                 while chunk := stream.read(_CHUNK):
@@ -112,6 +134,10 @@ def check_expansion(name: str, archive: zipfile.ZipFile, members: list[zipfile.Z
                         or (expanded > BOMB_FLOOR and expanded / compressed > MAX_RATIO)
                     ):
                         raise WorkbookRefused(_bomb(name, member.filename, expanded))
+                    if meter is not None:
+                        meter.feed(chunk)
+                if meter is not None:
+                    meter.feed(b"")
         except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
             raise WorkbookRefused(f"{name} is damaged: part {member.filename} ({exc})") from exc
         except NotImplementedError as exc:  # a compression method zipfile cannot read
@@ -188,7 +214,10 @@ def _beyond(column: str, row: int) -> re.Pattern[bytes]:
     almost nothing."""
     wider = _greater(column, _LETTERS)
     deeper = _greater(str(row), _DIGITS)
-    reference = f'(?=(?i:{wider})[0-9]|[A-Za-z]+(?:{deeper})")([A-Za-z]+)([0-9]+)"'
+    # Each greater one is at least as long as its seed: a cell shorter is passed over at
+    # the first lookahead (most cells), without trying every alternative.
+    letters, digits = f"(?=[A-Za-z]{{{len(column)}}})", f"(?=[0-9]{{{len(str(row))}}})"
+    reference = f'(?={letters}(?i:{wider})[0-9]|[A-Za-z]+{digits}(?:{deeper})")([A-Za-z]+)([0-9]+)"'
     return re.compile(b'<c r="' + reference.encode())
 
 
@@ -199,13 +228,17 @@ def _canonical(buffer: bytes, cut: int) -> bool:
     any other spelling — attributes in another order, cells with no reference (calamine
     puts them after the one before), prefixes, a second ``r`` — is walked element by
     element instead."""
-    text = buffer[:cut].translate(_WHITESPACE)  # tabs and line breaks as spaces
-    if text.find(b":c") != -1 or _CELL_NOT_REFERENCED_FIRST.search(text):
+    text, end = buffer, cut
+    if any(buffer.find(space, 0, cut) != -1 for space in (b"\t", b"\n", b"\r")):
+        text = buffer[:cut].translate(_WHITESPACE)  # tabs and line breaks as spaces
+    # (else none to translate, found at memchr speed: the buffer is searched as it is)
+    prefixed = text.find(b":", 0, end) != -1 and text.find(b":c", 0, end) != -1  # memchr first
+    if prefixed or _CELL_NOT_REFERENCED_FIRST.search(text, 0, end):
         return False
-    if text.find(b" r =") != -1:
+    if text.find(b" r =", 0, end) != -1:
         return False
-    first = text.count(b'<c r="') + text.count(b'<row r="')
-    return text.count(b" r=") == first
+    first = text.count(b'<c r="', 0, end) + text.count(b'<row r="', 0, end)
+    return text.count(b" r=", 0, end) == first
 
 
 def _reference(attributes: bytes) -> bytes | None:
@@ -234,6 +267,49 @@ def _chunks(archive: zipfile.ZipFile, part: str) -> Iterator[tuple[bytes, int]]:
                 return
 
 
+class _ExtentMeter:
+    """A sheet's extent measured from its XML as it streams past (see ``sheet_extent``):
+    fed the part's chunks in order, then ``b""``; cut before the last ``<`` of each, so a
+    tag is never split."""
+
+    __slots__ = ("_carry", "_deepest", "_limit", "_widest", "irregular", "stopped")
+
+    def __init__(self, limit: int = MAX_SHEET_CELLS) -> None:
+        self._carry = b""
+        self._widest, self._deepest, self._limit = "A", 0, limit
+        self.irregular = False
+        """Not written the usual way: to be walked element by element instead."""
+        self.stopped = False
+
+    def feed(self, chunk: bytes) -> None:
+        if self.stopped:
+            return
+        buffer = self._carry + chunk if self._carry else chunk
+        cut = buffer.rfind(b"<") if chunk else len(buffer)
+        if cut < 0:
+            cut = 0
+        self._carry = buffer[cut:]
+        if not _canonical(buffer, cut):
+            self.irregular = self.stopped = True
+            return
+        rows = _ROW_NUMBER.findall(buffer, 0, cut)
+        if rows:
+            self._deepest = max(self._deepest, max(map(int, rows)))
+        found = _beyond(self._widest, self._deepest).findall(buffer, 0, cut)
+        if found:  # each cell beyond in either direction, with its column and row
+            letters = {w.decode().upper() for w, _ in found}
+            self._widest = max([self._widest, *letters], key=lambda c: (len(c), c))
+            self._deepest = max([self._deepest, *(int(d) for _, d in found)])
+        if self._deepest * column_number(self._widest) > self._limit:
+            self.stopped = True  # refused anyway
+
+    def extent(self) -> tuple[int, int] | None:
+        """Rows and columns, or None for a sheet to be walked."""
+        if self.irregular:
+            return None
+        return self._deepest, column_number(self._widest) if self._deepest else 0
+
+
 def sheet_extent(
     archive: zipfile.ZipFile, part: str, limit: int = MAX_SHEET_CELLS
 ) -> tuple[int, int]:
@@ -243,21 +319,13 @@ def sheet_extent(
     rows or cells with no reference, which calamine places after the one before) is walked
     element by element. Stops early once the block passes ``limit`` cells (it is refused
     anyway)."""
-    widest, deepest = "A", 0
-    for buffer, cut in _chunks(archive, part):
-        if not _canonical(buffer, cut):
-            return _walked_extent(archive, part, limit)
-        rows = _ROW_NUMBER.findall(buffer, 0, cut)
-        if rows:
-            deepest = max(deepest, max(map(int, rows)))
-        found = _beyond(widest, deepest).findall(buffer, 0, cut)
-        if found:  # each cell beyond in either direction, with its column and row
-            letters = {w.decode().upper() for w, _ in found}
-            widest = max([widest, *letters], key=lambda c: (len(c), c))
-            deepest = max([deepest, *(int(d) for _, d in found)])
-        if deepest * column_number(widest) > limit:
-            break
-    return deepest, column_number(widest) if deepest else 0
+    meter = _ExtentMeter(limit)
+    with archive.open(part) as stream:
+        while not meter.stopped and (chunk := stream.read(_CHUNK)):
+            meter.feed(chunk)
+        meter.feed(b"")
+    found = meter.extent()
+    return found if found is not None else _walked_extent(archive, part, limit)
 
 
 def _walked_extent(archive: zipfile.ZipFile, part: str, limit: int) -> tuple[int, int]:
@@ -323,19 +391,29 @@ def sheet_parts(path: Path) -> dict[str, str]:
     return parts
 
 
-def check_sheet_extents(path: Path, names: list[str], max_rows: int | None = None) -> None:
-    """Every named sheet of an .xlsx/.xlsm measured from its XML before calamine loads it."""
-    parts = sheet_parts(path)
+def check_sheet_extents(
+    path: Path,
+    names: list[str],
+    max_rows: int | None = None,
+    known: Extents | None = None,
+    parts: dict[str, str] | None = None,
+) -> None:
+    """Every named sheet of an .xlsx/.xlsm measured from its XML before calamine loads it
+    (``known``: parts measured already, by ``check_archive``)."""
+    parts = sheet_parts(path) if parts is None else parts
     try:
         with zipfile.ZipFile(path) as archive:
             for name in names:
                 part = parts.get(name)
                 if part is None:
                     continue
-                try:
-                    rows, columns = sheet_extent(archive, part)
-                except KeyError:
-                    continue  # no such part: calamine reports the sheet as it finds it
+                if known and part in known:
+                    rows, columns = known[part]
+                else:
+                    try:
+                        rows, columns = sheet_extent(archive, part)
+                    except KeyError:
+                        continue  # no such part: calamine reports the sheet as it finds it
                 check_extent(path.name, name, rows, columns, max_rows)
     except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
         raise WorkbookRefused(f"{path.name} is damaged: {exc}") from exc
@@ -345,13 +423,18 @@ class Workbook:
     """An opened, checked workbook: its sheets by name, read on demand.
 
     ``checked``: the caller has measured the file already (``sheets._check_file``, which
-    knows .ods too); otherwise it must be an .xlsx/.xlsm and is measured here."""
+    knows .ods too, and gives the ``extents`` it measured); otherwise it must be an
+    .xlsx/.xlsm and is measured here."""
 
-    def __init__(self, path: Path, *, checked: bool = False) -> None:
+    def __init__(
+        self, path: Path, *, checked: bool = False, extents: Extents | None = None
+    ) -> None:
         from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
         if not checked:
-            check_archive(path)
+            extents = check_archive(path)
+        self._extents = extents or {}
+        self._parts: dict[str, str] | None = None
         self.path = path
         self.ods = path.suffix.lower() == ".ods"
         try:
@@ -370,7 +453,7 @@ class Workbook:
         if name not in self.visible:
             return None
         if not self.ods:
-            check_sheet_extents(self.path, [name])
+            check_sheet_extents(self.path, [name], known=self._extents, parts=self._sheet_parts())
         try:
             data = self._book.get_sheet_by_name(name)
             if self.ods and data.end is not None:  # measured once loaded, as sheets.py does
@@ -427,4 +510,10 @@ class Workbook:
         return found
 
     def _sheet_part(self, sheet_name: str) -> str | None:
-        return sheet_parts(self.path).get(sheet_name)
+        return self._sheet_parts().get(sheet_name)
+
+    def _sheet_parts(self) -> dict[str, str]:
+        """Read once: the workbook's list of sheets does not change while it is read."""
+        if self._parts is None:
+            self._parts = sheet_parts(self.path)
+        return self._parts

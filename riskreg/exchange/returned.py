@@ -83,8 +83,8 @@ def open_returned(path: Path) -> Workbook:
     from riskreg.exchange.sheets import _check_file  # the size guards of every format
 
     try:
-        _check_file(path)
-        return Workbook(path, checked=True)
+        extents = _check_file(path)
+        return Workbook(path, checked=True, extents=extents)
     except WorkbookRefused as exc:
         raise ImportRefused(str(exc)) from exc
 

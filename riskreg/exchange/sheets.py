@@ -15,6 +15,7 @@ from typing import Any
 
 from riskreg.exchange.ods_extent import check_ods
 from riskreg.exchange.reader import (
+    Extents,
     WorkbookRefused,
     check_archive,
     check_expansion,
@@ -51,7 +52,7 @@ def read_tables(path: Path) -> list[Table]:
     """Every sheet of the file, or ``WorkbookRefused`` saying plainly why not."""
     from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
-    _check_file(path)
+    extents = _check_file(path)
     try:
         book = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine's own errors: damaged, encrypted, not a workbook
@@ -64,7 +65,7 @@ def read_tables(path: Path) -> list[Table]:
     tables = []
     try:
         if path.suffix.lower() in (".xlsx", ".xlsm"):  # measured before calamine loads them
-            check_sheet_extents(path, [m.name for m in book.sheets_metadata], MAX_ROWS)
+            check_sheet_extents(path, [m.name for m in book.sheets_metadata], MAX_ROWS, extents)
         for meta in book.sheets_metadata:
             try:
                 sheet = book.get_sheet_by_name(meta.name)
@@ -95,7 +96,9 @@ def read_tables(path: Path) -> list[Table]:
     return tables
 
 
-def _check_file(path: Path) -> None:
+def _check_file(path: Path) -> Extents:
+    """The size guards of every format; the extents of an .xlsx's worksheets, measured
+    while its parts were inflated (none for .xls and .ods)."""
     if path.suffix.lower() not in SUFFIXES:
         raise WorkbookRefused(f"{path.name}: import reads .xlsx, .xlsm, .xls and .ods spreadsheets")
     try:
@@ -117,12 +120,12 @@ def _check_file(path: Path) -> None:
                 f"{path.name} is password-protected (encrypted); save an unprotected copy "
                 "and import that"
             )
-        return
+        return {}
     if path.suffix.lower() == ".ods":
         _check_zip(path, "content.xml")
         check_ods(path, MAX_ROWS)  # repeated rows and cells counted before calamine loads them
-    else:
-        check_archive(path)
+        return {}
+    return check_archive(path)
 
 
 def _check_zip(path: Path, required: str) -> None:
