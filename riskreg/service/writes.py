@@ -55,6 +55,8 @@ from riskreg.validation import (
     normalise_shares,
     plainly_valid,
     rating_problems,
+    response_problem,
+    response_problems,
     text_problem,
 )
 
@@ -152,6 +154,7 @@ def _draft_problems(
 ) -> list[Problem]:
     """Every problem of every draft, named ``risk N: field`` when there are several."""
     found = check_columns(columns, RISK_FIELDS, ctx) + rating_problems(columns)
+    found += response_problems(columns["kind"], columns["response"])
     for index, draft in enumerate(drafts):
         if any(getattr(draft, name) is not None for name in _CONSISTENCY_FIELDS):
             found += [(index, p) for p in check_risk_consistency(
@@ -296,6 +299,10 @@ def apply_risk_changes(
             new_shares = None
     after = {**current, **field_changes}
     problems += check_risk_consistency(after)
+    if {"kind", "response"} & field_changes.keys():  # a pairing kept from before is not re-judged
+        mismatch = response_problem(after["kind"], after["response"])
+        if mismatch is not None:
+            problems.append(mismatch)
     problems += review_dates_problems(field_changes, today)
     if not problems and "next_review" in field_changes:
         problems += cadence_problems(w.scheme, after, today)
