@@ -15,7 +15,7 @@ from datetime import date, datetime
 from typing import Any
 
 from riskreg.belonging import holders_of
-from riskreg.choices import RiskStatus, Visibility
+from riskreg.choices import RiskKind, RiskStatus, Visibility
 from riskreg.records import (
     ActionRecord,
     Attendee,
@@ -56,7 +56,10 @@ def appetite_reasons(
     partnership: Mapping[str, str | None],
     partners: Mapping[tuple[str, str], str],
 ) -> tuple[str, ...]:
-    """Why one risk is outside appetite (empty when it is not, or is closed)."""
+    """Why one risk is outside appetite (empty when it is not, or is closed). Appetite is
+    for threats: an opportunity is never outside it."""
+    if risk.kind is RiskKind.OPPORTUNITY:
+        return ()
     if risk.status is RiskStatus.CLOSED or risk.category is None or risk.unrated:
         return ()
     rank = {band.name: index for index, band in enumerate(scheme.bands)}

@@ -427,9 +427,7 @@ def response_problem(kind: Any, response: Any) -> Problem | None:
 _ALLOWED_PAIRS = frozenset((k, r) for k in RiskKind for r in responses_for(k))
 
 
-def response_problems(
-    kinds: Sequence[Any], responses: Sequence[Any]
-) -> list[tuple[int, Problem]]:
+def response_problems(kinds: Sequence[Any], responses: Sequence[Any]) -> list[tuple[int, Problem]]:
     """``response_problem`` over many rows: one comprehension finds the mismatched pairs."""
     pairs = _ALLOWED_PAIRS
     found = []

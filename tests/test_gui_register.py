@@ -314,7 +314,7 @@ def test_the_heat_map_prints_and_exports_what_the_screen_shows(
     written = window.heat_map.export_map(tmp_path / "ardn")
     assert written.suffix == ".pdf"
     text = " ".join(PdfReader(written).pages[0].extract_text().split())
-    assert "Current risk — joint risks — partner ARDN — open risks" in text
+    assert "Current risk — joint risks — partner ARDN — open threats" in text
     for placed in window.heat_map.canvas.placed:
         assert placed.ref in text
     window.heat_map.print_map()

@@ -76,7 +76,7 @@ def test_demo_cell_counts_equal_a_plain_count(
 def test_caption_says_what_is_shown(demo: RegisterService) -> None:
     heat = demo.heat_map(Basis.CURRENT, HeatFilter(partner="APEX"))
     assert heat.caption() == (
-        f"Current risk — joint risks — partner APEX — open risks — {date.today():%d %b %Y}"
+        f"Current risk — joint risks — partner APEX — open threats — {date.today():%d %b %Y}"
     )
     for_aqua = demo.heat_map(Basis.CURRENT, HeatFilter(audience=Audience.for_partner("AQUA")))
     assert "joint risks and AQUA's internal risks" in for_aqua.caption()

@@ -60,8 +60,11 @@ def test_an_older_registers_exploit_risks_become_opportunities_with_the_move_log
             risk = by_ref[ref]
             assert (risk.kind, risk.response) == (RiskKind.OPPORTUNITY, Response.EXPLOIT)
             assert risk.version == versions[ref] + 1
-            logged = [(c.field, c.old, c.new, c.summary, c.source)
-                      for c in service.history(risk.uuid) if c.revision == info.revision]  # fmt: skip
+            logged = [
+                (c.field, c.old, c.new, c.summary, c.source)
+                for c in service.history(risk.uuid)
+                if c.revision == info.revision
+            ]
             assert logged == [("kind", "Threat", "Opportunity",
                                'Risks with the response "Exploit" recorded as opportunities '
                                "(2 risks)", "upgrade to schema 0009")]  # fmt: skip
@@ -121,7 +124,8 @@ def test_on_a_set_up_server_the_upgrade_is_logged_once_by_the_server() -> None:
 
 def draft(kind: RiskKind, response: Response) -> RiskDraft:
     return RiskDraft(title="Shared depot with the water company", lead_partner="CNCL",
-                     inherent_likelihood=3, inherent_impact=4, kind=kind, response=response)  # fmt: skip
+                     inherent_likelihood=3, inherent_impact=4, kind=kind,
+                     response=response)  # fmt: skip
 
 
 def test_an_opportunity_takes_prince2s_responses_and_is_logged_with_its_type(

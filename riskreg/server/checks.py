@@ -89,8 +89,9 @@ def _risk_rules(row: str) -> str:
     return f"""
         IF ({row}.kind = 'Threat' AND {row}.response NOT IN ({threat}))
            OR ({row}.kind = 'Opportunity' AND {row}.response NOT IN ({opportunity})) THEN
-            {_raise(ref, "Response % is not one for a risk of type %", f"{row}.response",
-                    f"{row}.kind")}
+            {
+        _raise(ref, "Response % is not one for a risk of type %", f"{row}.response", f"{row}.kind")
+    }
         END IF;
         IF ({row}.target_likelihood IS NULL) <> ({row}.target_impact IS NULL) THEN
             {_raise(ref, "give both target likelihood and impact, or neither")}

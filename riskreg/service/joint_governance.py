@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from riskreg.choices import (
     EscalationLevel,
+    RiskKind,
     RiskStatus,
 )
 from riskreg.errors import (
@@ -130,6 +131,7 @@ class GovernanceUseCases(ServiceBase):
         for risk in risks:
             if (
                 risk.status is RiskStatus.CLOSED
+                or risk.kind is RiskKind.OPPORTUNITY  # appetite and the top band are threats'
                 or risk.escalation is EscalationLevel.SENIOR_EXECUTIVE
             ):
                 continue

@@ -47,9 +47,7 @@ def _server_keeps_log(bind: sa.Connection) -> bool:
 
 def upgrade() -> None:
     with op.batch_alter_table("risk", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("kind", sa.String(12), nullable=False, server_default=THREAT)
-        )
+        batch_op.add_column(sa.Column("kind", sa.String(12), nullable=False, server_default=THREAT))
     bind = op.get_bind()
     rows = bind.execute(
         sa.text("SELECT uuid, ref FROM risk WHERE response = :exploit ORDER BY id"),
@@ -93,8 +91,7 @@ def upgrade() -> None:
 def _move(bind: sa.Connection) -> None:
     bind.execute(
         sa.text(
-            "UPDATE risk SET kind = :opportunity, version = version + 1 "
-            "WHERE response = :exploit"
+            "UPDATE risk SET kind = :opportunity, version = version + 1 WHERE response = :exploit"
         ),
         {"opportunity": OPPORTUNITY, "exploit": EXPLOIT},
     )
@@ -107,9 +104,7 @@ def _upgrade_on_set_up_server(bind: sa.Connection, rows: Sequence[Any]) -> None:
     _move(bind)
     for uuid, ref in rows:
         bind.execute(
-            sa.text(
-                "SELECT riskreg_internal.log('risk', :uuid, :ref, 'kind', :old, :new)"
-            ),
+            sa.text("SELECT riskreg_internal.log('risk', :uuid, :ref, 'kind', :old, :new)"),
             {"uuid": uuid, "ref": ref, "old": THREAT, "new": OPPORTUNITY},
         )
     bind.execute(
