@@ -378,7 +378,7 @@ def test_a_copy_pasted_into_a_fresh_workbook_is_read_by_ref_never_as_new_risks(
     after = open_service(demo_path, ALICE)
     try:
         assert after.get_risk(risk.uuid).owner == "Typed in the copy"
-        assert len(after.list_risks()) == 41  # no duplicate
+        assert len(after.list_risks()) == 44  # no duplicate
     finally:
         after.close()
 

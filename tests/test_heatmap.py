@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from riskreg.audience import Audience
+from riskreg.choices import RiskKind
 from riskreg.heatmap import OPEN_STATUSES, Basis, HeatFilter
 from riskreg.records import Actor, PartnerRecord, RiskDraft, RiskRecord, RiskStatus, Visibility
 from riskreg.service import RegisterService, create_register
@@ -22,7 +23,7 @@ def plain_count(
 ) -> Counter[tuple[int, int]]:
     counts: Counter[tuple[int, int]] = Counter()
     for r in risks:
-        if r.status not in wanted.statuses:
+        if r.status not in wanted.statuses or r.kind is not wanted.kind:
             continue
         if (
             wanted.partner
@@ -55,6 +56,8 @@ FILTERS = [
     HeatFilter(partner="AQUA", audience=Audience.internal()),
     HeatFilter(audience=Audience.for_partner("CNCL")),
     HeatFilter(partner="APEX", audience=Audience.for_partner("AQUA")),
+    HeatFilter(kind=RiskKind.OPPORTUNITY),
+    HeatFilter(partner="AQUA", kind=RiskKind.OPPORTUNITY, statuses=frozenset(RiskStatus)),
 ]
 
 

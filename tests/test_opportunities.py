@@ -35,7 +35,10 @@ def register_at_0008_with_exploit(demo_path: Path, tmp_path: Path, refs: tuple[s
             rows = source.execute(f"SELECT {names} FROM {table}").fetchall()
             marks = ", ".join("?" * len(columns))
             target.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
-        target.execute("UPDATE risk SET response = 'Treat' WHERE response = 'Exploit'")
+        target.execute(
+            "UPDATE risk SET response = 'Treat' WHERE response IN "
+            "('Exploit', 'Enhance', 'Share', 'Reject')"
+        )  # none before 0009
         for ref in refs:
             target.execute("UPDATE risk SET response = 'Exploit' WHERE ref = ?", (ref,))
     source.close()

@@ -23,7 +23,10 @@ down_revision: str | None = "0008_one_escalation"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-THREAT, OPPORTUNITY, EXPLOIT = "Threat", "Opportunity", "Exploit"
+THREAT, OPPORTUNITY = "Threat", "Opportunity"
+WHERE_OPPORTUNITY = "response IN ('Exploit', 'Enhance', 'Share', 'Reject')"
+"""Before this schema only Exploit could be stored; the others are PRINCE2's opportunity
+responses too, so a file that holds one (made elsewhere) keeps its meaning as well."""
 SOURCE = "upgrade to schema 0009"
 
 
@@ -50,8 +53,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("kind", sa.String(12), nullable=False, server_default=THREAT))
     bind = op.get_bind()
     rows = bind.execute(
-        sa.text("SELECT uuid, ref FROM risk WHERE response = :exploit ORDER BY id"),
-        {"exploit": EXPLOIT},
+        sa.text(f"SELECT uuid, ref FROM risk WHERE {WHERE_OPPORTUNITY} ORDER BY id"),
     ).all()
     if not rows:
         return
@@ -91,9 +93,9 @@ def upgrade() -> None:
 def _move(bind: sa.Connection) -> None:
     bind.execute(
         sa.text(
-            "UPDATE risk SET kind = :opportunity, version = version + 1 WHERE response = :exploit"
+            f"UPDATE risk SET kind = :opportunity, version = version + 1 WHERE {WHERE_OPPORTUNITY}"
         ),
-        {"opportunity": OPPORTUNITY, "exploit": EXPLOIT},
+        {"opportunity": OPPORTUNITY},
     )
 
 
