@@ -48,7 +48,10 @@ def add_commands(commands: Any) -> None:
     heatmap.add_argument("--partner", help="a partner's risks (as lead or share-holder)")
     heatmap.add_argument("--category", help="one category")
     heatmap.add_argument(
-        "--type", choices=["threats", "opportunities"], default="threats", dest="kind",
+        "--type",
+        choices=["threats", "opportunities"],
+        default="threats",
+        dest="kind",
         help="the threats' map (default) or the opportunities' own, in its blue palette",
     )
     heatmap.add_argument(

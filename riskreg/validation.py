@@ -405,7 +405,21 @@ def check_risk_consistency(values: Mapping[str, Any]) -> list[Problem]:
         )
     if (low is not None or high is not None) and likely is None:
         problems.append(Problem("cost_likely", "give a most likely cost with the range"))
+    mismatch = response_problem(values.get("kind"), values.get("response"))
+    if mismatch is not None:
+        problems.append(mismatch)
     return problems
+
+
+def settle_kind(values: dict[str, Any]) -> None:
+    """A row from elsewhere that gives only one of type and response: the other follows
+    (an opportunity's response makes an opportunity; an opportunity with no response is to
+    be exploited; a threat with none, treated), so neither default contradicts it."""
+    kind, response = values.get("kind"), values.get("response")
+    if kind is None and isinstance(response, Response):
+        values["kind"] = next(k for k in RiskKind if response in responses_for(k))
+    elif isinstance(kind, RiskKind) and response is None:
+        values["response"] = responses_for(kind)[0]
 
 
 def response_problem(kind: Any, response: Any) -> Problem | None:

@@ -55,7 +55,6 @@ from riskreg.validation import (
     normalise_shares,
     plainly_valid,
     rating_problems,
-    response_problem,
     response_problems,
     text_problem,
 )
@@ -299,10 +298,6 @@ def apply_risk_changes(
             new_shares = None
     after = {**current, **field_changes}
     problems += check_risk_consistency(after)
-    if {"kind", "response"} & field_changes.keys():  # a pairing kept from before is not re-judged
-        mismatch = response_problem(after["kind"], after["response"])
-        if mismatch is not None:
-            problems.append(mismatch)
     problems += review_dates_problems(field_changes, today)
     if not problems and "next_review" in field_changes:
         problems += cadence_problems(w.scheme, after, today)
