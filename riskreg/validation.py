@@ -431,10 +431,9 @@ def response_problem(kind: Any, response: Any) -> Problem | None:
     if response in allowed:
         return None
     names = ", ".join(r.value for r in allowed)
+    a_kind = "an opportunity" if kind is RiskKind.OPPORTUNITY else "a threat"
     return Problem(
-        "response",
-        f"Response {response.value!r} is not one for {kind.value.lower()}s: "
-        f"a{'n' if kind is RiskKind.OPPORTUNITY else ''} {kind.value.lower()} takes {names}",
+        "response", f"Response {response.value!r} does not fit {a_kind}: {a_kind} takes {names}"
     )
 
 

@@ -128,16 +128,21 @@ def test_sorting_by_current_score_sorts_numbers_not_text(window: MainWindow) -> 
 
 
 def test_score_cells_are_painted_in_their_band_colour(window: MainWindow) -> None:
+    """A threat's in the scheme's colour, an opportunity's in the opportunity palette (as
+    on their maps)."""
+    from riskreg.heatmap import band_colours
+
     model = window.register_view.model
     scheme = window.document.service.scheme()
     current = model.column_keys().index("current")
+    kinds = set()
     for row in range(model.rowCount()):
         record = model.row(row)
         brush = model.index(row, current).data(Qt.ItemDataRole.BackgroundRole)
-        assert (
-            brush.color().name()
-            == scheme.band(record.current_likelihood, record.current_impact).colour
-        )
+        index = scheme.band_index(record.current_likelihood, record.current_impact)
+        assert brush.color().name() == band_colours(scheme, record.kind)[index]
+        kinds.add(record.kind)
+    assert len(kinds) == 2
 
 
 def test_hidden_and_moved_columns_are_remembered(

@@ -25,7 +25,7 @@ def window(qtbot: QtBot, demo_path: Path, demo: RegisterService) -> MainWindow:
     win = MainWindow(open_service(demo_path, ALICE))
     qtbot.addWidget(win)
     win.show()
-    qtbot.waitUntil(lambda: win.register_view.model.rowCount() == 43)
+    qtbot.waitUntil(lambda: win.register_view.model.rowCount() == 46)
     return win
 
 
@@ -57,7 +57,7 @@ def test_the_band_filter_finds_the_unrated_drafts(window: MainWindow) -> None:
     view = window.register_view
     choose(view.band_filter, "Unrated")
     assert shown_refs(view.model) == ["R-045", "R-046"]
-    assert view.count_label.text() == "2 of 43 risks"
+    assert view.count_label.text() == "2 of 46 risks"
 
 
 def test_the_heat_map_tab_counts_unrated_drafts_in_its_caption(window: MainWindow) -> None:
