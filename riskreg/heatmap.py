@@ -40,11 +40,13 @@ never read as the threat map's traffic lights."""
 
 def opportunity_colours(bands: int) -> tuple[str, ...]:
     """The opportunity map's colour of each band, lowest first: evenly spaced along the
-    Blues from the second-palest (the palest is too close to paper) to the second-darkest."""
+    Blues, from the second-palest to the second-darkest (the palest is close to paper, the
+    darkest to ink) while seven steps suffice, the whole palette for eight or nine."""
     if bands <= 1:
         return (OPPORTUNITY_BLUES[5],)
-    last = len(OPPORTUNITY_BLUES) - 2
-    return tuple(OPPORTUNITY_BLUES[round(1 + i * (last - 1) / (bands - 1))] for i in range(bands))
+    first, last = (1, len(OPPORTUNITY_BLUES) - 2) if bands <= 7 else (0, len(OPPORTUNITY_BLUES) - 1)
+    span = last - first
+    return tuple(OPPORTUNITY_BLUES[first + round(i * span / (bands - 1))] for i in range(bands))
 
 
 def band_colours(scheme: ScoringScheme, kind: RiskKind) -> tuple[str, ...]:

@@ -238,5 +238,7 @@ class GovernanceUseCases(ServiceBase):
     def exposure_by_partner(self) -> list[Any]:
         from riskreg.governance import exposure_by_partner
 
-        with self._read() as s:
-            return exposure_by_partner(select_risks(s, None))
+        with self._read() as s:  # an opportunity's cost is a gain, not an exposure
+            return exposure_by_partner(
+                [r for r in select_risks(s, None) if r.kind is RiskKind.THREAT]
+            )
