@@ -48,6 +48,13 @@ def add_commands(commands: Any) -> None:
     heatmap.add_argument("--partner", help="a partner's risks (as lead or share-holder)")
     heatmap.add_argument("--category", help="one category")
     heatmap.add_argument(
+        "--type",
+        choices=["threats", "opportunities"],
+        default="threats",
+        dest="kind",
+        help="the threats' map (default) or the opportunities' own, in its blue palette",
+    )
+    heatmap.add_argument(
         "--status",
         choices=["open", "all", "Draft", "Open", "Closed"],
         default="open",
@@ -131,6 +138,7 @@ def _arrows(
 
 
 def heatmap(args: argparse.Namespace) -> int:
+    from riskreg.choices import RiskKind
     from riskreg.command_guard import open_checked
     from riskreg.heatmap import OPEN_STATUSES, Basis, HeatFilter
     from riskreg.records import RiskStatus
@@ -158,7 +166,9 @@ def heatmap(args: argparse.Namespace) -> int:
         audience = _audience(service, args.audience, "heatmap")
         if audience is None:
             return EXIT_REFUSED
-        heat_filter = HeatFilter(args.partner, args.category, statuses, audience=audience)
+        kind = RiskKind.OPPORTUNITY if args.kind == "opportunities" else RiskKind.THREAT
+        heat_filter = HeatFilter(args.partner, args.category, statuses, audience=audience,
+                                 kind=kind)  # fmt: skip
         basis = Basis(args.basis)
         arrows, label = _arrows(service, args, heat_filter)
         request = HeatMapRequest(
@@ -176,5 +186,6 @@ def heatmap(args: argparse.Namespace) -> int:
     pages = write_heat_map(request, args.out, width=args.width, dpi=args.dpi, paper=args.paper,
                            orientation=args.orientation, author=author)  # fmt: skip
     what = f"{pages} page{'s' * (pages != 1)}" if args.out.suffix.lower() == ".pdf" else "PNG"
-    print(f"wrote {args.out} ({what}): {request.heat.caption()}, {request.heat.total} risks")
+    print(f"wrote {args.out} ({what}): {request.heat.caption()}, {request.heat.total} "
+          f"{request.heat.filter.noun}")  # fmt: skip
     return EXIT_OK

@@ -19,6 +19,7 @@ from riskreg.choices import (
     EscalationLevel,
     Proximity,
     Response,
+    RiskKind,
     RiskStatus,
     Visibility,
 )
@@ -89,6 +90,7 @@ def build_demo(location: str | Path, actor: Actor, *, today: date | None = None)
             controls=risk["controls"],
             status=RiskStatus.DRAFT if risk.get("status") == "Draft" else RiskStatus.OPEN,
             visibility=Visibility(risk.get("vis", "Joint")),
+            kind=RiskKind(risk.get("kind", "Threat")),
             response=Response(risk.get("resp", "Treat")),
             inherent_likelihood=risk["inh"][0],
             inherent_impact=risk["inh"][1],

@@ -16,7 +16,7 @@ from datetime import date, datetime
 from typing import Any
 
 from riskreg.belonging import holders_of
-from riskreg.choices import AppetiteLevel, RiskStatus, Visibility
+from riskreg.choices import AppetiteLevel, RiskKind, RiskStatus, Visibility
 from riskreg.records import (
     ActionRecord,
     Attendee,
@@ -109,7 +109,10 @@ def appetite_reasons(
     ``partnership`` maps category → the partnership's appetite level; ``partners`` maps
     (partner code, category) → the level that partner holds. A band above a level's
     appetite band but within its tolerance band is a warning; above the tolerance, a breach.
+    Appetite is for threats: an opportunity is never above it.
     """
+    if risk.kind is RiskKind.OPPORTUNITY:
+        return ()
     if risk.status is RiskStatus.CLOSED or risk.category is None or risk.unrated:
         return ()
     try:

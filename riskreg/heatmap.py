@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from riskreg.audience import Audience
-from riskreg.choices import RiskStatus, Visibility
+from riskreg.choices import RiskKind, RiskStatus, Visibility
 from riskreg.scoring import ScoringScheme
 
 
@@ -31,6 +31,30 @@ class Basis(enum.StrEnum):
 
 OPEN_STATUSES = frozenset({RiskStatus.DRAFT, RiskStatus.OPEN})
 
+OPPORTUNITY_BLUES = ("#f7fbff", "#deebf7", "#c6dbef", "#9ecae1", "#6baed6", "#4292c6",
+                     "#2171b5", "#08519c", "#08306b")  # fmt: skip
+"""ColorBrewer's sequential Blues, pale to strong: one hue whose lightness falls steadily,
+so the bands stay in order in greyscale print and for every kind of colour blindness, and
+never read as the threat map's traffic lights."""
+
+
+def opportunity_colours(bands: int) -> tuple[str, ...]:
+    """The opportunity map's colour of each band, lowest first: evenly spaced along the
+    Blues, from the second-palest to the second-darkest (the palest is close to paper, the
+    darkest to ink) while seven steps suffice, the whole palette for eight or nine."""
+    if bands <= 1:
+        return (OPPORTUNITY_BLUES[5],)
+    first, last = (1, len(OPPORTUNITY_BLUES) - 2) if bands <= 7 else (0, len(OPPORTUNITY_BLUES) - 1)
+    span = last - first
+    return tuple(OPPORTUNITY_BLUES[first + round(i * span / (bands - 1))] for i in range(bands))
+
+
+def band_colours(scheme: ScoringScheme, kind: RiskKind) -> tuple[str, ...]:
+    """Each band's colour on a map of threats (the scheme's own) or of opportunities."""
+    if kind is RiskKind.OPPORTUNITY:
+        return opportunity_colours(len(scheme.bands))
+    return tuple(band.colour for band in scheme.bands)
+
 
 @dataclass(frozen=True)
 class HeatFilter:
@@ -45,6 +69,13 @@ class HeatFilter:
     statuses: frozenset[RiskStatus] = OPEN_STATUSES
     visibility: Visibility | None = None
     audience: Audience = field(default_factory=Audience)
+    kind: RiskKind = RiskKind.THREAT
+    """Threats and opportunities are never on one map: the one's high band is bad news,
+    the other's good."""
+
+    @property
+    def noun(self) -> str:
+        return "opportunities" if self.kind is RiskKind.OPPORTUNITY else "threats"
 
     def caption(self) -> str:
         parts = [self.audience.caption]
@@ -53,12 +84,12 @@ class HeatFilter:
         if self.category:
             parts.append(self.category)
         if self.statuses == OPEN_STATUSES:
-            parts.append("open risks")
+            parts.append(f"open {self.noun}")
         elif len(self.statuses) == len(RiskStatus):
-            parts.append("all risks")
+            parts.append(f"all {self.noun}")
         else:
             names = ", ".join(s.value.lower() for s in RiskStatus if s in self.statuses)
-            parts.append(f"{names} risks")
+            parts.append(f"{names} {self.noun}")
         if self.visibility is not None:
             parts.append(f"{self.visibility.value.lower()} only")
         return " — ".join(parts)
@@ -99,6 +130,14 @@ class HeatMap:
     """Refs per (likelihood, impact), in ref order; empty cells are absent."""
     unrated: tuple[str, ...] = ()
     """Refs of the unrated drafts the filter holds: counted apart, in no cell."""
+
+    def colour(self, likelihood: int, impact: int) -> str:
+        """The cell's colour: its band's, in the threat or the opportunity palette."""
+        return self.colours[self.scheme.band_index(likelihood, impact)]
+
+    @property
+    def colours(self) -> tuple[str, ...]:
+        return band_colours(self.scheme, self.filter.kind)
 
     def count(self, likelihood: int, impact: int) -> int:
         return len(self.cells.get((likelihood, impact), ()))

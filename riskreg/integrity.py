@@ -108,6 +108,7 @@ def _check(store: RegisterStore, quick: bool) -> CheckReport:
         problems += _refs(conn, "action", "A", "next_action_number")
         problems += _shares(conn)
         warnings = _scheme_warnings(conn) + _cadence_warnings(conn) + belonging_warnings(conn)
+        warnings += _response_warnings(conn)
     return CheckReport(store.display_name, schema, risks, actions, tuple(problems), store.notes,
                        warnings=warnings)  # fmt: skip
 
@@ -267,6 +268,24 @@ def _cadence_warnings(conn: Connection) -> tuple[str, ...]:
         return ()
     return (f"next review later than the band allows on {_few(late)}: Mark reviewed, or "
             "set an earlier date",)  # fmt: skip
+
+
+def _response_warnings(conn: Connection) -> tuple[str, ...]:
+    """Risks whose response is not one for their type (a file changed outside the
+    application): the editor says so beside Response, and saves nothing else until it fits."""
+    from riskreg.choices import OPPORTUNITY_RESPONSES, THREAT_RESPONSES
+
+    threat = ", ".join(f"'{r.value}'" for r in THREAT_RESPONSES)
+    opportunity = ", ".join(f"'{r.value}'" for r in OPPORTUNITY_RESPONSES)
+    refs = [row[0] for row in conn.execute(text(
+        f"SELECT ref FROM risk WHERE (kind = 'Threat' AND response NOT IN ({threat})) OR "
+        f"(kind = 'Opportunity' AND response NOT IN ({opportunity})) ORDER BY number"
+    ))]  # fmt: skip
+    if not refs:
+        return ()
+    return (f"a response that does not fit the risk's type on {_few(refs)}: a threat takes "
+            "Treat, Tolerate, Transfer or Terminate, an opportunity Exploit, Enhance, Share or "
+            "Reject",)  # fmt: skip
 
 
 def _refs(conn: Connection, table: str, prefix: str, counter: str) -> list[str]:

@@ -16,6 +16,7 @@ from riskreg.choices import (
     EscalationLevel,
     Proximity,
     Response,
+    RiskKind,
     RiskStatus,
     Visibility,
 )
@@ -115,6 +116,13 @@ class RiskRecord(NamedTuple):
     current_score: int | None
     target_score: int | None
     escalation: EscalationLevel = EscalationLevel.OPERATIONAL
+    kind: RiskKind = RiskKind.THREAT
+    """A threat or an opportunity: which responses it takes, which heat map it is on and
+    whether appetite applies (threats only)."""
+
+    @property
+    def is_opportunity(self) -> bool:
+        return self.kind is RiskKind.OPPORTUNITY
 
     @property
     def unrated(self) -> bool:
@@ -180,6 +188,8 @@ class RiskDraft:
     """A risk brought in already escalated (another register's "Escalated") starts up the
     ladder; like every escalation, only with a reason."""
     escalation_reason: str = ""
+    kind: RiskKind = RiskKind.THREAT
+    """An opportunity takes Exploit, Enhance, Share or Reject as its response."""
 
 
 class ActionRecord(NamedTuple):

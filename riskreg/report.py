@@ -10,6 +10,12 @@ can check directly. Two rules shape it:
   up / down" lists, the movement map and the summary's counts are all read from one
   ``Travel``, since the latest joint review (or a chosen date; before any review, since each
   risk's last score change), so they cannot disagree.
+
+Threats and opportunities are apart: the maps (register, movement, partners), the top
+risks, appetite, escalation proposals, band counts and exposure are about threats; the
+opportunities have a section of their own (their map, in the opportunity palette, and the
+top opportunities). Lists that are about every risk whatever its type (changes since the
+review, escalated risks, reviews overdue, unrated drafts) hold both, each marked by type.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from riskreg.audience import Audience
-from riskreg.choices import RiskStatus
+from riskreg.choices import RiskKind, RiskStatus
 from riskreg.governance import (
     AppetiteJudgement,
     AppetiteState,
@@ -59,7 +65,8 @@ class MapPage:
     key_notes: dict[str, str] = field(default_factory=dict)
     """Put before a risk's title in the key (a movement map: where it moved from)."""
     kind: str = "register"
-    """"register" (with its key), "movement" or "partner" (no key: two to a page)."""
+    """"register" (with its key), "movement", "partner" (no key: two to a page) or
+    "opportunity" (with its key)."""
     partner: str = ""
     """A partner's map: whose."""
     footnote: str = ""
@@ -121,6 +128,10 @@ class MeetingPack:
     """Partners that lead or share no open risk the audience sees (no map: one line)."""
     unrated: tuple[RiskRecord, ...] = ()
     """Drafts not scored yet: on no heat map and in no ranking, so listed apart."""
+    opportunity_map: MapPage | None = None
+    """The open opportunities' map (none when the audience sees no rated opportunity)."""
+    top_opportunities: tuple[tuple[RiskRecord, int], ...] = ()
+    """Opportunities by current score, highest first, with their direction of travel."""
 
     @property
     def basis(self) -> TravelBasis:
@@ -177,10 +188,16 @@ def gather_pack(
     by_uuid = {r.uuid: r for r in seen}
     travel = _restricted(service.direction_of_travel(basis), by_uuid)
     risks = [r for r in seen if r.status is not RiskStatus.CLOSED]
+    threats = [r for r in risks if r.kind is RiskKind.THREAT]
+    opportunities = [r for r in risks if r.kind is RiskKind.OPPORTUNITY]
 
-    maps = _maps(service, audience, partners, travel, risks)
-    rated = [r for r in risks if r.current_score is not None]
+    maps = _maps(service, audience, partners, travel, threats)
+    rated = [r for r in threats if r.current_score is not None]
     top = sorted(rated, key=lambda r: (-(r.current_score or 0), r.number))[:TOP_RISKS]
+    rated_opportunities = [r for r in opportunities if r.current_score is not None]
+    top_opportunities = sorted(
+        rated_opportunities, key=lambda r: (-(r.current_score or 0), r.number)
+    )[:TOP_RISKS]
     actions = [a for a in service.list_actions() if a.risk_uuid in by_uuid]
     breaches = service.appetite_breaches()
     outside = [(r, breaches[r.uuid]) for r in risks if r.uuid in breaches]
@@ -217,20 +234,33 @@ def gather_pack(
                 key=lambda r: (r.next_review or today, r.number),
             )
         ),
-        exposures=tuple(exposure_by_partner(risks)),
+        exposures=tuple(exposure_by_partner(threats)),
         last_review=last_review,
         since_review=since_review,
         audience=audience,
         travel=travel,
         scheme=scheme,
-        next_actions=_next_actions(actions, {r.uuid for r in top}),
-        band_counts=_band_counts(scheme, risks, seen, travel),
+        next_actions=_next_actions(actions, {r.uuid for r in (*top, *top_opportunities)}),
+        band_counts=_band_counts(
+            scheme, threats, [r for r in seen if r.kind is RiskKind.THREAT], travel
+        ),
         risks_by_uuid=by_uuid,
         author=service.actor.user,
         keeper=keeper,
         quiet_partners=tuple(p.code for p in partners if p.code not in {m.partner for m in maps}),
         unrated=tuple(r for r in risks if r.unrated),
+        opportunity_map=_opportunity_map(service, audience) if rated_opportunities else None,
+        top_opportunities=tuple((r, travel.directions.get(r.uuid, 0)) for r in top_opportunities),
     )
+
+
+def _opportunity_map(service: RegisterService, audience: Audience) -> MapPage:
+    wanted = HeatFilter(audience=audience, kind=RiskKind.OPPORTUNITY)
+    return MapPage(service.heat_map(Basis.CURRENT, wanted),
+                   tuple(service.placed_risks(Basis.CURRENT, wanted)),
+                   heading="Opportunities", kind="opportunity",
+                   footnote="Opportunities are coloured pale to strong blue by band: the "
+                            "higher, the more the partnership stands to gain.")  # fmt: skip
 
 
 def _restricted(travel: Travel, seen: dict[str, RiskRecord]) -> Travel:

@@ -10,7 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from riskreg.choices import EscalationLevel, Proximity, Response, RiskStatus, Visibility
+from riskreg.choices import (
+    EscalationLevel,
+    Proximity,
+    Response,
+    RiskKind,
+    RiskStatus,
+    Visibility,
+)
 from riskreg.records import RiskRecord, Shares
 
 COLUMNS = (
@@ -19,12 +26,12 @@ COLUMNS = (
     "inherent_likelihood", "inherent_impact", "current_likelihood", "current_impact",
     "target_likelihood", "target_impact", "target_date", "proximity",
     "cost_min", "cost_likely", "cost_max", "raised_on", "last_reviewed", "next_review",
-    "closed_on", "version", "escalation",
+    "closed_on", "version", "escalation", "kind",
 )  # fmt: skip
 """The risk table's columns in the order the builder reads them: RiskRecord's field order,
 with the row id first and ids where the record holds a partner code or category name."""
 
-ENUM_COLUMNS = frozenset({"status", "visibility", "response", "proximity", "escalation"})
+ENUM_COLUMNS = frozenset({"status", "visibility", "response", "proximity", "escalation", "kind"})
 """Read as their stored text and mapped by dict: 3× faster than per-value type processing."""
 
 DATE_COLUMNS = frozenset({"target_date", "raised_on", "last_reviewed", "next_review", "closed_on"})
@@ -35,6 +42,7 @@ _RESPONSE = {m.value: m for m in Response}
 _PROXIMITY: dict[str | None, Proximity | None] = {m.value: m for m in Proximity}
 _PROXIMITY[None] = None
 _ESCALATION = {m.value: m for m in EscalationLevel}
+_KIND = {m.value: m for m in RiskKind}
 
 
 def parse_split(text: str) -> Shares:
@@ -66,7 +74,7 @@ def build_records(
     register of 100,000 risks is read without a Python call per field."""
     no_shares: Shares = ()
     status, visibility, response = _STATUS, _VISIBILITY, _RESPONSE
-    proximity, escalation = _PROXIMITY, _ESCALATION
+    proximity, escalation, kind = _PROXIMITY, _ESCALATION, _KIND
     return [
         RiskRecord(
             r[1], r[2], r[3], r[4], r[5], r[6], r[7], categories[r[8]], status[r[9]],
@@ -79,6 +87,7 @@ def build_records(
             r[17] * r[18] if r[17] is not None and r[18] is not None else None,
             r[19] * r[20] if r[19] is not None and r[20] is not None else None,
             escalation[r[31]],
+            kind[r[32]],
         )
         for r in rows
     ]  # fmt: skip

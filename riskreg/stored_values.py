@@ -22,6 +22,7 @@ from riskreg.choices import (
     EscalationLevel,
     Proximity,
     Response,
+    RiskKind,
     RiskStatus,
     Visibility,
 )
@@ -64,6 +65,7 @@ COLUMNS: dict[str, tuple[str, tuple[tuple[str, Kind, bool], ...]]] = {
         ("raised_on", "date", False), ("last_reviewed", "date", True),
         ("next_review", "date", True), ("closed_on", "date", True),
         ("escalation", EscalationLevel, False), ("version", "int", False),
+        ("kind", RiskKind, False),
     )),
     "risk_share": ("'a share of risk id ' || quote(risk_id)", (
         ("risk_id", "int", False), ("partner_id", "int", False), ("percent", "int", False),

@@ -14,7 +14,15 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from riskreg.choices import ActionStatus, Proximity, Response, RiskStatus, Visibility
+from riskreg.choices import (
+    ActionStatus,
+    Proximity,
+    Response,
+    RiskKind,
+    RiskStatus,
+    Visibility,
+    responses_for,
+)
 from riskreg.errors import Problem
 from riskreg.records import Shares
 from riskreg.scoring import ScoringScheme
@@ -122,6 +130,7 @@ RISK_FIELDS: dict[str, FieldSpec] = {
     "lead_partner": FieldSpec("Lead partner", "partner", required=True),
     "owner": FieldSpec("Owner", "text", max_length=200),
     "visibility": FieldSpec("Visibility", "enum", required=True, enum_type=Visibility),
+    "kind": FieldSpec("Type", "enum", required=True, enum_type=RiskKind),
     "response": FieldSpec("Response", "enum", required=True, enum_type=Response),
     "controls": FieldSpec("Existing controls", "longtext"),
     # Required of every risk but an unrated Draft: ``check_rating`` says so.
@@ -396,7 +405,51 @@ def check_risk_consistency(values: Mapping[str, Any]) -> list[Problem]:
         )
     if (low is not None or high is not None) and likely is None:
         problems.append(Problem("cost_likely", "give a most likely cost with the range"))
+    mismatch = response_problem(values.get("kind"), values.get("response"))
+    if mismatch is not None:
+        problems.append(mismatch)
     return problems
+
+
+def settle_kind(values: dict[str, Any]) -> None:
+    """A row from elsewhere that gives only one of type and response: the other follows
+    (an opportunity's response makes an opportunity; an opportunity with no response is to
+    be exploited; a threat with none, treated), so neither default contradicts it."""
+    kind, response = values.get("kind"), values.get("response")
+    if kind is None and isinstance(response, Response):
+        values["kind"] = next(k for k in RiskKind if response in responses_for(k))
+    elif isinstance(kind, RiskKind) and response is None:
+        values["response"] = responses_for(kind)[0]
+
+
+def response_problem(kind: Any, response: Any) -> Problem | None:
+    """A threat takes one of the four Ts, an opportunity one of PRINCE2's Exploit, Enhance,
+    Share or Reject: any other pairing is refused beside the Response field."""
+    if not isinstance(kind, RiskKind) or not isinstance(response, Response):
+        return None  # the field's own check says what is wrong with it
+    allowed = responses_for(kind)
+    if response in allowed:
+        return None
+    names = ", ".join(r.value for r in allowed)
+    a_kind = "an opportunity" if kind is RiskKind.OPPORTUNITY else "a threat"
+    return Problem(
+        "response", f"Response {response.value!r} does not fit {a_kind}: {a_kind} takes {names}"
+    )
+
+
+_ALLOWED_PAIRS = frozenset((k, r) for k in RiskKind for r in responses_for(k))
+
+
+def response_problems(kinds: Sequence[Any], responses: Sequence[Any]) -> list[tuple[int, Problem]]:
+    """``response_problem`` over many rows: one comprehension finds the mismatched pairs."""
+    pairs = _ALLOWED_PAIRS
+    found = []
+    for index, (kind, response) in enumerate(zip(kinds, responses, strict=True)):
+        if (kind, response) not in pairs:
+            problem = response_problem(kind, response)
+            if problem is not None:
+                found.append((index, problem))
+    return found
 
 
 def normalise_shares(shares: Shares) -> Shares:

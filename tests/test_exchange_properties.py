@@ -4,6 +4,7 @@ edits made, for registers and edits hypothesis makes up."""
 from __future__ import annotations
 
 import tempfile
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from riskreg.choices import ActionStatus, Proximity, Response, RiskStatus, Visibility
+from riskreg.choices import ActionStatus, Proximity, RiskKind, RiskStatus, Visibility, responses_for
 from riskreg.exchange.columns import ACTION_COLUMNS, RISK_COLUMNS, Column
 from riskreg.exchange.export import export_register
 from riskreg.exchange.importer import plan_import
@@ -66,7 +67,8 @@ def drafts(draw: st.DrawFn) -> RiskDraft:
         status=draw(st.sampled_from([RiskStatus.DRAFT, RiskStatus.OPEN])),
         shares=None if split is None else tuple(sorted(((lead, split[0]), (other, split[1])))),
         visibility=visibility,
-        response=draw(st.sampled_from(list(Response))),
+        kind=(kind := draw(st.sampled_from(list(RiskKind)))),
+        response=draw(st.sampled_from(responses_for(kind))),
         target_likelihood=draw(levels) if has_target else None,
         target_impact=draw(levels) if has_target else None,
         target_date=draw(st.none() | dates),
@@ -134,6 +136,8 @@ def value_for(column: Column) -> st.SearchStrategy[Any]:
         labels = SCHEME.likelihood if kind == "likelihood" else SCHEME.impact
         return st.one_of(levels, st.sampled_from([f"{lv.value} - {lv.label}" for lv in labels]),
                          st.sampled_from([lv.label for lv in labels]))  # fmt: skip
+    if column.field == "response":  # one that fits the row's type, chosen in the test
+        return st.integers(0, 3).map(lambda n: ResponseFor(n))
     if kind == "enum":
         assert column.enum_type is not None
         members = [m for m in column.enum_type if m is not RiskStatus.CLOSED]
@@ -144,13 +148,34 @@ def value_for(column: Column) -> st.SearchStrategy[Any]:
         return st.one_of(dates, dates.map(lambda d: d.strftime("%d/%m/%Y")))
     if kind == "percent":
         return st.integers(0, 100)
-    if kind == "shares":
-        return st.sampled_from(["CNCL 100%", "APEX 50% / AQUA 50%", "AQUA:30, CNCL:70"])
+    if kind == "shares":  # the row's lead always holds a share (riskreg.belonging)
+        return st.sampled_from(["{lead} 100%", "{lead} 50% / {other} 50%", "{other}:30, {lead}:70"])
     raise AssertionError(kind)
 
 
-EDITABLE_RISK = [c for c in RISK_COLUMNS if c.editable and not c.field.startswith(("cost",
-                 "target_"))]  # fmt: skip
+@dataclass(frozen=True)
+class ResponseFor:
+    """The n-th response of whatever type the edited row is."""
+
+    n: int
+
+
+def fitted(value: Any, record: Any) -> Any:
+    """A drawn value made to fit the edited row: its type's response, its lead's split (an
+    Internal risk's is its lead's alone); a change of type is tested on its own, with its
+    response (tests/test_exchange_opportunities.py)."""
+    if isinstance(value, ResponseFor):
+        return responses_for(record.kind)[value.n].value
+    if isinstance(value, str) and "{lead}" in value:
+        if record.visibility is Visibility.INTERNAL:
+            return f"{record.lead_partner} 100%"
+        other = next(p for p in PARTNERS if p != record.lead_partner)
+        return value.format(lead=record.lead_partner, other=other)
+    return value
+
+
+EDITABLE_RISK = [c for c in RISK_COLUMNS if c.editable and c.field != "kind"
+                 and not c.field.startswith(("cost", "target_"))]  # fmt: skip
 EDITABLE_ACTION = [c for c in ACTION_COLUMNS if c.editable]
 
 
@@ -188,6 +213,7 @@ def test_an_import_reports_exactly_the_cells_a_partner_edited(
                 headers = [c.value for c in ws[1]]
                 ref = ws.cell(row, 1).value
                 cell = ws.cell(row, headers.index(column.header) + 1)
+                value = fitted(value, records[sheet][ref])
                 cell.value = value
                 if isinstance(value, str) and value.startswith("="):
                     cell.data_type = "s"  # typed with a leading apostrophe: text

@@ -16,7 +16,7 @@ from riskreg.first_start import open_default_register
 from riskreg.records import Actor
 from riskreg.service import RegisterService
 
-DEMO_RISKS = 41
+DEMO_RISKS = 44
 ROOT = Path(__file__).resolve().parent.parent
 START = r"""
 import sys, time

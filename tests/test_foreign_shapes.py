@@ -301,12 +301,12 @@ def test_rows_already_in_the_register_are_left_out_unless_picked(
     again = plan_foreign(demo, path, partner="APEX")  # the same file a second time
     assert again.drafts == [] and again.count("duplicate") == 5
     assert {i.message.split(" already")[0] for i in again.items if i.kind == "duplicate"} >= {
-        "matches R-042 “Bridge joint failure”"}  # fmt: skip
+        "matches R-045 “Bridge joint failure”"}  # fmt: skip
     again.mapping.picked.add(3)
     picked = plan_foreign(demo, path, again.mapping)
     assert [d.title for d in picked.drafts] == ["Water main burst"]
     assert findings(picked, "picked") == [
-        ("picked", "Register!B3", "matches R-043 “Water main burst” already in this register "
+        ("picked", "Register!B3", "matches R-046 “Water main burst” already in this register "
                                   "(the same title): brought in as you chose")]  # fmt: skip
 
 

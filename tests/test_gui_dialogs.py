@@ -165,14 +165,14 @@ def test_first_start_creates_the_default_register_with_the_demo(
     assert isinstance(service, RegisterService)
     try:
         assert default.exists()
-        assert service.register_info().risk_count == 41
+        assert service.register_info().risk_count == 44
         # no partner remembered: nobody yet, and the window asks before anything is written
         assert service.actor.partner_code == ""
     finally:
         service.close()
     again = app_module.open_startup_register(["main.py"])
     assert isinstance(again, RegisterService)
-    assert again.register_info().risk_count == 41  # opened, not rebuilt
+    assert again.register_info().risk_count == 44  # opened, not rebuilt
     again.close()
 
 

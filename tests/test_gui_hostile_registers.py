@@ -72,7 +72,7 @@ def test_a_register_holding_a_trigger_is_offered_a_clean_copy_at_start(
 
     assert len(offered) == 1 and "trigger trg_wipe" in offered[0].message
     assert offered[0].choices == (register_safety.CLEAN_COPY,)  # no backup to offer
-    assert window.register_view.count_label.text() == "41 of 41 risks"
+    assert window.register_view.count_label.text() == "44 of 44 risks"
     assert "(clean copy)" in window.windowTitle()
     assert file_digest(demo_path) == before  # the refused file is left as it was
     service = window.document.service
@@ -95,7 +95,7 @@ def test_a_damaged_register_is_offered_its_latest_good_backup_at_start(
 
     assert len(offered) == 1 and offered[0].backup is not None
     assert offered[0].backup.path == good
-    assert window.register_view.count_label.text() == "41 of 41 risks"
+    assert window.register_view.count_label.text() == "44 of 44 risks"
     assert "before restore" in [b.reason for b in backups.listing(demo_path)]  # kept aside
 
 
@@ -114,7 +114,7 @@ def test_a_register_damaged_past_its_first_look_is_offered_its_backup_not_a_trac
     qtbot.waitUntil(lambda: bool(offered), timeout=10_000)
     qtbot.waitUntil(lambda: window.document.is_open, timeout=10_000)
     assert not window.failed_to_open
-    assert window.register_view.count_label.text() == "41 of 41 risks"
+    assert window.register_view.count_label.text() == "44 of 44 risks"
     assert window.document.service.check().ok
 
 
@@ -159,7 +159,7 @@ def test_a_stray_journal_set_aside_on_opening_is_said_in_the_window(
     qtbot.waitUntil(lambda: blank_window.opening_notes is not None, timeout=10_000)
     box = blank_window.opening_notes
     assert "did not belong to it" in box.text()  # type: ignore[attr-defined]
-    assert blank_window.register_view.count_label.text() == "41 of 41 risks"
+    assert blank_window.register_view.count_label.text() == "44 of 44 risks"
 
 
 def test_a_save_past_its_time_bound_is_rolled_back_and_what_was_typed_stays(

@@ -55,7 +55,7 @@ def test_printing_the_register_previews_and_prints_its_pages(
     qtbot: QtBot, window: MainWindow, tmp_path: Path
 ) -> None:
     pages = painted_preview(qtbot, window.print_register, tmp_path)
-    assert pages >= 2  # 41 risks on A4 portrait
+    assert pages >= 2  # 44 risks on A4 portrait
     text = PdfReader(tmp_path / "printed.pdf").pages[0].extract_text().replace("\t", " ")
     assert "R-001" in text and "printed" in text
 
@@ -67,7 +67,7 @@ def test_printing_the_heat_map_previews_and_prints_its_pages(
     pages = painted_preview(qtbot, window.heat_map.print_map, tmp_path)
     assert pages >= 1
     text = " ".join(PdfReader(tmp_path / "printed.pdf").pages[0].extract_text().split())
-    assert "Current risk — joint risks — open risks" in text
+    assert "Current risk — joint risks — open threats" in text
 
 
 def test_printing_a_review_snapshot_previews_and_prints_its_pages(

@@ -29,10 +29,10 @@ def window(qtbot: QtBot, demo_path: Path) -> MainWindow:
 
 def test_the_window_shows_every_risk_with_the_register_name(window: MainWindow) -> None:
     view = window.register_view
-    assert view.model.rowCount() == 41
-    assert view.count_label.text() == "41 of 41 risks"
+    assert view.model.rowCount() == 44
+    assert view.count_label.text() == "44 of 44 risks"
     assert window.windowTitle().startswith("A38 Corridor Highways Alliance")
-    assert "41 risks · 82 actions" in window.status_label.text()
+    assert "44 risks · 88 actions" in window.status_label.text()
     assert "acting as alice (CNCL)" in window.status_label.text()
 
 
@@ -41,9 +41,9 @@ def test_typing_in_search_filters_the_table(qtbot: QtBot, window: MainWindow) ->
     qtbot.keyClicks(view.search, "asbestos")
     assert view.model.rowCount() == 1
     assert "asbestos" in view.model.row(0).title.lower()
-    assert view.count_label.text() == "1 of 41 risks"
+    assert view.count_label.text() == "1 of 44 risks"
     view.search.clear()
-    assert view.model.rowCount() == 41
+    assert view.model.rowCount() == 44
 
 
 def test_filters_combine_partner_band_and_status(window: MainWindow) -> None:
@@ -58,20 +58,20 @@ def test_filters_combine_partner_band_and_status(window: MainWindow) -> None:
     both = [view.model.row(r) for r in range(view.model.rowCount())]
     assert 0 < len(both) < len(aqua)
     assert all(scheme.band(r.current_likelihood, r.current_impact).name == "High" for r in both)
-    assert view.count_label.text() == f"{len(both)} of 41 risks"
+    assert view.count_label.text() == f"{len(both)} of 44 risks"
     choose(view.status_filter, "Closed")
     assert view.model.rowCount() == len([r for r in both if r.status.value == "Closed"])
     choose(view.partner_filter, None)
     choose(view.band_filter, None)
     choose(view.status_filter, None)
-    assert view.model.rowCount() == 41
+    assert view.model.rowCount() == 44
 
 
 def test_review_due_and_overdue_action_filters_show_their_markers(window: MainWindow) -> None:
     view = window.register_view
     view.overdue_filter.setChecked(True)
     shown = view.model.rowCount()
-    assert 0 < shown < 41
+    assert 0 < shown < 44
     flags = view.model.column_keys().index("flags")
     assert all("Overdue action" in view.model.index(r, flags).data() for r in range(shown))
     view.overdue_filter.setChecked(False)
@@ -147,16 +147,21 @@ def test_sorting_by_current_score_sorts_numbers_not_text(window: MainWindow) -> 
 
 
 def test_score_cells_are_painted_in_their_band_colour(window: MainWindow) -> None:
+    """A threat's in the scheme's colour, an opportunity's in the opportunity palette (as
+    on their maps)."""
+    from riskreg.heatmap import band_colours
+
     model = window.register_view.model
     scheme = window.document.service.scheme()
     current = model.column_keys().index("current")
+    kinds = set()
     for row in range(model.rowCount()):
         record = model.row(row)
         brush = model.index(row, current).data(Qt.ItemDataRole.BackgroundRole)
-        assert (
-            brush.color().name()
-            == scheme.band(record.current_likelihood, record.current_impact).colour
-        )
+        index = scheme.band_index(record.current_likelihood, record.current_impact)
+        assert brush.color().name() == band_colours(scheme, record.kind)[index]
+        kinds.add(record.kind)
+    assert len(kinds) == 2
 
 
 def test_hidden_and_moved_columns_are_remembered(
@@ -219,7 +224,7 @@ def test_opening_a_file_that_is_not_a_register_explains_and_keeps_the_current_on
     assert not window.open_register(str(bogus))
     assert len(shown) == 1
     assert "not an SQLite database" in shown[0]
-    assert window.register_view.model.rowCount() == 41
+    assert window.register_view.model.rowCount() == 44
 
 
 def test_the_table_model_passes_qt_model_tests(qtmodeltester, demo: RegisterService) -> None:  # type: ignore[no-untyped-def]
@@ -239,11 +244,11 @@ def test_a_large_register_paints_a_first_page_then_reads_the_rest_in_the_backgro
     qtbot.addWidget(window)
     view = window.register_view
     assert view.model.rowCount() == 15
-    assert view.count_label.text() == "Reading the register… 15 of the first 15 of 41 risks shown"
+    assert view.count_label.text() == "Reading the register… 15 of the first 15 of 44 risks shown"
     first = view.model.row(0)
     window.document.edit_risk(first, {"owner": "Changed while reading"})
-    qtbot.waitUntil(lambda: view.model.rowCount() == 41, timeout=10_000)
-    assert view.count_label.text() == "41 of 41 risks"
+    qtbot.waitUntil(lambda: view.model.rowCount() == 44, timeout=10_000)
+    assert view.count_label.text() == "44 of 44 risks"
     assert view.model.row(0).owner == "Changed while reading"
     window.close()
 
@@ -263,7 +268,7 @@ def test_printing_puts_the_filtered_risks_in_a_preview_with_band_names(
     preview.close()
     model = window.register_view.model
     rows = [model.row(r) for r in range(model.rowCount())]
-    html = register_html("Alliance", "3 of 41 risks", rows, window.document.service.scheme())
+    html = register_html("Alliance", "3 of 44 risks", rows, window.document.service.scheme())
     assert html.count("<tr>") == len(rows) + 2  # the marking and the column headers
     assert html.count("Very high") == len(rows)  # the band is named, not only coloured
 
@@ -307,7 +312,7 @@ def test_clicking_a_heat_map_cell_filters_the_register_to_that_cell(
     assert {(r.current_likelihood, r.current_impact) for r in shown} == {cell}
     assert f"current likelihood {cell[0]} × impact {cell[1]}" in view.count_label.text()
     qtbot.mouseClick(view.clear_cell_button, Qt.MouseButton.LeftButton)
-    assert view.model.rowCount() == 41
+    assert view.model.rowCount() == 44
 
 
 def test_the_heat_map_follows_the_register_filters_and_lists_titles(window: MainWindow) -> None:
@@ -333,7 +338,7 @@ def test_the_heat_map_prints_and_exports_what_the_screen_shows(
     written = window.heat_map.export_map(tmp_path / "ardn")
     assert written.suffix == ".pdf"
     text = " ".join(PdfReader(written).pages[0].extract_text().split())
-    assert "Current risk — joint risks — partner ARDN — open risks" in text
+    assert "Current risk — joint risks — partner ARDN — open threats" in text
     for placed in window.heat_map.canvas.placed:
         assert placed.ref in text
     window.heat_map.print_map()
@@ -414,7 +419,7 @@ def test_proximity_is_a_column_sorted_soonest_first_and_a_filter(window: MainWin
     shown = [view.model.row(r) for r in range(view.model.rowCount())]
     assert "R-007" in {r.ref for r in shown}
     assert {r.proximity for r in shown} == {Proximity.NEAR}
-    assert view.count_label.text() == f"{len(shown)} of 41 risks"
+    assert view.count_label.text() == f"{len(shown)} of 44 risks"
 
 
 def test_a_table_layout_saved_before_a_column_existed_keeps_its_widths_and_gains_it(

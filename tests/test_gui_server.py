@@ -72,7 +72,7 @@ def test_a_register_on_a_server_opens_from_the_server_tab(
 
     monkeypatch.setattr(OpenRegisterDialog, "ask", classmethod(fill_in))
     window.commands.choose_and_open()
-    assert window.register_view.model.rowCount() == 41
+    assert window.register_view.model.rowCount() == 44
     shown = window.windowTitle()
     assert user in shown and "open-sesame" not in shown
     assert f"login {user}" in window.status_label.text()
@@ -105,7 +105,7 @@ def test_open_recent_reopens_a_server_with_the_password_from_pgpass(
     assert "***" not in entry.text() and f"{user}@" in entry.text()
     entry.trigger()
     assert asked == []
-    assert window.register_view.model.rowCount() == 41
+    assert window.register_view.model.rowCount() == 44
     assert f"login {user}" in window.status_label.text()
 
 
@@ -131,7 +131,7 @@ def test_a_refused_login_asks_for_the_password_again(
     monkeypatch.setattr(window, "show_error", lambda title, message: asked.append(message))
     assert window.open_register(without)
     assert len(asked) == 1 and "password" in asked[0].lower()
-    assert window.register_view.model.rowCount() == 41
+    assert window.register_view.model.rowCount() == 44
 
 
 def test_a_server_register_has_no_backup_copies_of_its_own(

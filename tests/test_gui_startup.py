@@ -51,9 +51,9 @@ def test_start_up_shows_the_register_at_once_and_every_command_once_it_is_open(
     view = window.register_view
     # Before the register is open: its risks show and can be searched, the rest waits.
     assert not window.document.is_open
-    assert view.count_label.text() == "41 of 41 risks"
+    assert view.count_label.text() == "44 of 44 risks"
     assert window.windowTitle().startswith("A38 Corridor Highways Alliance")
-    assert window.status_label.text().startswith("Opening the register… 41 risks")
+    assert window.status_label.text().startswith("Opening the register… 44 risks")
     assert not window.actions_by_id[act.NEW_RISK].isEnabled()
     assert not window.actions_by_id[act.IMPORT].isEnabled()
     assert window.actions_by_id[act.QUIT].isEnabled()
@@ -70,7 +70,7 @@ def test_start_up_shows_the_register_at_once_and_every_command_once_it_is_open(
     # no partner remembered: the window asks (answered here as a user pressing OK on the
     # keeper, shown first) before anything is written
     qtbot.waitUntil(lambda: window.document.service.actor.partner_code == "CNCL")
-    assert view.count_label.text() == "1 of 41 risks"  # the search typed meanwhile holds
+    assert view.count_label.text() == "1 of 44 risks"  # the search typed meanwhile holds
     view.table.selectRow(0)
     assert "asbestos" in window.editor.form.title.text().lower()
     assert window.history.model.rowCount() > 0
@@ -140,7 +140,7 @@ def test_a_first_start_builds_the_demo_register_and_opens_it_before_showing(
     monkeypatch.setattr(app_module, "default_register_path", lambda: default)
     window = started(qtbot, ["main.py"])
     assert window.document.is_open
-    assert window.register_view.count_label.text() == "41 of 41 risks"
+    assert window.register_view.count_label.text() == "44 of 44 risks"
 
 
 def test_a_file_that_is_not_a_register_is_refused_before_any_window(

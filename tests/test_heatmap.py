@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from riskreg.audience import Audience
+from riskreg.choices import RiskKind
 from riskreg.heatmap import OPEN_STATUSES, Basis, HeatFilter
 from riskreg.records import Actor, PartnerRecord, RiskDraft, RiskRecord, RiskStatus, Visibility
 from riskreg.service import RegisterService, create_register
@@ -22,7 +23,7 @@ def plain_count(
 ) -> Counter[tuple[int, int]]:
     counts: Counter[tuple[int, int]] = Counter()
     for r in risks:
-        if r.status not in wanted.statuses:
+        if r.status not in wanted.statuses or r.kind is not wanted.kind:
             continue
         if (
             wanted.partner
@@ -55,6 +56,8 @@ FILTERS = [
     HeatFilter(partner="AQUA", audience=Audience.internal()),
     HeatFilter(audience=Audience.for_partner("CNCL")),
     HeatFilter(partner="APEX", audience=Audience.for_partner("AQUA")),
+    HeatFilter(kind=RiskKind.OPPORTUNITY),
+    HeatFilter(partner="AQUA", kind=RiskKind.OPPORTUNITY, statuses=frozenset(RiskStatus)),
 ]
 
 
@@ -76,7 +79,7 @@ def test_demo_cell_counts_equal_a_plain_count(
 def test_caption_says_what_is_shown(demo: RegisterService) -> None:
     heat = demo.heat_map(Basis.CURRENT, HeatFilter(partner="APEX"))
     assert heat.caption() == (
-        f"Current risk — joint risks — partner APEX — open risks — {date.today():%d %b %Y}"
+        f"Current risk — joint risks — partner APEX — open threats — {date.today():%d %b %Y}"
     )
     for_aqua = demo.heat_map(Basis.CURRENT, HeatFilter(audience=Audience.for_partner("AQUA")))
     assert "joint risks and AQUA's internal risks" in for_aqua.caption()

@@ -49,7 +49,7 @@ def test_a_pdf_heat_map_is_one_page_listing_each_risk_of_the_filter_once(
     reader = PdfReader(out)
     assert len(reader.pages) == 1
     lines = [line.split() for line in reader.pages[0].extract_text().splitlines()]
-    caption = "Inherent risk — joint risks — partner ARDN — open risks"
+    caption = "Inherent risk — joint risks — partner ARDN — open threats"
     assert caption in {" ".join(words[:11]) for words in lines}
     expected = [p.ref for p in demo.placed_risks(Basis.INHERENT, HeatFilter(partner="ARDN"))]
     listed = key_refs([reader.pages[0].extract_text()])

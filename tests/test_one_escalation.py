@@ -40,6 +40,11 @@ def register_at_0007_with_escalated_status(demo_path: Path, tmp_path: Path) -> P
             target.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
         target.execute("UPDATE risk SET status = 'Escalated', escalation = 'Operational' "
                        "WHERE ref = 'R-002'")  # fmt: skip
+        target.execute(
+            "UPDATE risk SET response = 'Treat' WHERE response IN "
+            "('Exploit', 'Enhance', 'Share', 'Reject')"
+        )  # the demo's opportunities
+        # are from schema 0009 on
         target.execute("UPDATE risk SET status = 'Escalated', escalation = "
                        "'Senior executive responsible' WHERE ref = 'R-005'")  # fmt: skip
     source.close()

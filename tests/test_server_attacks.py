@@ -409,7 +409,7 @@ def test_values_the_application_refuses_are_refused_for_psql_too(fresh: Partners
                      "WHERE title = 'From psql'")  # fmt: skip
     service = open_service(fresh.logins["AQUA"], Actor("Sam", "AQUA"))
     try:  # the server numbered it, logged it as a creation by that login, and all read on
-        added = service.find_risk("R-042")
+        added = service.find_risk("R-045")
         assert (added.title, added.lead_partner, added.shares) == ("From psql", "APEX",
                                                                      (("APEX", 100),))  # fmt: skip
         created = service.history(added.uuid)

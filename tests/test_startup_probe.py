@@ -31,7 +31,7 @@ def test_the_first_paint_of_the_register_is_written_once_when_asked(
     qtbot.waitUntil(log.exists, timeout=10_000)
     painted, rows = log.read_text(encoding="utf-8").split()
     assert before <= float(painted) <= time.time()
-    assert int(rows) == window.register_view.model.rowCount() == 41
+    assert int(rows) == window.register_view.model.rowCount() == 44
     qtbot.waitUntil(lambda: window.document.is_open, timeout=10_000)
     window.register_view.table.viewport().repaint()
     assert len(log.read_text(encoding="utf-8").splitlines()) == 1  # the first paint only

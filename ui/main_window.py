@@ -343,7 +343,8 @@ class MainWindow(QMainWindow):
     def _cell_clicked(self, likelihood: int, impact: int) -> None:
         """A heat-map cell was clicked: list its risks in the register."""
         audience = self.heat_map.chosen_audience()  # issue 17: the risks the map showed
-        self.register_view.set_cell_filter((likelihood, impact), audience)
+        self.register_view.set_cell_filter((likelihood, impact), audience,
+                                           self.heat_map.chosen_kind())  # fmt: skip
         self.tabs.setCurrentWidget(self.register_page)
 
     def _tab_changed(self, index: int) -> None:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QWidget
 
 from riskreg.audience import Audience
 from riskreg.choices import Visibility
+from riskreg.heatmap import band_colours
 from riskreg.records import RiskRecord
 from riskreg.render.request import HeatMapRequest
 from riskreg.scoring import ScoringScheme
@@ -81,8 +82,15 @@ def register_html(
     rows = []
     for r in risks:
         band = scheme.band_or_none(r.current_likelihood, r.current_impact)
+        fill = (
+            band_colours(scheme, r.kind)[
+                scheme.band_index(r.current_likelihood or 0, r.current_impact or 0)
+            ]
+            if band
+            else ""
+        )  # an opportunity's in its own palette, as on its map
         current = (
-            f"<td style='background:{escape(band.colour)}'><b>{r.current_score}</b> "
+            f"<td style='background:{escape(fill)}'><b>{r.current_score}</b> "
             f"{escape(band.name)}</td>"
             if band
             else "<td>unrated</td>"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from riskreg.choices import ActionStatus, Proximity, Response, RiskStatus, Visibility
+from riskreg.choices import ActionStatus, Proximity, Response, RiskKind, RiskStatus, Visibility
 from riskreg.validation import ACTION_FIELDS, RISK_FIELDS, FieldSpec
 
 
@@ -88,7 +88,7 @@ RISK_COLUMNS: tuple[Column, ...] = (
            note="Leave empty on a new row: the register gives the ref."),
     _field(R["title"], "title", 34, synonyms=("Risk", "Risk title", "Name"), wrap=True),
     _field(R["status"], "status", 10, synonyms=("Risk status",)),
-    _field(R["category"], "category", 14, synonyms=("Risk category", "Type"), wrap=True),
+    _field(R["category"], "category", 14, synonyms=("Risk category",), wrap=True),
     _field(R["lead_partner"], "lead_partner", 8, editable=False,
            synonyms=("Lead", "Lead organisation", "Partner"),
            note="Who leads the risk; changed in the register, not the workbook."),
@@ -110,7 +110,14 @@ RISK_COLUMNS: tuple[Column, ...] = (
     Column("Shares", "shares", "shares", 22, True, ("Ownership split", "Split", "Share"),
            note="Partners and whole percentages making 100, e.g. CNCL 60% / APEX 40%."),
     _field(R["visibility"], "visibility", 11),
-    _field(R["response"], "response", 12, synonyms=("Treatment", "Risk response")),
+    _field(R["kind"], "kind", 12,
+           synonyms=("Threat/Opportunity", "Threat or opportunity", "Risk or opportunity",
+                     "Risk/Opportunity", "Threat/opportunity type"),
+           note="Threat or Opportunity; an opportunity's response is Exploit, Enhance, Share "
+                "or Reject."),
+    _field(R["response"], "response", 12, synonyms=("Treatment", "Risk response"),
+           note="A threat: Treat, Tolerate, Transfer or Terminate; an opportunity: Exploit, "
+                "Enhance, Share or Reject."),
     _field(R["controls"], "controls", 40, synonyms=("Controls", "Current controls")),
     _field(R["inherent_likelihood"], "inherent_likelihood", 12,
            synonyms=("Inherent probability", "Inherent L", "Gross likelihood")),
@@ -166,6 +173,7 @@ a returned sheet is recognised when it holds most of them under their own header
 ENUMS: dict[str, type[enum.Enum]] = {
     "Status": RiskStatus,
     "Visibility": Visibility,
+    "Type": RiskKind,
     "Response": Response,
     "Proximity": Proximity,
     "Action status": ActionStatus,

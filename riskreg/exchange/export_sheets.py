@@ -196,6 +196,7 @@ def write_heat_map(sheet: WriteOnlyWorksheet, scheme: ScoringScheme, styles: Sty
 
     letters = letters_of(RISK_COLUMNS)
     status = f"Risks!${letters['status']}:${letters['status']}"
+    kind = f"Risks!${letters['kind']}:${letters['kind']}"
     fills = {
         band.name: PatternFill("solid", fgColor="FF" + band.colour.lstrip("#").upper())
         for band in scheme.bands
@@ -215,10 +216,11 @@ def write_heat_map(sheet: WriteOnlyWorksheet, scheme: ScoringScheme, styles: Sty
             sheet.row_dimensions[written].height = height
         sheet.append(cells)
 
-    title = text_cell(sheet, "Heat map: open risks by likelihood and impact")
+    title = text_cell(sheet, "Heat map: open threats by likelihood and impact")
     title.font = Font(bold=True, size=14)
     append([title])
-    append([text_cell(sheet, "Counts follow the Risks sheet as it is edited; closed risks are "
+    append([text_cell(sheet, "Counts follow the Risks sheet as it is edited; closed risks and "
+                             "opportunities (their own map is in the register's pack) are "
                              "left out.")])  # fmt: skip
     for basis in ("current", "inherent"):
         lik_col = f"Risks!${letters[basis + '_likelihood']}:${letters[basis + '_likelihood']}"
@@ -235,7 +237,7 @@ def write_heat_map(sheet: WriteOnlyWorksheet, scheme: ScoringScheme, styles: Sty
             for imp in range(1, len(scheme.impact) + 1):
                 row.append(_count_cell(
                     sheet, lik_col, level_criteria(lik, scheme.likelihood[lik - 1].label),
-                    imp_col, level_criteria(imp, scheme.impact[imp - 1].label), status,
+                    imp_col, level_criteria(imp, scheme.impact[imp - 1].label), status, kind,
                 ))  # fmt: skip
                 row[-1].fill = fills[scheme.band(lik, imp).name]
                 row[-1].alignment = centred
@@ -265,12 +267,14 @@ def _count_cell(
     imp_col: str,
     imp_forms: tuple[str, ...],
     status: str,
+    kind: str,
 ) -> Any:
+    """The open threats in one cell (an opportunity's row is counted on no threat cell)."""
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
     terms = [
-        f'COUNTIFS({lik_col},{lik},{imp_col},{imp},{status},"<>Closed")'
+        f'COUNTIFS({lik_col},{lik},{imp_col},{imp},{status},"<>Closed",{kind},"<>Opportunity")'
         for lik in lik_forms
         for imp in imp_forms
     ]

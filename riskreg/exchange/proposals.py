@@ -25,6 +25,7 @@ from riskreg.validation import (
     check_fields,
     check_risk_consistency,
     check_shares,
+    settle_kind,
 )
 
 UNRATED_DRAFTS = not RISK_FIELDS["inherent_likelihood"].required
@@ -108,6 +109,7 @@ def propose_risk(p: Planning, new: PendingAction) -> None:
     shares = values.pop("shares", None)
     if shares is not None and shares == ((lead, 100),):
         shares = None
+    settle_kind(values)
     draft_fields = {k: v for k, v in values.items() if k in RiskDraft.__dataclass_fields__}
     draft = RiskDraft(**draft_fields, shares=shares)
     # What the row does not give is a warning above, not a problem: only given values are

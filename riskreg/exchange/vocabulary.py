@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from importlib.resources import files
 from typing import Any
 
-from riskreg.choices import Proximity, Response, RiskStatus
+from riskreg.choices import Proximity, Response, RiskKind, RiskStatus
 from riskreg.exchange.columns import RISK_COLUMNS, fold
 
 EXCHANGE_FIELDS = {"ref": "source_id", "uuid": "ignored", "shares": "ignored",
@@ -32,6 +32,15 @@ AXES = ("likelihood", "impact", "score")
 
 
 @functools.lru_cache(maxsize=1 << 16)
+def sign_key(text: str) -> str:
+    """A type word as compared: ``key``, except that a lone sign (``+``, ``-``, ``−``,
+    ``+ve``) keeps its sign, since it is the whole of what the cell says."""
+    stripped = text.strip().casefold().replace("\u2212", "-")
+    if stripped[:1] in ("+", "-") and len(stripped) <= 3:
+        return stripped
+    return key(text)
+
+
 def key(text: str) -> str:
     """A word or header as compared: case, accents, spaces and punctuation ignored.
 
@@ -98,6 +107,11 @@ class Vocabulary:
     escalated: frozenset[str]
     """Status words saying a risk is escalated: a level of the ladder here, not a status."""
     response: dict[str, Response]
+    """A threat's response words."""
+    opportunity_response: dict[str, Response]
+    """An opportunity's (PRINCE2's Exploit, Enhance, Share, Reject)."""
+    kind: dict[str, RiskKind]
+    """Words a type column says threat or opportunity with (signs included, as written)."""
     proximity: dict[str, Proximity]
     raid: dict[str, str]
     legal_suffixes: frozenset[str]
@@ -143,6 +157,12 @@ def vocabulary() -> Vocabulary:
         status=_words(data["status"], RiskStatus),
         escalated=frozenset(key(w) for w in data["escalated"]),
         response=_words(data["response"], Response),
+        opportunity_response=_words(data["opportunity_response"], Response),
+        kind={
+            sign_key(word): RiskKind(value)
+            for value, words in data["kind"].items()
+            for word in words
+        },
         proximity=_words(data["proximity"], Proximity),
         raid={key(word): kind for kind, words in data["raid"].items() for word in words},
         legal_suffixes=frozenset(key(w) for w in data["legal_suffixes"]),

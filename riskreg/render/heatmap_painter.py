@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPaintDevice, QPainter, QPen, QPolygonF
 
+from riskreg.choices import RiskKind
 from riskreg.governance import AppetiteState, Outlines
 from riskreg.heatmap import HeatMap, Movement
 from riskreg.render.heatmap_layout import (
@@ -69,17 +70,24 @@ def legend_entries(
     for lik in range(1, scheme.size[0] + 1):
         for imp in range(1, scheme.size[1] + 1):
             ranges.setdefault(scheme.band_index(lik, imp), []).append(lik * imp)
-    entries = [LegendEntry("heading", "Bands")]
+    opportunities = heat.filter.kind is RiskKind.OPPORTUNITY
+    entries = [LegendEntry("heading", "Opportunity bands" if opportunities else "Bands")]
+    colours = heat.colours
     for index, band in reversed(list(enumerate(scheme.bands))):
         scores = ranges.get(index)
         span = f"  {min(scores)}–{max(scores)}" if scores else ""
-        entries.append(LegendEntry("band", band.name + span, band.colour, band.name))
+        entries.append(LegendEntry("band", band.name + span, colours[index], band.name))
     for state in sorted(set(outlined.values())):  # a key for each kind of outline drawn
         entries.append(LegendEntry("outline", state.words, band=state.name))
     if arrows:
         entries.append(LegendEntry("arrow", "Moved (from → to)"))
     total = heat.total
-    entries.append(LegendEntry("note", f"{total} risk{'s' * (total != 1)} shown"))
+    noun = (
+        ("opportunit" + ("ies" if total != 1 else "y"))
+        if opportunities
+        else ("risk" + "s" * (total != 1))
+    )
+    entries.append(LegendEntry("note", f"{total} {noun} shown"))
     if heat.unrated:  # drafts not yet scored have no cell: counted, not hidden
         entries.append(LegendEntry("note", f"Unrated: {len(heat.unrated)}"))
     return entries
@@ -156,10 +164,9 @@ def _ink(background: str) -> QColor:
 
 
 def _paint_cells(painter: QPainter, geometry: HeatMapLayout, heat: HeatMap) -> None:
-    scheme = heat.scheme
     painter.setPen(QPen(QColor("#ffffff"), max(1.0, geometry.unit * 0.12)))
     for (lik, imp), cell in geometry.cells.items():
-        painter.setBrush(QColor(scheme.band(lik, imp).colour))
+        painter.setBrush(QColor(heat.colour(lik, imp)))
         painter.drawRect(cell)
 
 
@@ -303,7 +310,7 @@ def _paint_cell_text(
     *,
     halo: bool,
 ) -> None:
-    colour = heat.scheme.band(*cell).colour
+    colour = heat.colour(*cell)
     ink = _ink(colour)
     painter.setFont(geometry.fonts.band)
     painter.setPen(ink)

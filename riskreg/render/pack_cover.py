@@ -93,6 +93,9 @@ def summary_lines(pack: MeetingPack) -> list[tuple[str, str]]:
         lines.append(("Cost exposure", f"{money(likely)} most likely, over {risks_word(count)}"))
     else:
         lines.append(("Cost exposure", "no open risk has a cost estimate"))
+    shown = pack.opportunity_map.heat.total if pack.opportunity_map else 0
+    lines.append(("Opportunities", f"{shown} open, on their own map and table" if shown
+                  else "none open and scored"))  # fmt: skip
     if pack.unrated:
         lines.append(("Unrated", f"{len(pack.unrated)} draft{'s' * (len(pack.unrated) != 1)} "
                       "not yet scored (listed apart, on no heat map)"))  # fmt: skip

@@ -167,10 +167,10 @@ class KeyEntry:
 
 
 def key_entries(request: HeatMapRequest) -> list[KeyEntry]:
-    scheme = request.heat.scheme
+    heat = request.heat
     notes = request.key_notes
     return [
-        KeyEntry(p.ref, p.score, scheme.band(p.likelihood, p.impact).colour, p.lead_partner,
+        KeyEntry(p.ref, p.score, heat.colour(p.likelihood, p.impact), p.lead_partner,
                  f"{notes[p.ref]} — {p.title}" if p.ref in notes else p.title)
         for p in request.key
     ]  # fmt: skip

@@ -17,8 +17,9 @@ from PySide6.QtCore import QLineF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPaintDevice, QPainter, QPen
 
 from riskreg.audience import AudienceKind
-from riskreg.choices import Proximity
+from riskreg.choices import Proximity, RiskKind
 from riskreg.governance import AppetiteState
+from riskreg.heatmap import band_colours
 from riskreg.progress import Progress, report
 from riskreg.records import RiskRecord
 from riskreg.render.exposure_painter import exposure_height, money, paint_exposure
@@ -163,12 +164,31 @@ def lay_out(flow: Flow, pack: MeetingPack, base: QFont) -> None:
             flow.start_section(key, "Heat maps by partner")
         body = plan_map_pair(flow.device, flow.body, [r for _, r in pair], base)
         flow.whole_page(body, "Heat maps by partner")
+    _opportunities(flow, pack, base, contents)
     for key, title, build in _sections(pack):
         if build is None:
             continue
         contents.append(Entry(title, key))
         flow.start_section(key, title)
         build(flow)
+
+
+def _opportunities(flow: Flow, pack: MeetingPack, base: QFont, contents: list[Entry]) -> None:
+    """The opportunities' own section: their map (in the opportunity palette, with its key),
+    then the top opportunities; a pack with none says so on the summary."""
+    map_page = pack.opportunity_map
+    if map_page is None:
+        return
+    title = "Opportunities"
+    request = HeatMapRequest(map_page.heat, (), title, map_page.key,
+                             footnote=map_page.footnote)  # fmt: skip
+    contents.append(Entry("Opportunities: heat map and top opportunities", "opportunities"))
+    flow.start_section("opportunities", title)
+    for body in plan_heat_map_pages(flow.device, flow.body, request, base):
+        flow.whole_page(body, title)
+    if pack.top_opportunities:
+        top = f"Top {len(pack.top_opportunities)} opportunities by current score"
+        _top_table(flow, pack, top, pack.top_opportunities, "Response", opportunities=True)
 
 
 def _sections(
@@ -198,17 +218,25 @@ def _sections(
 
 
 def _score(pack: MeetingPack, risk: RiskRecord) -> Cell:
-    band = pack.scheme.band_or_none(risk.current_likelihood, risk.current_impact)
-    if band is None:
+    """The current score in its band's colour: the scheme's for a threat, the opportunity
+    palette's for an opportunity (as on its map)."""
+    lik, imp = risk.current_likelihood, risk.current_impact
+    if lik is None or imp is None:
         return Cell("unrated")
-    return Cell(f"{risk.current_score} {band.name}", band.colour, ink_on(band.colour), True)
+    return _score_of(pack, risk.current_score, (lik, imp), risk.kind)
 
 
-def _score_of(pack: MeetingPack, score: int | None, position: tuple[int, int] | None) -> Cell:
+def _score_of(
+    pack: MeetingPack,
+    score: int | None,
+    position: tuple[int, int] | None,
+    kind: RiskKind = RiskKind.THREAT,
+) -> Cell:
     if score is None or position is None:
         return Cell("—")
-    band = pack.scheme.band(*position)
-    return Cell(f"{score} {band.name}", band.colour, ink_on(band.colour), True)
+    index = pack.scheme.band_index(*position)
+    name, colour = pack.scheme.bands[index].name, band_colours(pack.scheme, kind)[index]
+    return Cell(f"{score} {name}", colour, ink_on(colour), True)
 
 
 PROXIMITY_SHORT = {
@@ -221,20 +249,34 @@ PROXIMITY_SHORT = {
 
 
 def _top_risks(flow: Flow, pack: MeetingPack, title: str) -> None:
+    _top_table(flow, pack, title, pack.top_risks, "Existing controls")
+
+
+def _top_table(
+    flow: Flow,
+    pack: MeetingPack,
+    title: str,
+    ranked: tuple[tuple[RiskRecord, int], ...],
+    fourth: str,
+    *,
+    opportunities: bool = False,
+) -> None:
+    """The top risks (or opportunities, whose response says what is done with them where a
+    threat's controls would)."""
     trend_header = f"Trend {pack.basis.label}"
     columns = [
         Column("Ref", 0.055),
-        Column("Risk", 0.19),
+        Column("Opportunity" if opportunities else "Risk", 0.19),
         Column("Lead", 0.05),
         Column("Owner", 0.085),
         Column("Score", 0.085),
         Column(trend_header, 0.085),
         Column("When", 0.08),
-        Column("Existing controls", 0.165),
+        Column(fourth, 0.165),
         Column("Next action (owner, due)", 0.205),
     ]
     rows = []
-    for risk, _ in pack.top_risks:
+    for risk, _ in ranked:
         action = pack.next_actions.get(risk.uuid)
         if action is None:
             next_action = "No open action"
@@ -246,11 +288,15 @@ def _top_risks(flow: Flow, pack: MeetingPack, title: str) -> None:
         rows.append([Cell(risk.ref, bold=True), Cell(risk.title), Cell(risk.lead_partner),
                      Cell(risk.owner), _score(pack, risk), Cell(pack.trend(risk)),
                      Cell(PROXIMITY_SHORT[risk.proximity] if risk.proximity else "not said"),
-                     Cell(risk.controls or "—"), Cell(next_action)])  # fmt: skip
+                     Cell(risk.response.value if opportunities else risk.controls or "—"),
+                     Cell(next_action)])  # fmt: skip
+    what = ("Opportunities only, in their own palette." if opportunities else
+            "Threats only: opportunities have their own section.")  # fmt: skip
     flow.table(title, columns, rows,
                note=f"Trend: the change of the current score {pack.basis.label}"
                     + ("" if pack.basis.kind is BasisKind.LAST_CHANGE
-                       else ", the same rule as the register's trend column") + ".")  # fmt: skip
+                       else ", the same rule as the register's trend column")
+                    + ". " + what)  # fmt: skip
 
 
 def _changes_title(pack: MeetingPack) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import enum
 
-from riskreg.choices import AppetiteLevel, EscalationLevel
+from riskreg.choices import OPPORTUNITY_RESPONSES, THREAT_RESPONSES, AppetiteLevel, EscalationLevel
 from riskreg.server.functions import INTERNAL, SAFE_PATH
 from riskreg.validation import ACTION_FIELDS, LONG_TEXT, MOST_MONEY, RISK_FIELDS, FieldSpec
 
@@ -86,9 +86,17 @@ def _field_checks(row: str, specs: dict[str, FieldSpec], enums: dict[str, type[e
 
 
 def _risk_rules(row: str) -> str:
-    """``check_risk_consistency`` of the services, on a whole row."""
+    """``check_risk_consistency`` and ``response_problem`` of the services, on a whole row."""
     ref = f"{row}.ref"
+    threat = ", ".join(_quoted(r.value) for r in THREAT_RESPONSES)
+    opportunity = ", ".join(_quoted(r.value) for r in OPPORTUNITY_RESPONSES)
     return f"""
+        IF ({row}.kind = 'Threat' AND {row}.response NOT IN ({threat}))
+           OR ({row}.kind = 'Opportunity' AND {row}.response NOT IN ({opportunity})) THEN
+            {
+        _raise(ref, "Response % is not one for a risk of type %", f"{row}.response", f"{row}.kind")
+    }
+        END IF;
         IF ({row}.target_likelihood IS NULL) <> ({row}.target_impact IS NULL) THEN
             {_raise(ref, "give both target likelihood and impact, or neither")}
         END IF;

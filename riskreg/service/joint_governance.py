@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from riskreg.choices import (
     EscalationLevel,
+    RiskKind,
     RiskStatus,
 )
 from riskreg.errors import (
@@ -131,6 +132,7 @@ class GovernanceUseCases(ServiceBase):
         for risk in risks:
             if (
                 risk.status is RiskStatus.CLOSED
+                or risk.kind is RiskKind.OPPORTUNITY  # appetite and the top band are threats'
                 or risk.escalation is EscalationLevel.SENIOR_EXECUTIVE
             ):
                 continue
@@ -240,5 +242,7 @@ class GovernanceUseCases(ServiceBase):
     def exposure_by_partner(self) -> list[Any]:
         from riskreg.governance import exposure_by_partner
 
-        with self._read() as s:
-            return exposure_by_partner(select_risks(s, None))
+        with self._read() as s:  # an opportunity's cost is a gain, not an exposure
+            return exposure_by_partner(
+                [r for r in select_risks(s, None) if r.kind is RiskKind.THREAT]
+            )

@@ -54,7 +54,10 @@ BASIS_COLUMNS = {
 
 
 def heat_conditions(s: Session, heat_filter: HeatFilter) -> list[Any]:
-    conditions: list[Any] = [Risk.status.in_(sorted(heat_filter.statuses))]
+    conditions: list[Any] = [
+        Risk.status.in_(sorted(heat_filter.statuses)),
+        Risk.kind == heat_filter.kind,
+    ]
     if heat_filter.partner:
         partner_id = s.scalar(select(Partner.id).where(Partner.code == heat_filter.partner))
         shared = select(RiskShare.risk_id).where(RiskShare.partner_id == partner_id)

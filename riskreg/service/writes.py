@@ -56,6 +56,7 @@ from riskreg.validation import (
     normalise_shares,
     plainly_valid,
     rating_problems,
+    response_problems,
     text_problem,
 )
 
@@ -153,6 +154,7 @@ def _draft_problems(
 ) -> list[Problem]:
     """Every problem of every draft, named ``risk N: field`` when there are several."""
     found = check_columns(columns, RISK_FIELDS, ctx) + rating_problems(columns)
+    found += response_problems(columns["kind"], columns["response"])
     for index, draft in enumerate(drafts):
         if any(getattr(draft, name) is not None for name in _CONSISTENCY_FIELDS):
             found += [(index, p) for p in check_risk_consistency(

@@ -17,6 +17,7 @@ HEADERS = ("When", "Who", "From", "What", "Change")
 
 FIELD_LABELS = {
     "*": "created",
+    "kind": "type",
     "current_likelihood": "current likelihood",
     "current_impact": "current impact",
     "inherent_likelihood": "inherent likelihood",

@@ -1,4 +1,4 @@
-"""Which risks the register table shows: free text plus partner, category, status, band,
+"""Which risks the register table shows: free text plus type, partner, category, status, band,
 proximity, "review due" (within a fortnight) or "overdue", "outside appetite" and "has
 overdue actions", combined. Pure Python over prepared columns so a keystroke filters
 100,000 risks in milliseconds.
@@ -19,6 +19,8 @@ from ui.models.risk_table import TableContext
 @dataclass(frozen=True)
 class RiskFilter:
     text: str = ""
+    kind: str | None = None
+    """Threat or Opportunity (``RiskKind`` values)."""
     partner: str | None = None
     category: str | None = None
     status: str | None = None
@@ -37,6 +39,8 @@ class RiskFilter:
     """A current likelihood × impact cell (a click on the heat map)."""
     cell_audience: Audience | None = None
     """With ``cell``: only the risks the heat map showed in it (those of its audience)."""
+    cell_kind: str | None = None
+    """With ``cell``: the type of the map clicked (a threat map's cell holds no opportunity)."""
 
     @property
     def is_empty(self) -> bool:
@@ -87,6 +91,8 @@ class PreparedRisks:
                     and any(c == code for c, _ in rows[i].shares)
                 )
             ]  # fmt: skip  (an Internal risk is its lead partner's alone: riskreg.belonging)
+        if wanted.kind:
+            picked = [i for i in picked if rows[i].kind.value == wanted.kind]
         if wanted.category:
             picked = [i for i in picked if rows[i].category == wanted.category]
         if wanted.status:
@@ -102,6 +108,8 @@ class PreparedRisks:
                 i for i in picked
                 if rows[i].current_likelihood == lik and rows[i].current_impact == imp
             ]  # fmt: skip
+            if wanted.cell_kind is not None:
+                picked = [i for i in picked if rows[i].kind.value == wanted.cell_kind]
             if wanted.cell_audience is not None:
                 admits = wanted.cell_audience.admits
                 picked = [i for i in picked if admits(rows[i].visibility, rows[i].lead_partner)]

@@ -16,8 +16,9 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from riskreg.choices import Proximity
+from riskreg.choices import Proximity, RiskKind
 from riskreg.governance import AppetiteJudgement, AppetiteState, appetite_reasons
+from riskreg.heatmap import band_colours
 from riskreg.records import RiskRecord, Shares
 from riskreg.scoring import ScoringScheme
 from riskreg.travel import Travel
@@ -210,9 +211,10 @@ COLUMNS: tuple[Column, ...] = (
     # restores sections by position and appends new ones); DEFAULT_ORDER places them.
     Column("proximity", "Proximity", lambda r, c: r.proximity.value if r.proximity else "",
            _by(lambda r: PROXIMITY_RANK[r.proximity]), width=150),
+    Column("kind", "Type", lambda r, c: r.kind.value, _attrs("kind"), width=90),
 )  # fmt: skip
 
-DEFAULT_ORDER = ("ref", "title", "current", "trend", "status", "lead", "category", "shares",
+DEFAULT_ORDER = ("ref", "title", "kind", "current", "trend", "status", "lead", "category", "shares",
                  "owner", "inherent", "target", "response", "visibility", "proximity",
                  "next_review", "flags")  # fmt: skip
 """Where the columns stand until the user drags them."""
@@ -227,7 +229,7 @@ class RiskTableModel(QAbstractTableModel):
         self._context = context
         self._columns = COLUMNS
         self._sorted_by: tuple[int, Qt.SortOrder] | None = None
-        self._brushes: dict[int, tuple[QBrush, QBrush]] = {}
+        self._brushes: dict[tuple[RiskKind, int], tuple[QBrush, QBrush]] = {}
         self._flag_brush = QBrush(QColor("#b3261e"))
         self._warning_brush = QBrush(QColor("#8a5a00"))
         """Amber (dark enough to read on white): above appetite, within tolerance."""
@@ -271,11 +273,14 @@ class RiskTableModel(QAbstractTableModel):
         return self._columns[column].width
 
     def _build_brushes(self) -> None:
+        """Score cells in their band's colour: the scheme's for a threat, the opportunity
+        palette's for an opportunity (as on the maps)."""
         self._brushes = {}
-        for index, band in enumerate(self._context.scheme.bands):
-            colour = QColor(band.colour)
-            text = QColor("#000000") if colour.lightness() > 110 else QColor("#ffffff")
-            self._brushes[index] = (QBrush(colour), QBrush(text))
+        for kind in RiskKind:
+            for index, hex_colour in enumerate(band_colours(self._context.scheme, kind)):
+                colour = QColor(hex_colour)
+                text = QColor("#000000") if colour.lightness() > 110 else QColor("#ffffff")
+                self._brushes[(kind, index)] = (QBrush(colour), QBrush(text))
 
     # -- Qt model interface -------------------------------------------------------------
     def rowCount(self, parent: Index = _NO_INDEX) -> int:
@@ -338,7 +343,8 @@ class RiskTableModel(QAbstractTableModel):
             if levels is None:
                 return None
             try:
-                background, foreground = self._brushes[self._context.scheme.band_index(*levels)]
+                band_index = self._context.scheme.band_index(*levels)
+                background, foreground = self._brushes[(record.kind, band_index)]
             except ValueError:
                 return None
             return background if role == Qt.ItemDataRole.BackgroundRole else foreground

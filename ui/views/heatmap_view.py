@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from riskreg.audience import Audience
+from riskreg.choices import RiskKind
 from riskreg.governance import Outlines
 from riskreg.heatmap import OPEN_STATUSES, Basis, HeatFilter, HeatMap, Movement, PlacedRisk
 from riskreg.records import PartnerRecord, RiskStatus
@@ -131,6 +132,11 @@ class HeatMapView(QWidget):
         self._filter = RiskFilter()
         self._partners: tuple[PartnerRecord, ...] = ()
         self._last_export: ExportChoice | None = None
+        self.kind = QComboBox()
+        self.kind.setToolTip("Threats and opportunities each have their own map: the "
+                             "opportunities' in blue, pale to strong by band")  # fmt: skip
+        self.kind.addItem("Threats", RiskKind.THREAT.value)
+        self.kind.addItem("Opportunities", RiskKind.OPPORTUNITY.value)
         self.basis = QComboBox()
         for basis in Basis:
             self.basis.addItem(basis.label, basis.value)
@@ -161,6 +167,8 @@ class HeatMapView(QWidget):
         self.canvas = HeatMapCanvas()
         self.canvas.transposed = self.transpose.isChecked()
         bar = QHBoxLayout()
+        bar.addWidget(QLabel("Map of"))
+        bar.addWidget(self.kind)
         bar.addWidget(QLabel("Basis"))
         bar.addWidget(self.basis)
         bar.addWidget(QLabel("For"))
@@ -179,6 +187,7 @@ class HeatMapView(QWidget):
         layout.addLayout(bar)
         layout.addWidget(self.canvas, 1)
         layout.addLayout(foot)
+        self.kind.currentIndexChanged.connect(self.refresh)
         self.basis.currentIndexChanged.connect(self.refresh)
         self.audience.currentIndexChanged.connect(self.refresh)
         self.arrows.currentIndexChanged.connect(self.refresh)
@@ -213,13 +222,22 @@ class HeatMapView(QWidget):
     def chosen_audience(self) -> Audience:
         return Audience.parse(str(self.audience.currentData() or "joint"))
 
+    def chosen_kind(self) -> RiskKind:
+        return RiskKind(self.kind.currentData())
+
     def heat_filter(self) -> HeatFilter:
         wanted = self._filter
         statuses = frozenset({RiskStatus(wanted.status)}) if wanted.status else OPEN_STATUSES
         return HeatFilter(wanted.partner, wanted.category, statuses,
-                          audience=self.chosen_audience())  # fmt: skip
+                          audience=self.chosen_audience(), kind=self.chosen_kind())  # fmt: skip
 
     def set_filter(self, wanted: RiskFilter) -> None:
+        if wanted.kind and wanted.kind != self._filter.kind:  # the table's Type: its map
+            self.kind.blockSignals(True)
+            self.kind.setCurrentIndex(max(0, self.kind.findData(wanted.kind)))
+            self.kind.blockSignals(False)
+            self._filter = wanted
+            self.refresh()
         if (wanted.partner, wanted.category, wanted.status) != (
             self._filter.partner, self._filter.category, self._filter.status,
         ):  # fmt: skip

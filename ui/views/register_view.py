@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from riskreg.audience import Audience
-from riskreg.choices import Proximity
+from riskreg.choices import Proximity, RiskKind
 from riskreg.records import CategoryRecord, PartnerRecord, RiskRecord
 from ui.models.risk_filter import UNRATED_BAND, PreparedRisks, RiskFilter
 from ui.models.risk_table import DEFAULT_ORDER, RiskTableModel, TableContext
@@ -56,6 +56,7 @@ class RegisterView(QWidget):
 
         self.search = QLineEdit(placeholderText="Search ref, title, description, owner…")
         self.search.setClearButtonEnabled(True)
+        self.kind_filter = QComboBox()
         self.partner_filter = QComboBox()
         self.category_filter = QComboBox()
         self.status_filter = QComboBox()
@@ -82,6 +83,7 @@ class RegisterView(QWidget):
         self.clear_filters_button.setToolTip("Show every risk again")
         self.clear_filters_button.setEnabled(False)
         for combo, tip in (
+            (self.kind_filter, "Threats or opportunities"),
             (self.partner_filter, "Partner (lead or share)"),
             (self.category_filter, "Category"),
             (self.status_filter, "Status"),
@@ -123,6 +125,7 @@ class RegisterView(QWidget):
         top.addWidget(self.clear_filters_button)
         bar = FlowLayout()  # wraps onto further lines on a narrow screen
         for label, widget in (
+            ("Type", self.kind_filter),
             ("Partner", self.partner_filter),
             ("Category", self.category_filter),
             ("Status", self.status_filter),
@@ -145,6 +148,9 @@ class RegisterView(QWidget):
         layout.addWidget(self.count_label)
 
         self.search.textChanged.connect(lambda text: self._update_filter(text=text))
+        self.kind_filter.currentIndexChanged.connect(
+            lambda: self._update_filter(kind=self._combo_value(self.kind_filter))
+        )
         self.partner_filter.currentIndexChanged.connect(
             lambda: self._update_filter(partner=self._combo_value(self.partner_filter))
         )
@@ -187,6 +193,10 @@ class RegisterView(QWidget):
     ) -> None:
         """Fill the filter drop-downs, keeping what the user had chosen where it still exists."""
         for combo, items in (
+            (
+                self.kind_filter,
+                [("Threats", RiskKind.THREAT.value), ("Opportunities", RiskKind.OPPORTUNITY.value)],
+            ),
             (self.partner_filter, [(f"{p.code} – {p.name}", p.code) for p in partners]),
             (self.category_filter, [(c.name, c.name) for c in categories]),
             (self.status_filter, [(s, s) for s in statuses]),
@@ -204,6 +214,7 @@ class RegisterView(QWidget):
             combo.blockSignals(False)
         self._filter = replace(
             self._filter,
+            kind=self._combo_value(self.kind_filter),
             partner=self._combo_value(self.partner_filter),
             category=self._combo_value(self.category_filter),
             status=self._combo_value(self.status_filter),
@@ -229,10 +240,17 @@ class RegisterView(QWidget):
         return self._filter
 
     def set_cell_filter(
-        self, cell: tuple[int, int] | None, audience: Audience | None = None
+        self,
+        cell: tuple[int, int] | None,
+        audience: Audience | None = None,
+        kind: RiskKind | None = None,
     ) -> None:
-        """The risks of one heat-map cell — those the map showed, for its ``audience``."""
-        self._update_filter(cell=cell, cell_audience=audience if cell is not None else None)
+        """The risks of one heat-map cell — those the map showed, for its ``audience``, of
+        its type (threats or opportunities)."""
+        held = cell is not None
+        kind_value = kind.value if held and kind is not None else None
+        self._update_filter(cell=cell, cell_audience=audience if held else None,
+                            cell_kind=kind_value)  # fmt: skip
 
     def clear_filters(self) -> None:
         """Every filter back to showing all risks (one refresh, not one per control)."""
@@ -252,8 +270,8 @@ class RegisterView(QWidget):
         self._update_filter()
 
     def _combos(self) -> tuple[QComboBox, ...]:
-        return (self.partner_filter, self.category_filter, self.status_filter,
-                self.band_filter, self.proximity_filter)  # fmt: skip
+        return (self.kind_filter, self.partner_filter, self.category_filter,
+                self.status_filter, self.band_filter, self.proximity_filter)  # fmt: skip
 
     def _flag_boxes(self) -> tuple[QCheckBox, ...]:
         return (self.review_due_filter, self.review_overdue_filter, self.appetite_filter,
@@ -353,6 +371,9 @@ class RegisterView(QWidget):
         else:
             cell = self._filter.cell
             where = f" — current likelihood {cell[0]} × impact {cell[1]}" if cell else ""
+            if cell and self._filter.cell_kind is not None:
+                noun = "opportunities" if self._filter.cell_kind == "Opportunity" else "threats"
+                where += f" on the {noun}' map"
             if cell and self._filter.cell_audience is not None:
                 where += f" ({self._filter.cell_audience.caption})"
             self.count_label.setText(f"{len(shown):,} of {total:,} risks{where}")

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from riskreg.choices import RiskKind, responses_for
 from riskreg.errors import Problem
 from riskreg.records import (
     CategoryRecord,
@@ -39,6 +40,7 @@ from riskreg.records import (
     Visibility,
 )
 from riskreg.scoring import ScoringScheme
+from riskreg.validation import response_problem
 from ui.plain import escaped, plain, tip
 from ui.views.fields import ErrorLabel, MoneyEdit, OptionalDateEdit
 from ui.views.share_editor import ShareEditor
@@ -71,6 +73,13 @@ class RiskForm(QWidget):
         self.ref_label = QLabel("new risk")
         self.ref_label.setTextFormat(Qt.TextFormat.RichText)  # its own markup; the ref escaped
         self.title = QLineEdit()
+        self.kind = QComboBox()
+        for kind in RiskKind:
+            self.kind.addItem(kind.value, kind.value)
+        self.kind.setToolTip(tip(
+            "A threat would harm the partnership's objectives; an opportunity would further "
+            "them. Each has its own responses and its own heat map; appetite is for threats."
+        ))  # fmt: skip
         self.category = QComboBox()
         self.status = QComboBox()
         for status in RiskStatus:
@@ -97,8 +106,7 @@ class RiskForm(QWidget):
         self.shares = ShareEditor()
         # response
         self.response = QComboBox()
-        for response in Response:
-            self.response.addItem(response.value, response.value)
+        self._fill_responses(RiskKind.THREAT, None)
         self.controls = _text_box(2)
         self.cost_min = MoneyEdit()
         self.cost_likely = MoneyEdit()
@@ -171,6 +179,7 @@ class RiskForm(QWidget):
         form = QFormLayout(group)
         form.addRow("Ref", self.ref_label)
         self._row(form, "Title", self.title, "title")
+        self._row(form, "Type", self.kind, "kind")
         self._row(form, "Category", self.category, "category")
         self._row(form, "Status", self.status, "status")
         self._row(form, "Description", self.description, "description")
@@ -248,6 +257,8 @@ class RiskForm(QWidget):
         self.cost_likely.textEdited.connect(lambda _text: self._cost_changed())
         for box in (self.description, self.cause, self.consequence, self.controls):
             box.textChanged.connect(edited)
+        self.kind.activated.connect(lambda _index: self._kind_changed())
+        self.response.activated.connect(lambda _index: self._say_response_fit())
         combos = [self.category, self.status, self.proximity, self.visibility, self.response]
         combos += list(self.likelihood.values()) + list(self.impact.values())
         for combo in combos:
@@ -309,7 +320,8 @@ class RiskForm(QWidget):
                 _select(self.category, None)
                 _select(self.status, RiskStatus.OPEN)
                 _select(self.visibility, Visibility.JOINT)
-                _select(self.response, Response.TREAT)
+                _select(self.kind, RiskKind.THREAT)  # a new risk is a threat unless told
+                self._fill_responses(RiskKind.THREAT, Response.TREAT)
                 _select(self.proximity, None)
                 _select(self.lead_partner, lead or None)
                 lead = self.lead_partner.currentData() or ""  # a partner of this register
@@ -336,7 +348,8 @@ class RiskForm(QWidget):
                 _select(self.category, record.category)
                 _select(self.status, record.status)
                 _select(self.visibility, record.visibility)
-                _select(self.response, record.response)
+                _select(self.kind, record.kind)
+                self._fill_responses(record.kind, record.response)
                 _select(self.proximity, record.proximity)
                 _select(self.lead_partner, record.lead_partner)
                 for basis in BASES:
@@ -367,6 +380,7 @@ class RiskForm(QWidget):
             "lead_partner": self.lead_partner.currentData(),
             "owner": self.owner.text(),
             "visibility": Visibility(self.visibility.currentData()),
+            "kind": self.current_kind(),
             "response": Response(self.response.currentData()),
             "controls": self.controls.toPlainText(),
             "target_date": self.target_date.value(),
@@ -395,6 +409,9 @@ class RiskForm(QWidget):
         problems = []
         if not self.title.text().strip():
             problems.append(Problem("title", "Title is required"))
+        mismatch = response_problem(self.current_kind(), Response(self.response.currentData()))
+        if mismatch is not None:
+            problems.append(mismatch)
         share_problem = self.shares.problem()
         if share_problem:
             problems.append(Problem("shares", share_problem))
@@ -465,6 +482,34 @@ class RiskForm(QWidget):
                 " border-radius: 3px; font-weight: bold;"
             )
 
+    def current_kind(self) -> RiskKind:
+        return RiskKind(self.kind.currentData())
+
+    def _fill_responses(self, kind: RiskKind, keep: Response | None) -> None:
+        """The responses a risk of ``kind`` takes. A response the user chose that does not
+        fit the type is kept, marked, and said beside the field: changing the type never
+        silently changes what was chosen."""
+        self.response.blockSignals(True)
+        self.response.clear()
+        for response in responses_for(kind):
+            self.response.addItem(response.value, response.value)
+        if keep is not None and keep not in responses_for(kind):
+            other = "an opportunity's" if kind is RiskKind.THREAT else "a threat's"
+            self.response.addItem(f"{keep.value} ({other} response)", keep.value)
+        _select(self.response, keep if keep is not None else responses_for(kind)[0])
+        self.response.blockSignals(False)
+
+    def _kind_changed(self) -> None:
+        self._fill_responses(self.current_kind(), Response(self.response.currentData()))
+        self._say_response_fit()
+        self.sig_edited.emit()
+
+    def _say_response_fit(self) -> None:
+        """Beside Response at once (the new-risk dialog shows messages only on "Add")."""
+        chosen = Response(self.response.currentData())
+        mismatch = response_problem(self.current_kind(), chosen)
+        self.errors["response"].show_message(mismatch.message if mismatch else "")
+
     def _lead_changed(self) -> None:
         lead = self.lead_partner.currentData() or ""
         shares = self.shares.shares()
@@ -483,7 +528,7 @@ def _select(combo: QComboBox, value: object) -> None:
     """Choose the item holding ``value`` (enums by their value, None as the blank item)."""
     if value is None:
         value = 0 if combo.findData(0) >= 0 else ""
-    elif isinstance(value, RiskStatus | Visibility | Response | Proximity):
+    elif isinstance(value, RiskStatus | Visibility | Response | Proximity | RiskKind):
         value = value.value
     index = combo.findData(value)
     combo.setCurrentIndex(index if index >= 0 else 0)

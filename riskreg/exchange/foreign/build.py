@@ -16,7 +16,15 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
-from riskreg.choices import EscalationLevel, Proximity, Response, RiskStatus
+from riskreg.choices import (
+    EscalationLevel,
+    Proximity,
+    Response,
+    RiskKind,
+    RiskStatus,
+    responses_for,
+)
+from riskreg.exchange.foreign.kinds import fitting, kind_word, response_word, says_opportunity
 from riskreg.exchange.foreign.layout import SCALE_FIELDS, Layout
 from riskreg.exchange.foreign.mapping import Mapping, lead_text
 from riskreg.exchange.foreign.rows import SourceRow
@@ -147,19 +155,21 @@ class _Row:
     # -- the row ------------------------------------------------------------------------
     def build(self) -> list[Finding]:
         b, mapping = self.b, self.b.mapping
-        category_text = self.text("category")
+        kind, category_text = self._kind(self.text("category"))
         raid = vocabulary().raid.get(key(text_of(self.v.get("raid_type", ""))), "")
         if not raid and not self.v.get("raid_type") and key(category_text) in vocabulary().raid:
             raid, category_text = vocabulary().raid[key(category_text)], ""
         if raid and raid != "risk":
             if mapping.raid == "skip":
-                where = "raid_type" if "raid_type" in self.v else "category"
+                where: str = next(f for f in ("raid_type", "category", "kind") if f in self.v)
                 self.note(where, f"a RAID log's {raid}, not a risk: left out (choose “bring "
                                  "them in, with their kind as the category” to keep it)",
                           kind="skipped")  # fmt: skip
                 return self.findings
             category_text = raid.capitalize()
         title = self._title()
+        kind = self._signed_kind(kind)
+        response, kind = self._response(kind)
         levels, rated = self._scores()
         status = self._status(rated)
         lead = mapping.leads.get(lead_text(self.v)) or mapping.partner
@@ -180,7 +190,8 @@ class _Row:
             status=status,
             visibility=mapping.visibility,
             owner=self._owner(),
-            response=self._response(),
+            kind=kind,
+            response=response,
             controls=self.text("controls"),
             target_likelihood=levels["target_likelihood"],
             target_impact=levels["target_impact"],
@@ -343,19 +354,72 @@ class _Row:
             return ""
         return owner
 
-    def _response(self) -> Response:
+    def _kind(self, category_text: str) -> tuple[RiskKind | None, str]:
+        """The type a type column or the category says, and the category left."""
+        kind = None
+        if "kind" in self.v:
+            written = self.text("kind")
+            kind = kind_word(written)
+            if kind is None and "category" not in self.v:
+                category_text = written  # a "Type" column of categories or RAID kinds
+            elif kind is None:
+                self.keep("kind", written)
+                self.note("kind", f"“{_short(written)}” is neither a threat nor an opportunity: "
+                                  "the risk comes in as a threat; the text is kept in the "
+                                  "description")  # fmt: skip
+        if kind is None and says_opportunity(category_text):
+            where = "category" if "category" in self.v else "kind"
+            self.note(where, f"“{_short(category_text)}”: an opportunity (a type here, not a "
+                             "category)", category_text, kind="read")  # fmt: skip
+            return RiskKind.OPPORTUNITY, ""
+        return kind, category_text
+
+    def _signed_kind(self, kind: RiskKind | None) -> RiskKind | None:
+        """A signed impact says the type, unless a type column already did."""
+        for read in self.row.signs:
+            what = f"impact {read.written}"
+            if kind is not None and kind is not read.kind:
+                said = (
+                    f"{what} would make it {read.kind.value.lower()}, but its type says "
+                    f"{kind.value.lower()}: it stays one, at impact {self.v[read.field]}"
+                )
+                self.note(read.field, said, read.written, kind="read")
+                continue
+            kind = read.kind
+            self.note(read.field, f"{what}: {read.kind.value.lower()} at impact "
+                                  f"{self.v[read.field]} (the workbook signs its impacts)",
+                      read.written, kind="read")  # fmt: skip
+        return kind
+
+    def _response(self, kind: RiskKind | None) -> tuple[Response, RiskKind]:
+        """The response and the type it settles: an opportunity's response (Exploit,
+        Enhance …) makes an untyped row an opportunity; a response of the other type is
+        read as its PRINCE2 counterpart (Treat ↔ Enhance, Transfer ↔ Share …)."""
         if "response" not in self.v:
-            return Response.TREAT
+            settled = kind or RiskKind.THREAT
+            return responses_for(settled)[0], settled
         written = self.text("response")
-        words = vocabulary().response
-        found = words.get(key(written)) or words.get(key(words_key(written).split(" ")[0]))
-        if found is None:
+        found, its_kind = response_word(written, kind)
+        if found is None or its_kind is None:
+            settled = kind or RiskKind.THREAT
+            default = responses_for(settled)[0]
+            names = ", ".join(r.value for r in responses_for(settled))
             self.keep("response", written)
             self.note("response", f"“{_short(written)}” is not a response this register knows "
-                                  "(Treat, Tolerate, Transfer, Terminate, Exploit): Treat; the "
-                                  "text is kept in the description")  # fmt: skip
-            return Response.TREAT
-        return found
+                                  f"for a {settled.value.lower()} ({names}): {default.value}; "
+                                  "the text is kept in the description")  # fmt: skip
+            return default, settled
+        if kind is None:
+            if its_kind is RiskKind.OPPORTUNITY:
+                self.note("response", f"“{_short(written)}”: an opportunity's response, so the "
+                                      "risk comes in as an opportunity", kind="read")  # fmt: skip
+            return found, its_kind
+        fits = fitting(found, kind)
+        if fits is not found:
+            self.note("response", f"“{_short(written)}” is a {its_kind.value.lower()}'s "
+                                  f"response; for this {kind.value.lower()}: {fits.value}",
+                      kind="read")  # fmt: skip
+        return fits, kind
 
     def _proximity(self) -> Proximity | None:
         if "proximity" not in self.v:

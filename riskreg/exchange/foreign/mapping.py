@@ -36,6 +36,7 @@ FIELDS: dict[str, str] = {
     "title": "Title", "description": "Description", "cause": "Cause",
     "consequence": "Consequence", "category": "Category", "status": "Status",
     "owner": "Owner", "lead_partner": "Lead partner", "response": "Response",
+    "kind": "Type (threat or opportunity)",
     "controls": "Existing controls", "action": "Mitigation (becomes an action)",
     "inherent_likelihood": "Inherent likelihood", "inherent_impact": "Inherent impact",
     "current_likelihood": "Current likelihood", "current_impact": "Current impact",

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from riskreg.exchange.export import EXCHANGE_SHEET, column_letter
 from riskreg.exchange.foreign.build import Finding, RowBuilder
+from riskreg.exchange.foreign.kinds import notes_on_signs
 from riskreg.exchange.foreign.layout import ForeignRefused, Layout, analyse, collapse_marks
 from riskreg.exchange.foreign.mapping import Mapping, proposed, table_named
 from riskreg.exchange.foreign.rows import Skipped, data_rows, spans
@@ -145,6 +146,7 @@ def plan_foreign(
     items = _checked(items, ctx, layout)
     items = _set_apart_duplicates(items, service, mapping)
     notes = [layout.explanation, *_missing_axes(layout)]
+    notes += notes_on_signs([s for r in rows for s in r.signs], builder.headers, builder.letters)
     items += _skipped(skipped, layout)
     items += _uncached_findings(uncached, layout)
     items += _readings(builder, mapping)

@@ -33,6 +33,8 @@ class SourceRow:
     """Field → raw cell, for the mapped columns that hold something."""
     kept: tuple[tuple[str, Any], ...] = ()
     """(Header, cell) of the columns kept in the description, in column order."""
+    signs: tuple[Any, ...] = ()
+    """Signed impacts read as a threat or an opportunity (``foreign.kinds.SignRead``)."""
 
 
 @dataclass(slots=True)
@@ -99,7 +101,9 @@ def data_rows(table: Table, layout: Layout) -> tuple[list[SourceRow], Skipped]:
             continue
         extra = tuple((h, cells[i]) for i, h in kept if i < len(cells) and text_of(cells[i]))
         rows.append(SourceRow(excel_row, values, extra))
-    return rows, skipped
+    from riskreg.exchange.foreign.kinds import read_signs  # it reads these rows' type
+
+    return read_signs(rows), skipped
 
 
 def _is_total(cells: Sequence[Any], values: dict[str, Any], totals: frozenset[str]) -> bool:
