@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from riskreg.acceptance import JudgedReason, ScopedReason, judge, standing
 from riskreg.belonging import holders_of
 from riskreg.choices import RiskStatus, Visibility
 from riskreg.records import (
@@ -34,9 +35,11 @@ def appetite_breaches(
     scheme: ScoringScheme,
     partnership: Mapping[str, str | None],
     partners: Mapping[tuple[str, str], str],
+    today: date,
 ) -> dict[str, tuple[str, ...]]:
-    """Why each open risk is outside appetite, by uuid: the partnership's appetite for its
-    category, and that of every partner that leads or shares it.
+    """Why each open risk is outside appetite and not accepted today, by uuid: the
+    partnership's appetite for its category, and that of every partner that leads or
+    shares it, less the reasons an acceptance covers (``riskreg.acceptance``).
 
     ``partnership`` maps category → highest accepted band; ``partners`` maps (partner code,
     category) → highest band that partner accepts. Reasons read "outside appetite of APEX:
@@ -44,9 +47,31 @@ def appetite_breaches(
     """
     out: dict[str, tuple[str, ...]] = {}
     for risk in risks:
-        reasons = appetite_reasons(risk, scheme, partnership, partners)
+        scoped = scoped_appetite_reasons(risk, scheme, partnership, partners)
+        if not scoped:
+            continue
+        reasons = standing(judge(scoped, risk.acceptances, today)) if risk.acceptances else (
+            tuple(reason for _, reason in scoped)
+        )  # fmt: skip
         if reasons:
             out[risk.uuid] = reasons
+    return out
+
+
+def appetite_acceptances(
+    risks: Iterable[RiskRecord],
+    scheme: ScoringScheme,
+    partnership: Mapping[str, str | None],
+    partners: Mapping[tuple[str, str], str],
+    today: date,
+) -> list[tuple[RiskRecord, JudgedReason]]:
+    """The reasons that acceptances cover today, risk by risk (for the pack and ``check``)."""
+    out = []
+    for risk in risks:
+        if not risk.acceptances:
+            continue
+        scoped = scoped_appetite_reasons(risk, scheme, partnership, partners)
+        out.extend((risk, j) for j in judge(scoped, risk.acceptances, today) if j.accepted)
     return out
 
 
@@ -56,7 +81,20 @@ def appetite_reasons(
     partnership: Mapping[str, str | None],
     partners: Mapping[tuple[str, str], str],
 ) -> tuple[str, ...]:
-    """Why one risk is outside appetite (empty when it is not, or is closed)."""
+    """Why one risk is outside appetite (empty when it is not, or is closed), whether or
+    not it is accepted."""
+    return tuple(reason for _, reason in scoped_appetite_reasons(risk, scheme, partnership,
+                                                                 partners))  # fmt: skip
+
+
+def scoped_appetite_reasons(
+    risk: RiskRecord,
+    scheme: ScoringScheme,
+    partnership: Mapping[str, str | None],
+    partners: Mapping[tuple[str, str], str],
+) -> tuple[ScopedReason, ...]:
+    """Why one risk is outside appetite, each reason with its scope (None: the
+    partnership; else the partner code)."""
     if risk.status is RiskStatus.CLOSED or risk.category is None or risk.unrated:
         return ()
     rank = {band.name: index for index, band in enumerate(scheme.bands)}
@@ -64,18 +102,18 @@ def appetite_reasons(
         band = _band_name(scheme, risk.current_likelihood, risk.current_impact) or ""
     except (IndexError, ValueError):
         return ()
-    reasons = []
+    reasons: list[ScopedReason] = []
     agreed = partnership.get(risk.category)
     if agreed in rank and rank[band] > rank[agreed]:
-        reasons.append(f"outside appetite of the partnership: {band} > {agreed} "
-                       f"({risk.category})")  # fmt: skip
+        reasons.append((None, f"outside appetite of the partnership: {band} > {agreed} "
+                              f"({risk.category})"))  # fmt: skip
     if partners:
         holders = holders_of(risk.visibility, risk.lead_partner, risk.shares)
         for code in sorted(holders):
             accepted = partners.get((code, risk.category))
             if accepted in rank and rank[band] > rank[accepted]:
-                reasons.append(f"outside appetite of {code}: {band} > {accepted} "
-                               f"({risk.category})")  # fmt: skip
+                reasons.append((code, f"outside appetite of {code}: {band} > {accepted} "
+                                      f"({risk.category})"))  # fmt: skip
     return tuple(reasons)
 
 
