@@ -202,6 +202,9 @@ def build_parser() -> argparse.ArgumentParser:
     from riskreg.cli_papers import add_commands
 
     add_commands(commands)  # report, heatmap
+    from riskreg import cli_accept
+
+    cli_accept.add_commands(commands)  # accept, acceptances
     return parser
 
 
@@ -394,6 +397,7 @@ def _exchange_command(name: str) -> Any:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    from riskreg import cli_accept
     from riskreg import cli_papers as papers
     from riskreg.errors import RegisterError
 
@@ -408,6 +412,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "verify": _verify,
         "heatmap": papers.heatmap,
         "report": papers.report,
+        "accept": cli_accept.accept,
+        "acceptances": cli_accept.acceptances,
         "copy": _copy,
         "server-setup": _server_setup,
     }
