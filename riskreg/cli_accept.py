@@ -37,8 +37,12 @@ def add_commands(commands: Any) -> None:
     )  # fmt: skip
     accept.add_argument("--by", dest="accepted_by", help="the named person who accepts it")
     accept.add_argument("--why", dest="justification", help="the justification")
-    accept.add_argument("--until", dest="expires_on", type=_date,
-                        help="the expiry date (YYYY-MM-DD; after today, at most three years)")
+    accept.add_argument(
+        "--until",
+        dest="expires_on",
+        type=_date,
+        help="the expiry date (YYYY-MM-DD; after today, at most three years)",
+    )
     accept.add_argument("--withdraw", action="store_true", help="withdraw the acceptance")
     listing = commands.add_parser("acceptances", help="the risks accepted outside appetite")
     listing.add_argument("register", metavar="REGISTER")
