@@ -54,8 +54,8 @@ def accept(args: argparse.Namespace) -> int:
 
     scope = None if args.scope.strip().lower() == "partnership" else args.scope.strip()
     if not args.withdraw:
-        missing = [f"--{name}" for name, value in (("by", args.accepted_by),
-                   ("why", args.justification), ("until", args.expires_on)) if value is None]  # fmt: skip
+        given = {"by": args.accepted_by, "why": args.justification, "until": args.expires_on}
+        missing = [f"--{name}" for name, value in given.items() if value is None]
         if missing:
             print(f"accept: give {', '.join(missing)} (or --withdraw)", file=sys.stderr)
             return 2

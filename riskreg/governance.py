@@ -66,7 +66,7 @@ def appetite_acceptances(
     today: date,
 ) -> list[tuple[RiskRecord, JudgedReason]]:
     """The reasons that acceptances cover today, risk by risk (for the pack and ``check``)."""
-    out = []
+    out: list[tuple[RiskRecord, JudgedReason]] = []
     for risk in risks:
         if not risk.acceptances:
             continue

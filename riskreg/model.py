@@ -150,9 +150,7 @@ class Risk(Base):
         default=EscalationLevel.OPERATIONAL,
         server_default="Operational",
     )
-    kind: Mapped[RiskKind] = mapped_column(
-        _enum(RiskKind, 12), server_default="Threat"
-    )
+    kind: Mapped[RiskKind] = mapped_column(_enum(RiskKind, 12), server_default="Threat")
     """A threat or an opportunity (schema 0009; before it, every risk was a threat)."""
     version: Mapped[int] = mapped_column(Integer, default=1)
 

@@ -78,8 +78,8 @@ def test_a_partner_login_cannot_forge_an_acceptance_for_another_partner(
         assert "within the appetite" in refused(conn, INSERT, row(risks["R-001"],
                                                                   partners["APEX"]))  # fmt: skip
         # a risk APEX neither leads nor shares (AQUA leads R-028 with ARDN)
-        assert "neither leads nor shares" in refused(conn, INSERT, row(risks["R-028"],
-                                                                       partners["APEX"]))  # fmt: skip
+        foreign = row(risks["R-028"], partners["APEX"])
+        assert "neither leads nor shares" in refused(conn, INSERT, foreign)
     assert state(joint.owner) == before
 
 

@@ -554,7 +554,10 @@ def _triggers() -> str:
                                 "queue_on_register", each="STATEMENT"))  # fmt: skip
         sql.append(_trigger("riskreg_8_log", table, "AFTER INSERT OR UPDATE OR DELETE",
                             f"log_{table}"))  # fmt: skip
-    for name, table, timing, function, deferred, when in _ROW_TRIGGERS + acceptance_sql.ROW_TRIGGERS:
+    for name, table, timing, function, deferred, when in (
+        *_ROW_TRIGGERS,
+        *acceptance_sql.ROW_TRIGGERS,
+    ):
         sql.append(_trigger(name, table, timing, function, deferred=deferred, when=when))
     return "".join(sql)
 

@@ -197,7 +197,8 @@ def with_acceptances(
     if condition is not None:
         query = query.where(condition)
     found: dict[str, list[AcceptanceRecord]] = {}
-    for risk_uuid, *values in s.connection().execute(query):
+    rows: Any = s.connection().execute(query)
+    for risk_uuid, *values in rows:
         found.setdefault(risk_uuid, []).append(AcceptanceRecord(*values))
     if not found:
         return records

@@ -26,6 +26,9 @@ class RiskFilter:
     review_due: bool = False
     review_overdue: bool = False
     outside_appetite: bool = False
+    """Outside appetite for a reason no acceptance covers today."""
+    accepted: bool = False
+    """Accepted outside appetite today (for at least one reason)."""
     escalated: bool = False
     """Above the operational level of the escalation ladder."""
     overdue_actions: bool = False
@@ -110,6 +113,9 @@ class PreparedRisks:
         if wanted.outside_appetite:
             reasons = self.context.appetite
             picked = [i for i in picked if reasons(rows[i])]
+        if wanted.accepted:
+            covered = self.context.accepted
+            picked = [i for i in picked if rows[i].acceptances and covered(rows[i])]
         if wanted.escalated:
             picked = [i for i in picked if rows[i].escalation.value != "Operational"]
         if wanted.overdue_actions:

@@ -16,8 +16,9 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
+from riskreg.acceptance import JudgedReason, accepted, day_text, judge, standing
 from riskreg.choices import Proximity
-from riskreg.governance import appetite_reasons
+from riskreg.governance import scoped_appetite_reasons
 from riskreg.records import RiskRecord, Shares
 from riskreg.scoring import ScoringScheme
 from riskreg.travel import Travel
@@ -82,18 +83,35 @@ class TableContext:
             and record.status.value != "Closed"
         )
 
-    def appetite(self, record: RiskRecord) -> tuple[str, ...]:
-        """Why the risk is outside the appetite of the partnership or of a partner of it."""
+    def judged(self, record: RiskRecord) -> tuple[JudgedReason, ...]:
+        """Each reason the risk is outside appetite, with what an acceptance does to it
+        today (``riskreg.acceptance``)."""
         if not (self.partnership_appetite or self.partner_appetite):
             return ()
-        return appetite_reasons(
+        scoped = scoped_appetite_reasons(
             record, self.scheme, self.partnership_appetite, self.partner_appetite
         )
+        if not scoped:
+            return ()
+        return judge(scoped, record.acceptances, self.today)
+
+    def appetite(self, record: RiskRecord) -> tuple[str, ...]:
+        """Why the risk is outside the appetite of the partnership or of a partner of it,
+        less what an acceptance covers today."""
+        return standing(self.judged(record))
+
+    def accepted(self, record: RiskRecord) -> tuple[JudgedReason, ...]:
+        """The reasons an acceptance covers today."""
+        return accepted(self.judged(record)) if record.acceptances else ()
 
     def flags(self, record: RiskRecord) -> str:
         marks = []
-        if self.appetite(record):
+        judged = self.judged(record)
+        if any(j.stands for j in judged):
             marks.append("Outside appetite")
+        elif judged:  # every reason accepted: until the first expiry
+            until = min(j.accepted.expires_on for j in judged if j.accepted is not None)
+            marks.append(f"Accepted until {day_text(until)}")
         if record.escalation.value != "Operational":
             marks.append(ESCALATION_MARKS.get(record.escalation.value, "Escalated"))
         if record.uuid in self.overdue:
@@ -310,7 +328,7 @@ class RiskTableModel(QAbstractTableModel):
             if column.key == "title":
                 return tip(record.description or record.title)  # as written, never as HTML
             if column.key == "flags":
-                reasons = self._context.appetite(record)
+                reasons = [j.text for j in self._context.judged(record)]
                 return tip("\n".join(reasons)) if reasons else None
             if column.score_of is not None:
                 levels = column.score_of(record)

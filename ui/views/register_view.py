@@ -65,6 +65,9 @@ class RegisterView(QWidget):
         self.review_due_filter.setToolTip("Next review within a fortnight, or past")
         self.review_overdue_filter = QCheckBox("Review overdue")
         self.appetite_filter = QCheckBox("Outside appetite")
+        self.appetite_filter.setToolTip("Outside appetite for a reason no acceptance covers")
+        self.accepted_filter = QCheckBox("Accepted")
+        self.accepted_filter.setToolTip("Accepted outside appetite, until its expiry date")
         self.escalated_filter = QCheckBox("Escalated")
         self.escalated_filter.setToolTip("Escalated to the joint management team or above")
         self.overdue_filter = QCheckBox("Overdue actions")
@@ -159,6 +162,7 @@ class RegisterView(QWidget):
             lambda on: self._update_filter(review_overdue=on)
         )
         self.appetite_filter.toggled.connect(lambda on: self._update_filter(outside_appetite=on))
+        self.accepted_filter.toggled.connect(lambda on: self._update_filter(accepted=on))
         self.escalated_filter.toggled.connect(lambda on: self._update_filter(escalated=on))
         self.overdue_filter.toggled.connect(lambda on: self._update_filter(overdue_actions=on))
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
@@ -250,7 +254,7 @@ class RegisterView(QWidget):
 
     def _flag_boxes(self) -> tuple[QCheckBox, ...]:
         return (self.review_due_filter, self.review_overdue_filter, self.appetite_filter,
-                self.escalated_filter, self.overdue_filter)  # fmt: skip
+                self.accepted_filter, self.escalated_filter, self.overdue_filter)  # fmt: skip
 
     def selected_uuid(self) -> str:
         return self._selected_uuid
