@@ -97,8 +97,7 @@ def accepted(judged: Iterable[JudgedReason]) -> tuple[JudgedReason, ...]:
 
 def short_text(acceptance: AcceptanceRecord) -> str:
     """``APEX until 2027-03-31 (J Smith)``: the workbook's and the command line's form."""
-    return f"{acceptance.scope_name} until {acceptance.expires_on.isoformat()} " \
-           f"({acceptance.accepted_by})"  # fmt: skip
+    return acceptance.short
 
 
 def recorded_text(scope_name: str, accepted_by: str, expires_on: date, why: str) -> str:

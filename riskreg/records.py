@@ -86,6 +86,11 @@ class AcceptanceRecord:
     def scope_name(self) -> str:
         return self.scope or "the partnership"
 
+    @property
+    def short(self) -> str:
+        """``APEX until 2027-03-31 (J Smith)``: the workbook's and the command line's form."""
+        return f"{self.scope_name} until {self.expires_on.isoformat()} ({self.accepted_by})"
+
 
 class RiskRecord(NamedTuple):
     """Every field of a risk as the register holds it now.
@@ -134,6 +139,12 @@ class RiskRecord(NamedTuple):
     escalation: EscalationLevel = EscalationLevel.OPERATIONAL
     acceptances: tuple[AcceptanceRecord, ...] = ()
     """Its current acceptances outside appetite, by scope (the partnership first)."""
+
+    @property
+    def accepted(self) -> str:
+        """Its current acceptances outside appetite, as the workbook's read-only column
+        shows them: ``the partnership until 2027-03-31 (J Smith); APEX until …``."""
+        return "; ".join(a.short for a in self.acceptances)
 
     @property
     def unrated(self) -> bool:

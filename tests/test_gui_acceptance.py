@@ -73,6 +73,12 @@ def test_accepting_a_risk_from_the_editor_shows_accepted_until_and_undo_withdraw
     assert table_refs(window) == {"R-014"}
     view.accepted_filter.setChecked(False)
 
+    history = window.history
+    history.show_risk(risk.uuid)
+    texts = [" ".join(str(history.model.index(0, c).data()) for c in range(5))]
+    assert "R-014 accepted outside appetite" in texts[0]
+    assert f"by {ALICE.user} until {until.isoformat()}: Funding gap" in texts[0]
+
     window.document.undo_stack.undo()  # withdraws it
     assert service.get_risk(risk.uuid).acceptances == ()
     assert cell_text(window, "R-014", "flags").startswith("Outside appetite")

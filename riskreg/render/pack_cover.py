@@ -68,8 +68,10 @@ def summary_lines(pack: MeetingPack) -> list[tuple[str, str]]:
         lines.append((since, f"{len(changes.new)} new, {len(changes.closed)} closed, "
                              f"{len(changes.score_up)} score up, "
                              f"{len(changes.score_down)} score down"))  # fmt: skip
-    lines.append(("Outside appetite", risks_word(len(pack.outside_appetite))
-                  if pack.outside_appetite else "none"))  # fmt: skip
+    accepted = len({r.uuid for r, _ in pack.accepted})
+    outside = risks_word(len(pack.outside_appetite)) if pack.outside_appetite else "none"
+    lines.append(("Outside appetite", outside + (f"; {accepted} accepted until a date"
+                                                 if accepted else "")))  # fmt: skip
     overdue = sum(len(v) for v in pack.overdue_by_partner.values())
     per = ", ".join(f"{code} {len(v)}" for code, v in pack.overdue_by_partner.items())
     lines.append(("Overdue actions", f"{overdue} ({per})" if overdue else "none"))

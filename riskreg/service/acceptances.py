@@ -15,6 +15,7 @@ from sqlalchemy import text as sql_text
 from riskreg.acceptance import (
     ACCEPTANCE_FIELD,
     MOST_JUSTIFICATION,
+    JudgedReason,
     Scope,
     expiry_problem,
     recorded_text,
@@ -24,7 +25,7 @@ from riskreg.choices import RiskStatus
 from riskreg.errors import Problem, RuleError, ValidationError
 from riskreg.model import Risk, RiskAcceptance
 from riskreg.records import AcceptanceRecord, RiskRecord
-from riskreg.service.queries import appetites, select_risks
+from riskreg.service.queries import appetites, scheme_of, select_risks
 from riskreg.service.unit_of_work import ServiceBase, Work
 from riskreg.service.writes import apply_risk_changes
 from riskreg.validation import text_problem
@@ -102,6 +103,19 @@ class AcceptanceUseCases(ServiceBase):
             _withdraw(w, risk, current, scope_name, today)
             w.session.flush()
             return select_risks(w.session, uuid)[0]
+
+    def accepted_reasons(self) -> list[tuple[RiskRecord, JudgedReason]]:
+        """The reasons outside appetite that an acceptance covers today, risk by risk."""
+        from riskreg.governance import appetite_acceptances
+
+        with self._read() as s:
+            chosen = select(Risk.uuid).join(RiskAcceptance, RiskAcceptance.risk_id == Risk.id)
+            uuids = sorted(set(s.scalars(chosen.where(RiskAcceptance.withdrawn_on.is_(None)))))
+            if not uuids:
+                return []
+            risks = sorted(select_risks(s, None, among=uuids), key=lambda r: r.number)
+            partnership, partners = appetites(s)
+            return appetite_acceptances(risks, scheme_of(s), partnership, partners, self.today())
 
     def acceptances(self) -> list[tuple[RiskRecord, AcceptanceRecord]]:
         """Every current acceptance (expired ones too, until withdrawn or replaced), by

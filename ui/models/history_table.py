@@ -69,6 +69,10 @@ def describe(change: ChangeRecord) -> tuple[str, str]:
         if change.old is None:
             return what, change.new or ""
         return f"{change.entity_ref} removed", change.old or ""
+    if change.field == "acceptance":  # the log holds whole sentences (riskreg.acceptance)
+        if change.old is None:
+            return f"{change.entity_ref} accepted outside appetite", change.new or ""
+        return f"{change.entity_ref} acceptance withdrawn", f"{change.new} (was: {change.old})"
     return what, f"{shown(change.field, change.old)} → {shown(change.field, change.new)}"
 
 
