@@ -278,6 +278,8 @@ def _check(args: argparse.Namespace) -> int:
         print(f"{report.location}: note: {note}", file=sys.stderr)
     for warning in report.warnings:
         print(f"{report.location}: warning: {warning}", file=sys.stderr)
+    for accepted in report.accepted:
+        print(f"{report.location}: note: {accepted}", file=sys.stderr)
     if report.ok:
         print(
             f"{report.location}: OK — schema {report.schema_version}, "

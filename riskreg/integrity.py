@@ -51,6 +51,9 @@ class CheckReport:
     warnings: tuple[str, ...] = ()
     """Sound, but misleading: a band matrix that breaks Cox's rules (``matrix_checks``).
     A warning is no fault: the register opens and ``check`` still passes."""
+    accepted: tuple[str, ...] = ()
+    """Risks accepted outside appetite, until when and by whom: for the record (``check``
+    says so; opening the register does not)."""
 
     @property
     def ok(self) -> bool:
@@ -110,8 +113,8 @@ def _check(store: RegisterStore, quick: bool) -> CheckReport:
         warnings = _scheme_warnings(conn) + _cadence_warnings(conn) + belonging_warnings(conn)
         accepted, lapsed = _acceptances(conn)
         warnings += lapsed
-    return CheckReport(store.display_name, schema, risks, actions, tuple(problems),
-                       (*store.notes, *accepted), warnings=warnings)  # fmt: skip
+    return CheckReport(store.display_name, schema, risks, actions, tuple(problems), store.notes,
+                       warnings=warnings, accepted=accepted)  # fmt: skip
 
 
 def _pages_damaged(problems: Sequence[str]) -> bool:
