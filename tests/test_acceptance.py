@@ -4,6 +4,7 @@ heat-map outlines and the next review; refusals beside the field with nothing wr
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -202,3 +203,57 @@ def test_judge_accepts_only_the_scope_it_names_and_only_until_its_expiry() -> No
     assert judged[1].text.startswith("accepted until 31 Mar 2026 (J Smith)")
     after = judge(reasons, [acceptance], date(2026, 4, 1))
     assert after[1].stands and "acceptance expired on 31 Mar 2026" in after[1].text
+
+
+def test_the_first_look_at_start_up_shows_the_acceptances_as_the_open_register_does(
+    service: RegisterService, register_path: Path
+) -> None:
+    from riskreg.first_look import look_at
+    from riskreg.migrations import HEAD
+
+    risk = outside(service)
+    accepted = service.accept_risk(risk.uuid, risk.version, None, "J Smith", "why",
+                                   TODAY + timedelta(days=30))  # fmt: skip
+    look = look_at(register_path, HEAD, page=100, whole_up_to=1_000)
+    assert look is not None
+    (seen,) = [r for r in look.risks if r.uuid == risk.uuid]
+    assert seen.acceptances == accepted.acceptances
+
+
+def test_a_register_at_schema_0009_upgrades_with_every_breach_as_it_was_and_nothing_logged(
+    demo_path: Path, tmp_path: Path
+) -> None:
+    import sqlite3
+
+    from riskreg import migrations, store
+    from riskreg.service import open_service
+    from tests.conftest import ALICE
+
+    demo = open_service(demo_path, ALICE)
+    breaches_before = demo.appetite_breaches()
+    demo.close()
+    old = tmp_path / "old.riskreg"
+    made = store._make_store(f"sqlite:///{old}", old, 1000)
+    store.upgrade_to(made, "0009_opportunities")
+    made.close()
+    tables = ("register", "partner", "category", "partner_appetite", "change_set", "risk",
+              "risk_share", "action", "change")  # fmt: skip
+    with sqlite3.connect(demo_path) as source, sqlite3.connect(old) as target:
+        for table in tables:
+            columns = [row[1] for row in target.execute(f"PRAGMA table_info({table})")]
+            names = ", ".join(columns)
+            rows = source.execute(f"SELECT {names} FROM {table}").fetchall()
+            marks = ", ".join("?" * len(columns))
+            target.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+        revision = target.execute("SELECT revision FROM register").fetchone()[0]
+    source.close()
+    target.close()
+    service = open_service(old, ALICE)
+    try:
+        info = service.register_info()
+        assert info.schema_version == migrations.HEAD == "0010_acceptance"
+        assert info.revision == revision  # a new table only: no change set
+        assert service.appetite_breaches() == breaches_before
+        assert service.acceptances() == []
+    finally:
+        service.close()
