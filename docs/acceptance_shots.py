@@ -44,8 +44,8 @@ def shoot(camera: Camera) -> None:
     window.register_view.select_uuid(other.uuid)
     camera.settle()
     dialog = AcceptanceDialog(window.document, other, window.editor.judged(other), window)
-    dialog.justification.setPlainText("Funding gap closes with the spring settlement; "
-                                      "no further control is worth its cost before then.")  # fmt: skip
+    why = "Funding gap closes with the spring settlement; no further control is worth its cost"
+    dialog.justification.setPlainText(why + " before then.")
     end = date.today() + timedelta(days=182)
     dialog.expires_on.setDate(QDate(end.year, end.month, end.day))
     dialog.show()
