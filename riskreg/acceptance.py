@@ -31,7 +31,14 @@ MOST_JUSTIFICATION = 4_000
 """A justification is a paragraph or two, not a report."""
 
 ACCEPTANCE_FIELD = "acceptance"
-"""The change-log field (on the risk) of every record, replacement and withdrawal."""
+"""The change-log field (on the risk) of every record, replacement and withdrawal for the
+partnership; ``acceptance:APEX`` for a partner's (``acceptance_field``)."""
+
+
+def acceptance_field(scope: Scope) -> str:
+    """One field per scope, so that two acceptances of one risk made in one transaction
+    are two entries of its history (the server logs a field once per transaction)."""
+    return ACCEPTANCE_FIELD if scope is None else f"{ACCEPTANCE_FIELD}:{scope}"
 
 
 def day_text(day: date) -> str:

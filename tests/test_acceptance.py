@@ -90,10 +90,12 @@ def test_a_new_acceptance_replaces_the_old_and_the_history_keeps_both(
                   f"{(TODAY + timedelta(days=60)).isoformat()}: Reason one")  # fmt: skip
     assert [(c.old, c.new) for c in log] == [
         (None, first_text),
-        (first_text, f"Withdrawn for the partnership on {TODAY.isoformat()}"),
-        (None, f"Accepted for the partnership by A Jones until "
-               f"{(TODAY + timedelta(days=30)).isoformat()}: Reason two"),
+        (first_text, f"Accepted for the partnership by A Jones until "
+                     f"{(TODAY + timedelta(days=30)).isoformat()}: Reason two"),
     ]  # fmt: skip
+    withdrawn = service.withdraw_acceptance(risk.uuid, None)
+    last = [c for c in service.risk_history(withdrawn.uuid).changes if c.field == "acceptance"]
+    assert last[-1].new == f"Withdrawn for the partnership on {TODAY.isoformat()}"
 
 
 def test_withdrawing_an_acceptance_makes_the_risk_a_breach_again(

@@ -104,7 +104,7 @@ def test_a_partners_own_acceptance_by_psql_is_in_the_history_and_cannot_be_edite
     with plain_sql(joint.owner) as conn:
         logged = conn.execute(
             "SELECT c.old, c.new, s.login FROM change c JOIN change_set s "
-            "ON s.id = c.change_set_id WHERE c.field = 'acceptance' ORDER BY c.id"
+            "ON s.id = c.change_set_id WHERE c.field = 'acceptance:APEX' ORDER BY c.id"
         ).fetchall()
     until = (TODAY + timedelta(days=60)).isoformat()
     text = f"Accepted for APEX by P Apex until {until}: Hedged"
@@ -132,7 +132,8 @@ def test_the_services_accept_on_a_server_as_on_a_file_for_the_permitted_logins(
                              TODAY + timedelta(days=30))  # fmt: skip
         with pytest.raises(RuleError, match="only its lead partner"):
             aqua.withdraw_acceptance(risk.uuid, "APEX")
-        history = [c.new for c in aqua.risk_history(risk.uuid).changes if c.field == "acceptance"]
+        history = [c.new for c in aqua.risk_history(risk.uuid).changes
+                   if c.field == "acceptance:APEX"]  # fmt: skip
         assert history == [f"Accepted for APEX by P Apex until "
                            f"{(TODAY + timedelta(days=30)).isoformat()}: Hedged"]  # fmt: skip
     finally:
@@ -148,7 +149,7 @@ def test_a_partner_sees_no_acceptance_of_another_partners_internal_risk(
         conn.execute(INSERT, row(risks["R-014"], None, by="C Council", why="Ours alone"))
     with plain_sql(joint.logins["APEX"]) as conn:
         assert one(conn, "SELECT count(*) FROM risk_acceptance") == 0
-        assert one(conn, "SELECT count(*) FROM change WHERE field = 'acceptance'") == 0
+        assert one(conn, "SELECT count(*) FROM change WHERE field LIKE 'acceptance%'") == 0
         # nor accept that risk for itself; the refusal does not name it
         message = refused(conn, INSERT, row(risks["R-014"], partners["APEX"]))
         assert "no such risk" in message and "R-014" not in message
@@ -157,3 +158,24 @@ def test_a_partner_sees_no_acceptance_of_another_partners_internal_risk(
         assert apex.acceptances() == []
     finally:
         apex.close()
+
+
+def test_two_acceptances_of_one_risk_in_one_transaction_are_two_entries_of_its_history(
+    joint: Partnership,
+) -> None:
+    owner = open_service(joint.owner, Actor("owner"))
+    owner.set_partner_appetite("CNCL", "Financial", "Low")
+    owner.close()
+    partners, risks = ids(joint)
+    with plain_sql(joint.logins["CNCL"]) as conn, conn.transaction():
+        conn.execute(INSERT, row(risks["R-013"], None, by="C Council", why="Joint"))
+        conn.execute(INSERT, row(risks["R-013"], partners["CNCL"], by="C Council", why="Ours"))
+    with plain_sql(joint.owner) as conn:
+        logged = conn.execute(
+            "SELECT field, new FROM change WHERE field LIKE 'acceptance%' ORDER BY id"
+        ).fetchall()
+    until = (TODAY + timedelta(days=60)).isoformat()
+    assert logged == [
+        ("acceptance", f"Accepted for the partnership by C Council until {until}: Joint"),
+        ("acceptance:CNCL", f"Accepted for CNCL by C Council until {until}: Ours"),
+    ]

@@ -8,7 +8,7 @@ open, rated risk, for a scope whose appetite it exceeds now and a partner that h
 (``riskreg.belonging``); a named person, a justification, an expiry after today and within
 three years (``riskreg.acceptance.LONGEST``); one current acceptance per risk and scope. A
 row is never edited or removed, only withdrawn once. The change log's words are those of
-``riskreg.acceptance.recorded_text`` and ``withdrawn_text``.
+``riskreg.acceptance.recorded_text`` and ``withdrawn_text``, under ``acceptance_field``.
 """
 
 from __future__ import annotations
@@ -142,15 +142,17 @@ DECLARE
     r record;
     scope text := coalesce((SELECT p.code::text FROM public.partner p WHERE p.id = NEW.partner_id),
                            'the partnership');
+    field text := '{ACCEPTANCE_FIELD}' || coalesce(':' || (SELECT p.code::text
+                  FROM public.partner p WHERE p.id = NEW.partner_id), '');
     accepted text := 'Accepted for ' || scope || ' by ' || NEW.accepted_by || ' until '
                      || pg_catalog.to_char(NEW.expires_on, 'YYYY-MM-DD') || ': '
                      || NEW.justification;
 BEGIN
     SELECT x.uuid, x.ref INTO r FROM public.risk x WHERE x.id = NEW.risk_id;
     IF TG_OP = 'INSERT' THEN
-        PERFORM {INTERNAL}.log('risk', r.uuid, r.ref, '{ACCEPTANCE_FIELD}', NULL, accepted);
+        PERFORM {INTERNAL}.log('risk', r.uuid, r.ref, field, NULL, accepted);
     ELSIF OLD.withdrawn_on IS NULL AND NEW.withdrawn_on IS NOT NULL THEN
-        PERFORM {INTERNAL}.log('risk', r.uuid, r.ref, '{ACCEPTANCE_FIELD}', accepted,
+        PERFORM {INTERNAL}.log('risk', r.uuid, r.ref, field, accepted,
             'Withdrawn for ' || scope || ' on '
             || pg_catalog.to_char(NEW.withdrawn_on, 'YYYY-MM-DD'));
     END IF;

@@ -13,10 +13,10 @@ from sqlalchemy import select
 from sqlalchemy import text as sql_text
 
 from riskreg.acceptance import (
-    ACCEPTANCE_FIELD,
     MOST_JUSTIFICATION,
     JudgedReason,
     Scope,
+    acceptance_field,
     expiry_problem,
     recorded_text,
     withdrawn_text,
@@ -70,15 +70,18 @@ class AcceptanceUseCases(ServiceBase):
             partner_id = w.partner_ids[scope] if scope else None
             _expect_may_accept(w, risk, partner_id)
             current = _current(w, risk.id, partner_id)
-            if current is not None:
-                _withdraw(w, risk, current, scope_name, today)
+            was = None
+            if current is not None:  # replaced: one entry from the old to the new, as the
+                # server logs a field once per transaction
+                was = _text_of(current, scope_name)
+                _withdraw(w, risk, current, scope, today, log=False)
             row = RiskAcceptance(
                 uuid=str(uuidlib.uuid4()), risk_id=risk.id, partner_id=partner_id,
                 accepted_by=accepted_by, justification=justification, accepted_on=today,
                 expires_on=expires_on, version=1,
             )  # fmt: skip
             w.session.add(row)
-            w.log("risk", risk.uuid, risk.ref, ACCEPTANCE_FIELD, None,
+            w.log("risk", risk.uuid, risk.ref, acceptance_field(scope), was,
                   recorded_text(scope_name, accepted_by, expires_on, justification))  # fmt: skip
             if risk.next_review is None or risk.next_review > expires_on:
                 apply_risk_changes(w, risk, {"next_review": expires_on}, today)
@@ -100,7 +103,7 @@ class AcceptanceUseCases(ServiceBase):
                     "scope", f"{risk.ref} has no acceptance for {scope_name} to withdraw"
                 )
             _expect_may_accept(w, risk, partner_id)
-            _withdraw(w, risk, current, scope_name, today)
+            _withdraw(w, risk, current, scope, today)
             w.session.flush()
             return select_risks(w.session, uuid)[0]
 
@@ -136,10 +139,17 @@ def _current(w: Work, risk_id: int, partner_id: int | None) -> RiskAcceptance | 
     ).first()  # fmt: skip
 
 
-def _withdraw(w: Work, risk: Risk, row: RiskAcceptance, scope_name: str, today: date) -> None:
-    w.log("risk", risk.uuid, risk.ref, ACCEPTANCE_FIELD,
-          recorded_text(scope_name, row.accepted_by, row.expires_on, row.justification),
-          withdrawn_text(scope_name, today))  # fmt: skip
+def _text_of(row: RiskAcceptance, scope_name: str) -> str:
+    return recorded_text(scope_name, row.accepted_by, row.expires_on, row.justification)
+
+
+def _withdraw(
+    w: Work, risk: Risk, row: RiskAcceptance, scope: Scope, today: date, *, log: bool = True
+) -> None:
+    scope_name = scope or "the partnership"
+    if log:
+        w.log("risk", risk.uuid, risk.ref, acceptance_field(scope), _text_of(row, scope_name),
+              withdrawn_text(scope_name, today))  # fmt: skip
     row.withdrawn_on = today
     row.version += 1
     w.session.flush()  # before a replacement for the same scope is added
