@@ -403,8 +403,7 @@ class MainWindow(QMainWindow):
         self.history.show_risk("")
 
     def _acceptable(self, possible: bool, why: str) -> None:
-        """The Risk menu's "Accept outside appetite…" follows the risk shown (the editor
-        refuses with the reason if it is chosen anyway, e.g. while a job re-enables it)."""
+        """Risk ▸ Accept outside appetite… follows the risk shown (or says why not)."""
         action = self.actions_by_id[act.ACCEPT_RISK]
         action.setEnabled(possible and self.document.is_open)
         action.setStatusTip(why or next(s.tip for s in act.ACTIONS if s.id == act.ACCEPT_RISK))
