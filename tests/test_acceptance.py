@@ -51,7 +51,6 @@ def test_an_accepted_risk_is_not_a_breach_until_its_acceptance_expires(
         (None, "J Smith", until)
     ]
     assert risk.uuid not in service.appetite_breaches()
-    assert service.escalation_proposals(TODAY + timedelta(days=89)) == []
     # the last day it is still accepted; the day after it is a breach again, named so
     assert risk.uuid not in on(service, until).appetite_breaches()
     lapsed = on(service, until + timedelta(days=1)).appetite_breaches()[risk.uuid]
@@ -259,3 +258,17 @@ def test_a_register_at_schema_0009_upgrades_with_every_breach_as_it_was_and_noth
         assert service.acceptances() == []
     finally:
         service.close()
+
+
+def test_an_accepted_risk_is_not_proposed_for_escalation_for_being_outside_appetite(
+    service: RegisterService,
+) -> None:
+    accepted, unaccepted = outside(service), outside(service)
+    service.accept_risk(accepted.uuid, accepted.version, None, "J Smith", "why",
+                        TODAY + timedelta(days=200))  # fmt: skip
+    later = TODAY + timedelta(days=150)  # past the 90-day escalation period
+    proposed = {r.uuid: why for r, why in service.escalation_proposals(later)}
+    assert unaccepted.uuid in proposed and "outside appetite" in proposed[unaccepted.uuid]
+    assert accepted.uuid not in proposed
+    after = {r.uuid for r, _ in service.escalation_proposals(TODAY + timedelta(days=201))}
+    assert accepted.uuid in after  # lapsed: outside appetite again

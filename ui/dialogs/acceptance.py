@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from riskreg.acceptance import LONGEST, JudgedReason, day_text
 from riskreg.errors import ValidationError
-from riskreg.records import RiskRecord
+from riskreg.records import AcceptanceRecord, RiskRecord
 from ui import plain
 from ui.dialog_keys import enter_never_accepts
 from ui.document import RegisterDocument
@@ -119,7 +119,7 @@ class AcceptanceDialog(QDialog):
     def chosen_scope(self) -> str | None:
         return self.scope.currentData() or None
 
-    def _held(self) -> object:
+    def _held(self) -> AcceptanceRecord | None:
         return next((a for a in self._record.acceptances if a.scope == self.chosen_scope()), None)
 
     def _scope_chosen(self) -> None:
@@ -128,8 +128,8 @@ class AcceptanceDialog(QDialog):
         held = self._held()
         self.withdraw_button.setVisible(held is not None)
         if held is not None:
-            self.accepted_by.setText(held.accepted_by)  # type: ignore[attr-defined]
-            self.justification.setPlainText(held.justification)  # type: ignore[attr-defined]
+            self.accepted_by.setText(held.accepted_by)
+            self.justification.setPlainText(held.justification)
 
     def _show(self, problems: dict[str, str]) -> None:
         for name, label in self.errors.items():
