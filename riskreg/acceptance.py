@@ -67,8 +67,8 @@ class JudgedReason:
     def text(self) -> str:
         if self.accepted is not None:
             a = self.accepted
-            return (f"accepted until {day_text(a.expires_on)} ({a.accepted_by}) for "
-                    f"{a.scope_name}: {self.reason}")  # fmt: skip
+            # the reason names the scope: "outside appetite of APEX: High > Medium (…)"
+            return f"accepted until {day_text(a.expires_on)} ({a.accepted_by}): {self.reason}"
         if self.expired is not None:
             return f"{self.reason}; acceptance expired on {day_text(self.expired.expires_on)}"
         return self.reason
