@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from riskreg.acceptance import JudgedReason, judge
+from riskreg.acceptance import JudgedReason, judge, standing
 from riskreg.errors import ValidationError
+from riskreg.governance import AppetiteFinding, AppetiteState
 from riskreg.heatmap import Basis, HeatFilter
 from riskreg.records import AcceptanceRecord, CategoryRecord, RiskDraft, RiskRecord
 from riskreg.service import RegisterService
@@ -25,7 +26,8 @@ def add(service: RegisterService, lik: int, imp: int, **fields: object) -> RiskR
 
 
 def outside(service: RegisterService) -> RiskRecord:
-    """A risk outside the partnership's appetite (Safety: Low) and APEX's (Financial...)."""
+    """A risk in breach of the partnership's tolerance: Safety is Averse (appetite and
+    tolerance Low), the risk Medium."""
     return add(service, 3, 3, category="Safety")  # 9: Medium > Low
 
 
@@ -54,9 +56,10 @@ def test_an_accepted_risk_is_not_a_breach_until_its_acceptance_expires(
     # the last day it is still accepted; the day after it is a breach again, named so
     assert risk.uuid not in on(service, until).appetite_breaches()
     lapsed = on(service, until + timedelta(days=1)).appetite_breaches()[risk.uuid]
-    assert lapsed == (
-        "outside appetite of the partnership: Medium > Low (Safety); acceptance expired on "
-        f"{until.day} {until:%b %Y}",
+    assert lapsed.state is AppetiteState.BREACH
+    assert lapsed.reasons == (
+        "Medium: breach of tolerance of the partnership (Averse: appetite Low, tolerance Low)"
+        f" — Safety; acceptance expired on {until.day} {until:%b %Y}",
     )
 
 
@@ -144,7 +147,7 @@ def test_only_a_scope_whose_appetite_the_risk_exceeds_can_accept_it(
     shared = add(service, 4, 4, category="Financial", lead="CNCL",
                  shares=(("APEX", 50), ("CNCL", 50)))  # fmt: skip
     service.edit_category("Financial", CategoryRecord("Financial", None))
-    service.set_partner_appetite("APEX", "Financial", "Medium")
+    service.set_partner_appetite("APEX", "Financial", "Cautious")  # High > appetite Medium
     shared = service.get_risk(shared.uuid)
     before = revision(service)
     until = TODAY + timedelta(days=30)
@@ -176,12 +179,16 @@ def test_an_accepted_risk_keeps_the_reasons_no_acceptance_covers(
 ) -> None:
     risk = add(service, 4, 4, category="Financial", lead="CNCL",
                shares=(("APEX", 50), ("CNCL", 50)))  # 16 High > Medium  # fmt: skip
-    service.set_partner_appetite("APEX", "Financial", "Low")
+    service.set_partner_appetite("APEX", "Financial", "Averse")
+    # the partnership's Financial is Cautious: a warning; APEX's Averse: a breach
     accepted = service.accept_risk(risk.uuid, risk.version, None, "J Smith", "why",
                                    TODAY + timedelta(days=30))  # fmt: skip
-    assert service.appetite_breaches()[accepted.uuid] == (
-        "outside appetite of APEX: High > Low (Financial)",
+    judged = service.appetite_breaches()[accepted.uuid]
+    assert judged.reasons == (
+        "High: breach of tolerance of APEX (Averse: appetite Low, tolerance Low) — Financial",
     )
+    assert [f.scope for f in judged.findings] == ["APEX"]
+    assert judged.state is AppetiteState.BREACH
 
 
 def test_heat_map_outlines_leave_out_a_risk_accepted_for_every_reason(
@@ -191,19 +198,29 @@ def test_heat_map_outlines_leave_out_a_risk_accepted_for_every_reason(
     assert service.appetite_cells(Basis.CURRENT, HeatFilter())
     service.accept_risk(risk.uuid, risk.version, None, "J Smith", "why",
                         TODAY + timedelta(days=30))  # fmt: skip
-    assert service.appetite_cells(Basis.CURRENT, HeatFilter()) == frozenset()
+    assert service.appetite_cells(Basis.CURRENT, HeatFilter()) == {}
 
 
 def test_judge_accepts_only_the_scope_it_names_and_only_until_its_expiry() -> None:
     acceptance = AcceptanceRecord("u", "APEX", "J Smith", "why", date(2026, 1, 1),
                                   date(2026, 3, 31))  # fmt: skip
-    reasons = ((None, "outside appetite of the partnership"), ("APEX", "outside of APEX"))
-    judged = judge(reasons, [acceptance], date(2026, 3, 31))
-    assert judged == (JudgedReason(None, reasons[0][1]),
-                      JudgedReason("APEX", reasons[1][1], accepted=acceptance))  # fmt: skip
+    findings = (
+        AppetiteFinding(AppetiteState.BREACH, "breach of the partnership's tolerance", None),
+        AppetiteFinding(AppetiteState.WARNING, "above APEX's appetite", "APEX"),
+    )
+    judged = judge(findings, [acceptance], date(2026, 3, 31))
+    assert judged == (JudgedReason(findings[0]),
+                      JudgedReason(findings[1], accepted=acceptance))  # fmt: skip
     assert judged[1].text.startswith("accepted until 31 Mar 2026 (J Smith)")
-    after = judge(reasons, [acceptance], date(2026, 4, 1))
+    assert standing(judged) == (findings[0],)
+    after = judge(findings, [acceptance], date(2026, 4, 1))
     assert after[1].stands and "acceptance expired on 31 Mar 2026" in after[1].text
+    # a lapsed acceptance's finding stands again, as warning or breach as it was, saying so
+    assert standing(after) == (
+        findings[0],
+        AppetiteFinding(AppetiteState.WARNING,
+                        "above APEX's appetite; acceptance expired on 31 Mar 2026", "APEX"),
+    )  # fmt: skip
 
 
 def test_the_first_look_at_start_up_shows_the_acceptances_as_the_open_register_does(
@@ -221,7 +238,7 @@ def test_the_first_look_at_start_up_shows_the_acceptances_as_the_open_register_d
     assert seen.acceptances == accepted.acceptances
 
 
-def test_a_register_at_schema_0009_upgrades_with_every_breach_as_it_was_and_nothing_logged(
+def test_a_register_at_schema_0010_upgrades_with_every_breach_as_it_was_and_nothing_logged(
     demo_path: Path, tmp_path: Path
 ) -> None:
     import sqlite3
@@ -235,7 +252,7 @@ def test_a_register_at_schema_0009_upgrades_with_every_breach_as_it_was_and_noth
     demo.close()
     old = tmp_path / "old.riskreg"
     made = store._make_store(f"sqlite:///{old}", old, 1000)
-    store.upgrade_to(made, "0009_opportunities")
+    store.upgrade_to(made, "0010_appetite_levels")  # the schema before acceptances
     made.close()
     tables = ("register", "partner", "category", "partner_appetite", "change_set", "risk",
               "risk_share", "action", "change")  # fmt: skip
@@ -252,7 +269,7 @@ def test_a_register_at_schema_0009_upgrades_with_every_breach_as_it_was_and_noth
     service = open_service(old, ALICE)
     try:
         info = service.register_info()
-        assert info.schema_version == migrations.HEAD == "0010_acceptance"
+        assert info.schema_version == migrations.HEAD == "0011_acceptance"
         assert info.revision == revision  # a new table only: no change set
         assert service.appetite_breaches() == breaches_before
         assert service.acceptances() == []
@@ -268,7 +285,76 @@ def test_an_accepted_risk_is_not_proposed_for_escalation_for_being_outside_appet
                         TODAY + timedelta(days=200))  # fmt: skip
     later = TODAY + timedelta(days=150)  # past the 90-day escalation period
     proposed = {r.uuid: why for r, why in service.escalation_proposals(later)}
-    assert unaccepted.uuid in proposed and "outside appetite" in proposed[unaccepted.uuid]
+    assert unaccepted.uuid in proposed
+    assert "breach of tolerance of the partnership" in proposed[unaccepted.uuid]
     assert accepted.uuid not in proposed
     after = {r.uuid for r, _ in service.escalation_proposals(TODAY + timedelta(days=201))}
     assert accepted.uuid in after  # lapsed: outside appetite again
+
+
+def test_an_acceptance_can_cover_a_warning_above_appetite_within_tolerance(
+    service: RegisterService,
+) -> None:
+    # Financial is Cautious (appetite Medium, tolerance High): a High risk is a warning
+    risk = add(service, 4, 4, category="Financial")
+    judged = service.appetite_breaches()[risk.uuid]
+    assert judged.state is AppetiteState.WARNING
+    assert judged.reasons == (
+        "High: above appetite of the partnership (Cautious: Medium), within tolerance (High) "
+        "— Financial",
+    )
+    until = TODAY + timedelta(days=30)
+    accepted = service.accept_risk(risk.uuid, risk.version, None, "J Smith", "why", until)
+    assert risk.uuid not in service.appetite_breaches()
+    assert [(r.uuid, j.finding.state, j.accepted) for r, j in service.accepted_reasons()] == [
+        (risk.uuid, AppetiteState.WARNING, accepted.acceptances[0])
+    ]
+    # lapsed, it is a warning again, not a breach
+    lapsed = on(service, until + timedelta(days=1)).appetite_breaches()[risk.uuid]
+    assert lapsed.state is AppetiteState.WARNING
+    assert lapsed.reasons[0].endswith(f"; acceptance expired on {until.day} {until:%b %Y}")
+
+
+def test_an_accepted_risk_leaves_the_above_appetite_and_breach_filters_for_the_accepted_one(
+    service: RegisterService,
+) -> None:
+    from ui.models.risk_filter import PreparedRisks, RiskFilter
+    from ui.models.risk_table import TableContext
+
+    breach = outside(service)  # Safety, Averse: a breach
+    warning = add(service, 4, 4, category="Financial")  # Cautious: a warning
+    service.accept_risk(breach.uuid, breach.version, None, "J Smith", "why",
+                        TODAY + timedelta(days=30))  # fmt: skip
+    service.accept_risk(warning.uuid, warning.version, None, "J Smith", "why",
+                        TODAY + timedelta(days=30))  # fmt: skip
+    unaccepted = outside(service)
+
+    def shown(wanted: RiskFilter, day: date = TODAY) -> set[str]:
+        settings = service.settings()
+        context = TableContext(service.scheme(), day,
+                               partnership_appetite=settings.partnership_appetite,
+                               partner_appetite=settings.partner_appetite)  # fmt: skip
+        table = PreparedRisks(service.list_risks(), context)
+        return {r.uuid for r in table.apply(wanted)}
+
+    assert shown(RiskFilter(above_appetite=True)) == {unaccepted.uuid}
+    assert shown(RiskFilter(breach_of_tolerance=True)) == {unaccepted.uuid}
+    assert shown(RiskFilter(accepted=True)) == {breach.uuid, warning.uuid}
+    # once the acceptances lapse they are back in the filters, each as it was
+    later = TODAY + timedelta(days=31)
+    assert shown(RiskFilter(above_appetite=True), later) == {
+        breach.uuid, warning.uuid, unaccepted.uuid
+    }  # fmt: skip
+    assert shown(RiskFilter(breach_of_tolerance=True), later) == {breach.uuid, unaccepted.uuid}
+    assert shown(RiskFilter(accepted=True), later) == set()
+
+
+def test_a_warning_above_appetite_within_tolerance_is_not_proposed_for_escalation(
+    service: RegisterService,
+) -> None:
+    warning = add(service, 4, 4, category="Financial")  # Cautious: High is a warning
+    breach = outside(service)
+    later = TODAY + timedelta(days=150)
+    proposed = {r.uuid for r, _ in service.escalation_proposals(later)}
+    assert breach.uuid in proposed
+    assert warning.uuid not in proposed
