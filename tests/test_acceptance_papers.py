@@ -71,7 +71,7 @@ def test_the_pack_lists_accepted_risks_with_who_why_and_until(
     assert "Accepted risks" in text
     assert f"until {until.day} {until:%b %Y} (J Smith)" in text
     assert "Contingency held by the council covers it" in text
-    assert "1 accepted until a date" in text  # the cover's line
+    assert "Accepted outside appetite 1 risk, until a date" in text  # the cover's line
 
 
 def test_the_command_line_accepts_lists_withdraws_and_check_mentions_it(

@@ -31,12 +31,12 @@ def test_accepting_a_risk_from_the_editor_shows_accepted_until_and_undo_withdraw
     qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     service = window.document.service
-    risk = service.find_risk("R-014")  # CNCL's, outside the partnership's appetite
+    risk = service.find_risk("R-014")  # CNCL's, above the partnership's appetite (a warning)
     view, editor = window.register_view, window.editor
     view.select_uuid(risk.uuid)
     assert editor.accept_button.isEnabled()
     assert window.actions_by_id[act.ACCEPT_RISK].isEnabled()
-    assert cell_text(window, "R-014", "flags").startswith("Outside appetite")
+    assert cell_text(window, "R-014", "flags").startswith("Above appetite")
     until = service.today() + timedelta(days=90)
 
     def answer(cls: type, document: object, record: object, judged: object,
@@ -67,7 +67,7 @@ def test_accepting_a_risk_from_the_editor_shows_accepted_until_and_undo_withdraw
     assert f"accepted until {shown} ({ALICE.user})" in editor.governance_label.text()
     assert cell_text(window, "R-014", "flags").startswith(f"Accepted until {shown}")
     view.appetite_filter.setChecked(True)
-    assert table_refs(window).isdisjoint({"R-014"})
+    assert table_refs(window) and table_refs(window).isdisjoint({"R-014"})
     view.appetite_filter.setChecked(False)
     view.accepted_filter.setChecked(True)
     assert table_refs(window) == {"R-014"}
@@ -81,7 +81,10 @@ def test_accepting_a_risk_from_the_editor_shows_accepted_until_and_undo_withdraw
 
     window.document.undo_stack.undo()  # withdraws it
     assert service.get_risk(risk.uuid).acceptances == ()
-    assert cell_text(window, "R-014", "flags").startswith("Outside appetite")
+    assert cell_text(window, "R-014", "flags").startswith("Above appetite")
+    view.appetite_filter.setChecked(True)
+    assert "R-014" in table_refs(window)  # withdrawn: above appetite again
+    view.appetite_filter.setChecked(False)
     window.document.undo_stack.redo()
     assert [a.expires_on for a in service.get_risk(risk.uuid).acceptances] == [until]
 
