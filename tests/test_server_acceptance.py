@@ -12,6 +12,7 @@ import psycopg
 import pytest
 
 from riskreg.errors import RuleError
+from riskreg.governance import AppetiteState
 from riskreg.records import Actor
 from riskreg.service import open_service
 from tests.server_partnership import Partnership, one, partnership, plain_sql, state
@@ -24,11 +25,12 @@ INSERT = ("INSERT INTO public.risk_acceptance (uuid, risk_id, partner_id, accept
 
 @pytest.fixture
 def joint() -> Iterator[Partnership]:
-    """The demo partnership; APEX's appetite in Financial is Low, so R-013 (CNCL leads,
-    APEX and AQUA share) exceeds both the partnership's and APEX's."""
+    """The demo partnership; APEX's appetite level in Financial is Averse (appetite and
+    tolerance Low), so R-013 (Very high; CNCL leads, APEX and AQUA share) exceeds both the
+    partnership's (Cautious) and APEX's."""
     with partnership() as found:
         owner = open_service(found.owner, Actor("owner"))
-        owner.set_partner_appetite("APEX", "Financial", "Low")
+        owner.set_partner_appetite("APEX", "Financial", "Averse")
         owner.close()
         yield found
 
@@ -126,7 +128,8 @@ def test_the_services_accept_on_a_server_as_on_a_file_for_the_permitted_logins(
                                 TODAY + timedelta(days=30))  # fmt: skip
         assert [a.scope for a in done.acceptances] == ["APEX"]
         assert done.next_review is not None and done.next_review <= TODAY + timedelta(days=30)
-        assert "outside appetite of APEX" not in " ".join(apex.appetite_breaches()[risk.uuid])
+        standing = apex.appetite_breaches()[risk.uuid].findings
+        assert [f.scope for f in standing] == [None]  # the partnership's breach stands
         with pytest.raises(RuleError, match="only its lead partner"):
             apex.accept_risk(done.uuid, done.version, None, "P Apex", "x",
                              TODAY + timedelta(days=30))  # fmt: skip
@@ -164,7 +167,7 @@ def test_two_acceptances_of_one_risk_in_one_transaction_are_two_entries_of_its_h
     joint: Partnership,
 ) -> None:
     owner = open_service(joint.owner, Actor("owner"))
-    owner.set_partner_appetite("CNCL", "Financial", "Low")
+    owner.set_partner_appetite("CNCL", "Financial", "Averse")
     owner.close()
     partners, risks = ids(joint)
     with plain_sql(joint.logins["CNCL"]) as conn, conn.transaction():
@@ -179,3 +182,38 @@ def test_two_acceptances_of_one_risk_in_one_transaction_are_two_entries_of_its_h
         ("acceptance", f"Accepted for the partnership by C Council until {until}: Joint"),
         ("acceptance:CNCL", f"Accepted for CNCL by C Council until {until}: Ours"),
     ]
+
+
+@pytest.mark.parametrize("stored_mapping", [True, False], ids=["mapping", "no-mapping"])
+def test_a_partner_cannot_accept_for_a_level_whose_appetite_band_the_risk_does_not_exceed(
+    joint: Partnership, stored_mapping: bool
+) -> None:
+    """R-013 is Very high: Eager's appetite is Very high (nothing to accept), Open's is High
+    (above appetite, within its tolerance of Very high: a warning it may accept). A scheme
+    stored without the levels' mapping judges by the default one, as the window does."""
+    partners, risks = ids(joint)
+    if not stored_mapping:
+        with plain_sql(joint.owner) as conn:
+            conn.execute("UPDATE register SET scheme_json = (scheme_json::jsonb - 'appetite')::text")
+            assert one(conn, "SELECT scheme_json::jsonb ? 'appetite' FROM register") is False
+    owner = open_service(joint.owner, Actor("owner"))
+    owner.set_partner_appetite("APEX", "Financial", "Eager")
+    owner.close()
+    before = state(joint.owner)
+    with plain_sql(joint.logins["APEX"]) as conn:
+        assert "within the appetite of APEX" in refused(
+            conn, INSERT, row(risks["R-013"], partners["APEX"])
+        )
+    assert state(joint.owner) == before
+    owner = open_service(joint.owner, Actor("owner"))
+    owner.set_partner_appetite("APEX", "Financial", "Open")
+    risk = owner.find_risk("R-013")
+    findings = owner.appetite_breaches()[risk.uuid].findings
+    owner.close()
+    # the services judge it so too: a warning of APEX's (the server agrees below)
+    assert [f.state for f in findings if f.scope == "APEX"] == [AppetiteState.WARNING]
+    with plain_sql(joint.logins["APEX"]) as conn:
+        conn.execute(INSERT, row(risks["R-013"], partners["APEX"], by="P Apex", why="Hedged"))
+    with plain_sql(joint.owner) as conn:
+        assert one(conn, "SELECT count(*) FROM risk_acceptance WHERE partner_id = %s",
+                   (partners["APEX"],)) == 1  # fmt: skip
