@@ -194,7 +194,9 @@ def test_a_partner_cannot_accept_for_a_level_whose_appetite_band_the_risk_does_n
     partners, risks = ids(joint)
     if not stored_mapping:
         with plain_sql(joint.owner) as conn:
-            conn.execute("UPDATE register SET scheme_json = (scheme_json::jsonb - 'appetite')::text")
+            conn.execute(
+                "UPDATE register SET scheme_json = (scheme_json::jsonb - 'appetite')::text"
+            )
             assert one(conn, "SELECT scheme_json::jsonb ? 'appetite' FROM register") is False
     owner = open_service(joint.owner, Actor("owner"))
     owner.set_partner_appetite("APEX", "Financial", "Eager")

@@ -328,7 +328,8 @@ def _accepted(flow: Flow, pack: MeetingPack) -> None:
         a = j.accepted
         assert a is not None
         rows.append([Cell(r.ref, bold=True), Cell(r.title), Cell(a.scope_name),
-                     Cell(f"until {day_text(a.expires_on)} ({a.accepted_by})"),
+                     Cell(f"{j.finding.state.words}, accepted until {day_text(a.expires_on)} "
+                          f"({a.accepted_by})"),
                      Cell(f"{a.justification} — {j.reason}")])  # fmt: skip
     flow.table("Accepted risks (above appetite, accepted until the date shown)", columns, rows)
 

@@ -84,7 +84,9 @@ class AcceptanceDialog(QDialog):
         self.errors = {name: ErrorLabel() for name in
                        ("scope", "accepted_by", "justification", "expires_on", "")}  # fmt: skip
         self.withdraw_button = QPushButton("Withdraw this acceptance")
-        self.withdraw_button.setToolTip("The reason stands as outside appetite again")
+        self.withdraw_button.setToolTip(
+            "The finding stands again: above appetite, or a breach of tolerance"
+        )
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.accept_button: QPushButton = self.buttons.addButton(
             "Accept", QDialogButtonBox.ButtonRole.AcceptRole
