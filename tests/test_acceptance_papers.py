@@ -18,6 +18,8 @@ from riskreg.report import gather_pack
 from riskreg.service import RegisterService
 from tests.exchange_helpers import edit
 
+pytestmark = pytest.mark.usefixtures("qapp")  # the widgets' QApplication, made before any render
+
 
 def accept_r013(demo: RegisterService) -> RiskRecord:
     """R-013 (CNCL leads; APEX and AQUA share) accepted for the partnership."""
