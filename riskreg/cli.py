@@ -202,6 +202,9 @@ def build_parser() -> argparse.ArgumentParser:
     from riskreg.cli_papers import add_commands
 
     add_commands(commands)  # report, heatmap
+    from riskreg import cli_accept
+
+    cli_accept.add_commands(commands)  # accept, acceptances
     return parser
 
 
@@ -275,6 +278,8 @@ def _check(args: argparse.Namespace) -> int:
         print(f"{report.location}: note: {note}", file=sys.stderr)
     for warning in report.warnings:
         print(f"{report.location}: warning: {warning}", file=sys.stderr)
+    for accepted in report.accepted:
+        print(f"{report.location}: note: {accepted}", file=sys.stderr)
     if report.ok:
         print(
             f"{report.location}: OK — schema {report.schema_version}, "
@@ -394,6 +399,7 @@ def _exchange_command(name: str) -> Any:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    from riskreg import cli_accept
     from riskreg import cli_papers as papers
     from riskreg.errors import RegisterError
 
@@ -408,6 +414,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "verify": _verify,
         "heatmap": papers.heatmap,
         "report": papers.report,
+        "accept": cli_accept.accept,
+        "acceptances": cli_accept.acceptances,
         "copy": _copy,
         "server-setup": _server_setup,
     }

@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 
 from riskreg import risk_rows, schema_check
-from riskreg.records import CategoryRecord, PartnerRecord, RiskRecord
+from riskreg.records import AcceptanceRecord, CategoryRecord, PartnerRecord, RiskRecord
 from riskreg.scoring import ScoringScheme
 from riskreg.sqlite_guard import bounded, connect, journals_beside
 from riskreg.stored_values import value_problems
@@ -35,6 +35,13 @@ _SHARE_QUERY = (
     "JOIN partner p ON p.id = s.partner_id "
     "WHERE s.risk_id IN (SELECT id FROM risk ORDER BY number LIMIT ?) GROUP BY s.risk_id"
 )
+_ACCEPTANCE_QUERY = (
+    "SELECT r.uuid, a.uuid, p.code, a.accepted_by, a.justification, a.accepted_on, "
+    "a.expires_on, a.version FROM risk_acceptance a JOIN risk r ON r.id = a.risk_id "
+    "LEFT JOIN partner p ON p.id = a.partner_id WHERE a.withdrawn_on IS NULL "
+    "AND a.risk_id IN (SELECT id FROM risk ORDER BY number LIMIT ?)"
+)
+"""The current acceptances outside appetite of the first page (``queries.with_acceptances``)."""
 _DATES = tuple(i for i, name in enumerate(risk_rows.COLUMNS) if name in risk_rows.DATE_COLUMNS)
 
 
@@ -113,10 +120,27 @@ def _read(
             for _, c, n, colour, contact, a in partner_rows
         ],
         categories=[CategoryRecord(n, appetite) for _, n, appetite in category_rows],
-        risks=risk_rows.build_records(rows, codes, categories, shares),
+        risks=_with_acceptances(
+            db, risk_rows.build_records(rows, codes, categories, shares), first
+        ),
         risk_count=risk_count,
         action_count=action_count,
     )
+
+
+def _with_acceptances(
+    db: sqlite3.Connection, records: list[RiskRecord], first: int
+) -> list[RiskRecord]:
+    found: dict[str, list[AcceptanceRecord]] = {}
+    for risk, uuid, scope, by, why, on, until, version in db.execute(_ACCEPTANCE_QUERY, (first,)):
+        found.setdefault(risk, []).append(AcceptanceRecord(
+            uuid, scope, by, why, date.fromisoformat(on), date.fromisoformat(until), version
+        ))  # fmt: skip
+    if not found:
+        return records
+    return [r._replace(acceptances=tuple(sorted(got, key=lambda a: (a.scope is not None,
+                                                                     a.scope or ""))))
+            if (got := found.get(r.uuid)) else r for r in records]  # fmt: skip
 
 
 def _with_dates(row: tuple[object, ...]) -> list[object]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from riskreg.acceptance import JudgedReason, Scope, judge, standing
 from riskreg.belonging import holders_of
 from riskreg.choices import AppetiteLevel, RiskKind, RiskStatus, Visibility
 from riskreg.records import (
@@ -54,17 +55,22 @@ _STATE_WORDS = {
 
 @dataclass(frozen=True, slots=True)
 class AppetiteFinding:
-    """One appetite a risk is above: whose, how far (warning or breach) and why, in words."""
+    """One appetite a risk is above: whose (``scope``), how far (warning or breach) and
+    why, in words."""
 
     state: AppetiteState
     reason: str
     """ "High: above appetite of APEX (Cautious: Medium), within tolerance (High) —
     Financial", or "Very high: breach of tolerance of APEX (…)"."""
+    scope: Scope = None
+    """Whose appetite: None for the partnership's, else the partner's code (what an
+    acceptance is recorded for)."""
 
 
 @dataclass(frozen=True, slots=True)
 class AppetiteJudgement:
-    """A risk's findings against every appetite that applies to it, and the worst of them."""
+    """A risk's findings that stand today (above an appetite and not accepted), and the
+    worst of them."""
 
     findings: tuple[AppetiteFinding, ...]
 
@@ -86,14 +92,36 @@ def appetite_breaches(
     scheme: ScoringScheme,
     partnership: Mapping[str, str | None],
     partners: Mapping[tuple[str, str], str],
+    today: date,
 ) -> dict[str, AppetiteJudgement]:
-    """Each open risk above an appetite, by uuid: the partnership's for its category, and
-    that of every partner that leads or shares it (``appetite_reasons``)."""
+    """Each open risk above an appetite and not accepted on ``today``, by uuid: the
+    partnership's for its category, and that of every partner that leads or shares it
+    (``appetite_reasons``), less the findings an acceptance covers (``riskreg.acceptance``);
+    a lapsed acceptance's finding stands again, saying so."""
     out: dict[str, AppetiteJudgement] = {}
     for risk in risks:
         findings = appetite_reasons(risk, scheme, partnership, partners)
+        if findings and risk.acceptances:
+            findings = standing(judge(findings, risk.acceptances, today))
         if findings:
             out[risk.uuid] = AppetiteJudgement(findings)
+    return out
+
+
+def appetite_acceptances(
+    risks: Iterable[RiskRecord],
+    scheme: ScoringScheme,
+    partnership: Mapping[str, str | None],
+    partners: Mapping[tuple[str, str], str],
+    today: date,
+) -> list[tuple[RiskRecord, JudgedReason]]:
+    """The findings that acceptances cover today, risk by risk (for the pack and ``check``)."""
+    out: list[tuple[RiskRecord, JudgedReason]] = []
+    for risk in risks:
+        if not risk.acceptances:
+            continue
+        findings = appetite_reasons(risk, scheme, partnership, partners)
+        out.extend((risk, j) for j in judge(findings, risk.acceptances, today) if j.accepted)
     return out
 
 
@@ -103,8 +131,9 @@ def appetite_reasons(
     partnership: Mapping[str, str | None],
     partners: Mapping[tuple[str, str], str],
 ) -> tuple[AppetiteFinding, ...]:
-    """Where one risk is above appetite (empty when it is within every one, or is closed):
-    the one evaluation the table, the editor, the maps, the pack and escalation share.
+    """Where one risk is above appetite, whether or not it is accepted (empty when it is
+    within every one, or is closed): the one evaluation the table, the editor, the maps,
+    the pack, acceptance and escalation share.
 
     ``partnership`` maps category → the partnership's appetite level; ``partners`` maps
     (partner code, category) → the level that partner holds. A band above a level's
@@ -121,7 +150,7 @@ def appetite_reasons(
         return ()
     findings = []
     agreed = partnership.get(risk.category)
-    found = _finding(scheme, rank, "the partnership", agreed, risk.category)
+    found = _finding(scheme, rank, None, agreed, risk.category)
     if found:
         findings.append(found)
     if partners:
@@ -135,13 +164,14 @@ def appetite_reasons(
 
 
 def _finding(
-    scheme: ScoringScheme, rank: int, whose: str, level: str | None, category: str
+    scheme: ScoringScheme, rank: int, scope: Scope, level: str | None, category: str
 ) -> AppetiteFinding | None:
     if level not in APPETITE_NAMES:
         return None
     appetite, tolerance = scheme.appetite_bands[APPETITE_NAMES.index(level)]
     if rank <= appetite:
         return None
+    whose = "the partnership" if scope is None else scope
     band, appetite_name = scheme.bands[rank].name, scheme.bands[appetite].name
     tolerance_name = scheme.bands[tolerance].name
     if rank <= tolerance:
@@ -149,11 +179,13 @@ def _finding(
             AppetiteState.WARNING,
             f"{band}: above appetite of {whose} ({level}: {appetite_name}), within tolerance "
             f"({tolerance_name}) — {category}",
+            scope,
         )
     return AppetiteFinding(
         AppetiteState.BREACH,
         f"{band}: breach of tolerance of {whose} ({level}: appetite {appetite_name}, "
         f"tolerance {tolerance_name}) — {category}",
+        scope,
     )
 
 

@@ -51,6 +51,9 @@ class CheckReport:
     warnings: tuple[str, ...] = ()
     """Sound, but misleading: a band matrix that breaks Cox's rules (``matrix_checks``).
     A warning is no fault: the register opens and ``check`` still passes."""
+    accepted: tuple[str, ...] = ()
+    """Risks accepted outside appetite, until when and by whom: for the record (``check``
+    says so; opening the register does not)."""
 
     @property
     def ok(self) -> bool:
@@ -109,8 +112,10 @@ def _check(store: RegisterStore, quick: bool) -> CheckReport:
         problems += _shares(conn)
         warnings = _scheme_warnings(conn) + _cadence_warnings(conn) + belonging_warnings(conn)
         warnings += _response_warnings(conn)
+        accepted, lapsed = _acceptances(conn)
+        warnings += lapsed
     return CheckReport(store.display_name, schema, risks, actions, tuple(problems), store.notes,
-                       warnings=warnings)  # fmt: skip
+                       warnings=warnings, accepted=accepted)  # fmt: skip
 
 
 def _pages_damaged(problems: Sequence[str]) -> bool:
@@ -233,6 +238,36 @@ def belonging_warnings(conn: Connection) -> tuple[str, ...]:
             found.append(f"{what}: {_few(refs)} (open it in the risk editor to make it Joint "
                          "or keep it to its lead partner)")  # fmt: skip
     return tuple(found)
+
+
+def _acceptances(conn: Connection) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The risks accepted outside appetite (a note: who and until when), and the current
+    acceptances of open risks that have expired (a warning: review them)."""
+    from datetime import date
+
+    from sqlalchemy import inspect, select
+
+    from riskreg.choices import RiskStatus
+    from riskreg.model import Partner, Risk, RiskAcceptance
+
+    if not inspect(conn).has_table("risk_acceptance"):  # a register before schema 0010
+        return (), ()
+    rows = conn.execute(
+        select(Risk.ref, Partner.code, RiskAcceptance.accepted_by, RiskAcceptance.expires_on)
+        .join(Risk, Risk.id == RiskAcceptance.risk_id)
+        .outerjoin(Partner, Partner.id == RiskAcceptance.partner_id)
+        .where(RiskAcceptance.withdrawn_on.is_(None), Risk.status != RiskStatus.CLOSED)
+        .order_by(Risk.number, Partner.code)
+    ).all()  # fmt: skip
+    today = date.today()
+    current = [f"{ref} for {code or 'the partnership'} until {until.isoformat()} ({by})"
+               for ref, code, by, until in rows if until >= today]  # fmt: skip
+    lapsed = [f"{ref} for {code or 'the partnership'} on {until.isoformat()}"
+              for ref, code, by, until in rows if until < today]  # fmt: skip
+    notes = (f"accepted outside appetite: {_few(current)}",) if current else ()
+    warnings = (f"acceptance outside appetite expired: {_few(lapsed)} (review the risk, then "
+                "accept it again or withdraw the acceptance)",) if lapsed else ()  # fmt: skip
+    return notes, warnings
 
 
 def _cadence_warnings(conn: Connection) -> tuple[str, ...]:

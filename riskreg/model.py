@@ -281,6 +281,35 @@ class PartnerAppetite(Base):
     """An ``AppetiteLevel`` (a band name before schema 0010)."""
 
 
+class RiskAcceptance(Base):
+    """A risk outside appetite accepted, for the partnership (``partner_id`` NULL) or for one
+    partner's appetite: by whom, why and until when (schema 0010).
+
+    Rows are never removed or edited: withdrawing one (or replacing it with a new one) sets
+    ``withdrawn_on``, so the table keeps every acceptance ever made, as the change log does.
+    At most one row per risk and scope has no ``withdrawn_on`` (the current one).
+    """
+
+    __tablename__ = "risk_acceptance"
+    __table_args__ = (
+        CheckConstraint("expires_on > accepted_on", name="expiry"),
+        Index("ix_risk_acceptance_risk_id", "risk_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    risk_id: Mapped[int] = mapped_column(ForeignKey("risk.id"))
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("partner.id"))
+    """NULL: accepted for the partnership's appetite; else for this partner's."""
+    accepted_by: Mapped[str] = mapped_column(String(200))
+    justification: Mapped[str] = mapped_column(Text)
+    accepted_on: Mapped[date]
+    expires_on: Mapped[date]
+    withdrawn_on: Mapped[date | None]
+    """Set when it is withdrawn or replaced by a newer acceptance for the same scope."""
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
 class Review(Base):
     """A joint review meeting and the frozen register it saw: ``snapshot`` is canonical
     JSON, ``fingerprint`` its SHA-256, so a printed pack can be checked against it."""

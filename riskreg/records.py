@@ -71,6 +71,30 @@ class RegisterInfo:
     action_count: int
 
 
+@dataclass(frozen=True, slots=True)
+class AcceptanceRecord:
+    """A risk outside appetite accepted for one scope, current (neither withdrawn nor
+    replaced); it may have expired (``riskreg.acceptance`` judges it against a date)."""
+
+    uuid: str
+    scope: str | None
+    """The partner code whose appetite it is accepted for; None: the partnership's."""
+    accepted_by: str
+    justification: str
+    accepted_on: date
+    expires_on: date
+    version: int = 1
+
+    @property
+    def scope_name(self) -> str:
+        return self.scope or "the partnership"
+
+    @property
+    def short(self) -> str:
+        """``APEX until 2027-03-31 (J Smith)``: the workbook's and the command line's form."""
+        return f"{self.scope_name} until {self.expires_on.isoformat()} ({self.accepted_by})"
+
+
 class RiskRecord(NamedTuple):
     """Every field of a risk as the register holds it now.
 
@@ -119,10 +143,18 @@ class RiskRecord(NamedTuple):
     kind: RiskKind = RiskKind.THREAT
     """A threat or an opportunity: which responses it takes, which heat map it is on and
     whether appetite applies (threats only)."""
+    acceptances: tuple[AcceptanceRecord, ...] = ()
+    """Its current acceptances above appetite, by scope (the partnership first)."""
 
     @property
     def is_opportunity(self) -> bool:
         return self.kind is RiskKind.OPPORTUNITY
+
+    @property
+    def accepted(self) -> str:
+        """Its current acceptances above appetite, as the workbook's read-only column
+        shows them: ``the partnership until 2027-03-31 (J Smith); APEX until …``."""
+        return "; ".join(a.short for a in self.acceptances)
 
     @property
     def unrated(self) -> bool:

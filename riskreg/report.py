@@ -24,6 +24,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
+from riskreg.acceptance import JudgedReason
 from riskreg.audience import Audience
 from riskreg.choices import RiskKind, RiskStatus
 from riskreg.governance import (
@@ -132,6 +133,8 @@ class MeetingPack:
     """The open opportunities' map (none when the audience sees no rated opportunity)."""
     top_opportunities: tuple[tuple[RiskRecord, int], ...] = ()
     """Opportunities by current score, highest first, with their direction of travel."""
+    accepted: tuple[tuple[RiskRecord, JudgedReason], ...] = ()
+    """Reasons outside appetite an acceptance covers on the pack's day: who, why, until."""
 
     @property
     def basis(self) -> TravelBasis:
@@ -201,6 +204,7 @@ def gather_pack(
     actions = [a for a in service.list_actions() if a.risk_uuid in by_uuid]
     breaches = service.appetite_breaches()
     outside = [(r, breaches[r.uuid]) for r in risks if r.uuid in breaches]
+    accepted = [(r, j) for r, j in service.accepted_reasons() if r.uuid in by_uuid]
     overdue: dict[str, list[ActionRecord]] = defaultdict(list)
     for action in actions:
         if action.is_overdue(today):
@@ -222,6 +226,7 @@ def gather_pack(
         maps=tuple(maps),
         top_risks=tuple((r, travel.directions.get(r.uuid, 0)) for r in top),
         outside_appetite=tuple(outside),
+        accepted=tuple(accepted),
         overdue_by_partner={k: tuple(v) for k, v in sorted(overdue.items())},
         changes=changes,
         escalated=tuple(r for r in risks if r.escalation.value != "Operational"),

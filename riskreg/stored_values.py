@@ -77,6 +77,13 @@ COLUMNS: dict[str, tuple[str, tuple[tuple[str, Kind, bool], ...]]] = {
         ("status", ActionStatus, False), ("progress", "int", False),
         ("completed_on", "date", True), ("version", "int", False),
     )),
+    "risk_acceptance": ("'an acceptance of risk id ' || quote(risk_id)", (
+        ("id", "int", False), ("uuid", "text", False), ("risk_id", "int", False),
+        ("partner_id", "int", True), ("accepted_by", "text", False),
+        ("justification", "text", False), ("accepted_on", "date", False),
+        ("expires_on", "date", False), ("withdrawn_on", "date", True),
+        ("version", "int", False),
+    )),
 }  # fmt: skip
 """The tables the window reads whole when it opens a register. The history's tables are
 read a risk at a time, and shown as text."""

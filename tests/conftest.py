@@ -57,10 +57,12 @@ SERVER_MODULES = {
     "test_heatmap", "test_redaction", "test_text_fidelity", "test_foreign", "test_two_users",
     "test_server", "test_service_changes", "test_unrated_drafts", "test_travel",
     "test_exchange_trust", "test_exchange_sheets", "test_exchange_text", "test_review_cadence",
+    "test_acceptance",
 }  # fmt: skip
 SET_UP_SERVER_MODULES = {
     "test_service_risks", "test_service_partners_actions", "test_service_scheme_history",
     "test_governance", "test_service_changes", "test_unrated_drafts", "test_review_cadence",
+    "test_acceptance",
 }  # fmt: skip
 """Run a third time on a server after ``server-setup``, where the server writes the change
 log: every history these tests read must come out the same."""

@@ -137,9 +137,10 @@ def as_schema_0009(
     partner_bands: dict[tuple[str, str], str] = OLD_PARTNER_BANDS,
 ) -> None:
     """Turn a register at this schema back into what schema 0009 kept: band appetites, the
-    ``band`` column, a scheme without levels."""
+    ``band`` column, a scheme without levels, no acceptances (schema 0011's table)."""
     stored = json.loads(scheme_json)
     stored.pop("appetite", None)
+    run("DROP TABLE risk_acceptance", {})
     run("ALTER TABLE partner_appetite RENAME COLUMN level TO band", {})
     run("UPDATE register SET scheme_json = :s", {"s": json.dumps(stored)})
     for name, band in bands.items():
@@ -250,6 +251,7 @@ def test_a_register_without_appetites_upgrades_without_a_change_set(
     shutil.copy(demo_path, old)
     with sqlite3.connect(old) as conn:
         conn.execute("UPDATE category SET appetite = NULL")
+        conn.execute("DROP TABLE risk_acceptance")  # schema 0011's
         conn.execute("ALTER TABLE partner_appetite RENAME COLUMN level TO band")
         conn.execute("UPDATE alembic_version SET version_num = '0009_opportunities'")
         revision = conn.execute("SELECT revision FROM register").fetchone()[0]

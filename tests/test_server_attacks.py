@@ -30,6 +30,7 @@ FIXED_COLUMNS = {
     "category": "id", "partner_appetite": "partner_id", "risk_share": "partner_id",
     "change_set": "login", "change": "new", "review": "snapshot", "export_log": "partner_id",
     "export_base": "key_digest", "alembic_version": "version_num",
+    "risk_acceptance": "justification",
 }  # fmt: skip
 """For each table, a column the application never updates."""
 

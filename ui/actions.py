@@ -31,6 +31,7 @@ FIND = "edit.find"
 NEW_RISK = "risk.new"
 SAVE_RISK = "risk.save"
 ADD_ACTION = "risk.add_action"
+ACCEPT_RISK = "risk.accept"
 PARTNERS = "register.partners"
 CATEGORIES = "register.categories"
 SCHEME = "register.scheme"
@@ -95,6 +96,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
                "document-save"),
     ActionSpec(ADD_ACTION, "Add &action…", "Ctrl+Shift+A",
                "Add a mitigating action to the selected risk"),
+    ActionSpec(ACCEPT_RISK, "Accept outside a&ppetite…", None,
+               "Accept the selected risk outside appetite: for whom, by whom, why, until when"),
     ActionSpec(PARTNERS, "&Partners…", None, "Add and edit the partner organisations"),
     ActionSpec(CATEGORIES, "&Categories…", None, "Categories and the appetite in each"),
     ActionSpec(SCHEME, "&Scoring scheme… (cannot be undone)", None,

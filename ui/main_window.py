@@ -233,7 +233,7 @@ class MainWindow(QMainWindow):
                        act.MEETING_PACK, None, act.EXPORT, act.IMPORT, act.IMPORT_FOREIGN,
                        None, act.RESTORE, None, act.RELOAD, act.CLOSE, act.QUIT]),
             ("&Edit", [act.UNDO, act.REDO, None, act.FIND, None, act.PREFERENCES]),
-            ("&Risk", [act.NEW_RISK, act.SAVE_RISK, act.ADD_ACTION]),
+            ("&Risk", [act.NEW_RISK, act.SAVE_RISK, act.ADD_ACTION, act.ACCEPT_RISK]),
             ("Re&gister", [act.SETTINGS, None, act.PARTNERS, act.CATEGORIES, act.SCHEME]),
             ("Re&view", [act.RECORD_REVIEW, act.REVIEWS]),
             ("&View", [act.SHOW_REGISTER, act.SHOW_HEAT_MAP, act.SHOW_EXPOSURE,
@@ -277,6 +277,7 @@ class MainWindow(QMainWindow):
         self.outside_bar.refresh_button.clicked.connect(self._refresh_from_outside)
         self.watch.timeout.connect(self.check_outside_changes)
         self.editor.sig_dirty_changed.connect(self.setWindowModified)
+        self.editor.sig_acceptable.connect(self._acceptable)
 
     def _connect_register(self) -> None:
         a = self.actions_by_id
@@ -290,6 +291,7 @@ class MainWindow(QMainWindow):
             (act.RESTORE, self.restore_backup), (act.RELOAD, self.refresh),
             (act.NEW_RISK, c.new_risk), (act.SAVE_RISK, self.editor.save),
             (act.ADD_ACTION, self.risk_actions.add_action), (act.PARTNERS, c.edit_partners),
+            (act.ACCEPT_RISK, self.editor.accept_outside_appetite),
             (act.CATEGORIES, c.edit_categories), (act.SCHEME, c.edit_scheme),
             (act.SETTINGS, c.edit_settings), (act.WELCOME, c.welcome),
             (act.PREFERENCES, c.edit_preferences), (act.RECORD_REVIEW, c.record_review),
@@ -400,6 +402,13 @@ class MainWindow(QMainWindow):
         self.register_view.restore_selection("")
         self.risk_actions.show_risk("")
         self.history.show_risk("")
+
+    def _acceptable(self, possible: bool, why: str) -> None:
+        """Risk ▸ Accept outside appetite… follows the risk shown (or says why not)."""
+        action = self.actions_by_id[act.ACCEPT_RISK]
+        action.setEnabled(possible and self.document.is_open)
+        action.setStatusTip(why or next(s.tip for s in act.ACTIONS if s.id == act.ACCEPT_RISK))
+        action.setToolTip(action.statusTip())
 
     def _busy(self, busy: bool) -> None:
         """A background write runs: other commands wait for it (its dialog says so)."""

@@ -109,6 +109,55 @@ class DocumentEdits:
             initiator=initiator,
         )  # fmt: skip
 
+    def accept_risk(
+        self,
+        record: RiskRecord,
+        scope: str | None,
+        accepted_by: str,
+        justification: str,
+        expires_on: date,
+        *,
+        refused: Refused = None,
+        initiator: object = None,
+    ) -> RiskRecord | None:
+        """Accept a risk outside the appetite of ``scope`` until ``expires_on``; undone by
+        withdrawing it. Raises ValidationError beside the field."""
+        doc = self._doc()
+        terms = (accepted_by, justification, expires_on)
+        return doc.run(
+            f"Cannot accept {record.ref}",
+            lambda s: s.accept_risk(record.uuid, record.version, scope, *terms),
+            undo=lambda _: undo.AcceptanceStep(
+                doc, f"Accept {record.ref} for {scope or 'the partnership'}", record.uuid,
+                scope, terms,
+            ),
+            refused=refused,
+            initiator=initiator,
+        )  # fmt: skip
+
+    def withdraw_acceptance(
+        self,
+        record: RiskRecord,
+        scope: str | None,
+        *,
+        refused: Refused = None,
+        initiator: object = None,
+    ) -> RiskRecord | None:
+        """Withdraw a risk's acceptance for ``scope``; undone by recording it again (until
+        the same date, if that is still to come)."""
+        held = next((a for a in record.acceptances if a.scope == scope), None)
+        doc = self._doc()
+        return doc.run(
+            f"Cannot withdraw the acceptance of {record.ref}",
+            lambda s: s.withdraw_acceptance(record.uuid, scope),
+            undo=lambda _: None if held is None else undo.AcceptanceStep(
+                doc, f"Withdraw the acceptance of {record.ref}", record.uuid, scope,
+                (held.accepted_by, held.justification, held.expires_on), withdrawn=True,
+            ),
+            refused=refused,
+            initiator=initiator,
+        )  # fmt: skip
+
     # -- actions ------------------------------------------------------------------------
     def add_action(self, risk_uuid: str, draft: ActionDraft) -> ActionRecord | None:
         """A new action (not undone: refs are never reused; cancel it instead)."""

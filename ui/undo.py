@@ -10,6 +10,7 @@ since) says why and leaves the stack.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QUndoCommand
@@ -103,6 +104,41 @@ class RowStep(_Step):
             return record
 
         return write
+
+
+class AcceptanceStep(_Step):
+    """An acceptance outside appetite recorded (undone by withdrawing it), or withdrawn
+    (``withdrawn``: undone by recording it again on the same terms). The risk's next
+    review, brought forward to the expiry, stays where the acceptance put it."""
+
+    def __init__(
+        self,
+        document: RegisterDocument,
+        text: str,
+        uuid: str,
+        scope: str | None,
+        terms: tuple[str, str, date],
+        *,
+        withdrawn: bool = False,
+    ) -> None:
+        super().__init__(document, text)
+        self._uuid = uuid
+        self._scope = scope
+        self._terms = terms
+        self._withdrawn = withdrawn
+
+    def undo_write(self) -> Write:
+        return self._record if self._withdrawn else self._withdraw
+
+    def redo_write(self) -> Write:
+        return self._withdraw if self._withdrawn else self._record
+
+    def _record(self, service: RegisterService) -> object:
+        risk = service.get_risk(self._uuid)
+        return service.accept_risk(self._uuid, risk.version, self._scope, *self._terms)
+
+    def _withdraw(self, service: RegisterService) -> object:
+        return service.withdraw_acceptance(self._uuid, self._scope)
 
 
 class EscalationStep(_Step):

@@ -103,6 +103,9 @@ RISK_COLUMNS: tuple[Column, ...] = (
     Column("Current band", "current_band", "band", 10, False,
            formula="=IFERROR(INDEX(Bands,{level:current_likelihood},{level:current_impact}),\"\")"),
     _field(R["next_review"], "next_review", 11, synonyms=("Next review date",)),
+    Column("Accepted", "accepted", "text", 26, False, wrap=True,
+           note="Accepted outside appetite: for whom, until when, by whom (recorded in the "
+                "register, not the workbook; an edit is reported, not applied)."),
     # The rest of the risk.
     _field(R["description"], "description", 48, synonyms=("Risk description", "Details")),
     _field(R["cause"], "cause", 32, synonyms=("Root cause", "Trigger", "Causes")),

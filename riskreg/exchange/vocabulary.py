@@ -22,7 +22,8 @@ from riskreg.exchange.columns import RISK_COLUMNS, fold
 
 EXCHANGE_FIELDS = {"ref": "source_id", "uuid": "ignored", "shares": "ignored",
                    "visibility": "ignored", "inherent_score": "ignored",
-                   "current_score": "ignored", "current_band": "ignored"}  # fmt: skip
+                   "current_score": "ignored", "current_band": "ignored",
+                   "accepted": "ignored"}  # fmt: skip
 """Exchange columns that mean something else in another register: its ``Ref`` is that
 register's own id, kept in the description; computed and register-only columns are
 recognised (they help find the header) but not imported."""

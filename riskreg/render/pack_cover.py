@@ -69,9 +69,12 @@ def summary_lines(pack: MeetingPack) -> list[tuple[str, str]]:
                              f"{len(changes.score_up)} score up, "
                              f"{len(changes.score_down)} score down"))  # fmt: skip
     warnings, breaches = pack.appetite_counts()
+    accepted = len({r.uuid for r, _ in pack.accepted})
     lines.append(("Breach of tolerance", risks_word(breaches) if breaches else "none"))
     lines.append(("Above appetite", f"{risks_word(warnings)} within tolerance"
                   if warnings else "none"))  # fmt: skip
+    if accepted:
+        lines.append(("Accepted outside appetite", f"{risks_word(accepted)}, until a date"))
     overdue = sum(len(v) for v in pack.overdue_by_partner.values())
     per = ", ".join(f"{code} {len(v)}" for code, v in pack.overdue_by_partner.items())
     lines.append(("Overdue actions", f"{overdue} ({per})" if overdue else "none"))

@@ -16,6 +16,7 @@ from pathlib import Path
 from PySide6.QtCore import QLineF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPaintDevice, QPainter, QPen
 
+from riskreg.acceptance import day_text
 from riskreg.audience import AudienceKind
 from riskreg.choices import Proximity, RiskKind
 from riskreg.governance import AppetiteState
@@ -205,7 +206,7 @@ def _sections(
         ("unrated", f"Unrated: {len(pack.unrated)} drafts not yet scored (on no heat map)",
          (lambda f: _unrated(f, pack)) if pack.unrated else None),
         ("appetite", "Risks above appetite",
-         (lambda f: _appetite(f, pack)) if pack.outside_appetite else None),
+         (lambda f: _appetite(f, pack)) if pack.outside_appetite or pack.accepted else None),
         ("escalation", "Escalated risks, and risks proposed for escalation",
          (lambda f: _escalation(f, pack)) if pack.escalated or pack.proposals else None),
         ("actions", "Overdue actions by partner",
@@ -355,9 +356,28 @@ def _appetite(flow: Flow, pack: MeetingPack) -> None:
     rows = [[Cell(r.ref, bold=True), Cell(r.title), Cell(r.lead_partner), _score(pack, r),
              Cell(judged.state.words, bold=judged.state is AppetiteState.BREACH),
              Cell("; ".join(judged.reasons))] for r, judged in ordered]  # fmt: skip
-    warnings, breaches = pack.appetite_counts()
-    flow.table(f"Risks above appetite: {breaches} breaching tolerance, {warnings} above "
-               "appetite within tolerance", columns, rows)  # fmt: skip
+    if rows:
+        warnings, breaches = pack.appetite_counts()
+        flow.table(f"Risks above appetite: {breaches} breaching tolerance, {warnings} above "
+                   "appetite within tolerance", columns, rows)  # fmt: skip
+    if pack.accepted:
+        _accepted(flow, pack)
+
+
+def _accepted(flow: Flow, pack: MeetingPack) -> None:
+    """Risks above appetite that the partnership or a partner has accepted: for whom, by
+    whom, until when and why (each until its expiry, when it stands again)."""
+    columns = [Column("Ref", 0.06), Column("Risk", 0.24), Column("For", 0.1),
+               Column("Accepted", 0.2), Column("Justification", 0.4)]  # fmt: skip
+    rows = []
+    for r, j in pack.accepted:
+        a = j.accepted
+        assert a is not None
+        rows.append([Cell(r.ref, bold=True), Cell(r.title), Cell(a.scope_name),
+                     Cell(f"{j.finding.state.words}, accepted until {day_text(a.expires_on)} "
+                          f"({a.accepted_by})"),
+                     Cell(f"{a.justification} — {j.reason}")])  # fmt: skip
+    flow.table("Accepted risks (above appetite, accepted until the date shown)", columns, rows)
 
 
 def _escalation(flow: Flow, pack: MeetingPack) -> None:

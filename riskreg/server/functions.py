@@ -23,6 +23,7 @@ PUBLIC_FUNCTIONS = (
     "riskreg_change_set_empty(integer)",
     "riskreg_finish(text, text, text, text, timestamp without time zone, jsonb)",
     "riskreg_remove(text, integer, integer)",
+    "riskreg_may_accept(integer, integer)",  # riskreg.server.acceptance_sql
 )
 """What partner roles may EXECUTE (the policies call the first ones as the login)."""
 

@@ -78,6 +78,14 @@ RIGHTS: dict[str, Rights] = {
         " WHERE a.uuid = entity_uuid))"
         f" AND (entity <> 'review' OR {_KEEPER})"
     ),
+    # An acceptance outside appetite: seen with its risk; recorded and withdrawn by the
+    # risk's lead partner or the partner whose appetite it is (the rules: a trigger).
+    "risk_acceptance": Rights(_VISIBLE_RISK,
+                              insert=f"public.riskreg_may_accept(risk_id, partner_id) "
+                                     f"AND {_VISIBLE_RISK}",
+                              update="public.riskreg_may_accept(risk_id, partner_id)",
+                              update_check="public.riskreg_may_accept(risk_id, partner_id)",
+                              updatable=frozenset({"withdrawn_on", "version"})),
     # A joint review's frozen snapshot holds every risk, internal ones too: the keeper's.
     "review": Rights(_KEEPER, insert=_KEEPER),
     # Who a workbook was made for decides what its import may change: a partner records

@@ -19,12 +19,13 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Boolean, Column, Date, Table
 
+from riskreg.server import acceptance_sql
 from riskreg.server.functions import INTERNAL, SAFE_PATH
 
 # the ``queue_on_register`` statement trigger goes on every table a change is logged for
 LOGGED_TABLES = ("risk", "risk_share", "action", "partner", "category", "partner_appetite",
-                 "review", "register")  # fmt: skip
-SERVER_IDS = ("risk", "action", "partner", "category", "review", "export_log")
+                 "review", "risk_acceptance", "register")  # fmt: skip
+SERVER_IDS = ("risk", "action", "partner", "category", "review", "export_log", "risk_acceptance")
 """Tables whose id the server assigns when a row is inserted (partners hold no sequence)."""
 
 
@@ -557,7 +558,10 @@ def _triggers() -> str:
                                 "queue_on_register", each="STATEMENT"))  # fmt: skip
         sql.append(_trigger("riskreg_8_log", table, "AFTER INSERT OR UPDATE OR DELETE",
                             f"log_{table}"))  # fmt: skip
-    for name, table, timing, function, deferred, when in _ROW_TRIGGERS:
+    for name, table, timing, function, deferred, when in (
+        *_ROW_TRIGGERS,
+        *acceptance_sql.ROW_TRIGGERS,
+    ):
         sql.append(_trigger(name, table, timing, function, deferred=deferred, when=when))
     return "".join(sql)
 
@@ -569,4 +573,4 @@ def install_sql(tables: dict[str, Table], sequences: dict[str, str]) -> str:
     counted = _counted_insert(
         "risk", "R", "next_risk_number", "check_risk", sequences["risk"]
     ) + _counted_insert("action", "A", "next_action_number", "check_action", sequences["action"])
-    return logs + _SHARES_LOG + counted + _GUARDS + _triggers()
+    return logs + _SHARES_LOG + counted + _GUARDS + acceptance_sql.FUNCTIONS + _triggers()

@@ -16,6 +16,7 @@ from riskreg.errors import Problem, ValidationError
 from riskreg.model import Category, Partner, Register
 from riskreg.records import Actor, CategoryRecord, PartnerRecord
 from riskreg.scoring import ScoringScheme
+from riskreg.service.acceptances import AcceptanceUseCases
 from riskreg.service.changes import CREATED
 from riskreg.service.exchange import ExchangeUseCases
 from riskreg.service.history import HistoryReads
@@ -35,6 +36,7 @@ class RegisterService(
     HeatMapReads,
     HistoryReads,
     GovernanceUseCases,
+    AcceptanceUseCases,
     ExchangeUseCases,
     WindowReads,
 ):

@@ -102,9 +102,9 @@ class GovernanceUseCases(ServiceBase):
             return select_risks(w.session, uuid)[0]
 
     def appetite_breaches(self) -> dict[str, AppetiteJudgement]:
-        """Risks above appetite (uuid → warning or breach, and why)."""
+        """Risks above appetite and not accepted today (uuid → warning or breach, and why)."""
         with self._read() as s:
-            return appetite_breaches_in(s)
+            return appetite_breaches_in(s, self.today())
 
     def escalation_proposals(self, today: date | None = None) -> list[tuple[RiskRecord, str]]:
         """Open risks outside appetite, or in the top band, for longer than the register's
@@ -117,7 +117,7 @@ class GovernanceUseCases(ServiceBase):
         with self._read() as s:  # one snapshot of the register for every figure
             scheme = scheme_of(s)
             risks = select_risks(s, None)
-            breaches = appetite_breaches_in(s, risks)
+            breaches = appetite_breaches_in(s, today, risks)  # accepted: not proposed
             period = s.scalar(select(Register.escalate_after_days)) or 90
             moved = dict(
                 s.execute(

@@ -129,7 +129,7 @@ class HeatMapReads(ServiceBase):
         if basis is not Basis.CURRENT:
             return {}
         with self._read() as s:
-            breaches = appetite_breaches_in(s)
+            breaches = appetite_breaches_in(s, self.today())
             if not breaches:
                 return {}
             ref_of = dict(s.execute(select(Risk.uuid, Risk.ref)).all())

@@ -25,9 +25,11 @@ from riskreg.model import (
     Register,
     Review,
     Risk,
+    RiskAcceptance,
     RiskShare,
 )
 from riskreg.records import (
+    AcceptanceRecord,
     ActionRecord,
     PartnerRecord,
     ReviewRecord,
@@ -181,7 +183,37 @@ def _select_risks_where(s: Session, condition: Any, first: int | None) -> list[R
         share_query = share_query.where(RiskShare.risk_id.in_(page))
     shares = risk_rows.parse_splits(conn.execute(share_query).all())
     rows: Any = conn.execute(risk_query).all()
-    return risk_rows.build_records(rows, codes, categories, shares)
+    records = risk_rows.build_records(rows, codes, categories, shares)
+    return with_acceptances(s, records, condition)
+
+
+def with_acceptances(
+    s: Session, records: list[RiskRecord], condition: Any = None
+) -> list[RiskRecord]:
+    """The records with their current acceptances: one query (a register holds few), and
+    only the records that have one are rebuilt."""
+    query = (
+        select(Risk.uuid, RiskAcceptance.uuid, Partner.code, RiskAcceptance.accepted_by,
+               RiskAcceptance.justification, RiskAcceptance.accepted_on,
+               RiskAcceptance.expires_on, RiskAcceptance.version)
+        .join(Risk, Risk.id == RiskAcceptance.risk_id)
+        .outerjoin(Partner, Partner.id == RiskAcceptance.partner_id)
+        .where(RiskAcceptance.withdrawn_on.is_(None))
+    )  # fmt: skip
+    if condition is not None:
+        query = query.where(condition)
+    found: dict[str, list[AcceptanceRecord]] = {}
+    rows: Any = s.connection().execute(query)
+    for risk_uuid, *values in rows:
+        found.setdefault(risk_uuid, []).append(AcceptanceRecord(*values))
+    if not found:
+        return records
+    return [
+        r._replace(acceptances=tuple(sorted(got, key=lambda a: (a.scope is not None,
+                                                                 a.scope or ""))))
+        if (got := found.get(r.uuid)) else r
+        for r in records
+    ]  # fmt: skip
 
 
 def select_actions(
@@ -243,17 +275,18 @@ def scheme_of(s: Session) -> ScoringScheme:
 
 
 def appetite_breaches_in(
-    s: Session, risks: Sequence[RiskRecord] | None = None
+    s: Session, today: date, risks: Sequence[RiskRecord] | None = None
 ) -> dict[str, AppetiteJudgement]:
-    """Risks above the appetite of the partnership or of a partner in them (uuid → the
-    judgement: warning or breach, and why), read in the caller's transaction."""
+    """Risks above the appetite of the partnership or of a partner in them and not accepted
+    on ``today`` (uuid → the judgement: warning or breach, and why), read in the caller's
+    transaction."""
     from riskreg.governance import appetite_breaches
 
     partnership, partners = appetites(s)
     if not any(partnership.values()) and not partners:
         return {}
     chosen = select_risks(s, None) if risks is None else risks
-    return appetite_breaches(chosen, scheme_of(s), partnership, partners)
+    return appetite_breaches(chosen, scheme_of(s), partnership, partners, today)
 
 
 def placed_rows(s: Session, basis: Basis, heat_filter: HeatFilter) -> list[PlacedRisk]:

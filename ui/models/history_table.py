@@ -70,6 +70,11 @@ def describe(change: ChangeRecord) -> tuple[str, str]:
         if change.old is None:
             return what, change.new or ""
         return f"{change.entity_ref} removed", change.old or ""
+    if change.field.partition(":")[0] == "acceptance":  # whole sentences (riskreg.acceptance)
+        if change.old is None:
+            return f"{change.entity_ref} accepted outside appetite", change.new or ""
+        done = "withdrawn" if (change.new or "").startswith("Withdrawn") else "replaced"
+        return f"{change.entity_ref} acceptance {done}", f"{change.new} (was: {change.old})"
     return what, f"{shown(change.field, change.old)} → {shown(change.field, change.new)}"
 
 

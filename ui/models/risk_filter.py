@@ -32,6 +32,8 @@ class RiskFilter:
     """Above the appetite of the partnership or a partner of it (warning or breach)."""
     breach_of_tolerance: bool = False
     """Above the tolerance of the partnership or a partner of it."""
+    accepted: bool = False
+    """Accepted above appetite today (for at least one appetite)."""
     escalated: bool = False
     """Above the operational level of the escalation ladder."""
     overdue_actions: bool = False
@@ -123,6 +125,9 @@ class PreparedRisks:
             least = AppetiteState.BREACH if wanted.breach_of_tolerance else AppetiteState.WARNING
             judge = self.context.appetite
             picked = [i for i in picked if judge(rows[i]).state >= least]
+        if wanted.accepted:
+            covered = self.context.accepted
+            picked = [i for i in picked if rows[i].acceptances and covered(rows[i])]
         if wanted.escalated:
             picked = [i for i in picked if rows[i].escalation.value != "Operational"]
         if wanted.overdue_actions:

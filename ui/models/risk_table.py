@@ -16,6 +16,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
+from riskreg.acceptance import JudgedReason, accepted, day_text, judge, standing
 from riskreg.choices import Proximity, RiskKind
 from riskreg.governance import AppetiteJudgement, AppetiteState, appetite_reasons
 from riskreg.heatmap import band_colours
@@ -83,20 +84,37 @@ class TableContext:
             and record.status.value != "Closed"
         )
 
+    def judged(self, record: RiskRecord) -> tuple[JudgedReason, ...]:
+        """Each appetite the risk is above, with what an acceptance does to it today
+        (``riskreg.acceptance``)."""
+        if not (self.partnership_appetite or self.partner_appetite):
+            return ()
+        findings = appetite_reasons(
+            record, self.scheme, self.partnership_appetite, self.partner_appetite
+        )
+        if not findings:
+            return ()
+        return judge(findings, record.acceptances, self.today)
+
     def appetite(self, record: RiskRecord) -> AppetiteJudgement:
         """Where the risk is above the appetite of the partnership or of a partner of it
-        (a warning within tolerance, or a breach of it), and why."""
-        if not (self.partnership_appetite or self.partner_appetite):
-            return WITHIN
-        return AppetiteJudgement(appetite_reasons(
-            record, self.scheme, self.partnership_appetite, self.partner_appetite
-        ))  # fmt: skip
+        (a warning within tolerance, or a breach of it) and no acceptance covers it today."""
+        judged = self.judged(record)
+        return AppetiteJudgement(standing(judged)) if judged else WITHIN
+
+    def accepted(self, record: RiskRecord) -> tuple[JudgedReason, ...]:
+        """The appetites an acceptance covers today."""
+        return accepted(self.judged(record)) if record.acceptances else ()
 
     def flags(self, record: RiskRecord) -> str:
         marks = []
-        state = self.appetite(record).state
+        judged = self.judged(record)
+        state = AppetiteJudgement(standing(judged)).state if judged else AppetiteState.WITHIN
         if state is not AppetiteState.WITHIN:
             marks.append(state.words)
+        elif judged:  # every appetite accepted: until the first expiry
+            until = min(j.accepted.expires_on for j in judged if j.accepted is not None)
+            marks.append(f"Accepted until {day_text(until)}")
         if record.escalation.value != "Operational":
             marks.append(ESCALATION_MARKS.get(record.escalation.value, "Escalated"))
         if record.uuid in self.overdue:
@@ -321,7 +339,7 @@ class RiskTableModel(QAbstractTableModel):
             if column.key == "title":
                 return tip(record.description or record.title)  # as written, never as HTML
             if column.key == "flags":
-                reasons = self._context.appetite(record).reasons
+                reasons = [j.text for j in self._context.judged(record)]
                 return tip("\n".join(reasons)) if reasons else None
             if column.score_of is not None:
                 levels = column.score_of(record)

@@ -72,6 +72,8 @@ class RegisterView(QWidget):
         )
         self.breach_filter = QCheckBox("Breach of tolerance")
         self.breach_filter.setToolTip("Above the tolerance of the partnership or a partner")
+        self.accepted_filter = QCheckBox("Accepted")
+        self.accepted_filter.setToolTip("Accepted above appetite, until its expiry date")
         self.escalated_filter = QCheckBox("Escalated")
         self.escalated_filter.setToolTip("Escalated to the joint management team or above")
         self.overdue_filter = QCheckBox("Overdue actions")
@@ -172,6 +174,7 @@ class RegisterView(QWidget):
         )
         self.appetite_filter.toggled.connect(lambda on: self._update_filter(above_appetite=on))
         self.breach_filter.toggled.connect(lambda on: self._update_filter(breach_of_tolerance=on))
+        self.accepted_filter.toggled.connect(lambda on: self._update_filter(accepted=on))
         self.escalated_filter.toggled.connect(lambda on: self._update_filter(escalated=on))
         self.overdue_filter.toggled.connect(lambda on: self._update_filter(overdue_actions=on))
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
@@ -275,7 +278,8 @@ class RegisterView(QWidget):
 
     def _flag_boxes(self) -> tuple[QCheckBox, ...]:
         return (self.review_due_filter, self.review_overdue_filter, self.appetite_filter,
-                self.breach_filter, self.escalated_filter, self.overdue_filter)  # fmt: skip
+                self.breach_filter, self.accepted_filter, self.escalated_filter,
+                self.overdue_filter)  # fmt: skip
 
     def selected_uuid(self) -> str:
         return self._selected_uuid

@@ -23,8 +23,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from riskreg.choices import Visibility
+from riskreg.acceptance import JudgedReason, judge
+from riskreg.choices import RiskStatus, Visibility
 from riskreg.errors import NotFound, ValidationError
+from riskreg.governance import appetite_reasons
 from riskreg.records import Changes, RiskRecord
 from ui.document import RegisterDocument
 from ui.plain import escaped
@@ -45,6 +47,8 @@ class RiskEditor(QWidget):
 
     sig_dirty_changed = Signal(bool)
     """The editor holds typing not yet saved (True), or no longer does (False)."""
+    sig_acceptable = Signal(bool, str)
+    """The risk shown can be accepted outside appetite (True), or not, and why (a tip)."""
 
     def __init__(self, document: RegisterDocument, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -73,10 +77,12 @@ class RiskEditor(QWidget):
         self.reviewed_button = QPushButton("Mark reviewed today")
         self.reviewed_button.setToolTip("Last reviewed today; the next review follows the band")
         self.escalation_button = QPushButton("Escalation…")
+        self.accept_button = QPushButton("Accept…")
         header = QHBoxLayout()
         header.addWidget(self.governance_label, 1)
         header.addWidget(self.reviewed_button)
         header.addWidget(self.escalation_button)
+        header.addWidget(self.accept_button)
         self.scroll_area = QScrollArea()
         self.scroll_area.setWidget(self.form)
         self.scroll_area.setWidgetResizable(True)
@@ -99,6 +105,7 @@ class RiskEditor(QWidget):
         layout.addWidget(self.buttons)
         self.reviewed_button.clicked.connect(self.mark_reviewed)
         self.escalation_button.clicked.connect(self.change_escalation)
+        self.accept_button.clicked.connect(self.accept_outside_appetite)
         self.belonging.sig_make_joint.connect(self.make_joint)
         self.belonging.sig_keep_internal.connect(self.keep_internal)
         self.save_button.clicked.connect(self.save)
@@ -189,25 +196,70 @@ class RiskEditor(QWidget):
         self._set_dirty(False)
 
     def _show_governance(self, record: RiskRecord | None) -> None:
-        """Its escalation level and, in amber, where it is above appetite: "Above
-        appetite" within tolerance, "Breach of tolerance" (in red) beyond it."""
-        from riskreg.governance import AppetiteState, appetite_reasons
+        """Its escalation level and, where it is above appetite, in amber "Above appetite"
+        within tolerance, in red "Breach of tolerance" beyond it; an accepted finding, in
+        green, says until when and by whom instead."""
+        from riskreg.governance import AppetiteState
 
         for button in (self.reviewed_button, self.escalation_button):
             button.setEnabled(record is not None)
         settings = self._document.settings
         if record is None or settings is None:
             self.governance_label.clear()
+            self._set_acceptable(())
             return
+        judged = self.judged(record)
+        text = f"{escaped(record.ref)} — escalation: <b>{escaped(record.escalation.value)}</b>"
+        for j in judged:
+            if j.accepted is not None:
+                colour, mark, words = "#2e7d32", "✔", "Accepted"
+            else:
+                breach = j.finding.state is AppetiteState.BREACH
+                colour, mark = ("#b3261e" if breach else "#8a5a00"), "⚠"
+                words = j.finding.state.words
+            text += (f"<br><span style='color:{colour}'>{mark} <b>{words}</b>: "
+                     f"{html.escape(j.text)}</span>")  # fmt: skip
+        self.governance_label.setText(text)
+        self._set_acceptable(judged)
+
+    def judged(self, record: RiskRecord) -> tuple[JudgedReason, ...]:
+        """The risk's appetite reasons with what its acceptances do to them today."""
+        settings = self._document.settings
+        if settings is None:
+            return ()
         findings = appetite_reasons(record, settings.scheme, settings.partnership_appetite,
                                     settings.partner_appetite)  # fmt: skip
-        text = f"{escaped(record.ref)} — escalation: <b>{escaped(record.escalation.value)}</b>"
-        for finding in findings:
-            breach = finding.state is AppetiteState.BREACH
-            colour = "#b3261e" if breach else "#8a5a00"
-            text += (f"<br><span style='color:{colour}'>⚠ <b>{finding.state.words}</b>: "
-                     f"{html.escape(finding.reason)}</span>")  # fmt: skip
-        self.governance_label.setText(text)
+        return judge(findings, record.acceptances, self._document.service.today())
+
+    def _set_acceptable(self, judged: tuple[JudgedReason, ...]) -> None:
+        record = self._record
+        if record is None:
+            why = "Select a risk outside appetite to accept it"
+        elif not judged:
+            why = f"{record.ref} is within appetite: there is nothing to accept"
+        elif record.status is not RiskStatus.OPEN:
+            why = f"{record.ref} is {record.status.value.lower()}: only an open risk is accepted"
+        else:
+            why = ""
+        self.accept_button.setEnabled(not why)
+        self.accept_button.setToolTip(why or "Accept it outside appetite for a partner or the "
+                                             "partnership: who, why, until when")  # fmt: skip
+        self.sig_acceptable.emit(not why, why)
+
+    def accept_outside_appetite(self) -> None:
+        """Accept the risk shown outside appetite (or withdraw an acceptance)."""
+        from ui.dialogs.acceptance import AcceptanceDialog
+
+        if self._record is None or not self.settle():
+            return
+        judged = self.judged(self._record)
+        if not self.accept_button.isEnabled():
+            QMessageBox.information(self, "Accept outside appetite",
+                                    self.accept_button.toolTip())  # fmt: skip
+            return
+        updated = AcceptanceDialog.ask(self._document, self._record, judged, self)
+        if updated is not None:
+            self._show(updated)
 
     # -- the register changed -----------------------------------------------------------
     def _register_changed(self, changes: Changes, initiator: object) -> None:
