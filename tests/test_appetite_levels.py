@@ -109,13 +109,17 @@ def old_rule(
     partners: dict[tuple[str, str], str],
 ) -> dict[str, int]:
     """Outside appetite as schema 0009 judged it (band above the appetite band): uuid →
-    how many appetites the risk was above."""
+    how many appetites the risk was above. Threats only: since schema 0009 an opportunity
+    is above no appetite (issue 23's rule), so the levels keep the meaning for threats."""
     from riskreg.belonging import holders_of
+    from riskreg.choices import RiskKind
 
     rank = {b.name: i for i, b in enumerate(scheme.bands)}
     out: dict[str, int] = {}
     for risk in risks:
         if risk.status is RiskStatus.CLOSED or risk.category is None or risk.unrated:
+            continue
+        if risk.kind is RiskKind.OPPORTUNITY:
             continue
         band = scheme.band_index(risk.current_likelihood or 0, risk.current_impact or 0)
         held = [partnership.get(risk.category)] + [
