@@ -64,7 +64,7 @@ def test_accepting_a_risk_from_the_editor_shows_accepted_until_and_undo_withdraw
     accepted = service.get_risk(risk.uuid)
     assert [(a.scope, a.expires_on) for a in accepted.acceptances] == [(None, until)]
     shown = f"{until.day} {until:%b %Y}"
-    assert f"accepted until {shown} ({ALICE.user})" in editor.governance_label.text()
+    assert f"<b>Accepted</b> until {shown} ({ALICE.user}): " in editor.governance_label.text()
     assert cell_text(window, "R-014", "flags").startswith(f"Accepted until {shown}")
     view.appetite_filter.setChecked(True)
     assert table_refs(window) and table_refs(window).isdisjoint({"R-014"})

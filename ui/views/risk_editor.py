@@ -211,14 +211,15 @@ class RiskEditor(QWidget):
         judged = self.judged(record)
         text = f"{escaped(record.ref)} — escalation: <b>{escaped(record.escalation.value)}</b>"
         for j in judged:
-            if j.accepted is not None:
+            if j.accepted is not None:  # "✔ Accepted until 31 Mar 2027 (J Smith): High: …"
                 colour, mark, words = "#2e7d32", "✔", "Accepted"
+                detail = " " + j.text.removeprefix("accepted ")
             else:
                 breach = j.finding.state is AppetiteState.BREACH
                 colour, mark = ("#b3261e" if breach else "#8a5a00"), "⚠"
-                words = j.finding.state.words
-            text += (f"<br><span style='color:{colour}'>{mark} <b>{words}</b>: "
-                     f"{html.escape(j.text)}</span>")  # fmt: skip
+                words, detail = j.finding.state.words, ": " + j.text
+            text += (f"<br><span style='color:{colour}'>{mark} <b>{words}</b>"
+                     f"{html.escape(detail)}</span>")  # fmt: skip
         self.governance_label.setText(text)
         self._set_acceptable(judged)
 
