@@ -161,8 +161,8 @@ class _Row:
             raid, category_text = vocabulary().raid[key(category_text)], ""
         if raid and raid != "risk":
             if mapping.raid == "skip":
-                where = next(f for f in ("raid_type", "category", "kind") if f in self.v)
-                self.note(where, f"a RAID log's {raid}, not a risk: left out (choose “bring "
+                kept_in: str = next(f for f in ("raid_type", "category", "kind") if f in self.v)
+                self.note(kept_in, f"a RAID log's {raid}, not a risk: left out (choose “bring "
                                  "them in, with their kind as the category” to keep it)",
                           kind="skipped")  # fmt: skip
                 return self.findings
