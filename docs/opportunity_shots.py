@@ -1,6 +1,7 @@
 """Screenshots of opportunities in a real X server at 1366×768 (the screen grabbed whole,
 window manager's frames included), for the README: the heat map tab showing the
-opportunities' own map, in its blue palette.
+opportunities' own map, in its blue palette; and the meeting pack's Opportunities pages
+(pdftoppm at 70 dpi, as docs/screenshots.py makes the other pack pages).
 
     python docs/opportunity_shots.py     (needs Xvfb and openbox)
 """
@@ -34,6 +35,32 @@ def shoot(camera: Camera) -> None:
     camera.settle(1)
     camera.grab("opportunity-map.png")
     window.close()
+    _pack_pages(register, actor)
+
+
+def _pack_pages(register: Path, actor: object) -> None:
+    import subprocess
+
+    from pypdf import PdfReader
+
+    from riskreg.render.report_pages import write_meeting_pack
+    from riskreg.report import gather_pack
+    from riskreg.service import open_service
+
+    service = open_service(register, actor)  # type: ignore[arg-type]
+    try:
+        pdf = register.with_suffix(".pdf")
+        write_meeting_pack(gather_pack(service), pdf)
+    finally:
+        service.close()
+    pages = [n for n, page in enumerate(PdfReader(pdf).pages, start=1)
+             if "— Opportunities" in " ".join(page.extract_text().split())]  # fmt: skip
+    docs = Path(__file__).resolve().parent
+    for number, page in enumerate(pages, start=1):
+        out = docs / f"pack-opportunities-{number}"
+        subprocess.run(["pdftoppm", "-png", "-r", "70", "-singlefile", "-f", str(page), "-l",
+                        str(page), str(pdf), str(out)], check=True)  # fmt: skip
+        print(f"wrote docs/{out.name}.png")
 
 
 if __name__ == "__main__":

@@ -167,6 +167,7 @@ def test_on_a_set_up_server_the_upgrade_is_logged_by_the_server_once_with_its_re
             conn.execute("ALTER TABLE risk DISABLE TRIGGER USER")
             conn.execute("UPDATE risk SET status = 'Escalated', escalation = 'Operational' "
                          "WHERE ref = 'R-002'")  # fmt: skip
+            conn.execute("UPDATE risk SET response = 'Treat', kind = 'Threat'")  # none before 0009
             conn.execute("ALTER TABLE risk ENABLE TRIGGER USER")
         with plain_sql(url) as conn:
             revision = one_value(conn, "SELECT revision FROM register")

@@ -204,3 +204,33 @@ def test_a_partners_psql_cannot_write_an_opportunity_with_a_threats_response() -
         with plain_sql(p.logins["APEX"]) as conn:  # both together is a proper change
             conn.execute("UPDATE risk SET kind = 'Opportunity', response = 'Enhance' "
                          "WHERE id = %s", [row[0]])  # fmt: skip
+
+
+def test_on_a_server_an_upgrade_over_two_schemas_keeps_both_reasons_in_its_change_set() -> None:
+    """0008 and 0009 run in one transaction, so the server opens one change set: its
+    summary says what each did."""
+    from riskreg.server import setup_server
+    from tests.pg_server import scratch_database
+    from tests.server_partnership import plain_sql
+
+    with scratch_database(template="demo") as url:
+        setup_server(url)
+        with plain_sql(url) as conn:  # as schema 0007 left it (the owner, triggers off)
+            conn.execute("ALTER TABLE risk DISABLE TRIGGER USER")
+            conn.execute("UPDATE risk SET response = 'Treat', kind = 'Threat'")
+            conn.execute("UPDATE risk SET response = 'Exploit' WHERE ref = 'R-004'")
+            conn.execute("UPDATE risk SET status = 'Escalated', escalation = 'Operational' "
+                         "WHERE ref = 'R-002'")  # fmt: skip
+            conn.execute("ALTER TABLE risk ENABLE TRIGGER USER")  # (its checks know kind)
+            conn.execute("UPDATE alembic_version SET version_num = '0007_export_base'")
+        service = open_service(url, ALICE)
+        try:
+            opportunity = service.find_risk("R-004")
+            (change,) = [c for c in service.history(opportunity.uuid) if c.field == "kind"]
+            assert change.summary == (
+                'Status "Escalated" moved onto the escalation ladder (1 risk); Risks with the '
+                'response "Exploit" recorded as opportunities (1 risk)'
+            )
+            assert change.source == "upgrade to schema 0008, 0009"
+        finally:
+            service.close()

@@ -219,9 +219,14 @@ def _add_band_colours(
     bottom: int,
     scheme: ScoringScheme,
 ) -> None:
-    """Score and band cells take their band's colour, and keep it as a partner edits."""
+    """Score and band cells take their band's colour, and keep it as a partner edits: an
+    opportunity's in the opportunity palette (its rules come first, so they win)."""
     from openpyxl.formatting.rule import FormulaRule
     from openpyxl.styles import PatternFill
+
+    from riskreg.heatmap import opportunity_colours
+
+    blues = opportunity_colours(len(scheme.bands))
 
     pairs = {
         "inherent_score": ("inherent_likelihood", "inherent_impact"),
@@ -236,6 +241,13 @@ def _add_band_colours(
             f"IFERROR(INDEX(Bands,{level_of(f'${letters[lik]}2', LABEL_NAMES['likelihood'])},"
             f'{level_of(f"${letters[imp]}2", LABEL_NAMES["impact"])}),"")'
         )
+        if "kind" in letters:
+            for each, blue in zip(scheme.bands, blues, strict=True):
+                colour = "FF" + blue.lstrip("#").upper()
+                sheet.conditional_formatting.add(cells, FormulaRule(
+                    formula=[f'AND(${letters["kind"]}2="Opportunity",{band}={quoted(each.name)})'],
+                    fill=PatternFill("solid", bgColor=colour, fgColor=colour), stopIfTrue=True,
+                ))  # fmt: skip
         for each in scheme.bands:
             colour = "FF" + each.colour.lstrip("#").upper()
             rule = FormulaRule(

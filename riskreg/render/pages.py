@@ -318,7 +318,9 @@ def plan_heat_map_pages(
     heights = key.heights(first_columns[0].width())
     placed, first_listed = key.fill(first_columns, 0, heights, force=False) if entries else ([], 0)
     count = len(entries)
-    heading = f"Key — {count} risk{'s' * (count != 1)}, in ref order"
+    noun = ("opportunit" + ("ies" if count != 1 else "y") if heat.filter.kind.value == "Opportunity"
+            else "risk" + "s" * (count != 1))  # fmt: skip
+    heading = f"Key — {count} {noun}, in ref order"
 
     def first_page(painter: QPainter, _: QRectF) -> None:
         paint_layout(painter, geometry, heat, arrows=request.arrows, outlined=request.outlined)

@@ -211,6 +211,8 @@ class _Row:
                                               f"{self.b.cell('status', self.row)})")  # fmt: skip
         where = self.b.cell("title" if "title" in self.v else "description", self.row)
         what = "new risk" if rated else "new unrated Draft"
+        if kind is RiskKind.OPPORTUNITY:
+            what = what.replace("risk", "opportunity").replace("Draft", "Draft opportunity")
         self.findings.insert(0, Finding("new", b.sheet, where, "title", title, f"{what}: {title}",
                                         draft, self.row.excel_row,
                                         text_of(self.v.get("source_id", ""))))  # fmt: skip

@@ -49,9 +49,14 @@ def _server_keeps_log(bind: sa.Connection) -> bool:
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("risk", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("kind", sa.String(12), nullable=False, server_default=THREAT))
     bind = op.get_bind()
+    # A server whose tables were made by this version and whose recorded revision is older
+    # (restored from a dump, or set back by hand) has the column already: it is kept.
+    if "kind" not in {c["name"] for c in sa.inspect(bind).get_columns("risk")}:
+        with op.batch_alter_table("risk", schema=None) as batch_op:
+            batch_op.add_column(
+                sa.Column("kind", sa.String(12), nullable=False, server_default=THREAT)
+            )
     rows = bind.execute(
         sa.text(f"SELECT uuid, ref FROM risk WHERE {WHERE_OPPORTUNITY} ORDER BY id"),
     ).all()
@@ -109,10 +114,16 @@ def _upgrade_on_set_up_server(bind: sa.Connection, rows: Sequence[Any]) -> None:
             sa.text("SELECT riskreg_internal.log('risk', :uuid, :ref, 'kind', :old, :new)"),
             {"uuid": uuid, "ref": ref, "old": THREAT, "new": OPPORTUNITY},
         )
+    # An upgrade over several schemas runs in one transaction, so one change set: an
+    # earlier upgrade's words are kept and these added to them.
     bind.execute(
         sa.text(
-            'UPDATE change_set SET source = :source, summary = :summary, "user" = '
-            "'schema upgrade' WHERE id = riskreg_internal.current_change_set()"
+            "UPDATE change_set SET "
+            "source = CASE WHEN source LIKE 'upgrade to schema%' THEN source || ', 0009' "
+            "ELSE :source END, "
+            "summary = CASE WHEN source LIKE 'upgrade to schema%' THEN summary || '; ' || "
+            ":summary ELSE :summary END, \"user\" = 'schema upgrade' "
+            "WHERE id = riskreg_internal.current_change_set()"
         ),
         {"source": SOURCE, "summary": _summary(len(rows))},
     )
