@@ -158,7 +158,7 @@ def test_on_a_set_up_server_the_upgrade_is_logged_by_the_server_once_with_its_re
     """The server's triggers log the moved columns; the upgrade adds the reason and names the
     change set, and nothing is logged twice."""
     from riskreg.server import setup_server
-    from tests.pg_server import scratch_database
+    from tests.pg_server import scratch_database, upgrade_alone
     from tests.server_partnership import plain_sql
 
     with scratch_database(template="demo") as url:
@@ -171,7 +171,7 @@ def test_on_a_set_up_server_the_upgrade_is_logged_by_the_server_once_with_its_re
             conn.execute("ALTER TABLE risk ENABLE TRIGGER USER")
         with plain_sql(url) as conn:
             revision = one_value(conn, "SELECT revision FROM register")
-        upgrade_0008_alone(url)
+        upgrade_alone(url, "0007_export_base", "0008_one_escalation")
         service = open_service(url, ALICE)
         try:
             risk = service.find_risk("R-002")
@@ -188,27 +188,6 @@ def test_on_a_set_up_server_the_upgrade_is_logged_by_the_server_once_with_its_re
             assert ("status", "Escalated", "Open", summary) in logged and len(logged) == 3
         finally:
             service.close()
-
-
-def upgrade_0008_alone(url: str) -> None:
-    """Run the upgrade 0008 on its own, as the owner, on the set-up server's schema (the
-    schemas after it are already in place, and their own upgrades are tested apart): the
-    register is labelled 0007, upgraded to 0008, and labelled the current schema again."""
-    from alembic import command
-    from sqlalchemy import create_engine
-
-    from riskreg import store
-    from riskreg.migrations import HEAD
-
-    engine = create_engine(url)
-    try:
-        with engine.begin() as conn:
-            config = store._alembic_config(conn)
-            command.stamp(config, "0007_export_base", purge=True)
-            command.upgrade(config, "0008_one_escalation")
-            command.stamp(config, HEAD)
-    finally:
-        engine.dispose()
 
 
 def one_value(conn: object, query: str) -> int:

@@ -96,7 +96,7 @@ def test_a_register_without_exploit_upgrades_every_risk_to_a_threat_without_a_ch
 
 def test_on_a_set_up_server_the_upgrade_is_logged_once_by_the_server() -> None:
     from riskreg.server import setup_server
-    from tests.pg_server import scratch_database
+    from tests.pg_server import scratch_database, upgrade_alone
     from tests.server_partnership import plain_sql
 
     with scratch_database(template="demo") as url:
@@ -107,10 +107,10 @@ def test_on_a_set_up_server_the_upgrade_is_logged_once_by_the_server() -> None:
             conn.execute("UPDATE risk SET response = 'Exploit' WHERE ref = 'R-004'")
             conn.execute("ALTER TABLE risk ENABLE TRIGGER USER")
             conn.execute("ALTER TABLE risk DROP COLUMN kind")
-            conn.execute("UPDATE alembic_version SET version_num = '0008_one_escalation'")
             row = conn.execute("SELECT revision FROM register").fetchone()
             assert row is not None
             revision = int(row[0])
+        upgrade_alone(url, "0008_one_escalation", "0009_opportunities")
         service = open_service(url, ALICE)
         try:
             risk = service.find_risk("R-004")
@@ -210,7 +210,7 @@ def test_on_a_server_an_upgrade_over_two_schemas_keeps_both_reasons_in_its_chang
     """0008 and 0009 run in one transaction, so the server opens one change set: its
     summary says what each did."""
     from riskreg.server import setup_server
-    from tests.pg_server import scratch_database
+    from tests.pg_server import scratch_database, upgrade_alone
     from tests.server_partnership import plain_sql
 
     with scratch_database(template="demo") as url:
@@ -222,7 +222,7 @@ def test_on_a_server_an_upgrade_over_two_schemas_keeps_both_reasons_in_its_chang
             conn.execute("UPDATE risk SET status = 'Escalated', escalation = 'Operational' "
                          "WHERE ref = 'R-002'")  # fmt: skip
             conn.execute("ALTER TABLE risk ENABLE TRIGGER USER")  # (its checks know kind)
-            conn.execute("UPDATE alembic_version SET version_num = '0007_export_base'")
+        upgrade_alone(url, "0007_export_base", "0009_opportunities")
         service = open_service(url, ALICE)
         try:
             opportunity = service.find_risk("R-004")
