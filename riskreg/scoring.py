@@ -345,7 +345,11 @@ def _stored_appetite(stored: object) -> AppetiteBands:
         return ()
 
     def band(value: object) -> int:
-        if type(value) is not int:  # 1.5, "2" or true are no band
+        # 1.5, "2" or true are no band; 3e0 is the whole number 3, as PostgreSQL's jsonb
+        # (and so the server's check) reads it
+        if type(value) is float and value.is_integer():
+            return int(value)
+        if type(value) is not int:
             raise SchemeError(f"the stored appetite levels name {value!r}, which is no band")
         return value
 

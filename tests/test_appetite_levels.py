@@ -385,6 +385,10 @@ def test_the_keepers_psql_cannot_store_a_level_that_is_none_or_a_mapping_out_of_
         bad_order["appetite"] = [[0, 0], [1, 1], [0, 2], [2, 3], [3, 3]]  # Cautious below
         too_low = json.loads(ScoringScheme.default().to_json())
         too_low["appetite"] = [[0, 0], [0, 1], [2, 1], [2, 3], [3, 3]]  # tolerance < appetite
+        text_band = json.loads(ScoringScheme.default().to_json())
+        text_band["appetite"] = [[0, "0"], [0, 1], [1, 2], [2, 3], [3, 3]]  # "0" is no band
+        half_band = json.loads(ScoringScheme.default().to_json())
+        half_band["appetite"] = [[0, 0], [0, 1], [1, 2], [2, 3], [3, 3.5]]
         with plain_sql(joint.logins["CNCL"]) as conn:
             apex = one(conn, "SELECT id FROM partner WHERE code = 'APEX'")
             financial = one(conn, "SELECT id FROM category WHERE name = 'Financial'")
@@ -400,6 +404,10 @@ def test_the_keepers_psql_cannot_store_a_level_that_is_none_or_a_mapping_out_of_
                 ("UPDATE register SET scheme_json = %s", [json.dumps(bad_order)],
                  "appetite levels in order"),
                 ("UPDATE register SET scheme_json = %s", [json.dumps(too_low)],
+                 "appetite levels in order"),
+                ("UPDATE register SET scheme_json = %s", [json.dumps(text_band)],
+                 "appetite levels in order"),  # what the application cannot read
+                ("UPDATE register SET scheme_json = %s", [json.dumps(half_band)],
                  "appetite levels in order"),
             ):  # fmt: skip
                 with pytest.raises(CheckViolation, match=expected):
@@ -447,7 +455,7 @@ def test_check_names_a_level_that_is_none_or_a_mapping_out_of_order_in_a_file(
 
 
 @pytest.mark.parametrize("stored", [
-    [[0, 0], [0, 1], [1, 2], [2, 3], [3, 3.0]], [[0, 0], [0, 1], [1, 2], [2, 3], [True, 3]],
+    [[0, 0], [0, 1], [1, 2], [2, 3], [3, 2.5]], [[0, 0], [0, 1], [1, 2], [2, 3], [True, 3]],
     [[0, 0], [0, 1], [1, 2], [2, 3], ["3", 3]], "Cautious", [[0, 0, 0]] * 5, [[0]] * 5,
     [[0, 0], [0, 1], [1, 2], [2, 3], [-1, 3]],
 ])  # fmt: skip
@@ -456,6 +464,12 @@ def test_a_stored_mapping_that_is_not_five_pairs_of_bands_is_refused(stored: obj
     document["appetite"] = stored
     with pytest.raises(SchemeError):
         ScoringScheme.from_json(json.dumps(document))
+
+
+def test_a_band_number_written_3e0_reads_as_3_as_the_servers_jsonb_reads_it() -> None:
+    text = ScoringScheme.default().to_json().replace("[3,3]]", "[3e0,3.0]]")
+    assert "3e0" in text
+    assert ScoringScheme.from_json(text).appetite_bands[-1] == (3, 3)
 
 
 def test_a_downgrade_gives_each_level_its_appetite_band_so_an_older_version_flags_the_same(

@@ -99,7 +99,9 @@ def test_a_partners_own_acceptance_by_psql_is_in_the_history_and_cannot_be_edite
             conn, "UPDATE public.risk_acceptance SET justification = 'edited'"
         )
         assert "permission denied" in refused(conn, "DELETE FROM public.risk_acceptance")
-        conn.execute("UPDATE public.risk_acceptance SET withdrawn_on = CURRENT_DATE")
+        # withdrawn on the server's date, whatever date the login writes
+        conn.execute("UPDATE public.risk_acceptance SET withdrawn_on = '1990-01-01'")
+        assert one(conn, "SELECT withdrawn_on FROM risk_acceptance") == TODAY
         assert "never changed" in refused(
             conn, "UPDATE public.risk_acceptance SET withdrawn_on = NULL"
         )
@@ -161,6 +163,41 @@ def test_a_partner_sees_no_acceptance_of_another_partners_internal_risk(
         assert apex.acceptances() == []
     finally:
         apex.close()
+
+
+def test_a_partner_cannot_accept_an_opportunity_to_cover_it_once_it_is_a_threat(
+    joint: Partnership,
+) -> None:
+    """Appetite is for threats: an acceptance of an opportunity would lie dormant and cover
+    the breach the day its lead made it a threat."""
+    partners, risks = ids(joint)
+    with plain_sql(joint.owner) as conn:
+        lead, kind = conn.execute(
+            "SELECT p.code, r.kind FROM risk r JOIN partner p ON p.id = r.lead_partner_id "
+            "WHERE r.ref = 'R-040'"
+        ).fetchone()  # type: ignore[misc]
+    assert kind == "Opportunity"
+    before = state(joint.owner)
+    with plain_sql(joint.logins[lead]) as conn:
+        for scope in (None, partners[lead]):
+            message = refused(conn, INSERT, row(risks["R-040"], scope, by="P Lead"))
+            assert "an opportunity is above no appetite" in message
+    assert state(joint.owner) == before
+
+
+def test_may_accept_says_nothing_of_the_ids_of_risks_a_partner_cannot_see(
+    joint: Partnership,
+) -> None:
+    partners, risks = ids(joint)
+    with plain_sql(joint.logins["APEX"]) as conn:
+        hidden = conn.execute(
+            "SELECT g FROM generate_series(1, %s) g WHERE riskreg_may_accept(g, %s) "
+            "AND g NOT IN (SELECT id FROM risk)",
+            [max(risks.values()) + 5, partners["APEX"]],
+        ).fetchall()
+        assert hidden == []
+        # where it may: a risk it sees, for its own appetite
+        assert one(conn, f"SELECT riskreg_may_accept({risks['R-013']}, {partners['APEX']})")
 
 
 def test_two_acceptances_of_one_risk_in_one_transaction_are_two_entries_of_its_history(

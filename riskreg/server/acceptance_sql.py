@@ -26,8 +26,12 @@ FUNCTIONS = f"""
 CREATE OR REPLACE FUNCTION public.riskreg_may_accept(rid integer, pid integer) RETURNS boolean
 LANGUAGE plpgsql STABLE SECURITY DEFINER {SAFE_PATH} AS $$
 BEGIN
+    -- a risk the login cannot see (another partner's Internal one) is one it may not accept,
+    -- so the answer says nothing of which ids exist
     RETURN public.riskreg_is_owner() OR EXISTS (
         SELECT 1 FROM public.risk r WHERE r.id = rid
+        AND (r.visibility <> 'Internal'
+             OR r.lead_partner_id IN (SELECT public.riskreg_my_partners()))
         AND (r.lead_partner_id IN (SELECT public.riskreg_my_partners())
              OR (pid IS NOT NULL AND pid IN (SELECT public.riskreg_my_partners()))));
 END
@@ -108,6 +112,10 @@ BEGIN
         RAISE EXCEPTION '%: only an open, rated risk is accepted', r.ref
             USING ERRCODE = 'check_violation';
     END IF;
+    IF r.kind = 'Opportunity' THEN  -- appetite is for threats (riskreg.governance)
+        RAISE EXCEPTION '%: an opportunity is above no appetite: there is nothing to accept',
+            r.ref USING ERRCODE = 'check_violation';
+    END IF;
     IF NEW.partner_id IS NOT NULL AND NEW.partner_id <> r.lead_partner_id
        AND (r.visibility = 'Internal' OR NOT EXISTS (
             SELECT 1 FROM public.risk_share s
@@ -151,6 +159,9 @@ BEGIN
        OR OLD.withdrawn_on IS NOT NULL OR NEW.withdrawn_on IS NULL THEN
         RAISE EXCEPTION 'an acceptance is never changed, only withdrawn once'
             USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF NOT public.riskreg_is_owner() THEN  -- the server's clock: none withdrawn on another day
+        NEW.withdrawn_on := CURRENT_DATE;
     END IF;
     NEW.version := OLD.version + 1;
     RETURN NEW;

@@ -274,6 +274,11 @@ BEGIN
         IF pg_catalog.jsonb_array_length(pair) <> 2 THEN
             RETURN false;
         END IF;
+        -- whole JSON numbers only, as riskreg.scoring reads them ("0", true or 1.5 are no band)
+        IF pg_catalog.jsonb_typeof(pair -> 0) <> 'number' OR pg_catalog.jsonb_typeof(pair -> 1)
+           <> 'number' OR (pair ->> 0) !~ '^[0-9]+$' OR (pair ->> 1) !~ '^[0-9]+$' THEN
+            RETURN false;
+        END IF;
         a := (pair ->> 0)::integer;
         t := (pair ->> 1)::integer;
         IF a IS NULL OR t IS NULL OR a < last_a OR t < last_t OR a > t OR t >= bands THEN
