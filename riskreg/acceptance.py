@@ -95,11 +95,20 @@ def judge(
         acceptance = by_scope.get(finding.scope)
         if acceptance is None:
             judged.append(JudgedReason(finding))
+        elif not honoured(acceptance.accepted_on, acceptance.expires_on, today):
+            judged.append(JudgedReason(finding))  # never written by the rules: ``check`` says
         elif today <= acceptance.expires_on:
             judged.append(JudgedReason(finding, accepted=acceptance))
         else:
             judged.append(JudgedReason(finding, expired=acceptance))
     return tuple(judged)
+
+
+def honoured(accepted_on: date, expires_on: date, today: date) -> bool:
+    """Whether an acceptance is one the rules could have recorded: made by today, expiring
+    after its day and at most three years after it. One that is not (from another tool, or
+    a register file edited by hand: "until 2999") covers nothing."""
+    return accepted_on <= today and accepted_on < expires_on <= accepted_on + LONGEST
 
 
 def standing(judged: Iterable[JudgedReason]) -> tuple[AppetiteFinding, ...]:

@@ -252,21 +252,42 @@ def _acceptances(conn: Connection) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
     if not inspect(conn).has_table("risk_acceptance"):  # a register before schema 0010
         return (), ()
+    from riskreg.acceptance import honoured
+    from riskreg.choices import RiskKind
+
     rows = conn.execute(
-        select(Risk.ref, Partner.code, RiskAcceptance.accepted_by, RiskAcceptance.expires_on)
+        select(Risk.ref, Partner.code, RiskAcceptance.accepted_by, RiskAcceptance.expires_on,
+               RiskAcceptance.accepted_on, Risk.status, Risk.kind)
         .join(Risk, Risk.id == RiskAcceptance.risk_id)
         .outerjoin(Partner, Partner.id == RiskAcceptance.partner_id)
-        .where(RiskAcceptance.withdrawn_on.is_(None), Risk.status != RiskStatus.CLOSED)
+        .where(RiskAcceptance.withdrawn_on.is_(None))
         .order_by(Risk.number, Partner.code)
     ).all()  # fmt: skip
     today = date.today()
-    current = [f"{ref} for {code or 'the partnership'} until {until.isoformat()} ({by})"
-               for ref, code, by, until in rows if until >= today]  # fmt: skip
-    lapsed = [f"{ref} for {code or 'the partnership'} on {until.isoformat()}"
-              for ref, code, by, until in rows if until < today]  # fmt: skip
+    current, lapsed, odd = [], [], []
+    for ref, code, by, until, on, status, kind in rows:
+        scope = code or "the partnership"
+        if status is RiskStatus.CLOSED:
+            continue
+        if kind is RiskKind.OPPORTUNITY or not honoured(on, until, today):
+            # what the application never writes: from another tool, or a file edited by hand
+            why = (
+                "an opportunity"
+                if kind is RiskKind.OPPORTUNITY
+                else f"accepted {on.isoformat()} until {until.isoformat()}"
+            )
+            odd.append(f"{ref} for {scope} ({why})")
+        elif until >= today:
+            current.append(f"{ref} for {scope} until {until.isoformat()} ({by})")
+        else:
+            lapsed.append(f"{ref} for {scope} on {until.isoformat()}")
     notes = (f"accepted outside appetite: {_few(current)}",) if current else ()
     warnings = (f"acceptance outside appetite expired: {_few(lapsed)} (review the risk, then "
                 "accept it again or withdraw the acceptance)",) if lapsed else ()  # fmt: skip
+    if odd:
+        warnings += (f"acceptance the application would not record, not honoured: {_few(odd)} "
+                     "(an opportunity is above no appetite; an acceptance runs from its day "
+                     "for at most three years)",)  # fmt: skip
     return notes, warnings
 
 

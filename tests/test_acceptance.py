@@ -358,3 +358,35 @@ def test_a_warning_above_appetite_within_tolerance_is_not_proposed_for_escalatio
     proposed = {r.uuid for r, _ in service.escalation_proposals(later)}
     assert breach.uuid in proposed
     assert warning.uuid not in proposed
+
+
+def test_an_acceptance_a_file_holds_past_the_rules_covers_nothing_and_check_names_it(
+    service: RegisterService, register_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A register file edited by hand ("until 2999", or an opportunity's) hides no breach."""
+    import sqlite3
+
+    from riskreg.cli import main
+
+    risk = outside(service)
+    service.accept_risk(risk.uuid, risk.version, None, "J Smith", "Spring works",
+                        TODAY + timedelta(days=30))  # fmt: skip
+    assert risk.uuid not in service.appetite_breaches()
+    service.close()
+    with sqlite3.connect(register_path) as raw:
+        raw.execute("UPDATE risk_acceptance SET expires_on = '2999-12-31'")
+    raw.close()
+    from riskreg.service import open_service
+    from tests.conftest import ALICE
+
+    reopened = open_service(register_path, ALICE)
+    try:
+        judged = reopened.appetite_breaches()[risk.uuid]
+        assert judged.state is AppetiteState.BREACH  # the breach stands
+    finally:
+        reopened.close()
+    assert main(["check", str(register_path)]) == 0  # a warning, not a fault
+    said = capsys.readouterr()
+    assert ("acceptance the application would not record, not honoured: "
+            f"{risk.ref} for the partnership (accepted {TODAY.isoformat()} until 2999-12-31)"
+            ) in said.out + said.err  # fmt: skip
