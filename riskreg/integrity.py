@@ -282,8 +282,10 @@ def _acceptances(conn: Connection) -> tuple[tuple[str, ...], tuple[str, ...]]:
         else:
             lapsed.append(f"{ref} for {scope} on {until.isoformat()}")
     notes = (f"accepted outside appetite: {_few(current)}",) if current else ()
-    warnings = (f"acceptance outside appetite expired: {_few(lapsed)} (review the risk, then "
-                "accept it again or withdraw the acceptance)",) if lapsed else ()  # fmt: skip
+    warnings: tuple[str, ...] = ()
+    if lapsed:
+        warnings += (f"acceptance outside appetite expired: {_few(lapsed)} (review the risk, "
+                     "then accept it again or withdraw the acceptance)",)  # fmt: skip
     if odd:
         warnings += (f"acceptance the application would not record, not honoured: {_few(odd)} "
                      "(an opportunity is above no appetite; an acceptance runs from its day "
