@@ -8,6 +8,7 @@ acceptance) and list the acceptances, through the same service as the window.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from datetime import date
 from typing import Any
@@ -92,5 +93,17 @@ def acceptances(args: argparse.Namespace) -> int:
     for risk, a in found:
         state = "expired" if a.expires_on < today else "until"
         print(f"{risk.ref:<8} {a.scope_name:<16} {state} {a.expires_on.isoformat()}  "
-              f"{a.accepted_by}: {a.justification}")  # fmt: skip
+              f"{on_terminal(a.accepted_by)}: {on_terminal(a.justification)}")  # fmt: skip
     return EXIT_OK
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def on_terminal(text: str) -> str:
+    """Text from the register as a terminal may show it: a control character (which a
+    register file edited by hand can hold, and which a terminal would obey: ESC[31m) is
+    printed as its Unicode picture (U+2400…) or U+FFFD."""
+    return _CONTROL.sub(
+        lambda m: chr(0x2400 + ord(m.group())) if ord(m.group()) < 32 else "\ufffd", text
+    )

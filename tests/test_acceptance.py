@@ -390,3 +390,25 @@ def test_an_acceptance_a_file_holds_past_the_rules_covers_nothing_and_check_name
     assert ("acceptance the application would not record, not honoured: "
             f"{risk.ref} for the partnership (accepted {TODAY.isoformat()} until 2999-12-31)"
             ) in said.out + said.err  # fmt: skip
+
+
+def test_acceptances_on_the_terminal_show_a_files_control_characters_as_pictures(
+    service: RegisterService, register_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A justification a register file was given by hand ("ESC[31m") is not obeyed by the
+    terminal that lists it."""
+    import sqlite3
+
+    from riskreg.cli import main
+
+    risk = outside(service)
+    service.accept_risk(risk.uuid, risk.version, None, "J Smith", "Spring works",
+                        TODAY + timedelta(days=30))  # fmt: skip
+    service.close()
+    with sqlite3.connect(register_path) as raw:
+        raw.execute("UPDATE risk_acceptance SET justification = 'red \x1b[31m alert\x07'")
+    raw.close()
+    assert main(["acceptances", str(register_path)]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x07" not in out
+    assert "J Smith: red \u241b[31m alert\u2407" in out
