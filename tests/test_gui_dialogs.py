@@ -97,6 +97,28 @@ def test_scheme_dialog_says_how_many_risks_change_band_then_rebands(
     assert cell_text(window, "R-001", "current") == "9  (3×3)"
 
 
+def test_enter_in_the_scheme_dialog_never_applies_a_scheme(
+    qtbot: QtBot, window: MainWindow, register_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Re-banding cannot be undone: Enter in a field presses no button; Ctrl+Enter does."""
+    from PySide6.QtGui import QKeySequence, QShortcut
+
+    before = register_path.read_bytes()
+    dialog = SchemeDialog(window.document, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    asked: list[object] = []
+    monkeypatch.setattr(dialog, "confirm", lambda report: asked.append(report) or False)
+    qtbot.keyClick(dialog.name, Qt.Key.Key_Return)
+    qtbot.keyClick(dialog.name, Qt.Key.Key_Enter)
+    assert dialog.isVisible() and asked == [] and register_path.read_bytes() == before
+    (ctrl_enter,) = [shortcut for shortcut in dialog.findChildren(QShortcut)
+                     if shortcut.key() == QKeySequence("Ctrl+Return")]  # fmt: skip
+    ctrl_enter.activated.emit()  # what Ctrl+Enter does in the active dialog
+    assert len(asked) == 1  # asked, and answered No: nothing written
+    assert register_path.read_bytes() == before
+
+
 def test_a_cancelled_scheme_change_changes_nothing(
     qtbot: QtBot, window: MainWindow, register_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

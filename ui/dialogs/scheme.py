@@ -44,6 +44,7 @@ from riskreg.scoring import (
     ScoringScheme,
     derived_cells,
 )
+from ui.dialog_keys import enter_never_accepts
 from ui.dialogs.appetite_levels import AppetiteLevelsBox
 from ui.document import RegisterDocument
 from ui.geometry import fit_to_screen
@@ -181,6 +182,9 @@ class SchemeDialog(QDialog):
         )
         self.buttons.accepted.connect(self.try_apply)
         self.buttons.rejected.connect(self.reject)
+        # re-banding every risk cannot be undone: Enter in a field never applies it
+        enter_never_accepts(self, self.buttons, self.buttons.button(
+            QDialogButtonBox.StandardButton.Ok))  # fmt: skip
         self._build_matrix()
         fit_to_screen(self, 900, 720)
 
@@ -348,6 +352,7 @@ class SchemeDialog(QDialog):
         box = QMessageBox(QMessageBox.Icon.Question, "Apply the new scheme?", text, answers,
                           self)  # fmt: skip
         box.setTextFormat(Qt.TextFormat.PlainText)  # band names and refs as written
+        box.setDefaultButton(QMessageBox.StandardButton.No)  # Enter keeps the scheme as it is
         return box.exec() == QMessageBox.StandardButton.Yes
 
     def try_apply(self) -> bool:
