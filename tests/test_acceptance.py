@@ -144,6 +144,11 @@ def test_only_a_scope_whose_appetite_the_risk_exceeds_can_accept_it(
     service: RegisterService,
 ) -> None:
     calm = add(service, 1, 2, category="Safety")  # Low: within appetite
+    from riskreg.choices import Response, RiskKind
+
+    hopeful = add(
+        service, 5, 5, category="Safety", kind=RiskKind.OPPORTUNITY, response=Response.EXPLOIT
+    )  # a Very high opportunity: above no appetite
     shared = add(service, 4, 4, category="Financial", lead="CNCL",
                  shares=(("APEX", 50), ("CNCL", 50)))  # fmt: skip
     service.edit_category("Financial", CategoryRecord("Financial", None))
@@ -153,6 +158,7 @@ def test_only_a_scope_whose_appetite_the_risk_exceeds_can_accept_it(
     until = TODAY + timedelta(days=30)
     for uuid, version, scope, words in (
         (calm.uuid, calm.version, None, "within the appetite"),
+        (hopeful.uuid, hopeful.version, None, "an opportunity: appetite is for threats"),
         (shared.uuid, shared.version, None, "within the appetite of the partnership"),
         (shared.uuid, shared.version, "CNCL", "within the appetite of CNCL"),
         (shared.uuid, shared.version, "AQUA", "neither leads nor shares"),

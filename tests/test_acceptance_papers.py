@@ -71,9 +71,12 @@ def test_the_pack_lists_accepted_risks_with_who_why_and_until(
     text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(out).pages)
     until = risk.acceptances[0].expires_on
     assert "Accepted risks" in text
-    assert f"until {until.day} {until:%b %Y} (J Smith)" in text
+    assert f"by J Smith on {risk.acceptances[0].accepted_on.day} " in text
+    assert f"until {until.day} {until:%b %Y}" in text
     assert "Contingency held by the council covers it" in text
-    assert "Accepted outside appetite 1 risk, until a date" in text  # the cover's line
+    # the cover's line: how many, and when the first stands again
+    first = f"Accepted above appetite 1 risk; the first runs out on {until.day} {until:%b %Y}"
+    assert first in text
 
 
 def test_the_command_line_accepts_lists_withdraws_and_check_mentions_it(

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QLineF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 
+from riskreg.acceptance import day_text
 from riskreg.audience import AudienceKind
 from riskreg.render.exposure_painter import money, risks_word
 from riskreg.render.flow import INK, MUTED, RULE, Flow, ink_on
@@ -70,11 +71,15 @@ def summary_lines(pack: MeetingPack) -> list[tuple[str, str]]:
                              f"{len(changes.score_down)} score down"))  # fmt: skip
     warnings, breaches = pack.appetite_counts()
     accepted = len({r.uuid for r, _ in pack.accepted})
+    first_expiry = min(
+        (j.accepted.expires_on for _, j in pack.accepted if j.accepted), default=None
+    )
     lines.append(("Breach of tolerance", risks_word(breaches) if breaches else "none"))
     lines.append(("Above appetite", f"{risks_word(warnings)} within tolerance"
                   if warnings else "none"))  # fmt: skip
-    if accepted:
-        lines.append(("Accepted outside appetite", f"{risks_word(accepted)}, until a date"))
+    if accepted:  # the day the first of them stands again
+        first = f"; the first runs out on {day_text(first_expiry)}" if first_expiry else ""
+        lines.append(("Accepted above appetite", risks_word(accepted) + first))
     overdue = sum(len(v) for v in pack.overdue_by_partner.values())
     per = ", ".join(f"{code} {len(v)}" for code, v in pack.overdue_by_partner.items())
     lines.append(("Overdue actions", f"{overdue} ({per})" if overdue else "none"))

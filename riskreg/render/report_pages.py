@@ -367,16 +367,18 @@ def _appetite(flow: Flow, pack: MeetingPack) -> None:
 def _accepted(flow: Flow, pack: MeetingPack) -> None:
     """Risks above appetite that the partnership or a partner has accepted: for whom, by
     whom, until when and why (each until its expiry, when it stands again)."""
-    columns = [Column("Ref", 0.06), Column("Risk", 0.24), Column("For", 0.1),
-               Column("Accepted", 0.2), Column("Justification", 0.4)]  # fmt: skip
+    columns = [Column("Ref", 0.06), Column("Risk", 0.2), Column("For", 0.1),
+               Column("Accepted", 0.2), Column("Justification (as given)", 0.24),
+               Column("Above appetite (the register's finding)", 0.2)]  # fmt: skip
     rows = []
     for r, j in pack.accepted:
         a = j.accepted
         assert a is not None
         rows.append([Cell(r.ref, bold=True), Cell(r.title), Cell(a.scope_name),
-                     Cell(f"{j.finding.state.words}, accepted until {day_text(a.expires_on)} "
-                          f"({a.accepted_by})"),
-                     Cell(f"{a.justification} — {j.reason}")])  # fmt: skip
+                     Cell(f"by {a.accepted_by} on {day_text(a.accepted_on)}, until "
+                          f"{day_text(a.expires_on)}"),
+                     Cell(a.justification),
+                     Cell(f"{j.finding.state.words}: {j.reason}")])  # fmt: skip
     flow.table("Accepted risks (above appetite, accepted until the date shown)", columns, rows)
 
 

@@ -173,6 +173,11 @@ def _expect_outside(w: Work, record: RiskRecord, scope: Scope) -> None:
             "scope", f"{scope} neither leads nor shares {record.ref}: only a partner in the "
             "risk accepts it for its own appetite"
         )  # fmt: skip
+    if record.is_opportunity:
+        raise ValidationError.single(
+            "scope", f"{record.ref} is an opportunity: appetite is for threats, so there is "
+            "nothing to accept"
+        )  # fmt: skip
     partnership, partners = appetites(w.session)
     above = [f.scope for f in appetite_reasons(record, w.scheme, partnership, partners)]
     if scope not in above:
