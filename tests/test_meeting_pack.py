@@ -58,11 +58,10 @@ def test_pack_content_matches_the_register(demo: RegisterService) -> None:
     for audience, admitted in ((None, {Visibility.JOINT}),
                                (Audience.internal(), set(Visibility))):  # fmt: skip
         pack = gather_pack(demo, since, audience)
-        open_risks = [
-            r
-            for r in demo.list_risks()
-            if r.status.value != "Closed" and r.visibility in admitted and r.kind.value == "Threat"
-        ]  # fmt: skip  (opportunities: their own)
+        # threats only: the opportunities have a section of their own
+        open_risks = [r for r in demo.list_risks()
+                      if r.status.value != "Closed" and r.visibility in admitted
+                      and r.kind.value == "Threat"]  # fmt: skip
         scores = sorted((r.current_score for r in open_risks), reverse=True)[:15]
         assert [r.current_score for r, _ in pack.top_risks] == scores
         shown = {r.uuid for r in demo.list_risks() if r.visibility in admitted}

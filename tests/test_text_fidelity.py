@@ -27,11 +27,9 @@ from tests.conftest import ALICE
 _LEVEL = (r'IFERROR\(VALUE\(LEFT\([A-Z]+\d+,FIND\(" ",[A-Z]+\d+&" "\)-1\)\),'
           r"MATCH\(TRIM\([A-Z]+\d+\),(?:Likelihood|Impact)Labels,0\)\)")  # fmt: skip
 _CRITERION = r'(?:"\d+"|"\d+ \*"|"=(?:[^"]|"")*")'
-_COUNT = (
-    rf"COUNTIFS\(Risks!\$[A-Z]+:\$[A-Z]+,{_CRITERION},Risks!\$[A-Z]+:\$[A-Z]+,"
-    rf'{_CRITERION},Risks!\$[A-Z]+:\$[A-Z]+,"<>Closed",'
-    rf'Risks!\$[A-Z]+:\$[A-Z]+,"<>Opportunity"\)'
-)  # fmt: skip  (threats only)
+_COUNT = (rf"COUNTIFS\(Risks!\$[A-Z]+:\$[A-Z]+,{_CRITERION},Risks!\$[A-Z]+:\$[A-Z]+,"
+          rf'{_CRITERION},Risks!\$[A-Z]+:\$[A-Z]+,"<>Closed",'
+          rf'Risks!\$[A-Z]+:\$[A-Z]+,"<>Opportunity"\)')  # fmt: skip
 OUR_FORMULAS = re.compile(
     rf'^=(?:IFERROR\({_LEVEL}\*{_LEVEL},""\)'  # a score
     rf'|IFERROR\(INDEX\(Bands,{_LEVEL},{_LEVEL}\),""\)'  # a band
