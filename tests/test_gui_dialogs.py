@@ -65,6 +65,7 @@ def test_categories_dialog_adds_with_appetite_and_refuses_removing_one_in_use(
     qtbot.keyClicks(dialog.name, "Weather")
     dialog.appetite.setCurrentIndex(dialog.appetite.findData("Open"))
     assert dialog.save()
+    assert dialog.error.text() == "Saved Weather." and "#2e7d32" in dialog.error.styleSheet()
     assert ("Weather", "Open") in [(c.name, c.appetite) for c in service.list_categories()]
     dialog.list.setCurrentIndex(dialog.model.index(0, 0))  # Financial, first by name
     assert not dialog.remove()

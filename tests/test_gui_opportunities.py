@@ -111,6 +111,7 @@ def test_the_heat_map_offers_threats_and_opportunities_each_on_its_own_map(
     assert opportunities.total == sum(r.kind is RiskKind.OPPORTUNITY for r in joint_open)
     assert threats.total == sum(r.kind is RiskKind.THREAT for r in joint_open)
     assert "open opportunities" in opportunities.caption()
+    assert "the more the partnership stands to gain" in view.hint.text()  # good news, said
     cell = next(iter(opportunities.cells))
     assert opportunities.colour(*cell) != opportunities.scheme.band(*cell).colour
     canvas.repaint()

@@ -193,7 +193,7 @@ class CategoriesDialog(QDialog):
             return False
         self.reload()
         self.select(record.name)  # stay on the category just saved
-        self.error.show_message(f"Saved {record.name}.")
+        self.error.show_done(f"Saved {record.name}.")
         return True
 
     def remove(self) -> bool:

@@ -169,6 +169,13 @@ class ErrorLabel(QLabel):
         self.hide()
 
     def show_message(self, message: str) -> None:
+        self.setStyleSheet("color: #b3261e;")
+        self.setText(message)
+        self.setVisible(bool(message))
+
+    def show_done(self, message: str) -> None:
+        """What was just saved, in green: a success is not read as a refusal."""
+        self.setStyleSheet("color: #2e7d32;")
         self.setText(message)
         self.setVisible(bool(message))
 

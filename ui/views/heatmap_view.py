@@ -49,6 +49,13 @@ if TYPE_CHECKING:
 NO_ARROWS, SINCE_REVIEW, INHERENT = "none", "review", "inherent"
 MARGIN = 8
 
+HINTS = {
+    RiskKind.THREAT: "Click a cell to list its risks in the register; hover for titles.",
+    RiskKind.OPPORTUNITY: "Opportunities, pale to strong blue by band: the higher, the more "
+    "the partnership stands to gain. Click a cell to list them; hover for titles.",
+}
+"""The line under each map: an opportunity's band is good news, and says so."""
+
 
 class HeatMapCanvas(QWidget):
     sig_cell_clicked = Signal(int, int)
@@ -159,7 +166,7 @@ class HeatMapView(QWidget):
         self.since.setMinimumWidth(self.since.fontMetrics().horizontalAdvance("00/00/0000") + 60)
         self.transpose = QCheckBox("Impact up the side")
         self.transpose.setChecked(Preferences().heat_map_transposed)
-        self.hint = QLabel("Click a cell to list its risks in the register; hover for titles.")
+        self.hint = QLabel(HINTS[RiskKind.THREAT])
         self.hint.setWordWrap(True)
         self.print_button = QPushButton("Print…")
         self.export_button = QPushButton("Export…")
@@ -290,6 +297,7 @@ class HeatMapView(QWidget):
             arrows = service.heat_movements(Basis.INHERENT, Basis.CURRENT, wanted)
             self.canvas.arrows_label = "inherent → current"
         self.canvas.outlined = service.appetite_cells(basis, wanted)
+        self.hint.setText(HINTS[self.chosen_kind()])
         self.canvas.show_map(service.heat_map(basis, wanted), service.placed_risks(basis, wanted),
                              arrows)  # fmt: skip
 
