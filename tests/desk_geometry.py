@@ -43,6 +43,7 @@ def main(register: str) -> int:
     from riskreg.service import open_service
     from tests.conftest import ALICE
     from ui.dialogs.about import AboutDialog, about_facts
+    from ui.dialogs.acceptance import AcceptanceDialog
     from ui.dialogs.action_dialog import ActionDialog
     from ui.dialogs.categories import CategoriesDialog
     from ui.dialogs.escalation import EscalationDialog
@@ -69,6 +70,7 @@ def main(register: str) -> int:
     assert settings is not None
     partners = list(settings.partners)
     risk = service.find_risk("R-001")
+    above = service.find_risk("R-014")  # above the partnership's appetite: one to accept
     folder = str(Path(register).parent)
     workbook = Path(tempfile.mkdtemp()) / "returned.xlsx"
     export_register(service, workbook, "APEX")
@@ -89,6 +91,8 @@ def main(register: str) -> int:
         "restore": lambda: RestoreDialog([], window),
         "open": lambda: OpenRegisterDialog(folder, window),
         "escalation": lambda: EscalationDialog(risk, window),
+        "accept outside appetite": lambda: AcceptanceDialog(
+            document, above, window.editor.judged(above), window),
         "new action": lambda: ActionDialog(partners, None, window, risk=risk),
         "about": lambda: AboutDialog(about_facts(service.location, folder), window),
         "user guide": lambda: UserGuideDialog(window),
