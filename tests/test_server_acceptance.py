@@ -94,6 +94,9 @@ def test_a_partners_own_acceptance_by_psql_is_in_the_history_and_cannot_be_edite
                                  on=TODAY - timedelta(days=400)))  # fmt: skip
         accepted_on = one(conn, "SELECT accepted_on FROM risk_acceptance")
         assert accepted_on == TODAY  # the server's clock: not backdated
+        # the expiry is its next review at the latest, as the services set it
+        assert one(conn, f"SELECT next_review FROM risk WHERE id = {risks['R-013']}") <= (
+            TODAY + timedelta(days=60))  # fmt: skip
         assert "already" in refused(conn, INSERT, row(risks["R-013"], partners["APEX"]))
         assert "permission denied" in refused(
             conn, "UPDATE public.risk_acceptance SET justification = 'edited'"

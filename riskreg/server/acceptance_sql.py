@@ -183,6 +183,10 @@ BEGIN
     SELECT x.uuid, x.ref INTO r FROM public.risk x WHERE x.id = NEW.risk_id;
     IF TG_OP = 'INSERT' THEN
         PERFORM {INTERNAL}.log('risk', r.uuid, r.ref, field, NULL, accepted);
+        -- the expiry is the next review at the latest (as the services set it), so Review
+        -- due finds the risk when its acceptance runs out, however the row was sent
+        UPDATE public.risk x SET next_review = NEW.expires_on
+        WHERE x.id = NEW.risk_id AND (x.next_review IS NULL OR x.next_review > NEW.expires_on);
     ELSIF OLD.withdrawn_on IS NULL AND NEW.withdrawn_on IS NOT NULL THEN
         PERFORM {INTERNAL}.log('risk', r.uuid, r.ref, field, accepted,
             'Withdrawn for ' || scope || ' on '
