@@ -163,7 +163,11 @@ class ResponseFor:
 def fitted(value: Any, record: Any) -> Any:
     """A drawn value made to fit the edited row: its type's response, its lead's split (an
     Internal risk's is its lead's alone); a change of type is tested on its own, with its
-    response (tests/test_exchange_opportunities.py)."""
+    response (tests/test_exchange_opportunities.py); so is making a risk Internal, which
+    another partner's share or a split edited in the same workbook would refuse
+    (tests/test_belonging.py)."""
+    if value == Visibility.INTERNAL.value:
+        return Visibility.JOINT.value
     if isinstance(value, ResponseFor):
         return responses_for(record.kind)[value.n].value
     if isinstance(value, str) and "{lead}" in value:
