@@ -16,8 +16,8 @@ from riskreg.errors import ValidationError
 from riskreg.exchange.columns import RISK_COLUMNS
 from riskreg.exchange.export import export_register
 from riskreg.exchange.importer import plan_import
-from riskreg.exchange.reader import Workbook
 from riskreg.exchange.values import as_cell_reads, read
+from riskreg.exchange.workbook import Workbook
 from riskreg.records import PartnerRecord, RiskDraft
 from riskreg.service import RegisterService, create_register
 from tests.conftest import ALICE

@@ -23,10 +23,10 @@ from riskreg.exchange import base as base_module
 from riskreg.exchange.columns import ACTION_COLUMNS, RISK_COLUMNS
 from riskreg.exchange.export import EXCHANGE_SHEET
 from riskreg.exchange.findings import KINDS, ImportPlan, Item, Kind, display, workbook_order
-from riskreg.exchange.merge import compare_sheet
+from riskreg.exchange.merge import compare_sheet, editable_letters
 from riskreg.exchange.planning import Planning
 from riskreg.exchange.proposals import PendingAction, propose_action, propose_risk, read_new_row
-from riskreg.exchange.reader import Workbook, WorkbookRefused
+from riskreg.exchange.reader import WorkbookRefused
 from riskreg.exchange.returned import (
     CopyWithoutExport,
     Identity,
@@ -39,6 +39,7 @@ from riskreg.exchange.returned import (
     plain,
     read_identity,
 )
+from riskreg.exchange.workbook import Workbook
 from riskreg.progress import Progress
 from riskreg.records import ActionDraft, ExchangeBatch, ExportEntry, RiskDraft
 from riskreg.validation import Context
@@ -107,6 +108,7 @@ def _plan(service: RegisterService, book: Workbook, by_ref: bool) -> ImportPlan:
         )
     sender = entry.partner_code or info.keeper_code or ""
     p = Planning(service, info.scheme, ctx, sender, entry.partner_code is None, export_id)
+    _read_ahead(book)
     base = _base(p, book, identity, entry)
     if identity.get("partner") != (entry.partner_code or ""):
         claimed = identity.get("partner") or "the whole register"
@@ -123,6 +125,17 @@ def _plan(service: RegisterService, book: Workbook, by_ref: bool) -> ImportPlan:
     actions = locate(book, "Actions", ACTION_COLUMNS, p.notes)
     _compare(p, book, actions, base.sheet("Actions"), "action", described)
     return _finished(p, name, entry.revision, info.revision)
+
+
+def _read_ahead(book: Workbook) -> None:
+    """Calamine reads the Risks sheet in the background (without the GIL) while the Actions
+    sheet is checked, both sheets' formulas are scanned where the export put the editable
+    columns (a sheet whose columns were moved is scanned again by the compare) and the
+    export's base is decoded: the dry run's work overlaps instead of following one by one."""
+    book.read_ahead("Risks")
+    book.check_ahead("Actions")
+    for name, columns in (("Risks", RISK_COLUMNS), ("Actions", ACTION_COLUMNS)):
+        book.formulas_without_values(name, editable_letters(dict(enumerate(columns))))
 
 
 def _base(

@@ -15,7 +15,7 @@ stream past: memory follows the edits, not the size of the register.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from itertools import compress
 from operator import itemgetter, ne
@@ -28,9 +28,9 @@ from riskreg.exchange.columns import Column
 from riskreg.exchange.export_format import column_letter
 from riskreg.exchange.findings import Item, shown
 from riskreg.exchange.planning import Planning
-from riskreg.exchange.reader import Workbook
 from riskreg.exchange.returned import ImportRefused, Table, at, plain
 from riskreg.exchange.values import CUT_BASE, Unreadable, as_cell_reads, read, shown_text
+from riskreg.exchange.workbook import Workbook
 from riskreg.validation import (
     ACTION_FIELDS,
     RISK_FIELDS,
@@ -54,6 +54,11 @@ _LEVELS = {
 }
 
 
+def editable_letters(columns: Mapping[int, Column]) -> set[str]:
+    """The letters of the editable columns, by 0-based column index."""
+    return {column_letter(i + 1) for i, c in columns.items() if c.editable}
+
+
 def compare_sheet(
     p: Planning,
     book: Workbook,
@@ -72,8 +77,7 @@ def compare_sheet(
         for index, column in sorted(table.columns.items())
         if column.kind != "uuid" and (column.field in position if not by_ref else column.editable)
     ]
-    letters = {column_letter(i + 1) for i, c in table.columns.items() if c.editable}
-    no_value = book.formulas_without_values(table.name, letters)
+    no_value = book.formulas_without_values(table.name, editable_letters(table.columns))
     # Each check's cell and base place, and how its cells are told unchanged without a
     # call: computed cells read empty without a saved result; dates read as dates.
     quick = [

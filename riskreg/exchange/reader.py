@@ -4,14 +4,16 @@ The zip is measured before calamine reads it: its directory first (part count, t
 each part claims), then each part is inflated and counted as it streams past (nothing is
 kept), so a part that inflates further than it claims, past the size limits, or — past
 100 MB — at a ratio no honest XML reaches, is refused; long honest text, which compresses
-a thousandfold, is read. Cells are read by calamine, a Rust reader that
-takes cached values only, never evaluates a formula and does not expand XML entities; the
-few XML parts read here go through defusedxml. Formulas that have no cached value are found
+a thousandfold, is read (a returned workbook's worksheets are checked the same way, each
+just before calamine reads it: ``part_checks``). Cells are read by calamine, a Rust reader
+that takes cached values only, never evaluates a formula and does not expand XML entities;
+the few XML parts read here go through defusedxml. Formulas that have no cached value are found
 by a scan of the sheet's XML, so that they are reported instead of read as empty cells.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import itertools
 import posixpath
@@ -64,28 +66,52 @@ def check_archive(path: Path) -> Extents:
     """Refuse what is not an OOXML zip, or would inflate beyond sane limits; the extent of
     each worksheet part written the usual way, measured in the same pass (``sheet_extent``),
     so a sheet's XML is not inflated again to be measured before calamine reads it."""
+    with opened_archive(path) as archive:
+        members = check_sizes(path.name, archive)
+        require_workbook(path.name, members)
+        meters = worksheet_meters(archive, members)
+        check_expansion(path.name, archive, members, meters)
+        return measured(meters)
+
+
+@contextlib.contextmanager
+def opened_archive(path: Path) -> Iterator[zipfile.ZipFile]:
+    """The file as a zip, or ``WorkbookRefused`` saying plainly why not."""
     try:
         with zipfile.ZipFile(path) as archive:
-            members = check_sizes(path.name, archive)
-            names = {m.filename for m in members}
-            if "xl/workbook.xml" not in names:
-                if "EncryptedPackage" in names or "content.xml" in names:
-                    raise WorkbookRefused(f"{path.name} is not an .xlsx workbook")
-                raise WorkbookRefused(f"{path.name} is a zip file but not an Excel workbook")
-            meters = {
-                m.filename: _ExtentMeter()
-                for m in members
-                if m.filename.startswith("xl/worksheets/")
-                and m.filename.endswith(".xml")
-                and archive.getinfo(m.filename) is m  # the part a read by its name opens
-            }
-            check_expansion(path.name, archive, members, meters)
-            extents = {part: meter.extent() for part, meter in meters.items()}
-            return {part: extent for part, extent in extents.items() if extent is not None}
+            yield archive
     except zipfile.BadZipFile as exc:
         raise WorkbookRefused(_not_a_zip(path)) from exc
     except OSError as exc:
         raise WorkbookRefused(f"{path.name} cannot be read: {exc.strerror or exc}") from exc
+
+
+def require_workbook(name: str, members: list[zipfile.ZipInfo]) -> None:
+    """Refuse a zip that is not an Excel workbook (an .ods or an encrypted package)."""
+    names = {m.filename for m in members}
+    if "xl/workbook.xml" not in names:
+        if "EncryptedPackage" in names or "content.xml" in names:
+            raise WorkbookRefused(f"{name} is not an .xlsx workbook")
+        raise WorkbookRefused(f"{name} is a zip file but not an Excel workbook")
+
+
+def worksheet_meters(
+    archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]
+) -> dict[str, _ExtentMeter]:
+    """A meter for each worksheet part a read by its name opens (the usual place)."""
+    return {
+        m.filename: _ExtentMeter()
+        for m in members
+        if m.filename.startswith("xl/worksheets/")
+        and m.filename.endswith(".xml")
+        and archive.getinfo(m.filename) is m
+    }
+
+
+def measured(meters: dict[str, _ExtentMeter]) -> Extents:
+    """The extents the meters took; a part written another way is not among them."""
+    extents = {part: meter.extent() for part, meter in meters.items()}
+    return {part: extent for part, extent in extents.items() if extent is not None}
 
 
 def check_sizes(name: str, archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
@@ -111,12 +137,13 @@ def check_expansion(
     archive: zipfile.ZipFile,
     members: list[zipfile.ZipInfo],
     meters: dict[str, _ExtentMeter] | None = None,
-) -> None:
+    total: int = 0,
+) -> int:
     """Inflate every part as a stream (1 MB at a time, nothing kept) and count what comes
     out: the sizes the directory claims are not believed. A part that inflates past its
     claim fails its checksum and is refused as damaged. ``meters``: parts whose extent is
-    measured from the same stream."""
-    total = 0
+    measured from the same stream; ``total``: bytes other parts of the file inflated to
+    (checked before), counted towards the file's limit. Returns the new total."""
     for member in members:
         if member.is_dir():
             continue
@@ -144,6 +171,7 @@ def check_expansion(
             raise WorkbookRefused(f"{name}: part {member.filename} cannot be read ({exc})") from exc
         except RuntimeError as exc:  # an encrypted part
             raise WorkbookRefused(f"{name} is password-protected ({exc})") from exc
+    return total
 
 
 def _bomb(name: str, part: str, size: int) -> str:
@@ -417,103 +445,3 @@ def check_sheet_extents(
                 check_extent(path.name, name, rows, columns, max_rows)
     except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
         raise WorkbookRefused(f"{path.name} is damaged: {exc}") from exc
-
-
-class Workbook:
-    """An opened, checked workbook: its sheets by name, read on demand.
-
-    ``checked``: the caller has measured the file already (``sheets._check_file``, which
-    knows .ods too, and gives the ``extents`` it measured); otherwise it must be an
-    .xlsx/.xlsm and is measured here."""
-
-    def __init__(
-        self, path: Path, *, checked: bool = False, extents: Extents | None = None
-    ) -> None:
-        from python_calamine import CalamineWorkbook, SheetVisibleEnum
-
-        if not checked:
-            extents = check_archive(path)
-        self._extents = extents or {}
-        self._parts: dict[str, str] | None = None
-        self.path = path
-        self.ods = path.suffix.lower() == ".ods"
-        try:
-            self._book = CalamineWorkbook.from_path(str(path))
-        except Exception as exc:  # calamine raises its own error types for broken parts
-            raise WorkbookRefused(f"{path.name} cannot be read as a workbook: {exc}") from exc
-        self.visible = {
-            m.name: m.visible == SheetVisibleEnum.Visible for m in self._book.sheets_metadata
-        }
-
-    @property
-    def sheet_names(self) -> list[str]:
-        return list(self._book.sheet_names)
-
-    def sheet(self, name: str, head: int = 10) -> SheetData | None:
-        if name not in self.visible:
-            return None
-        if not self.ods:
-            check_sheet_extents(self.path, [name], known=self._extents, parts=self._sheet_parts())
-        try:
-            data = self._book.get_sheet_by_name(name)
-            if self.ods and data.end is not None:  # measured once loaded, as sheets.py does
-                check_extent(self.path.name, name, data.end[0] + 1, data.end[1] + 1)
-            start_column = (data.start or (0, 0))[1]
-            rows: Iterator[list[Any]] = iter(data.iter_rows())
-        except WorkbookRefused:
-            raise
-        except Exception as exc:
-            raise WorkbookRefused(
-                f"{self.path.name}: sheet {name!r} cannot be read: {exc}"
-            ) from exc
-        if start_column:  # calamine's rows start at the first used column, not at A
-            padding = [""] * start_column
-            rows = (padding + row for row in rows)
-        return SheetData(name, list(itertools.islice(rows, head)), rows, self.visible[name])
-
-    def close(self) -> None:
-        self._book.close()
-
-    def formulas_without_values(self, sheet_name: str, letters: set[str]) -> set[str]:
-        """Cells (``H14``) in the given columns holding a formula with no cached result.
-
-        Excel and LibreOffice always cache results; a workbook written by a script may not,
-        and such a cell must be reported, not read as empty.
-        """
-        if self.ods:
-            from riskreg.exchange.ods_scan import ods_formulas_without_values
-
-            return ods_formulas_without_values(self.path, sheet_name, letters)
-        part = self._sheet_part(sheet_name)
-        if part is None or not letters:
-            return set()
-        columns = b"|".join(re.escape(letter.encode()) for letter in sorted(letters))
-        pattern = re.compile(
-            rb'<c r="((?:' + columns + rb')[0-9]+)"[^>]*>'
-            rb"(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)(?:<v\s*/>|<v></v>)?</c>"
-        )
-        found: set[str] = set()
-        carry = b""
-        try:
-            with zipfile.ZipFile(self.path) as archive, archive.open(part) as stream:
-                while chunk := stream.read(1 << 20):  # streamed: never held whole
-                    buffer = carry + chunk if carry else chunk
-                    cut = buffer.rfind(b"</c>") + 4
-                    if cut < 4:
-                        carry = buffer
-                        continue
-                    if buffer.find(b"<f", 0, cut) != -1:
-                        found.update(m.group(1).decode() for m in pattern.finditer(buffer, 0, cut))
-                    carry = buffer[cut:]
-        except (KeyError, zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
-            raise WorkbookRefused(f"{self.path.name} is damaged: {exc}") from exc
-        return found
-
-    def _sheet_part(self, sheet_name: str) -> str | None:
-        return self._sheet_parts().get(sheet_name)
-
-    def _sheet_parts(self) -> dict[str, str]:
-        """Read once: the workbook's list of sheets does not change while it is read."""
-        if self._parts is None:
-            self._parts = sheet_parts(self.path)
-        return self._parts

@@ -19,8 +19,9 @@ from typing import Any
 from riskreg.errors import RegisterError
 from riskreg.exchange import base as base_module
 from riskreg.exchange.columns import SIGNATURE, Column, fold
-from riskreg.exchange.reader import SheetData, Workbook, WorkbookRefused
+from riskreg.exchange.reader import SheetData, WorkbookRefused
 from riskreg.exchange.values import is_empty
+from riskreg.exchange.workbook import Workbook
 
 EXCHANGE_SHEET = "_exchange"
 SUFFIXES = (".xlsx", ".xlsm", ".ods")
@@ -74,17 +75,19 @@ class Table:
 
 def open_returned(path: Path) -> Workbook:
     """A returned workbook, checked before it is read: .xlsx and .xlsm as Excel saves them,
-    .ods as LibreOffice does (calamine reads all three)."""
+    .ods as LibreOffice does (calamine reads all three). An .xlsx's worksheets are each
+    checked just before they are read (``part_checks``), the rest of the file at once."""
     if path.suffix.lower() not in SUFFIXES:
         raise ImportRefused(
             f"{path.name}: a returned workbook is an .xlsx, .xlsm or .ods file (as Excel or "
             "LibreOffice saves it)"
         )
-    from riskreg.exchange.sheets import _check_file  # the size guards of every format
+    from riskreg.exchange.part_checks import PartChecks
+    from riskreg.exchange.sheets import check_container  # the size guards of every format
 
     try:
-        extents = _check_file(path)
-        return Workbook(path, checked=True, extents=extents)
+        whole = check_container(path)  # else an .xlsx: its sheets checked as they are read
+        return Workbook(path, checked=True, parts=None if whole else PartChecks(path))
     except WorkbookRefused as exc:
         raise ImportRefused(str(exc)) from exc
 

@@ -99,6 +99,12 @@ def read_tables(path: Path) -> list[Table]:
 def _check_file(path: Path) -> Extents:
     """The size guards of every format; the extents of an .xlsx's worksheets, measured
     while its parts were inflated (none for .xls and .ods)."""
+    return {} if check_container(path) else check_archive(path)
+
+
+def check_container(path: Path) -> bool:
+    """The guards of every format but an .xlsx's parts: True when that is the whole check
+    (an .xls or .ods), False when the file is a zip whose parts remain to be checked."""
     if path.suffix.lower() not in SUFFIXES:
         raise WorkbookRefused(f"{path.name}: import reads .xlsx, .xlsm, .xls and .ods spreadsheets")
     try:
@@ -120,12 +126,12 @@ def _check_file(path: Path) -> Extents:
                 f"{path.name} is password-protected (encrypted); save an unprotected copy "
                 "and import that"
             )
-        return {}
+        return True
     if path.suffix.lower() == ".ods":
         _check_zip(path, "content.xml")
         check_ods(path, MAX_ROWS)  # repeated rows and cells counted before calamine loads them
-        return {}
-    return check_archive(path)
+        return True
+    return False
 
 
 def _check_zip(path: Path, required: str) -> None:

@@ -24,10 +24,11 @@ from riskreg.exchange.foreign.kinds import notes_on_signs
 from riskreg.exchange.foreign.layout import ForeignRefused, Layout, analyse, collapse_marks
 from riskreg.exchange.foreign.mapping import Mapping, proposed, table_named
 from riskreg.exchange.foreign.rows import Skipped, data_rows, spans
-from riskreg.exchange.reader import Workbook, WorkbookRefused
+from riskreg.exchange.reader import WorkbookRefused
 from riskreg.exchange.scales import CHOSEN, MAPPED, text_of
 from riskreg.exchange.sheets import Table, read_tables
 from riskreg.exchange.vocabulary import key
+from riskreg.exchange.workbook import Workbook
 from riskreg.progress import Progress
 from riskreg.records import PartnerRecord, RiskDraft
 from riskreg.validation import (
