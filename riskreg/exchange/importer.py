@@ -108,7 +108,7 @@ def _plan(service: RegisterService, book: Workbook, by_ref: bool) -> ImportPlan:
         )
     sender = entry.partner_code or info.keeper_code or ""
     p = Planning(service, info.scheme, ctx, sender, entry.partner_code is None, export_id)
-    _read_ahead(book)
+    _read_ahead(book, "Risks")
     base = _base(p, book, identity, entry)
     if identity.get("partner") != (entry.partner_code or ""):
         claimed = identity.get("partner") or "the whole register"
@@ -122,20 +122,22 @@ def _plan(service: RegisterService, book: Workbook, by_ref: bool) -> ImportPlan:
     _compare(p, book, risks, base.sheet("Risks"), "risk", described)
     del risks  # the Risks sheet (calamine's cells) and its base go before Actions is read
     base.sheets.pop("Risks", None)
+    _read_ahead(book, "Actions")
     actions = locate(book, "Actions", ACTION_COLUMNS, p.notes)
     _compare(p, book, actions, base.sheet("Actions"), "action", described)
     return _finished(p, name, entry.revision, info.revision)
 
 
-def _read_ahead(book: Workbook) -> None:
-    """Calamine reads the Risks sheet in the background (without the GIL) while the Actions
-    sheet is checked, both sheets' formulas are scanned where the export put the editable
-    columns (a sheet whose columns were moved is scanned again by the compare) and the
-    export's base is decoded: the dry run's work overlaps instead of following one by one."""
-    book.read_ahead("Risks")
-    book.check_ahead("Actions")
-    for name, columns in (("Risks", RISK_COLUMNS), ("Actions", ACTION_COLUMNS)):
-        book.formulas_without_values(name, editable_letters(dict(enumerate(columns))))
+def _read_ahead(book: Workbook, name: str) -> None:
+    """Calamine reads the sheet in the background (without the GIL) while its formulas are
+    scanned where the export put the editable columns (a sheet whose columns were moved is
+    scanned again by the compare) and, for Risks, the Actions sheet is checked and the
+    export's base decoded: the dry run's work overlaps instead of following one by one."""
+    book.read_ahead(name)
+    if name == "Risks":
+        book.check_ahead("Actions")
+    columns = RISK_COLUMNS if name == "Risks" else ACTION_COLUMNS
+    book.formulas_without_values(name, editable_letters(dict(enumerate(columns))))
 
 
 def _base(
