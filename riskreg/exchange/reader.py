@@ -120,6 +120,11 @@ def check_sizes(name: str, archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
     members = archive.infolist()
     if len(members) > MAX_MEMBERS:
         raise WorkbookRefused(f"{name} holds {len(members):,} parts; too many")
+    seen: set[str] = set()
+    for member in members:  # calamine would take one, the checks perhaps the other
+        if folded(member.filename) in seen:
+            raise WorkbookRefused(_doubt(name, f"it holds two parts named {member.filename!r}"))
+        seen.add(folded(member.filename))
     total = 0
     for member in members:
         size = member.file_size
@@ -394,29 +399,61 @@ def check_extent(
         )
 
 
+def folded(name: str) -> str:
+    """A part's name as calamine finds it: letters of either case, ``\\`` as ``/``."""
+    return name.replace("\\", "/").lower()
+
+
 def sheet_parts(path: Path) -> dict[str, str]:
-    """Each sheet's name → its part in the archive (``xl/worksheets/sheet2.xml``)."""
+    """Each sheet's name → the part calamine reads for it (``xl/worksheets/sheet2.xml``)."""
+    with opened_archive(path) as archive:
+        return sheet_parts_in(path.name, archive)
+
+
+def sheet_parts_in(book_name: str, archive: zipfile.ZipFile) -> dict[str, str]:
+    """As ``sheet_parts``: each target found as calamine finds it (``xl/`` and the target,
+    or the target from the root; the part's name in either case). What would leave room
+    for doubt about which part calamine reads — a target with ``.``, ``..`` or ``//`` in
+    its path (calamine takes it literally), two sheets of one name, two relationships of
+    one id — is refused, so the part measured is the part read."""
     from defusedxml import DefusedXmlException, ElementTree
 
+    members = {folded(m.filename): m.filename for m in archive.infolist()}
     try:
-        with zipfile.ZipFile(path) as archive:
-            book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-            rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+        book = ElementTree.fromstring(archive.read(members.get("xl/workbook.xml", "")))
+        rels = ElementTree.fromstring(archive.read(members.get("xl/_rels/workbook.xml.rels", "")))
     except (ElementTree.ParseError, DefusedXmlException, KeyError, zipfile.BadZipFile) as exc:
         raise WorkbookRefused(
-            f"{path.name} is damaged: its list of sheets cannot be read ({exc})"
+            f"{book_name} is damaged: its list of sheets cannot be read ({exc})"
         ) from exc
-    targets = {rel.get("Id"): rel.get("Target", "") for rel in rels.iter(f"{_PKG_REL}Relationship")}
-    parts = {}
+    targets: dict[str | None, str] = {}
+    for rel in rels.iter(f"{_PKG_REL}Relationship"):
+        if rel.get("Id") in targets:
+            raise WorkbookRefused(_doubt(book_name, f"two of its links are named {rel.get('Id')}"))
+        targets[rel.get("Id")] = rel.get("Target", "")
+    parts: dict[str, str] = {}
     for sheet in book.iter(f"{_MAIN}sheet"):
+        name = sheet.get("name", "")
+        if name in parts:
+            raise WorkbookRefused(_doubt(book_name, f"two of its sheets are named “{name}”"))
         target = targets.get(sheet.get(f"{_REL}id"), "")
         if not target:
             continue
-        if target.startswith("/"):
-            parts[sheet.get("name", "")] = target.lstrip("/")
-        else:
-            parts[sheet.get("name", "")] = posixpath.normpath(posixpath.join("xl", target))
+        found = target[1:] if target.startswith("/") else "xl/" + target
+        if posixpath.normpath(found) != found:
+            raise WorkbookRefused(
+                _doubt(book_name, f"sheet “{name}” is found by the unusual path {target!r}")
+            )
+        parts[name] = members.get(folded(found), found)
     return parts
+
+
+def _doubt(book_name: str, why: str) -> str:
+    return (
+        f"{book_name} is not written as Excel or LibreOffice write workbooks: {why}, so "
+        "which part holds a sheet cannot be told for certain. Open it in Excel or "
+        "LibreOffice, save it again and import that."
+    )
 
 
 def check_sheet_extents(
@@ -433,8 +470,10 @@ def check_sheet_extents(
         with zipfile.ZipFile(path) as archive:
             for name in names:
                 part = parts.get(name)
-                if part is None:
-                    continue
+                if part is None:  # calamine lists a sheet its list of sheets does not place
+                    raise WorkbookRefused(
+                        _doubt(path.name, f"where sheet “{name}” is written is not said")
+                    )
                 if known and part in known:
                     rows, columns = known[part]
                 else:
