@@ -12,10 +12,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from riskreg.errors import RegisterError
 from riskreg.exchange import reader
 from riskreg.exchange.export import export_register
-from riskreg.exchange.foreign import plan_foreign
 from riskreg.exchange.importer import ImportRefused, plan_import
 from riskreg.exchange.part_checks import PartChecks
 from riskreg.exchange.reader import WorkbookRefused
@@ -163,72 +161,3 @@ def test_other_reads_and_closing_wait_for_the_read_in_the_background(workbook: P
     book.read_ahead("Partners")
     book.close()  # while Partners is read: it waits, so no read outlives the workbook
     assert not [t for t in threading.enumerate() if t.name.startswith("calamine")]
-
-
-# -- the part checked is the part calamine reads ----------------------------------------
-# Each workbook below holds a far stray cell (read whole, 17 billion cells: the process
-# would end) in the part calamine reads for the Actions sheet, spelled so that a check
-# which found parts otherwise than calamine does would measure a harmless part instead.
-STRAY = b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'
-
-
-def _parts(path: Path) -> dict[str, bytes]:
-    with zipfile.ZipFile(path) as archive:
-        return {info.filename: archive.read(info) for info in archive.infolist()}
-
-
-def _rebuilt(path: Path, parts: dict[str, bytes]) -> None:
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
-        for name, content in parts.items():
-            target.writestr(name, content)
-
-
-def _far(actions: bytes) -> bytes:
-    return actions.replace(b"</sheetData>", STRAY + b"</sheetData>")
-
-
-def _twin_with_a_backslash(parts: dict[str, bytes]) -> None:
-    parts["xl/worksheets\\sheet3.xml"] = _far(parts[ACTIONS_PART])  # calamine reads this one
-
-
-def _name_in_capitals(parts: dict[str, bytes]) -> None:
-    parts["xl/worksheets/SHEET3.xml"] = _far(parts.pop(ACTIONS_PART))  # found in any case
-
-
-def _path_through_a_dot(parts: dict[str, bytes]) -> None:
-    rels = "xl/_rels/workbook.xml.rels"
-    parts[rels] = parts[rels].replace(b"/xl/worksheets/sheet3.xml", b"/xl/worksheets/./sheet3.xml")
-    parts["xl/worksheets/./sheet3.xml"] = _far(parts[ACTIONS_PART])  # taken literally
-
-
-def _sheet_in_another_namespace(parts: dict[str, bytes]) -> None:
-    book = parts["xl/workbook.xml"].replace(b"<workbook ", b'<workbook xmlns:o="urn:other" ', 1)
-    parts["xl/workbook.xml"] = book.replace(b'<sheet name="Actions"', b'<o:sheet name="Actions"')
-    parts[ACTIONS_PART] = _far(parts[ACTIONS_PART])  # calamine lists the sheet all the same
-
-
-@pytest.mark.parametrize(
-    ("spelling", "said"),
-    [
-        (_twin_with_a_backslash, "holds two parts named 'xl/worksheets\\\\sheet3.xml'"),
-        (_name_in_capitals, "sheet “Actions” reaches row 1,048,576 and column 16,384"),
-        (_path_through_a_dot, "the unusual path '/xl/worksheets/./sheet3.xml'"),
-        (_sheet_in_another_namespace, "where sheet “Actions” is written is not said"),
-    ],
-    ids=["twin with a backslash", "name in capitals", "path through a dot", "other namespace"],
-)
-def test_a_sheet_is_measured_in_the_part_calamine_reads_however_the_workbook_names_it(
-    demo: RegisterService,
-    demo_path: Path,
-    workbook: Path,
-    spelling: object,
-    said: str,
-) -> None:
-    parts = _parts(workbook)
-    assert callable(spelling)
-    spelling(parts)
-    _rebuilt(workbook, parts)
-    assert said in _refused(demo, demo_path, workbook)
-    with pytest.raises(RegisterError) as caught:  # Import another register reads it the same way
-        plan_foreign(demo, workbook, partner="CNCL")
-    assert said in str(caught.value)

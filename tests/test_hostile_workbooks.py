@@ -333,6 +333,47 @@ def _part_larger_than_it_says(genuine: bytes, _tmp: Path) -> bytes:
     return bytes(data)
 
 
+_ACTIONS = "xl/worksheets/sheet3.xml"
+_STRAY = b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'
+
+
+def _far_actions(genuine: bytes) -> bytes:
+    """The genuine Actions sheet with a far stray cell (read whole: 17 billion cells)."""
+    xml = zipfile.ZipFile(io.BytesIO(genuine)).read(_ACTIONS)
+    return xml.replace(b"</sheetData>", _STRAY + b"</sheetData>")
+
+
+def _without(genuine: bytes, part: str) -> bytes:
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(genuine)) as old,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as new,
+    ):
+        for item in old.infolist():
+            if item.filename != part:
+                new.writestr(item.filename, old.read(item))
+    return out.getvalue()
+
+
+def _path_through_a_dot(genuine: bytes, _tmp: Path) -> bytes:
+    """The Actions sheet's link spelled ``/xl/worksheets/./sheet3.xml``: calamine takes the
+    path literally, so it reads a part of that very name, not ``sheet3.xml``."""
+    rels = zipfile.ZipFile(io.BytesIO(genuine)).read("xl/_rels/workbook.xml.rels")
+    return rebuilt(genuine, {
+        "xl/_rels/workbook.xml.rels": rels.replace(b"/xl/worksheets/sheet3.xml",
+                                                   b"/xl/worksheets/./sheet3.xml"),
+        "xl/worksheets/./sheet3.xml": _far_actions(genuine)})  # fmt: skip
+
+
+def _sheet_in_another_namespace(genuine: bytes, _tmp: Path) -> bytes:
+    """The Actions ``<sheet>`` in a namespace of its own: calamine lists it all the same."""
+    book = zipfile.ZipFile(io.BytesIO(genuine)).read("xl/workbook.xml")
+    book = book.replace(b"<workbook ", b'<workbook xmlns:o="urn:other" ', 1)
+    return rebuilt(genuine, {
+        "xl/workbook.xml": book.replace(b'<sheet name="Actions"', b'<o:sheet name="Actions"'),
+        _ACTIONS: _far_actions(genuine)})  # fmt: skip
+
+
 GAPS: dict[str, Callable[[bytes, Path], bytes]] = {
     "a far cell written with its reference last (<c t=\"inlineStr\" r=\"XFD1048576\">)":
         lambda g, t: _sheet_with(g, b'<row r="90"><c t="inlineStr" r="XFD1048576"><is><t>x'
@@ -347,6 +388,14 @@ GAPS: dict[str, Callable[[bytes, Path], bytes]] = {
                     + b"</row>")),
     "long repetitive text (32,767 characters in 400 cells)": _long_repetitive_text,
     "a part inflating past what the zip says": _part_larger_than_it_says,
+    # The far cell below is in the part calamine reads for the Actions sheet; each
+    # spelling once led the guard to measure another part (or none) instead.
+    "a twin of the Actions sheet named with a backslash (xl/worksheets\\sheet3.xml)":
+        lambda g, t: rebuilt(g, {"xl/worksheets\\sheet3.xml": _far_actions(g)}),
+    "the Actions sheet's part named in capitals (xl/worksheets/SHEET3.xml)": lambda g, t: (
+        rebuilt(_without(g, _ACTIONS), {"xl/worksheets/SHEET3.xml": _far_actions(g)})),
+    "the Actions sheet linked through a dot (/xl/worksheets/./sheet3.xml)": _path_through_a_dot,
+    "the Actions sheet listed in another namespace": _sheet_in_another_namespace,
 }  # fmt: skip
 GAP_EXPECTED = {
     # counted as calamine would place them; the count stops once past the limit
@@ -361,6 +410,18 @@ GAP_EXPECTED = {
         "exported from this register",
     ),
     "a part inflating past what the zip says": ("damaged", "damaged"),
+    "a twin of the Actions sheet named with a backslash (xl/worksheets\\sheet3.xml)": (
+        "holds two parts named 'xl/worksheets\\\\sheet3.xml'",
+    )
+    * 2,
+    "the Actions sheet linked through a dot (/xl/worksheets/./sheet3.xml)": (
+        "the unusual path '/xl/worksheets/./sheet3.xml'",
+    )
+    * 2,
+    "the Actions sheet listed in another namespace": (
+        "where sheet “Actions” is written is not said",
+    )
+    * 2,
 }
 """(exchange, other register): what each says; the far cells are refused by both."""
 
