@@ -39,6 +39,13 @@ def _private_qt_settings(tmp_path_factory: pytest.TempPathFactory) -> None:
     QCoreApplication.setOrganizationName("JointRiskRegisterTests")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _a_widget_application_first(_private_qt_settings: None, qapp: object) -> None:
+    """Rendering makes a bare QGuiApplication when none exists (the command line's PDFs),
+    and a GUI test after one could make no widget: the tests' QApplication comes first,
+    so the suite passes in any order."""
+
+
 @pytest.fixture(autouse=True)
 def _fresh_qt_settings(_private_qt_settings: None) -> Iterator[None]:
     """Each test starts from no preferences: one test's choice (a backup folder, acting as
