@@ -52,14 +52,11 @@ def main() -> None:
         app.processEvents()
         window.grab().save(str(HERE / "register-window.png"))
 
-        dock = window.docks["editor"]
-        dock.setFloating(True)
-        dock.resize(600, 1250)
-        app.processEvents()
-        form = window.editor.form
+        form = window.editor.form  # the whole form, not the part the window's pane shows
         form.resize(580, form.sizeHint().height())
         form.grab().save(str(HERE / "risk-editor.png"))
-        dock.setFloating(False)
+        window.resize(1366, 768)
+        app.processEvents()
 
         dialog = SchemeDialog(window.document, window)
         dialog.resize(900, 720)

@@ -10,6 +10,7 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent, QTextDocument
 from pytestqt.qtbot import QtBot
 
+from riskreg.governance import AppetiteState
 from riskreg.records import CategoryRecord
 from riskreg.service import RegisterService, open_service
 from tests.conftest import ALICE
@@ -131,6 +132,24 @@ def test_above_appetite_and_breach_of_tolerance_are_flagged_filtered_and_explain
     rows = shown()
     assert breached.ref in rows and warned.ref not in rows
     assert all("Breach of tolerance" in view.model.index(r, flags).data() for r in rows.values())
+
+
+def test_a_risk_judged_against_appetite_is_judged_again_once_edited(window: MainWindow) -> None:
+    """The table keeps each risk's judgement for the filters and sorts that ask on every
+    row; a record that changed (a new record for the same risk) is never answered from it."""
+    service = window.document.service
+    service.edit_category("Financial", CategoryRecord("Financial", "Cautious"))
+    risk = next(r for r in service.list_risks() if r.category == "Financial")
+    high = service.edit_risk(
+        risk.uuid, risk.version, {"current_likelihood": 3, "current_impact": 4}
+    )
+    window.refresh()
+    context = window.register_view.model.context
+    assert context.appetite(high).state is AppetiteState.WARNING
+    low = service.edit_risk(high.uuid, high.version, {"current_likelihood": 1, "current_impact": 2})
+    assert context.appetite(low).state is AppetiteState.WITHIN
+    assert "Above appetite" not in context.flags(low)
+    assert context.appetite(high).state is AppetiteState.WARNING  # the older record, as it was
 
 
 def test_sorting_by_current_score_sorts_numbers_not_text(window: MainWindow) -> None:

@@ -48,6 +48,12 @@ class TableContext:
     travel: Travel | None = None
     """The direction of travel the trend column shows (``riskreg.travel``: since the latest
     joint review), and says in its header."""
+    _judged: dict[str, tuple[RiskRecord, tuple[JudgedReason, ...]]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    """Each risk's appetite judgement for this scheme, these appetites and today, kept with
+    the record it judged (an edited risk is a new record, judged again): the flags column,
+    its sort and the appetite filters ask for it on every row, at every keystroke."""
 
     def trend(self, record: RiskRecord) -> str:
         """ "▲ up", "▼ down", "= same", "new" (since the review), or nothing."""
@@ -89,12 +95,15 @@ class TableContext:
         (``riskreg.acceptance``)."""
         if not (self.partnership_appetite or self.partner_appetite):
             return ()
+        kept = self._judged.get(record.uuid)
+        if kept is not None and kept[0] is record:
+            return kept[1]
         findings = appetite_reasons(
             record, self.scheme, self.partnership_appetite, self.partner_appetite
         )
-        if not findings:
-            return ()
-        return judge(findings, record.acceptances, self.today)
+        judged = judge(findings, record.acceptances, self.today) if findings else ()
+        self._judged[record.uuid] = (record, judged)
+        return judged
 
     def appetite(self, record: RiskRecord) -> AppetiteJudgement:
         """Where the risk is above the appetite of the partnership or of a partner of it
