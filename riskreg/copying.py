@@ -51,7 +51,8 @@ def _tables() -> list[Table]:
 def copy_register(source: str | Path, destination: str | Path) -> CopyReport:
     """Copy into a new file or an empty database; refuse a destination that holds a
     register already (nothing is overwritten)."""
-    from riskreg.store import file_path, inspect_schema
+    from riskreg.file_trust import inspect_schema
+    from riskreg.store import file_path
 
     source_path = file_path(source)
     if source_path is not None and source_path.is_file():

@@ -20,14 +20,10 @@ from sqlalchemy.exc import OperationalError
 
 from riskreg import schema_check, sqlite_guard
 from riskreg.errors import DamagedRegister, RegisterBusy, RegisterTimeout, UntrustedRegister
+from riskreg.file_trust import inspect_schema
+from riskreg.revisions import head_revision
 from riskreg.scoring import SchemeError, ScoringScheme
-from riskreg.store import (
-    RegisterStore,
-    busy_reason,
-    head_revision,
-    inspect_schema,
-    open_register,
-)
+from riskreg.store import RegisterStore, busy_reason, open_register
 
 INTEGRITY_SECONDS_PER_MB = 0.25
 """Time bound of SQLite's integrity check beyond the ordinary one per statement: about

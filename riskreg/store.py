@@ -36,51 +36,23 @@ from riskreg.errors import (
     DamagedRegister,
     NewerSchema,
     NotARegister,
-    RegisterBusy,
     RegisterError,
     RegisterExists,
     RegisterNotFound,
     RegisterTimeout,
     UntrustedRegister,
 )
+from riskreg.file_trust import verify_schema as _verify_schema
 from riskreg.progress import Progress, report
+from riskreg.revisions import alembic_config as _alembic_config
+from riskreg.revisions import head_revision, known_revisions
+from riskreg.revisions import newer_message as _newer
 
 if TYPE_CHECKING:
-    from riskreg.schema_check import Objects, SchemaVerdict
+    from riskreg.schema_check import Objects
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 DEFAULT_BUSY_TIMEOUT_MS = 10_000
-
-
-def _alembic_config(connection: Connection | None = None) -> Any:
-    from alembic.config import Config
-
-    config = Config()
-    config.set_main_option("script_location", "riskreg:migrations")
-    if connection is not None:
-        config.attributes["connection"] = connection
-    return config
-
-
-def head_revision() -> str:
-    """The newest schema this version writes (kept equal to Alembic's head by a test)."""
-    from riskreg.migrations import HEAD
-
-    return HEAD
-
-
-def known_revisions() -> frozenset[str]:
-    from riskreg.migrations import KNOWN
-
-    return KNOWN
-
-
-def alembic_revisions() -> tuple[str | None, frozenset[str]]:
-    """Head and every revision as Alembic reads them from the versions folder."""
-    from alembic.script import ScriptDirectory
-
-    script = ScriptDirectory.from_config(_alembic_config())
-    return script.get_current_head(), frozenset(s.revision for s in script.walk_revisions())
 
 
 def _install_sqlite_pragmas(engine: Engine, busy_timeout_ms: int, read_only: bool) -> None:
@@ -449,14 +421,6 @@ def _expect_owner_for_upgrade(store: RegisterStore, current: str) -> None:
         )
 
 
-def _newer(where: str, revision: str) -> str:
-    return (
-        f"{where} was written by a newer version of Joint Risk Register "
-        f"(schema {revision}); this version reads up to schema {head_revision()}. "
-        "Update the application to open it."
-    )
-
-
 def expect_register_file(path: Path) -> None:
     if not path.exists():
         raise RegisterNotFound(f"{path}: no such register file")
@@ -502,75 +466,6 @@ def _settle_journal(path: Path, backup_folder: Path | None) -> list[str]:
 
 def _article(journal: Path) -> str:
     return "a write-ahead log" if journal.name.endswith("-wal") else "a rollback journal"
-
-
-def _verify_schema(path: Path, busy_timeout_ms: int, *, immutable: bool = False) -> None:
-    """Before the first read: the file holds what the migrations make, or it is refused."""
-    verdict = inspect_schema(path, busy_timeout_ms, immutable=immutable)
-    if not verdict.is_register:
-        raise NotARegister(f"{path} is an SQLite file but not a risk register")
-    if not verdict.known:
-        raise NewerSchema(_newer(str(path), str(verdict.label)))
-    if verdict.problems:
-        raise UntrustedRegister(_untrusted_message(path, verdict.problems), verdict.problems)
-    if verdict.label == head_revision():
-        wrong = _stored_value_problems(path, busy_timeout_ms, immutable=immutable)
-        if wrong:
-            raise UntrustedRegister(
-                f"{path} was not opened: {'; '.join(wrong)}. The application did not write "
-                "these values (another program, or a hand, changed the file), and reads none "
-                "of its risks until they are put right: restore a backup copy (File ▸ "
-                "Restore from backup), or ask whoever changed it.", wrong,
-            )  # fmt: skip
-
-
-def _untrusted_message(path: Path, problems: tuple[str, ...]) -> str:
-    return (
-        f"{path} was not opened: {'; '.join(problems)}. Nothing in it was read or run. "
-        "A clean copy (its risks, actions and history in a file the application makes) "
-        f"can be made with `python -m riskreg copy` or when opening it in the window."
-    )
-
-
-def _stored_value_problems(
-    path: Path, busy_timeout_ms: int, *, immutable: bool = False
-) -> tuple[str, ...]:
-    """``riskreg.stored_values`` on a read-only, bounded connection of its own."""
-    from riskreg.sqlite_guard import bounded, connect
-    from riskreg.stored_values import value_problems
-
-    connection = connect(path, read_only=True, immutable=immutable,
-                         timeout_s=busy_timeout_ms / 1000)  # fmt: skip
-    try:
-        with bounded(connection, sqlite_guard.STATEMENT_TIME_LIMIT_S):
-            return value_problems(connection)
-    except sqlite3.DatabaseError as exc:
-        if sqlite_guard.is_busy(exc) or str(exc) == "interrupted":
-            raise
-        return ()  # a damaged page: the integrity check that follows says so, in words
-    finally:
-        connection.close()
-
-
-def inspect_schema(path: Path, busy_timeout_ms: int, *, immutable: bool = False) -> SchemaVerdict:
-    """The schema check of a file, its failures to read as the refusals they are."""
-    from riskreg import schema_check
-
-    try:
-        return schema_check.verify_file(path, immutable=immutable, timeout_s=busy_timeout_ms / 1000)
-    except sqlite3.Error as exc:
-        if sqlite_guard.is_busy(exc):
-            raise RegisterBusy(f"{path} is busy: another program is writing it") from exc
-        if str(exc) == "interrupted":
-            raise RegisterTimeout(f"{path}: its schema could not be read in time") from exc
-        if getattr(exc, "sqlite_errorname", "") == "SQLITE_READONLY_ROLLBACK":
-            raise RegisterError(
-                f"{path} has an unfinished write (a rollback journal beside it); open it in "
-                "the application to recover it safely"
-            ) from exc
-        raise DamagedRegister(
-            f"{path} is damaged: its list of tables cannot be read ({exc})"
-        ) from exc
 
 
 def _current_revision(store: RegisterStore) -> str | None:

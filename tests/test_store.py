@@ -10,7 +10,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
 
-from riskreg import store
+from riskreg import revisions, store
 from riskreg.errors import NewerSchema, NotARegister, RegisterExists, RegisterNotFound
 from riskreg.model import Base
 from riskreg.service import RegisterService, open_service
@@ -171,6 +171,6 @@ def test_a_register_that_cannot_be_written_says_so_and_changes_nothing(
 
 
 def test_the_schema_head_known_without_alembic_matches_the_migrations() -> None:
-    head, known = store.alembic_revisions()
+    head, known = revisions.alembic_revisions()
     assert store.head_revision() == head
-    assert store.known_revisions() == known
+    assert revisions.known_revisions() == known
