@@ -24,7 +24,8 @@ from riskreg.records import Actor, PartnerRecord, RiskStatus
 from ui import actions as act
 from ui.document import RegisterDocument
 from ui.errors import show_refusal
-from ui.exchange import WORKBOOK_SUFFIXES, ExchangeCommands
+from ui.exchange import ExchangeCommands
+from ui.file_drop import dropped_file, is_workbook
 from ui.geometry import fit_to_screen, fits
 from ui.lifecycle import RegisterLifecycle, offer_restore_question
 from ui.models.risk_table import TableContext
@@ -524,26 +525,16 @@ class MainWindow(QMainWindow):
         self.recent_menu.setEnabled(bool(self.preferences.recent_registers))
 
     # -- drag and drop ------------------------------------------------------------------
-    @staticmethod
-    def _dropped_file(event: QDragEnterEvent | QDropEvent) -> str | None:
-        """A dropped register file, or a returned workbook (which goes to the import)."""
-        urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
-        for url in urls:
-            name = url.toLocalFile().lower()
-            if url.isLocalFile() and name.endswith((REGISTER_SUFFIX, *WORKBOOK_SUFFIXES)):
-                return url.toLocalFile()
-        return None
-
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if self._dropped_file(event):
+        if dropped_file(event.mimeData()):
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:
-        location = self._dropped_file(event)
+        location = dropped_file(event.mimeData())
         if not location:
             return
         event.acceptProposedAction()
-        if location.lower().endswith(WORKBOOK_SUFFIXES):
+        if is_workbook(location):
             self.exchange.import_from(Path(location))
         elif not is_server(location):
             self.open_register(location)
