@@ -23,7 +23,7 @@ from riskreg.exchange.foreign import (
     plan_foreign,
     read_workbook,
 )
-from riskreg.records import RiskDraft
+from riskreg.records import CategoryRecord, RiskDraft
 from riskreg.service import RegisterService
 from tests.conftest import file_digest
 from tests.exchange_helpers import libreoffice_resave
@@ -40,6 +40,21 @@ def fields_of(plan: ForeignPlan) -> dict[str, str | None]:
 
 
 # -- the real workbooks ---------------------------------------------------------------------
+def test_a_new_category_like_one_the_register_has_is_pointed_out_not_merged(
+    demo: RegisterService,
+) -> None:
+    """The template's "Strategic" beside the Orange Book's "Strategy": said in the plan's
+    notes, and still made as written (the import does not decide that they are one)."""
+    demo.add_category(CategoryRecord("Strategy"))
+    plan = plan_foreign(demo, DATA / "erm_template_tomchong.xlsx", partner="APEX")
+    (note,) = [n for n in plan.notes if "is new to the register" in n]
+    assert "the category “Strategic” is new to the register, which has “Strategy”" in note
+    assert plan.new_categories == ("Strategic",)
+    demo.edit_category("Strategy", CategoryRecord("Governance"))  # nothing like it any more
+    plan = plan_foreign(demo, DATA / "erm_template_tomchong.xlsx", partner="APEX")
+    assert not [n for n in plan.notes if "is new to the register" in n]
+
+
 def test_erm_template_one_risk_with_its_scales_owner_and_category(
     demo: RegisterService,
 ) -> None:

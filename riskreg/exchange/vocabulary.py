@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import json
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib.resources import files
 from typing import Any
@@ -185,3 +186,20 @@ def markdown_scales() -> str:
 
 if __name__ == "__main__":
     print(markdown_scales())
+
+
+def alike(name: str, others: Iterable[str]) -> str | None:
+    """Another name that looks like another form of ``name`` ("Strategy" for "Strategic",
+    "Financial" for "Finance"): they share a beginning of at least five letters and three
+    quarters of the shorter one. A suggestion only: it never decides."""
+    mine = key(name)
+    for other in others:
+        theirs = key(other)
+        if theirs == mine:
+            continue
+        shortest = min(len(mine), len(theirs))
+        differ = (i for i, (a, b) in enumerate(zip(mine, theirs, strict=False)) if a != b)
+        shared = next(differ, shortest)
+        if shared >= 5 and shared >= 0.75 * shortest:
+            return other
+    return None

@@ -27,7 +27,7 @@ from riskreg.exchange.foreign.rows import Skipped, data_rows, spans
 from riskreg.exchange.reader import WorkbookRefused
 from riskreg.exchange.scales import CHOSEN, MAPPED, text_of
 from riskreg.exchange.sheets import Table, read_tables
-from riskreg.exchange.vocabulary import key
+from riskreg.exchange.vocabulary import alike, key
 from riskreg.exchange.workbook import Workbook
 from riskreg.progress import Progress
 from riskreg.records import PartnerRecord, RiskDraft
@@ -156,8 +156,25 @@ def plan_foreign(
     notes += lead_notes
     wanted = {i.draft.category for i in items if i.kind == "new" and i.draft is not None}
     new_categories = tuple(sorted(c for c in wanted if c and c not in known))
+    notes += _like_known(new_categories, known)
     return ForeignPlan(path.name, mapping, tuple(items), tuple(notes), info.revision,
                        new_categories)  # fmt: skip
+
+
+def _like_known(new: Sequence[str], known: set[str]) -> list[str]:
+    """A new category that looks like another form of one the register has is pointed
+    out (the import makes it as it is written): two names for one kind of risk split the
+    register's counts by category."""
+    notes = []
+    for category in new:
+        other = alike(category, sorted(known))
+        if other is not None:
+            notes.append(
+                f"the category “{category}” is new to the register, which has “{other}”: if "
+                f"they are one, write “{other}” in the workbook's category column and "
+                "import again; as it stands, the import adds “" + category + "”"
+            )
+    return notes
 
 
 def no_risks(name: str, layout: Layout, skipped: Skipped | None = None) -> ForeignRefused:
