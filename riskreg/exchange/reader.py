@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import itertools
-import posixpath
 import re
 import zipfile
 import zlib
@@ -33,9 +32,6 @@ compresses ten- to thirtyfold, repetitive text (a cell of 32,767 x's) up to a th
 which is fine at a few megabytes and a bomb at gigabytes."""
 BOMB_FLOOR = 100 * 1024 * 1024
 MAX_MEMBERS = 10_000
-_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
 
 class WorkbookRefused(ValueError):
@@ -122,6 +118,10 @@ def check_sizes(name: str, archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
         raise WorkbookRefused(f"{name} holds {len(members):,} parts; too many")
     seen: set[str] = set()
     for member in members:  # calamine would take one, the checks perhaps the other
+        if _renamed(member.extra):
+            raise WorkbookRefused(
+                _doubt(name, f"its part {member.filename!r} carries a second name")
+            )
         if folded(member.filename) in seen:
             raise WorkbookRefused(_doubt(name, f"it holds two parts named {member.filename!r}"))
         seen.add(folded(member.filename))
@@ -135,6 +135,22 @@ def check_sizes(name: str, archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
     if total > MAX_TOTAL_BYTES:
         raise WorkbookRefused(f"{name} would inflate to {total / 1e9:,.1f} GB; too large to read")
     return members
+
+
+_UNICODE_PATH = 0x7075
+"""Info-ZIP's Unicode Path extra field: a part's name spelled again, which the zip crate
+(calamine's) takes instead of the name Python's zipfile reads."""
+
+
+def _renamed(extra: bytes) -> bool:
+    """Whether a part's extra fields hold a Unicode Path (another name for it)."""
+    at = 0
+    while at + 4 <= len(extra):
+        field, size = int.from_bytes(extra[at : at + 2], "little"), extra[at + 2 : at + 4]
+        if field == _UNICODE_PATH:
+            return True
+        at += 4 + int.from_bytes(size, "little")
+    return False
 
 
 def check_expansion(
@@ -411,41 +427,26 @@ def sheet_parts(path: Path) -> dict[str, str]:
 
 
 def sheet_parts_in(book_name: str, archive: zipfile.ZipFile) -> dict[str, str]:
-    """As ``sheet_parts``: each target found as calamine finds it (``xl/`` and the target,
-    or the target from the root; the part's name in either case). What would leave room
-    for doubt about which part calamine reads — a target with ``.``, ``..`` or ``//`` in
-    its path (calamine takes it literally), two sheets of one name, two relationships of
-    one id — is refused, so the part measured is the part read."""
-    from defusedxml import DefusedXmlException, ElementTree
+    """As ``sheet_parts``: each target found as calamine finds it (``sheet_links``: the
+    workbook's XML read as calamine reads it; the part's name in either case). What would
+    leave room for doubt about which part calamine reads — a workbook outside ``xl/``, a
+    target with ``.``, ``..`` or ``//`` in its path (calamine takes it literally), two
+    sheets of one name, two links of one id — is refused, so the part measured is the
+    part read."""
+    from xml.parsers.expat import ExpatError
+
+    from riskreg.exchange.sheet_links import LinkDoubt, read_links
 
     members = {folded(m.filename): m.filename for m in archive.infolist()}
     try:
-        book = ElementTree.fromstring(archive.read(members.get("xl/workbook.xml", "")))
-        rels = ElementTree.fromstring(archive.read(members.get("xl/_rels/workbook.xml.rels", "")))
-    except (ElementTree.ParseError, DefusedXmlException, KeyError, zipfile.BadZipFile) as exc:
+        links = read_links(archive, members)
+    except LinkDoubt as exc:
+        raise WorkbookRefused(_doubt(book_name, str(exc))) from exc
+    except (ExpatError, KeyError, zipfile.BadZipFile) as exc:
         raise WorkbookRefused(
             f"{book_name} is damaged: its list of sheets cannot be read ({exc})"
         ) from exc
-    targets: dict[str | None, str] = {}
-    for rel in rels.iter(f"{_PKG_REL}Relationship"):
-        if rel.get("Id") in targets:
-            raise WorkbookRefused(_doubt(book_name, f"two of its links are named {rel.get('Id')}"))
-        targets[rel.get("Id")] = rel.get("Target", "")
-    parts: dict[str, str] = {}
-    for sheet in book.iter(f"{_MAIN}sheet"):
-        name = sheet.get("name", "")
-        if name in parts:
-            raise WorkbookRefused(_doubt(book_name, f"two of its sheets are named “{name}”"))
-        target = targets.get(sheet.get(f"{_REL}id"), "")
-        if not target:
-            continue
-        found = target[1:] if target.startswith("/") else "xl/" + target
-        if posixpath.normpath(found) != found:
-            raise WorkbookRefused(
-                _doubt(book_name, f"sheet “{name}” is found by the unusual path {target!r}")
-            )
-        parts[name] = members.get(folded(found), found)
-    return parts
+    return {name: members.get(folded(part), part) for name, part in links.items()}
 
 
 def _doubt(book_name: str, why: str) -> str:
@@ -454,6 +455,17 @@ def _doubt(book_name: str, why: str) -> str:
         "which part holds a sheet cannot be told for certain. Open it in Excel or "
         "LibreOffice, save it again and import that."
     )
+
+
+def check_listed_once(book_name: str, names: list[str]) -> None:
+    """Refuse a workbook calamine lists a sheet of twice (it reads the first, whichever
+    the guard measured): names the guard's reading keeps apart (a tab written as a tab or
+    as ``&#9;``) that calamine's does not."""
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            raise WorkbookRefused(_doubt(book_name, f"two of its sheets are named “{name}”"))
+        seen.add(name)
 
 
 def check_sheet_extents(
@@ -466,6 +478,7 @@ def check_sheet_extents(
     """Every named sheet of an .xlsx/.xlsm measured from its XML before calamine loads it
     (``known``: parts measured already, by ``check_archive``)."""
     parts = sheet_parts(path) if parts is None else parts
+    check_listed_once(path.name, names)
     try:
         with zipfile.ZipFile(path) as archive:
             for name in names:

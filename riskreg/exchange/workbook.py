@@ -24,6 +24,7 @@ from riskreg.exchange.reader import (
     WorkbookRefused,
     check_archive,
     check_extent,
+    check_listed_once,
     check_sheet_extents,
     sheet_parts,
 )
@@ -63,6 +64,12 @@ class Workbook:
             m.name: m.visible == SheetVisibleEnum.Visible for m in self._book.sheets_metadata
         }
         self._names = list(self._book.sheet_names)  # not asked of calamine during a read
+        if not self.ods:
+            try:
+                check_listed_once(path.name, self._names)
+            except WorkbookRefused:
+                self._book.close()
+                raise
 
     @property
     def sheet_names(self) -> list[str]:
