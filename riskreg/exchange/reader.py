@@ -188,6 +188,8 @@ def check_expansion(
                     meter.feed(b"")
         except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
             raise WorkbookRefused(f"{name} is damaged: part {member.filename} ({exc})") from exc
+        except Untagged as exc:
+            raise WorkbookRefused(untagged(name, member.filename)) from exc
         except NotImplementedError as exc:  # a compression method zipfile cannot read
             raise WorkbookRefused(f"{name}: part {member.filename} cannot be read ({exc})") from exc
         except RuntimeError as exc:  # an encrypted part
@@ -230,6 +232,11 @@ _REFERENCE = re.compile(rb"""(?:^|\s)r\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _CELL_REFERENCE = re.compile(rb"([A-Za-z]{1,10})([0-9]{1,15})")
 _ROW_NUMBER = re.compile(rb'<row r="([0-9]+)"')
 _CHUNK = 1 << 20
+MAX_UNTAGGED = 2 * _CHUNK
+"""The longest run of a worksheet's XML without a ``<`` that is read: the longest cell
+Excel writes (32,767 characters, escaped) is a tenth of it. The text after the last ``<``
+is carried into the next chunk, so a longer run (a comment of 99 MB, 100 KB zipped) would
+be copied again with every megabyte: quadratic time."""
 _WHITESPACE = bytes.maketrans(b"\t\n\r", b"   ")
 _CELL_NOT_REFERENCED_FIRST = re.compile(rb'<c(?! r=")[ />]')
 
@@ -299,6 +306,24 @@ def _reference(attributes: bytes) -> bytes | None:
     return double or single
 
 
+class Untagged(ValueError):
+    """A worksheet part with a run of more than ``MAX_UNTAGGED`` bytes without a tag."""
+
+
+def _carried(buffer: bytes, cut: int) -> bytes:
+    """What follows the buffer's last ``<``, to be read with the next chunk."""
+    if len(buffer) - cut > MAX_UNTAGGED:
+        raise Untagged()
+    return buffer[cut:]
+
+
+def untagged(book_name: str, part: str) -> str:
+    return (
+        f"{book_name}: part {part} holds more than {MAX_UNTAGGED // _CHUNK} MB of text "
+        "without a tag, which no workbook Excel or LibreOffice writes does; it is not read"
+    )
+
+
 def _chunks(archive: zipfile.ZipFile, part: str) -> Iterator[tuple[bytes, int]]:
     """The part's XML in buffers ending before the last ``<`` (a tag is never cut):
     each buffer and where its complete tags end."""
@@ -311,7 +336,7 @@ def _chunks(archive: zipfile.ZipFile, part: str) -> Iterator[tuple[bytes, int]]:
             if cut < 0:
                 cut = 0
             yield buffer, cut
-            carry = buffer[cut:]
+            carry = _carried(buffer, cut)
             if not chunk:
                 return
 
@@ -337,7 +362,7 @@ class _ExtentMeter:
         cut = buffer.rfind(b"<") if chunk else len(buffer)
         if cut < 0:
             cut = 0
-        self._carry = buffer[cut:]
+        self._carry = _carried(buffer, cut)
         if not _canonical(buffer, cut):
             self.irregular = self.stopped = True
             return
@@ -494,6 +519,8 @@ def check_sheet_extents(
                         rows, columns = sheet_extent(archive, part)
                     except KeyError:
                         continue  # no such part: calamine reports the sheet as it finds it
+                    except Untagged as exc:
+                        raise WorkbookRefused(untagged(path.name, part)) from exc
                 check_extent(path.name, name, rows, columns, max_rows)
     except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
         raise WorkbookRefused(f"{path.name} is damaged: {exc}") from exc
