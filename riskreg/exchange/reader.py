@@ -164,13 +164,19 @@ def check_expansion(
     out: the sizes the directory claims are not believed. A part that inflates past its
     claim fails its checksum and is refused as damaged. ``meters``: parts whose extent is
     measured from the same stream; ``total``: bytes other parts of the file inflated to
-    (checked before), counted towards the file's limit. Returns the new total."""
+    (checked before), counted towards the file's limit. Past ``BOMB_FLOOR`` the whole
+    file's ratio is held to ``MAX_RATIO`` too (parts each just under the floor, ten of them
+    in 700 KB, were a bomb of 700 MB of XML), and an XML part may not hold a run of more
+    than ``MAX_UNTAGGED`` bytes without a tag. Returns the new total."""
+    packed = max(sum(m.compress_size for m in archive.infolist()), 1)
+    # the whole file as one part: many parts each just under the floor are one bomb
     for member in members:
         if member.is_dir():
             continue
         expanded = 0
         compressed = max(member.compress_size, 1)
         meter = meters.get(member.filename) if meters else None
+        xml, run = member.filename.lower().endswith(".xml"), 0
         try:
             with archive.open(member) as stream:
                 while chunk := stream.read(_CHUNK):
@@ -182,6 +188,17 @@ def check_expansion(
                         or (expanded > BOMB_FLOOR and expanded / compressed > MAX_RATIO)
                     ):
                         raise WorkbookRefused(_bomb(name, member.filename, expanded))
+                    if total > BOMB_FLOOR and total / packed > MAX_RATIO:
+                        raise WorkbookRefused(
+                            f"{name} would inflate to {total / 1e6:,.0f} MB or more from "
+                            f"{packed / 1e6:,.1f} MB; the file looks like a zip bomb and is "
+                            "not read"
+                        )
+                    if xml:  # text since the last tag (a shared string of 99 MB, say)
+                        last = chunk.rfind(b"<")
+                        run = run + len(chunk) if last == -1 else len(chunk) - last - 1
+                        if run > MAX_UNTAGGED:
+                            raise Untagged()
                     if meter is not None:
                         meter.feed(chunk)
                 if meter is not None:
@@ -310,7 +327,7 @@ class Untagged(ValueError):
     """A worksheet part with a run of more than ``MAX_UNTAGGED`` bytes without a tag."""
 
 
-def _carried(buffer: bytes, cut: int) -> bytes:
+def carried(buffer: bytes, cut: int) -> bytes:
     """What follows the buffer's last ``<``, to be read with the next chunk."""
     if len(buffer) - cut > MAX_UNTAGGED:
         raise Untagged()
@@ -336,7 +353,7 @@ def _chunks(archive: zipfile.ZipFile, part: str) -> Iterator[tuple[bytes, int]]:
             if cut < 0:
                 cut = 0
             yield buffer, cut
-            carry = _carried(buffer, cut)
+            carry = carried(buffer, cut)
             if not chunk:
                 return
 
@@ -362,7 +379,7 @@ class _ExtentMeter:
         cut = buffer.rfind(b"<") if chunk else len(buffer)
         if cut < 0:
             cut = 0
-        self._carry = _carried(buffer, cut)
+        self._carry = carried(buffer, cut)
         if not _canonical(buffer, cut):
             self.irregular = self.stopped = True
             return
