@@ -418,10 +418,6 @@ GAP_EXPECTED = {
         "the unusual path '/xl/worksheets/./sheet3.xml'",
     )
     * 2,
-    "the Actions sheet listed in another namespace": (
-        "where sheet “Actions” is written is not said",
-    )
-    * 2,
 }
 """(exchange, other register): what each says; the far cells are refused by both."""
 

@@ -10,6 +10,7 @@ recognises them too (the further names other registers use are data, in
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass
 
 from riskreg.choices import ActionStatus, Proximity, Response, RiskKind, RiskStatus, Visibility
@@ -50,9 +51,14 @@ class Column:
         return tuple(str(m.value) for m in self.enum_type) if self.enum_type else ()
 
 
+_NOT_ALNUM = re.compile(r"[\W_]+")
+r"""What ``str.isalnum`` rejects (``\w`` is exactly the alphanumerics and ``_``)."""
+
+
 def fold(header: str) -> str:
-    """A header as compared: case, spaces, punctuation and a trailing ``%`` ignored."""
-    return "".join(ch for ch in header.casefold() if ch.isalnum())
+    """A header as compared: case, spaces, punctuation and a trailing ``%`` ignored.
+    At C speed: a cell of a hostile workbook may hold 99 million characters."""
+    return _NOT_ALNUM.sub("", header.casefold())
 
 
 def _field(

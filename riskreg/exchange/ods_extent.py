@@ -19,7 +19,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from riskreg.exchange.reader import MAX_SHEET_CELLS, WorkbookRefused, check_extent
+from riskreg.exchange.reader import (
+    MAX_SHEET_CELLS,
+    Untagged,
+    WorkbookRefused,
+    carried,
+    check_extent,
+    untagged,
+)
 
 MAX_SHEET_MEMORY = 512 * 1024 * 1024
 """What one sheet may take once loaded (calamine's cells and their text)."""
@@ -62,6 +69,8 @@ def count_sheets(path: Path) -> list[SheetCount]:
             return _count(stream)
     except (KeyError, zipfile.BadZipFile, zlib.error, EOFError) as exc:
         raise WorkbookRefused(f"{path.name} is damaged: {exc}") from exc
+    except Untagged as exc:
+        raise WorkbookRefused(untagged(path.name, "content.xml")) from exc
 
 
 def check_ods(path: Path, max_rows: int | None = None) -> None:
@@ -164,6 +173,6 @@ def _count(stream: IO[bytes]) -> list[SheetCount]:
             else:
                 state.cell(attributes, bool(closed), consumed + match.end())
         consumed += cut
-        carry = buffer[cut:]
+        carry = carried(buffer, cut)  # a long run without a tag is refused, not copied on
         if not chunk:
             return state.sheets

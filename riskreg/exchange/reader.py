@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import itertools
-import posixpath
 import re
 import zipfile
 import zlib
@@ -33,9 +32,6 @@ compresses ten- to thirtyfold, repetitive text (a cell of 32,767 x's) up to a th
 which is fine at a few megabytes and a bomb at gigabytes."""
 BOMB_FLOOR = 100 * 1024 * 1024
 MAX_MEMBERS = 10_000
-_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
 
 class WorkbookRefused(ValueError):
@@ -122,6 +118,10 @@ def check_sizes(name: str, archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
         raise WorkbookRefused(f"{name} holds {len(members):,} parts; too many")
     seen: set[str] = set()
     for member in members:  # calamine would take one, the checks perhaps the other
+        if _renamed(member.extra):
+            raise WorkbookRefused(
+                _doubt(name, f"its part {member.filename!r} carries a second name")
+            )
         if folded(member.filename) in seen:
             raise WorkbookRefused(_doubt(name, f"it holds two parts named {member.filename!r}"))
         seen.add(folded(member.filename))
@@ -137,6 +137,22 @@ def check_sizes(name: str, archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
     return members
 
 
+_UNICODE_PATH = 0x7075
+"""Info-ZIP's Unicode Path extra field: a part's name spelled again, which the zip crate
+(calamine's) takes instead of the name Python's zipfile reads."""
+
+
+def _renamed(extra: bytes) -> bool:
+    """Whether a part's extra fields hold a Unicode Path (another name for it)."""
+    at = 0
+    while at + 4 <= len(extra):
+        field, size = int.from_bytes(extra[at : at + 2], "little"), extra[at + 2 : at + 4]
+        if field == _UNICODE_PATH:
+            return True
+        at += 4 + int.from_bytes(size, "little")
+    return False
+
+
 def check_expansion(
     name: str,
     archive: zipfile.ZipFile,
@@ -148,13 +164,19 @@ def check_expansion(
     out: the sizes the directory claims are not believed. A part that inflates past its
     claim fails its checksum and is refused as damaged. ``meters``: parts whose extent is
     measured from the same stream; ``total``: bytes other parts of the file inflated to
-    (checked before), counted towards the file's limit. Returns the new total."""
+    (checked before), counted towards the file's limit. Past ``BOMB_FLOOR`` the whole
+    file's ratio is held to ``MAX_RATIO`` too (parts each just under the floor, ten of them
+    in 700 KB, were a bomb of 700 MB of XML), and an XML part may not hold a run of more
+    than ``MAX_UNTAGGED`` bytes without a tag. Returns the new total."""
+    packed = max(sum(m.compress_size for m in archive.infolist()), 1)
+    # the whole file as one part: many parts each just under the floor are one bomb
     for member in members:
         if member.is_dir():
             continue
         expanded = 0
         compressed = max(member.compress_size, 1)
         meter = meters.get(member.filename) if meters else None
+        xml, run = member.filename.lower().endswith(".xml"), 0
         try:
             with archive.open(member) as stream:
                 while chunk := stream.read(_CHUNK):
@@ -166,12 +188,25 @@ def check_expansion(
                         or (expanded > BOMB_FLOOR and expanded / compressed > MAX_RATIO)
                     ):
                         raise WorkbookRefused(_bomb(name, member.filename, expanded))
+                    if total > BOMB_FLOOR and total / packed > MAX_RATIO:
+                        raise WorkbookRefused(
+                            f"{name} would inflate to {total / 1e6:,.0f} MB or more from "
+                            f"{packed / 1e6:,.1f} MB; the file looks like a zip bomb and is "
+                            "not read"
+                        )
+                    if xml:  # text since the last tag (a shared string of 99 MB, say)
+                        last = chunk.rfind(b"<")
+                        run = run + len(chunk) if last == -1 else len(chunk) - last - 1
+                        if run > MAX_UNTAGGED:
+                            raise Untagged()
                     if meter is not None:
                         meter.feed(chunk)
                 if meter is not None:
                     meter.feed(b"")
         except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
             raise WorkbookRefused(f"{name} is damaged: part {member.filename} ({exc})") from exc
+        except Untagged as exc:
+            raise WorkbookRefused(untagged(name, member.filename)) from exc
         except NotImplementedError as exc:  # a compression method zipfile cannot read
             raise WorkbookRefused(f"{name}: part {member.filename} cannot be read ({exc})") from exc
         except RuntimeError as exc:  # an encrypted part
@@ -214,6 +249,11 @@ _REFERENCE = re.compile(rb"""(?:^|\s)r\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _CELL_REFERENCE = re.compile(rb"([A-Za-z]{1,10})([0-9]{1,15})")
 _ROW_NUMBER = re.compile(rb'<row r="([0-9]+)"')
 _CHUNK = 1 << 20
+MAX_UNTAGGED = 2 * _CHUNK
+"""The longest run of a worksheet's XML without a ``<`` that is read: the longest cell
+Excel writes (32,767 characters, escaped) is a tenth of it. The text after the last ``<``
+is carried into the next chunk, so a longer run (a comment of 99 MB, 100 KB zipped) would
+be copied again with every megabyte: quadratic time."""
 _WHITESPACE = bytes.maketrans(b"\t\n\r", b"   ")
 _CELL_NOT_REFERENCED_FIRST = re.compile(rb'<c(?! r=")[ />]')
 
@@ -283,6 +323,24 @@ def _reference(attributes: bytes) -> bytes | None:
     return double or single
 
 
+class Untagged(ValueError):
+    """A worksheet part with a run of more than ``MAX_UNTAGGED`` bytes without a tag."""
+
+
+def carried(buffer: bytes, cut: int) -> bytes:
+    """What follows the buffer's last ``<``, to be read with the next chunk."""
+    if len(buffer) - cut > MAX_UNTAGGED:
+        raise Untagged()
+    return buffer[cut:]
+
+
+def untagged(book_name: str, part: str) -> str:
+    return (
+        f"{book_name}: part {part} holds more than {MAX_UNTAGGED // _CHUNK} MB of text "
+        "without a tag, which no workbook Excel or LibreOffice writes does; it is not read"
+    )
+
+
 def _chunks(archive: zipfile.ZipFile, part: str) -> Iterator[tuple[bytes, int]]:
     """The part's XML in buffers ending before the last ``<`` (a tag is never cut):
     each buffer and where its complete tags end."""
@@ -295,7 +353,7 @@ def _chunks(archive: zipfile.ZipFile, part: str) -> Iterator[tuple[bytes, int]]:
             if cut < 0:
                 cut = 0
             yield buffer, cut
-            carry = buffer[cut:]
+            carry = carried(buffer, cut)
             if not chunk:
                 return
 
@@ -321,7 +379,7 @@ class _ExtentMeter:
         cut = buffer.rfind(b"<") if chunk else len(buffer)
         if cut < 0:
             cut = 0
-        self._carry = buffer[cut:]
+        self._carry = carried(buffer, cut)
         if not _canonical(buffer, cut):
             self.irregular = self.stopped = True
             return
@@ -411,41 +469,26 @@ def sheet_parts(path: Path) -> dict[str, str]:
 
 
 def sheet_parts_in(book_name: str, archive: zipfile.ZipFile) -> dict[str, str]:
-    """As ``sheet_parts``: each target found as calamine finds it (``xl/`` and the target,
-    or the target from the root; the part's name in either case). What would leave room
-    for doubt about which part calamine reads — a target with ``.``, ``..`` or ``//`` in
-    its path (calamine takes it literally), two sheets of one name, two relationships of
-    one id — is refused, so the part measured is the part read."""
-    from defusedxml import DefusedXmlException, ElementTree
+    """As ``sheet_parts``: each target found as calamine finds it (``sheet_links``: the
+    workbook's XML read as calamine reads it; the part's name in either case). What would
+    leave room for doubt about which part calamine reads — a workbook outside ``xl/``, a
+    target with ``.``, ``..`` or ``//`` in its path (calamine takes it literally), two
+    sheets of one name, two links of one id — is refused, so the part measured is the
+    part read."""
+    from xml.parsers.expat import ExpatError
+
+    from riskreg.exchange.sheet_links import LinkDoubt, read_links
 
     members = {folded(m.filename): m.filename for m in archive.infolist()}
     try:
-        book = ElementTree.fromstring(archive.read(members.get("xl/workbook.xml", "")))
-        rels = ElementTree.fromstring(archive.read(members.get("xl/_rels/workbook.xml.rels", "")))
-    except (ElementTree.ParseError, DefusedXmlException, KeyError, zipfile.BadZipFile) as exc:
+        links = read_links(archive, members)
+    except LinkDoubt as exc:
+        raise WorkbookRefused(_doubt(book_name, str(exc))) from exc
+    except (ExpatError, KeyError, zipfile.BadZipFile) as exc:
         raise WorkbookRefused(
             f"{book_name} is damaged: its list of sheets cannot be read ({exc})"
         ) from exc
-    targets: dict[str | None, str] = {}
-    for rel in rels.iter(f"{_PKG_REL}Relationship"):
-        if rel.get("Id") in targets:
-            raise WorkbookRefused(_doubt(book_name, f"two of its links are named {rel.get('Id')}"))
-        targets[rel.get("Id")] = rel.get("Target", "")
-    parts: dict[str, str] = {}
-    for sheet in book.iter(f"{_MAIN}sheet"):
-        name = sheet.get("name", "")
-        if name in parts:
-            raise WorkbookRefused(_doubt(book_name, f"two of its sheets are named “{name}”"))
-        target = targets.get(sheet.get(f"{_REL}id"), "")
-        if not target:
-            continue
-        found = target[1:] if target.startswith("/") else "xl/" + target
-        if posixpath.normpath(found) != found:
-            raise WorkbookRefused(
-                _doubt(book_name, f"sheet “{name}” is found by the unusual path {target!r}")
-            )
-        parts[name] = members.get(folded(found), found)
-    return parts
+    return {name: members.get(folded(part), part) for name, part in links.items()}
 
 
 def _doubt(book_name: str, why: str) -> str:
@@ -454,6 +497,17 @@ def _doubt(book_name: str, why: str) -> str:
         "which part holds a sheet cannot be told for certain. Open it in Excel or "
         "LibreOffice, save it again and import that."
     )
+
+
+def check_listed_once(book_name: str, names: list[str]) -> None:
+    """Refuse a workbook calamine lists a sheet of twice (it reads the first, whichever
+    the guard measured): names the guard's reading keeps apart (a tab written as a tab or
+    as ``&#9;``) that calamine's does not."""
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            raise WorkbookRefused(_doubt(book_name, f"two of its sheets are named “{name}”"))
+        seen.add(name)
 
 
 def check_sheet_extents(
@@ -466,6 +520,7 @@ def check_sheet_extents(
     """Every named sheet of an .xlsx/.xlsm measured from its XML before calamine loads it
     (``known``: parts measured already, by ``check_archive``)."""
     parts = sheet_parts(path) if parts is None else parts
+    check_listed_once(path.name, names)
     try:
         with zipfile.ZipFile(path) as archive:
             for name in names:
@@ -481,6 +536,8 @@ def check_sheet_extents(
                         rows, columns = sheet_extent(archive, part)
                     except KeyError:
                         continue  # no such part: calamine reports the sheet as it finds it
+                    except Untagged as exc:
+                        raise WorkbookRefused(untagged(path.name, part)) from exc
                 check_extent(path.name, name, rows, columns, max_rows)
     except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
         raise WorkbookRefused(f"{path.name} is damaged: {exc}") from exc

@@ -24,9 +24,14 @@ from riskreg.exchange.reader import (
     WorkbookRefused,
     check_archive,
     check_extent,
+    check_listed_once,
     check_sheet_extents,
     sheet_parts,
 )
+
+_LONGEST_CELL = 256 * 1024
+"""More than a formula cell with no cached value can hold (a formula is at most 8,192
+characters, escaped at most six bytes each)."""
 
 
 class Workbook:
@@ -63,6 +68,12 @@ class Workbook:
             m.name: m.visible == SheetVisibleEnum.Visible for m in self._book.sheets_metadata
         }
         self._names = list(self._book.sheet_names)  # not asked of calamine during a read
+        if not self.ods:
+            try:
+                check_listed_once(path.name, self._names)
+            except WorkbookRefused:
+                self._book.close()
+                raise
 
     @property
     def sheet_names(self) -> list[str]:
@@ -163,10 +174,10 @@ class Workbook:
             with zipfile.ZipFile(self.path) as archive, archive.open(part) as stream:
                 while chunk := stream.read(1 << 20):  # streamed: never held whole
                     buffer = carry + chunk if carry else chunk
-                    cut = buffer.rfind(b"</c>") + 4
-                    if cut < 4:
-                        carry = buffer
-                        continue
+                    end = buffer.rfind(b"</c>")
+                    # a cell longer than the longest a formula cell can be is not carried on,
+                    # so a sheet with no "</c>" costs one pass, not a growing copy per chunk
+                    cut = max(end + 4 if end != -1 else 0, len(buffer) - _LONGEST_CELL)
                     if buffer.find(b"<f", 0, cut) != -1:
                         found.update(m.group(1).decode() for m in pattern.finditer(buffer, 0, cut))
                     carry = buffer[cut:]
