@@ -18,11 +18,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import io
 import json
 import secrets
 import zlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -72,8 +71,14 @@ class ExportBase:
     sheets: dict[str, SheetBase]
     legacy: bool = False
     """Read from the workbook itself (an export older than the register's bases)."""
+    held: bytes | None = None
+    """The register's record, for the sheets not decoded yet (``decode``'s ``only``)."""
 
     def sheet(self, name: str) -> SheetBase:
+        """The sheet's base, decoded from the held record when first asked for (may raise
+        ``DamagedBase``)."""
+        if name not in self.sheets and self.held is not None and name in _TAGS:
+            self.sheets.update(decode(self.held, only={name}).sheets)
         return self.sheets.get(name) or SheetBase(name, ())
 
 
@@ -145,41 +150,63 @@ MOST_BASE_BYTES = 512 * 2**20
 a record that inflates further is refused before it takes the keeper's memory."""
 
 
-def decode(content: bytes) -> ExportBase:
+def decode(content: bytes, only: Collection[str] | None = None) -> ExportBase:
     """The held base, each row's values kept as the bytes of its JSON: a str of the whole
-    text would take four bytes a character if any one character is beyond Latin-1."""
-    try:  # inflated within a bound: a record written through a partner's login may be a bomb
-        inflater = zlib.decompressobj()
-        data = inflater.decompress(content, MOST_BASE_BYTES)
-        if inflater.unconsumed_tail:
-            limit = MOST_BASE_BYTES // 2**20
-            raise DamagedBase(f"the register's record of this export inflates past {limit} "
-                              "MB: it was not written by an export")  # fmt: skip
-    except zlib.error as exc:
-        raise DamagedBase(f"the register's record of this export is damaged ({exc})") from exc
+    text would take four bytes a character if any one character is beyond Latin-1.
+    ``only``: the sheets to decode now; the others are decoded when first asked for
+    (``ExportBase.sheet``), so the Actions sheet's base need not be held while the Risks
+    sheet is compared. Inflated a megabyte at a time, line by line."""
+    sheets: dict[str, SheetBase] = {}
     try:
-        end = data.index(b"\n")
-        header = json.loads(data[:end])
+        lines = _lines(content)
+        header = json.loads(next(lines, b"{}"))
         if header.get("format") != BASE_FORMAT:
             raise DamagedBase(f"the record of this export has format {header.get('format')!r}")
-        sheets = {name: SheetBase(name, tuple(fields)) for name, fields in header["fields"].items()}
-        tags = {tag.encode(): sheets[name] for tag, name in _SHEETS.items() if name in sheets}
-        lines = io.BytesIO(data)  # shares the buffer: one line at a time, no list of them
-        lines.seek(end + 1)
+        for name, fields in header["fields"].items():
+            if only is None or name in only:
+                sheets[name] = SheetBase(name, tuple(fields))
+        tags = {tag.encode(): name for tag, name in _SHEETS.items() if name in header["fields"]}
         for number, line in enumerate(lines, start=2):
             parts = line.split(b"\t", 3)
             if len(parts) != 4:
                 raise ValueError(f"line {number} has not its four parts")
             tag, uuid_bytes, ref, values = parts
-            sheet = tags[tag]
+            sheet = sheets.get(tags[tag])
+            if sheet is None:
+                continue  # a sheet decoded when it is asked for
             uuid = uuid_bytes.decode()
-            sheet.rows[uuid] = values[:-1] if values.endswith(b"\n") else values
+            sheet.rows[uuid] = values
             sheet.refs[ref.decode()] = uuid
     except (ValueError, KeyError, AttributeError, TypeError, UnicodeDecodeError) as exc:
         if isinstance(exc, DamagedBase):
             raise
         raise DamagedBase(f"the register's record of this export is damaged ({exc})") from exc
-    return ExportBase(sheets)
+    return ExportBase(sheets, held=content if only is not None else None)
+
+
+def _lines(content: bytes) -> Iterator[bytes]:
+    """The record's lines, inflated within a bound: a record written through a partner's
+    login may be a bomb."""
+    inflater = zlib.decompressobj()
+    data, inflated, carry = content, 0, b""
+    try:
+        while True:
+            chunk = inflater.decompress(data, 1 << 20)
+            data = inflater.unconsumed_tail
+            inflated += len(chunk)
+            if inflated > MOST_BASE_BYTES:
+                limit = MOST_BASE_BYTES // 2**20
+                raise DamagedBase(f"the register's record of this export inflates past "
+                                  f"{limit} MB: it was not written by an export")  # fmt: skip
+            if not chunk:
+                break
+            pieces = (carry + chunk).split(b"\n")
+            carry = pieces.pop()
+            yield from pieces
+    except zlib.error as exc:
+        raise DamagedBase(f"the register's record of this export is damaged ({exc})") from exc
+    if carry:
+        yield carry
 
 
 def legacy(sheets: Iterable[SheetBase]) -> ExportBase:

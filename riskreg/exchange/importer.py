@@ -123,8 +123,9 @@ def _plan(service: RegisterService, book: Workbook, by_ref: bool) -> ImportPlan:
     del risks  # the Risks sheet (calamine's cells) and its base go before Actions is read
     base.sheets.pop("Risks", None)
     _read_ahead(book, "Actions")
+    actions_base = _held_sheet(base, "Actions", name)  # decoded while calamine reads it
     actions = locate(book, "Actions", ACTION_COLUMNS, p.notes)
-    _compare(p, book, actions, base.sheet("Actions"), "action", described)
+    _compare(p, book, actions, actions_base, "action", described)
     return _finished(p, name, entry.revision, info.revision)
 
 
@@ -178,23 +179,31 @@ def _base(
             "who sent it cannot be told. Nothing was imported; ask for the workbook as it "
             "was sent, or export a fresh one."
         )
-    try:
-        base = base_module.decode(content)
+    try:  # the Actions sheet's base is decoded once the Risks sheet is compared
+        base = base_module.decode(content, only={"Risks"})
     except base_module.DamagedBase as exc:
         raise ImportRefused(f"{name}: {exc}; export a fresh workbook") from exc
     if identity.legacy is not None:
-        _report_carried_base(p, identity.legacy, base)
+        _report_carried_base(p, identity.legacy, base, name)
     return base
 
 
+def _held_sheet(base: base_module.ExportBase, sheet: str, name: str) -> base_module.SheetBase:
+    """A sheet's base, decoded from the register's record when first asked for."""
+    try:
+        return base.sheet(sheet)
+    except base_module.DamagedBase as exc:
+        raise ImportRefused(f"{name}: {exc}; export a fresh workbook") from exc
+
+
 def _report_carried_base(
-    p: Planning, carried: base_module.ExportBase, held: base_module.ExportBase
+    p: Planning, carried: base_module.ExportBase, held: base_module.ExportBase, name: str
 ) -> None:
     """A base in the workbook where the register holds its own: never used; every row it
     gives differently is reported."""
     for sheet_name, sheet in carried.sheets.items():
-        ours = held.sheet(sheet_name)
-        position = {name: i for i, name in enumerate(ours.fields)}
+        ours = _held_sheet(held, sheet_name, name)
+        position = {field_name: i for i, field_name in enumerate(ours.fields)}
         for uuid in sheet.rows:
             theirs, mine = sheet.values(uuid), ours.values(uuid) if uuid in ours.rows else None
             if mine is None:

@@ -28,6 +28,7 @@ from riskreg.exchange.reader import (
     check_sheet_extents,
     sheet_parts,
 )
+from riskreg.memory import return_freed_memory, share_freed_memory
 
 _LONGEST_CELL = 256 * 1024
 """More than a formula cell with no cached value can hold (a formula is at most 8,192
@@ -86,6 +87,7 @@ class Workbook:
         self._check(name)
         self._settle()
         if self._worker is None:
+            share_freed_memory()  # what the worker frees, the main thread may reuse
             self._worker = ThreadPoolExecutor(1, thread_name_prefix="calamine")
         self._ahead[name] = self._worker.submit(self._book.get_sheet_by_name, name)
 
@@ -125,6 +127,8 @@ class Workbook:
     def close(self) -> None:
         if self._worker is not None:
             self._worker.shutdown(wait=True)  # a read in flight ends before the book closes
+            self._worker = None
+            return_freed_memory()  # what calamine held, once its sheets are released
         self._ahead.clear()
         self._book.close()
 
