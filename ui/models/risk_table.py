@@ -48,7 +48,7 @@ class TableContext:
     travel: Travel | None = None
     """The direction of travel the trend column shows (``riskreg.travel``: since the latest
     joint review), and says in its header."""
-    _judged: dict[str, tuple[RiskRecord, tuple[JudgedReason, ...]]] = field(
+    _judged: dict[str, tuple[RiskRecord, tuple[JudgedReason, ...], AppetiteJudgement]] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
     """Each risk's appetite judgement for this scheme, these appetites and today, kept with
@@ -95,21 +95,28 @@ class TableContext:
         (``riskreg.acceptance``)."""
         if not (self.partnership_appetite or self.partner_appetite):
             return ()
-        kept = self._judged.get(record.uuid)
-        if kept is not None and kept[0] is record:
-            return kept[1]
-        findings = appetite_reasons(
-            record, self.scheme, self.partnership_appetite, self.partner_appetite
-        )
-        judged = judge(findings, record.acceptances, self.today) if findings else ()
-        self._judged[record.uuid] = (record, judged)
-        return judged
+        return self._kept(record)[1]
 
     def appetite(self, record: RiskRecord) -> AppetiteJudgement:
         """Where the risk is above the appetite of the partnership or of a partner of it
         (a warning within tolerance, or a breach of it) and no acceptance covers it today."""
-        judged = self.judged(record)
-        return AppetiteJudgement(standing(judged)) if judged else WITHIN
+        if not (self.partnership_appetite or self.partner_appetite):
+            return WITHIN
+        return self._kept(record)[2]
+
+    def _kept(
+        self, record: RiskRecord
+    ) -> tuple[RiskRecord, tuple[JudgedReason, ...], AppetiteJudgement]:
+        kept = self._judged.get(record.uuid)
+        if kept is not None and kept[0] is record:
+            return kept
+        findings = appetite_reasons(
+            record, self.scheme, self.partnership_appetite, self.partner_appetite
+        )
+        judged = judge(findings, record.acceptances, self.today) if findings else ()
+        kept = (record, judged, AppetiteJudgement(standing(judged)) if judged else WITHIN)
+        self._judged[record.uuid] = kept
+        return kept
 
     def accepted(self, record: RiskRecord) -> tuple[JudgedReason, ...]:
         """The appetites an acceptance covers today."""
