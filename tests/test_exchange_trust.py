@@ -317,7 +317,7 @@ def test_a_held_base_that_inflates_past_its_bound_is_refused_before_it_fills_mem
 
     monkeypatch.setattr(base_module, "MOST_BASE_BYTES", 2**20)
     header = json.dumps({"format": base_module.BASE_FORMAT, "fields": {"Risks": ["title"]}})
-    line = b"R\t00000000-0000-0000-0000-000000000000\tR-001\t[\"x\"]\n"
+    line = b'R\t00000000-0000-0000-0000-000000000000\tR-001\t["x"]\n'
     bomb = zlib.compress(header.encode() + b"\n" + line * (8 * 2**20 // len(line)), 9)
     assert len(bomb) < 40_000  # 8 MB of rows in a few KB
     with pytest.raises(base_module.DamagedBase, match="inflates past 1 MB"):
